@@ -1,0 +1,133 @@
+"""What the deadline engine produces: deadlines, holds and findings."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, replace
+
+# Deadline kinds and the finding each one raises when it is missed.
+FINDING_FOR_KIND: dict[str, str | None] = {
+    "complaint_ack": "COMPLAINT_ACK_LATE",
+    "escalation_ack": "ESCALATION_IGNORED",
+    "complaint_response": "COMPLAINT_RESPONSE_LATE",
+    "dissatisfaction_offer": "DISSATISFACTION_NOT_OFFERED",
+    "callback": "CALLBACK_LATE",
+    "reply": "REPLY_LATE",
+    "risk_assessment": "RISK_ASSESSMENT_LATE",
+    "action_plan": "NO_ACTION_PLAN",
+    "plan_action": "ACTION_OVERDUE",
+    "update_contact": "CONTACT_GAP",
+    "partner_chase": "PARTNER_REQUEST_UNCHASED",
+    "vulnerability_plan": "VULNERABILITY_NOT_ASSESSED",
+    "repair": "REPAIR_OVERDUE",
+    "home_visit": "HOME_VISIT_LATE",
+    "decision": "DECISION_OVERDUE",
+    "ombudsman_order": None,  # compliance is evidenced to the Ombudsman; no audit code of its own
+}
+
+FINDING_CODES = (
+    "DISSATISFACTION_NOT_OFFERED",
+    "COMPLAINT_ACK_LATE",
+    "COMPLAINT_RESPONSE_LATE",
+    "EXTENSION_NOT_NOTIFIED",
+    "EXTENSION_TOO_LONG",
+    "ESCALATION_IGNORED",
+    "CONFLICT_OF_INTEREST",
+    "RISK_ASSESSMENT_LATE",
+    "NO_ACTION_PLAN",
+    "ACTION_OVERDUE",
+    "CONTACT_GAP",
+    "CALLBACK_LATE",
+    "REPLY_LATE",
+    "PARTNER_REQUEST_UNCHASED",
+    "VULNERABILITY_NOT_ASSESSED",
+    "REPAIR_OVERDUE",
+    "HOME_VISIT_LATE",
+    "DECISION_OVERDUE",
+    "POSSESSION_UNSAFEGUARDED",
+)
+
+OPEN, MET, ON_HOLD, CLOSED = "open", "met", "on_hold", "closed"
+
+
+@dataclass(frozen=True)
+class Hold:
+    reason: str
+    started: dt.date
+    ended: dt.date | None
+    started_by: str  # event id of hold_started
+    ended_by: str | None = None
+    working_days: int = 0  # working days the hold added to the due date
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A promise the landlord owes on a case, derived from its events.
+
+    ``key`` is stable for the same history (kind + starting event), so stored rows
+    can be compared across recomputations. ``due`` is None only while on hold.
+    """
+
+    key: str
+    kind: str
+    label: str
+    started_by: str | None
+    started_on: dt.date
+    due: dt.date | None
+    policy: str  # name@version that produced it
+    status: str = OPEN
+    met_by: str | None = None
+    met_on: dt.date | None = None
+    closed_on: dt.date | None = None
+    stage: int | None = None
+    complaint: str | None = None
+    original_due: dt.date | None = None  # before extensions and holds
+    holds: tuple[Hold, ...] = ()
+    evidence: tuple[str, ...] = ()  # event ids reported with a finding
+    detail: str = ""  # how it was missed, in words, filled in when late
+    notes: tuple[str, ...] = ()
+
+    @property
+    def finding_code(self) -> str | None:
+        return FINDING_FOR_KIND.get(self.kind)
+
+    @property
+    def late(self) -> bool:
+        """Met or closed after its due date."""
+        if self.due is None:
+            return False
+        if self.status == MET and self.met_on is not None:
+            return self.met_on > self.due
+        if self.status == CLOSED and self.closed_on is not None:
+            return self.closed_on > self.due
+        return False
+
+    def breached(self, as_of: dt.date) -> bool:
+        """Missed, judged on ``as_of``: met late, closed late, or still open past its due date."""
+        if self.late:
+            return True
+        return self.status == OPEN and self.due is not None and self.due < as_of
+
+    def working_days_left(self, as_of: dt.date, calendar) -> int | None:
+        if self.due is None or self.status != OPEN:
+            return None
+        return calendar.working_days_between(as_of, self.due)
+
+    def with_(self, **changes) -> Deadline:
+        return replace(self, **changes)
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    date: dt.date
+    code: str
+    events: tuple[str, ...] = field(default=())
+    detail: str = field(default="", compare=False)
+
+    def to_dict(self) -> dict:
+        return {
+            "code": self.code,
+            "date": self.date.isoformat(),
+            "events": list(self.events),
+            "detail": self.detail,
+        }

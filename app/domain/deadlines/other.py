@@ -1,0 +1,101 @@
+"""Repairs, resident requests needing a decision, Ombudsman orders and possession safeguards
+(DOMAIN_RULES.md §3, §5a, §5b, §6)."""
+
+from __future__ import annotations
+
+from app.domain.deadlines.model import Deadline, Finding
+from app.domain.deadlines.timeline import Timeline, fmt
+
+SUBJECT_WORDS = {
+    "transfer": "transfer request",
+    "medical_assessment": "medical assessment request",
+    "rehousing_advice": "request for re-housing advice",
+    "policy_copy": "request for a copy of a policy",
+    "information": "request for information",
+    "other": "request",
+}
+
+
+def repairs(tl: Timeline) -> list[Deadline]:
+    out = []
+    for r in tl.of_type("repair_raised"):
+        job = r.f["job"]
+        out.append(
+            tl.deadline(
+                kind="repair",
+                key=f"repair:{r.id}",
+                label=f"Repair: {job}",
+                trigger=r,
+                due=r.f["target"],
+                policy=tl.policy_at(r),
+                met=lambda e, j=job: e.type == "repair_done" and e.f["job"] == j,
+                detail=f"Repair '{job}' ({r.f['priority']}) raised {fmt(r.day)} with target {fmt(r.f['target'])}",
+            )
+        )
+    return out
+
+
+def decisions(tl: Timeline) -> list[Deadline]:
+    out = []
+    for r in tl.of_type("request_made"):
+        policy = tl.policy_at(r)
+        wd = policy.decisions[r.f["subject"]]
+        what = SUBJECT_WORDS[r.f["subject"]]
+        out.append(
+            tl.deadline(
+                kind="decision",
+                key=f"decision:{r.id}",
+                label=f"Decide {what}",
+                trigger=r,
+                due=policy.calendar.add_working_days(r.day, wd),
+                policy=policy,
+                met=lambda e, rid=r.id: e.type == "request_decided" and e.f["answers"] == rid,
+                detail=f"Resident's {what} of {fmt(r.day)} needs a written decision within {wd} WD",
+            )
+        )
+    return out
+
+
+def ombudsman_orders(tl: Timeline) -> list[Deadline]:
+    return [
+        tl.deadline(
+            kind="ombudsman_order",
+            key=f"ombudsman_order:{o.id}",
+            label="Comply with the Ombudsman's order",
+            trigger=o,
+            due=o.f["due"],
+            policy=tl.policy_at(o),
+            detail=f"Ombudsman order of {fmt(o.day)}: {o.f['text']}",
+        )
+        for o in tl.of_type("ombudsman_order")
+    ]
+
+
+def possession_safeguards(tl: Timeline) -> list[Finding]:
+    """A NOSP needs the account checked, vulnerability assessed and the approval recorded first."""
+    out = []
+    vulnerable = bool(tl.case.resident.vulnerabilities)
+    for nosp in tl.of_type("nosp_served"):
+        policy = tl.policy_at(nosp)
+        earlier = tl.events[: tl.index[nosp.id]]
+        missing = []
+        if policy.require_account_check and not any(e.type == "arrears_check" for e in earlier):
+            missing.append("no account check")
+        if (
+            policy.require_vulnerability_assessment
+            and vulnerable
+            and not any(e.type in ("vulnerability_plan", "risk_assessment") for e in earlier)
+        ):
+            missing.append("no vulnerability / equality impact assessment")
+        if policy.require_approval and not nosp.f.get("approved_by"):
+            missing.append("no recorded approval")
+        if missing:
+            out.append(
+                Finding(
+                    nosp.day,
+                    "POSSESSION_UNSAFEGUARDED",
+                    (nosp.id,),
+                    f"NOSP served {fmt(nosp.day)} with {', '.join(missing)}",
+                )
+            )
+    return out

@@ -1,0 +1,184 @@
+"""A case history in order, with the lookups every deadline rule needs.
+
+Rules build deadlines through ``Timeline.deadline``: it finds the event that met
+the deadline, applies holds (when the policy lets that kind pause), and closes
+case-work deadlines when the case is closed first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator, Sequence
+
+from app.domain.bundle import CaseInfo
+from app.domain.deadlines.model import CLOSED, MET, ON_HOLD, OPEN, Deadline, Hold
+from app.domain.events import Event, ordered
+from app.domain.policy import Policy, PolicyHistory
+
+# Case-work deadlines that end when the case is closed. Promises made to the
+# resident about a message, a complaint, a decision or a repair outlive closure.
+ENDS_AT_CLOSURE = frozenset(
+    {
+        "risk_assessment",
+        "action_plan",
+        "plan_action",
+        "update_contact",
+        "partner_chase",
+        "vulnerability_plan",
+        "home_visit",
+    }
+)
+
+
+def fmt(day: dt.date | None) -> str:
+    """'Mon 3 Mar 2025'."""
+    if day is None:
+        return "-"
+    return f"{day:%a} {day.day} {day:%b %Y}"
+
+
+class Timeline:
+    def __init__(self, case: CaseInfo, events: Sequence[Event], policies: PolicyHistory):
+        self.case = case
+        self.events: list[Event] = ordered(events)
+        self.index: dict[str, int] = {e.id: i for i, e in enumerate(self.events)}
+        self.by_id: dict[str, Event] = {e.id: e for e in self.events}
+        self.policies = policies
+        self._holds: dict[str, list[tuple[Event, Event | None]]] = self._pair_holds()
+
+    # -- lookups -----------------------------------------------------------------
+    def policy_at(self, event: Event | None) -> Policy:
+        if event is None:
+            instant = dt.datetime.combine(self.case.opened, dt.time(9), dt.UTC)
+            return self.policies.at(instant)
+        return self.policies.at(event.at)
+
+    def of_type(self, *types: str) -> list[Event]:
+        return [e for e in self.events if e.type in types]
+
+    def after(self, event: Event | None) -> Iterator[Event]:
+        start = 0 if event is None else self.index[event.id] + 1
+        yield from self.events[start:]
+
+    def first_after(self, event: Event | None, pred: Callable[[Event], bool]) -> Event | None:
+        for e in self.after(event):
+            if pred(e):
+                return e
+        return None
+
+    def before(self, a: Event, b: Event) -> bool:
+        return self.index[a.id] < self.index[b.id]
+
+    def closure_after(self, event: Event | None) -> Event | None:
+        return self.first_after(event, lambda e: e.type == "case_closed")
+
+    # -- holds -------------------------------------------------------------------
+    def _pair_holds(self) -> dict[str, list[tuple[Event, Event | None]]]:
+        pairs: dict[str, list[tuple[Event, Event | None]]] = {}
+        for e in self.events:
+            if e.type != "hold_started":
+                continue
+            target = e.f["deadline"]
+            end = self.first_after(
+                e, lambda x, t=target: x.type == "hold_ended" and x.f["deadline"] == t
+            )
+            pairs.setdefault(target, []).append((e, end))
+        return pairs
+
+    def _apply_holds(
+        self, trigger: Event | None, kind: str, due: dt.date, policy: Policy, stop: dt.date | None
+    ) -> tuple[dt.date | None, tuple[Hold, ...], tuple[str, ...]]:
+        if trigger is None or trigger.id not in self._holds:
+            return due, (), ()
+        cal = policy.calendar
+        holds: list[Hold] = []
+        notes: list[str] = []
+        current: dt.date | None = due
+        for start, end in self._holds[trigger.id]:
+            wanted = start.f.get("kind")
+            if wanted is not None and wanted != kind:
+                continue
+            if kind not in policy.pausable:
+                notes.append(
+                    f"Hold {start.id} ignored: {kind.replace('_', ' ')} deadlines cannot pause"
+                )
+                continue
+            if current is None:
+                break
+            s = start.day
+            if (stop is not None and s > stop) or s > current:
+                continue  # after the deadline was met or had already passed
+            remaining = cal.working_days_between(s, current)
+            if end is None:
+                holds.append(Hold(start.f["reason"], s, None, start.id))
+                current = None
+                continue
+            new_due = cal.add_working_days(end.day, remaining)
+            holds.append(
+                Hold(
+                    start.f["reason"],
+                    s,
+                    end.day,
+                    start.id,
+                    end.id,
+                    cal.working_days_between(current, new_due),
+                )
+            )
+            current = new_due
+        return current, tuple(holds), tuple(notes)
+
+    # -- the deadline builder ----------------------------------------------------
+    def deadline(
+        self,
+        *,
+        kind: str,
+        key: str,
+        label: str,
+        trigger: Event | None,
+        due: dt.date,
+        policy: Policy,
+        met: Callable[[Event], bool] | None = None,
+        met_event: Event | None = None,
+        started_on: dt.date | None = None,
+        stage: int | None = None,
+        complaint: str | None = None,
+        evidence: tuple[str, ...] | None = None,
+        detail: str = "",
+    ) -> Deadline:
+        """One deadline started by ``trigger``, met by the first later event matching ``met``."""
+        if met_event is None and met is not None:
+            met_event = self.first_after(trigger, met)
+        closure = self.closure_after(trigger) if kind in ENDS_AT_CLOSURE else None
+        if closure is not None and met_event is not None and self.before(met_event, closure):
+            closure = None
+        stop = met_event.day if met_event else (closure.day if closure else None)
+        effective_due, holds, notes = self._apply_holds(trigger, kind, due, policy, stop)
+        status = OPEN
+        if met_event is not None:
+            status = MET
+        elif closure is not None:
+            status = CLOSED
+        elif effective_due is None:
+            status = ON_HOLD
+        if effective_due is None and status != ON_HOLD:
+            effective_due = due  # met or closed while on hold: keep the last known due date
+        return Deadline(
+            key=key,
+            kind=kind,
+            label=label,
+            started_by=trigger.id if trigger else None,
+            started_on=started_on or (trigger.day if trigger else self.case.opened),
+            due=effective_due,
+            policy=policy.ref,
+            status=status,
+            met_by=met_event.id if met_event else None,
+            met_on=met_event.day if met_event else None,
+            closed_on=closure.day if closure and status == CLOSED else None,
+            stage=stage,
+            complaint=complaint,
+            original_due=due,
+            holds=holds,
+            evidence=evidence if evidence is not None else ((trigger.id,) if trigger else ()),
+            detail=detail,
+            notes=notes,
+        )

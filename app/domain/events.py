@@ -1,0 +1,388 @@
+"""Case events: the schema of every event type and their validation.
+
+The same table validates a bundle on import and an event recorded in the app,
+so the two can never disagree about what an event must carry. An event keeps
+its fields exactly as given (``data``, for a faithful export) and a normalised,
+typed view of them (``f``: dates as ``date``, booleans defaulted to false, money
+as ``Decimal``) for the deadline engine.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from types import MappingProxyType
+from typing import Any
+
+from app.domain.calendar import LONDON, london_date
+from app.domain.policy import COMPENSATION_HEADS, REQUEST_SUBJECTS, RISK_HINTS, TIERS
+
+CHANNELS = ("phone", "email", "letter", "visit", "portal", "in_person")
+DIRECTIONS = ("in", "out")
+TOPICS = ("repair", "general", "complaint")
+VISIT_REASONS = ("harassment", "domestic_violence", "other")
+HOLD_REASONS = ("awaiting_resident", "awaiting_partner", "no_access", "other")
+RESIDENT = "resident"
+
+
+class BundleError(ValueError):
+    """Input that cannot be accepted; names the event id and field at fault."""
+
+    def __init__(self, message: str, event_id: str | None = None, field_name: str | None = None):
+        self.event_id = event_id
+        self.field_name = field_name
+        where = []
+        if event_id is not None:
+            where.append(f"event {event_id!r}")
+        if field_name is not None:
+            where.append(f"field {field_name!r}")
+        prefix = ", ".join(where)
+        super().__init__(f"{prefix}: {message}" if prefix else message)
+
+
+@dataclass(frozen=True)
+class Spec:
+    kind: str  # text, enum, bool, int, date, ref, person, actions, compensation, stage, rating
+    required: bool = True
+    choices: tuple[str, ...] = ()
+    ref_types: tuple[str, ...] = ()  # for refs: the event types it may point at
+
+
+def _req(kind: str, *choices: str) -> Spec:
+    return Spec(kind, True, tuple(choices))
+
+
+def _opt(kind: str, *choices: str) -> Spec:
+    return Spec(kind, False, tuple(choices))
+
+
+def _ref(*types: str, required: bool = True) -> Spec:
+    return Spec("ref", required, (), tuple(types))
+
+
+BOOL = Spec("bool", False)
+COMPLAINT_REF = _ref("complaint_received", required=False)
+CORRECTS = _ref(required=False)
+
+# type -> field -> spec (beyond id, at, type, summary). From CASE_BUNDLE.md.
+EVENT_TYPES: dict[str, dict[str, Spec]] = {
+    "contact": {
+        "channel": _req("enum", *CHANNELS),
+        "direction": _req("enum", *DIRECTIONS),
+        "by": _req("person"),
+        "dissatisfaction": BOOL,
+        "callback_requested": BOOL,
+        "answers": _ref(required=False),
+        "topic": _opt("enum", *TOPICS),
+        "corrects": CORRECTS,
+    },
+    "asb_report": {
+        "channel": _req("enum", *CHANNELS),
+        "by": _req("person"),
+        "risk_hint": _req("enum", *RISK_HINTS),
+        "hate_incident": BOOL,
+    },
+    "risk_assessment": {"tier": _req("enum", *TIERS), "by": _req("person")},
+    "vulnerability_plan": {"adjustments": _req("text")},
+    "action_plan_agreed": {"actions": _req("actions"), "update_every_wd": _req("int")},
+    "action_done": {"plan": _ref("action_plan_agreed"), "action": _req("text")},
+    "complaint_offered": {"accepted": BOOL},
+    "complaint_received": {
+        "channel": _req("enum", *CHANNELS),
+        "about_officer": _opt("person"),
+        "stage": _req("stage"),
+    },
+    "complaint_ack": {"stage": _req("stage"), "by": _req("person"), "complaint": COMPLAINT_REF},
+    "extension_notice": {
+        "stage": _req("stage"),
+        "new_due": _req("date"),
+        "reason": _req("text"),
+        "complaint": COMPLAINT_REF,
+    },
+    "complaint_response": {
+        "stage": _req("stage"),
+        "by": _req("person"),
+        "compensation": _opt("compensation"),
+        "complaint": COMPLAINT_REF,
+    },
+    "escalation_request": {"stage": _req("stage"), "complaint": COMPLAINT_REF},
+    "escalation_refused": {
+        "stage": _req("stage"),
+        "reason": _req("text"),
+        "complaint": COMPLAINT_REF,
+    },
+    "partner_request": {"agency": _req("text"), "ask": _req("text")},
+    "partner_reply": {"agency": _req("text"), "answers": _ref("partner_request")},
+    "repair_raised": {"job": _req("text"), "priority": _req("text"), "target": _req("date")},
+    "repair_done": {"job": _req("text")},
+    "home_visit_request": {"reason": _req("enum", *VISIT_REASONS)},
+    "home_visit": {"by": _req("person")},
+    "ombudsman_order": {
+        "due": _req("date"),
+        "text": _req("text"),
+        "compensation": _opt("compensation"),
+    },
+    "request_made": {
+        "subject": _req("enum", *REQUEST_SUBJECTS),
+        "channel": _req("enum", *CHANNELS),
+    },
+    "request_decided": {
+        "answers": _ref("request_made"),
+        "decision": _req("text"),
+        "reasons": _req("text"),
+    },
+    "arrears_check": {"by": _req("person"), "result": _req("text")},
+    "nosp_served": {"by": _req("person"), "approved_by": _opt("person")},
+    "hold_started": {
+        "deadline": _ref(),
+        "kind": _opt("text"),
+        "reason": _req("enum", *HOLD_REASONS),
+    },
+    "hold_ended": {"deadline": _ref()},
+    "case_closed": {"outcome": _req("text"), "satisfaction": _opt("rating")},
+}
+
+# Events that are contact with the resident (DOMAIN_RULES.md §8): outbound contact,
+# a home visit, or a letter sent to them.
+LETTER_TYPES = frozenset(
+    {"complaint_ack", "extension_notice", "complaint_response", "escalation_refused"}
+)
+COMPLAINT_EVENT_TYPES = frozenset(
+    {
+        "complaint_ack",
+        "extension_notice",
+        "complaint_response",
+        "escalation_request",
+        "escalation_refused",
+    }
+)
+
+
+@dataclass(frozen=True)
+class PlanAction:
+    text: str
+    owner: str
+    due: dt.date
+
+
+@dataclass(frozen=True)
+class Compensation:
+    head: str
+    amount: Decimal
+
+
+@dataclass(frozen=True, eq=False)
+class Event:
+    """One immutable event of a case's history."""
+
+    id: str
+    at: dt.datetime  # aware, UTC
+    type: str
+    summary: str
+    data: Mapping[str, Any]  # fields exactly as given (for export), excluding id/at/type
+    f: Mapping[str, Any] = field(repr=False)  # normalised fields
+    seq: int = 0  # tie-break for events at the same instant (input order)
+
+    @property
+    def day(self) -> dt.date:
+        return london_date(self.at)
+
+    @property
+    def by(self) -> str | None:
+        return self.f.get("by")
+
+    def is_resident_contact(self) -> bool:
+        """Outbound contact, a home visit, or a letter sent to the resident."""
+        if self.type == "contact":
+            return self.f["direction"] == "out"
+        return self.type == "home_visit" or self.type in LETTER_TYPES
+
+
+def parse_instant(value: Any, event_id: str | None = None, field_name: str = "at") -> dt.datetime:
+    """ISO 8601 instant; no offset means Europe/London local; a bare date means 09:00 London."""
+    if not isinstance(value, str) or not value.strip():
+        raise BundleError(f"must be an ISO 8601 date-time, got {value!r}", event_id, field_name)
+    text = value.strip()
+    try:
+        if len(text) == 10:
+            d = dt.date.fromisoformat(text)
+            local = dt.datetime(d.year, d.month, d.day, 9, 0, tzinfo=LONDON)
+            return local.astimezone(dt.UTC)
+        parsed = dt.datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
+    except ValueError:
+        raise BundleError(f"is not a valid date-time: {value!r}", event_id, field_name) from None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=LONDON)
+    if not 2000 <= parsed.year <= 2100:
+        raise BundleError(f"is outside 2000-2100: {value!r}", event_id, field_name)
+    return parsed.astimezone(dt.UTC)
+
+
+def parse_date(value: Any, event_id: str | None, field_name: str) -> dt.date:
+    if isinstance(value, str) and len(value.strip()) == 10:
+        try:
+            d = dt.date.fromisoformat(value.strip())
+        except ValueError:
+            raise BundleError(f"is not a valid date: {value!r}", event_id, field_name) from None
+        if not 2000 <= d.year <= 2100:
+            raise BundleError(f"is outside 2000-2100: {value!r}", event_id, field_name)
+        return d
+    raise BundleError(f"must be an ISO date (YYYY-MM-DD), got {value!r}", event_id, field_name)
+
+
+def parse_money(value: Any, event_id: str | None, field_name: str) -> Decimal:
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise BundleError(f"must be an amount in pounds, got {value!r}", event_id, field_name)
+    try:
+        amount = Decimal(str(value))
+    except InvalidOperation:
+        raise BundleError(
+            f"must be an amount in pounds, got {value!r}", event_id, field_name
+        ) from None
+    if not amount.is_finite() or amount < 0:
+        raise BundleError(
+            f"must be a positive amount in pounds, got {value!r}", event_id, field_name
+        )
+    if amount != amount.quantize(Decimal("0.01")):
+        raise BundleError(f"must be whole pence, got {value!r}", event_id, field_name)
+    return amount
+
+
+def _text(value: Any, eid: str, name: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise BundleError(f"must be non-empty text, got {value!r}", eid, name)
+    return value
+
+
+def _normalise(spec: Spec, value: Any, eid: str, name: str) -> Any:
+    kind = spec.kind
+    if kind in ("text", "person", "ref"):
+        return _text(value, eid, name)
+    if kind == "enum":
+        if value not in spec.choices:
+            raise BundleError(f"must be one of {', '.join(spec.choices)}; got {value!r}", eid, name)
+        return value
+    if kind == "bool":
+        if not isinstance(value, bool):
+            raise BundleError(f"must be true or false, got {value!r}", eid, name)
+        return value
+    if kind in ("int", "stage", "rating"):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise BundleError(f"must be a whole number, got {value!r}", eid, name)
+        low, high = {"int": (1, 250), "stage": (0, 10), "rating": (1, 5)}[kind]
+        if not low <= value <= high:
+            raise BundleError(f"must be between {low} and {high}, got {value}", eid, name)
+        return value
+    if kind == "date":
+        return parse_date(value, eid, name)
+    if kind == "actions":
+        if not isinstance(value, list) or not value:
+            raise BundleError("must be a non-empty list of {text, owner, due}", eid, name)
+        out = []
+        for i, item in enumerate(value):
+            sub = f"{name}[{i}]"
+            if not isinstance(item, dict):
+                raise BundleError("must be an object with text, owner and due", eid, sub)
+            for key in ("text", "owner", "due"):
+                if key not in item:
+                    raise BundleError(f"is missing {key!r}", eid, sub)
+            out.append(
+                PlanAction(
+                    _text(item["text"], eid, f"{sub}.text"),
+                    _text(item["owner"], eid, f"{sub}.owner"),
+                    parse_date(item["due"], eid, f"{sub}.due"),
+                )
+            )
+        texts = [a.text for a in out]
+        if len(set(texts)) != len(texts):
+            raise BundleError("action texts must be unique within a plan", eid, name)
+        return tuple(out)
+    if kind == "compensation":
+        if not isinstance(value, list):
+            raise BundleError("must be a list of {head, amount}", eid, name)
+        items = []
+        for i, item in enumerate(value):
+            sub = f"{name}[{i}]"
+            if not isinstance(item, dict) or "head" not in item or "amount" not in item:
+                raise BundleError("must be an object with head and amount", eid, sub)
+            if item["head"] not in COMPENSATION_HEADS:
+                raise BundleError(
+                    f"head must be one of {', '.join(COMPENSATION_HEADS)}; got {item['head']!r}",
+                    eid,
+                    f"{sub}.head",
+                )
+            items.append(
+                Compensation(item["head"], parse_money(item["amount"], eid, f"{sub}.amount"))
+            )
+        return tuple(items)
+    raise AssertionError(kind)  # pragma: no cover
+
+
+def build_event(raw: Mapping[str, Any], seq: int = 0) -> Event:
+    """Validate one event object (as found in a bundle) and return it; references are not checked here."""
+    if not isinstance(raw, Mapping):
+        raise BundleError(f"each event must be an object, got {type(raw).__name__}")
+    eid = raw.get("id")
+    if not isinstance(eid, str) or not eid.strip():
+        raise BundleError(
+            f"every event needs a non-empty text 'id' (event number {seq + 1})", None, "id"
+        )
+    etype = raw.get("type")
+    if "type" not in raw:
+        raise BundleError("is missing", eid, "type")
+    if etype not in EVENT_TYPES:
+        raise BundleError(f"unknown event type {etype!r}", eid, "type")
+    if "at" not in raw:
+        raise BundleError("is missing", eid, "at")
+    at = parse_instant(raw["at"], eid, "at")
+    summary = raw.get("summary", "")
+    if not isinstance(summary, str):
+        raise BundleError(f"must be text, got {summary!r}", eid, "summary")
+    data = {k: v for k, v in raw.items() if k not in ("id", "at", "type")}
+    f: dict[str, Any] = {}
+    for name, spec in EVENT_TYPES[etype].items():
+        if name not in raw or raw[name] is None:
+            if spec.required and spec.kind != "bool":
+                raise BundleError("is missing", eid, name)
+            f[name] = False if spec.kind == "bool" else None
+            continue
+        f[name] = _normalise(spec, raw[name], eid, name)
+    return Event(eid, at, etype, summary, MappingProxyType(data), MappingProxyType(f), seq)
+
+
+def check_references(events: Iterable[Event], known: Mapping[str, str] | None = None) -> None:
+    """Every reference field points at an event of the bundle (or at ``known``: id -> type)."""
+    types: dict[str, str] = dict(known or {})
+    events = list(events)
+    for e in events:
+        types[e.id] = e.type
+    for e in events:
+        for name, spec in EVENT_TYPES[e.type].items():
+            if spec.kind != "ref" or e.f.get(name) is None:
+                continue
+            target = e.f[name]
+            if target not in types:
+                raise BundleError(f"refers to unknown event {target!r}", e.id, name)
+            if spec.ref_types and types[target] not in spec.ref_types:
+                raise BundleError(
+                    f"must refer to a {' or '.join(spec.ref_types)} event; {target!r} is a {types[target]}",
+                    e.id,
+                    name,
+                )
+
+
+def ordered(events: Iterable[Event]) -> list[Event]:
+    """Events in the order they happened (input order breaks ties)."""
+    return sorted(events, key=lambda e: (e.at, e.seq))
+
+
+def people_named(event: Event) -> set[str]:
+    """Usernames an event names (``by``, ``about_officer``, ``approved_by``), not the resident."""
+    out = set()
+    for name, spec in EVENT_TYPES[event.type].items():
+        value = event.f.get(name)
+        if spec.kind == "person" and value and value != RESIDENT:
+            out.add(value)
+    return out
