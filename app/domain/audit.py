@@ -17,7 +17,8 @@ def _outcome(d: Deadline, as_of: dt.date) -> str:
     if d.status == MET:
         return f"done {fmt(d.met_on)}"
     if d.status == CLOSED:
-        return f"case closed {fmt(d.closed_on)} without it"
+        why = d.notes[-1] if d.notes else f"ended {fmt(d.closed_on)}"
+        return f"never done ({why})"
     return f"not done by {fmt(as_of)}"
 
 

@@ -104,7 +104,7 @@ def plan_actions(tl: Timeline) -> list[Deadline]:
                 d = d.with_(
                     status=CLOSED,
                     closed_on=successor.day,
-                    notes=d.notes + (f"Superseded by the plan agreed {fmt(successor.day)}",),
+                    notes=(*d.notes, f"superseded by the plan agreed {fmt(successor.day)}"),
                 )
             out.append(d)
     return out

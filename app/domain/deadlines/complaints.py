@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from app.domain.deadlines.model import Deadline, Finding
+from app.domain.deadlines.model import CLOSED, OPEN, Deadline, Finding
 from app.domain.deadlines.timeline import Timeline, fmt
 from app.domain.events import COMPLAINT_EVENT_TYPES, Event
 
@@ -95,20 +95,27 @@ def _stage(
                 f"{rule.label} complaint received {fmt(trigger.day)} needs a written "
                 f"acknowledgement within {rule.ack_wd} WD"
             )
-        out.append(
-            tl.deadline(
-                kind="escalation_ack" if escalated else "complaint_ack",
-                key=f"complaint_ack:{c.id}:{n}",
-                label=label,
-                trigger=trigger,
-                due=ack_due,
-                policy=policy,
-                met_event=first,
-                stage=n,
-                complaint=c.id,
-                detail=detail,
-            )
+        ack_deadline = tl.deadline(
+            kind="escalation_ack" if escalated else "complaint_ack",
+            key=f"complaint_ack:{c.id}:{n}",
+            label=label,
+            trigger=trigger,
+            due=ack_due,
+            policy=policy,
+            met_event=first,
+            stage=n,
+            complaint=c.id,
+            detail=detail,
         )
+        responses = _stage_events(c, tl, trigger, n, "complaint_response")
+        if ack_deadline.status == OPEN and responses:
+            # Responding without acknowledging first ends the acknowledgement (late if after its due date).
+            ack_deadline = ack_deadline.with_(
+                status=CLOSED,
+                closed_on=responses[0].day,
+                notes=(*ack_deadline.notes, f"response sent {fmt(responses[0].day)} without one"),
+            )
+        out.append(ack_deadline)
     if refusal is not None and (ack is None or tl.before(refusal, ack)):
         return out  # refused in writing: no response owed at this stage
     if rule.response_wd is None:

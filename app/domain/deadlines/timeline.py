@@ -160,6 +160,8 @@ class Timeline:
             status = CLOSED
         elif effective_due is None:
             status = ON_HOLD
+        if status == CLOSED and closure is not None:
+            notes = (*notes, f"case closed {fmt(closure.day)}")
         if effective_due is None and status != ON_HOLD:
             effective_due = due  # met or closed while on hold: keep the last known due date
         return Deadline(

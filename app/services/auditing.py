@@ -1,0 +1,74 @@
+"""Running the case timeline audit on stored cases or on bundle documents."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+
+from app.domain.audit import audit
+from app.domain.bundle import parse_bundle
+from app.domain.deadlines import Finding
+from app.domain.events import BundleError
+from app.errors import ValidationError
+from app.services.cases import find_case
+from app.services.convert import case_info_from_row, events_from_rows
+from app.services.recompute import case_history, policy_history
+from app.services.workspace import Workspace
+from app.store.models import Case
+from app.store.policies import PolicyRegistry
+
+
+@dataclass(frozen=True)
+class AuditReport:
+    case: str
+    as_of: dt.date
+    policy: str
+    findings: tuple[Finding, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "case": self.case,
+            "as_of": self.as_of.isoformat(),
+            "policy": self.policy,
+            "findings": [f.to_dict() for f in self.findings],
+        }
+
+
+def audit_document(doc: Any, registry: PolicyRegistry, as_of: dt.date) -> AuditReport:
+    """Audit a bundle document without storing it."""
+    try:
+        bundle = parse_bundle(doc)
+    except BundleError as exc:
+        raise ValidationError(str(exc)) from exc
+    name = bundle.case.policy or registry.default
+    if name not in registry.names():
+        raise ValidationError(
+            f"Unknown policy {name!r}; known policies: {', '.join(registry.names())}."
+        )
+    history = registry.history(name)
+    findings = audit(bundle.case, bundle.events, history, as_of)
+    return AuditReport(bundle.case.ref, as_of, history.current.ref, tuple(findings))
+
+
+def audit_case(ws: Workspace, ref: str, as_of: dt.date | None = None) -> AuditReport:
+    as_of = as_of or ws.today()
+    with ws.db.read() as s:
+        case = find_case(s, ref)
+        return _audit_row(s, ws, case, as_of)
+
+
+def audit_all(ws: Workspace, as_of: dt.date | None = None) -> list[AuditReport]:
+    as_of = as_of or ws.today()
+    with ws.db.read() as s:
+        cases = s.scalars(select(Case).order_by(Case.ref)).all()
+        return [_audit_row(s, ws, c, as_of) for c in cases]
+
+
+def _audit_row(s, ws: Workspace, case: Case, as_of: dt.date) -> AuditReport:
+    history = policy_history(ws.registry, case)
+    events = events_from_rows(case_history(s, case))
+    findings = audit(case_info_from_row(case), events, history, as_of)
+    return AuditReport(case.ref, as_of, history.current.ref, tuple(findings))

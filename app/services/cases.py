@@ -1,0 +1,305 @@
+"""Use cases on one case: open it, record what happened, read it back."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.domain.bundle import CASE_KINDS
+from app.domain.events import BundleError, build_event, check_references, people_named
+from app.errors import ConflictError, NotFound, ValidationError
+from app.services.convert import event_from_row
+from app.services.recompute import case_history, policy_history, recompute
+from app.services.views import CaseDetail, DeadlineView, EventView
+from app.services.workspace import Workspace
+from app.store.models import (
+    AuditLog,
+    Case,
+    CaseEvent,
+    DeadlineRow,
+    Officer,
+    Resident,
+    Vulnerability,
+)
+
+FUTURE_TOLERANCE = dt.timedelta(minutes=5)
+
+
+def log_action(
+    session: Session, ws: Workspace, action: str, entity: str, entity_id: str, **detail
+) -> None:
+    """Attribute a write (who, when, which device). Never pass resident details here."""
+    session.add(
+        AuditLog(
+            at=ws.now(),
+            actor=ws.actor.username,
+            device=ws.actor.device,
+            action=action,
+            entity=entity,
+            entity_id=entity_id,
+            detail=detail,
+        )
+    )
+
+
+def get_or_create_officer(
+    session: Session, ws: Workspace, username: str, created: list[str] | None = None
+) -> Officer:
+    officer = session.scalar(select(Officer).where(Officer.username == username))
+    if officer is None:
+        officer = Officer(
+            username=username, name=username, updated_by=ws.actor.username, device=ws.actor.device
+        )
+        session.add(officer)
+        session.flush()
+        if created is not None:
+            created.append(username)
+    return officer
+
+
+def find_case(session: Session, ref: str) -> Case:
+    case = session.scalar(select(Case).where(Case.ref == ref))
+    if case is None:
+        raise NotFound(f"There is no case {ref!r}.")
+    return case
+
+
+def check_policy(ws: Workspace, name: str | None) -> None:
+    if name is not None and name not in ws.registry.names():
+        raise ValidationError(
+            f"Unknown policy {name!r}; known policies: {', '.join(ws.registry.names())}."
+        )
+
+
+def create_case(
+    ws: Workspace,
+    *,
+    ref: str,
+    kind: str,
+    officer: str,
+    resident_name: str,
+    opened: dt.date | None = None,
+    address: str | None = None,
+    phone: str | None = None,
+    email: str | None = None,
+    vulnerabilities: list[str] | None = None,
+    policy: str | None = None,
+) -> CaseDetail:
+    ref = ref.strip()
+    if not ref:
+        raise ValidationError("A case needs a reference.")
+    if kind not in CASE_KINDS:
+        raise ValidationError(f"Case kind must be one of {', '.join(CASE_KINDS)}.")
+    if not resident_name.strip():
+        raise ValidationError("A case needs the resident's name.")
+    check_policy(ws, policy)
+    opened = opened or ws.today()
+    with ws.db.write() as s:
+        if s.scalar(select(Case.id).where(Case.ref == ref)) is not None:
+            raise ConflictError(f"A case {ref!r} already exists.")
+        resident = Resident(
+            name=resident_name.strip(),
+            address=address,
+            phone=phone,
+            email=email,
+            listed_vulnerabilities=True,
+            updated_by=ws.actor.username,
+            device=ws.actor.device,
+        )
+        resident.vulnerabilities = [
+            Vulnerability(position=i, description=v.strip())
+            for i, v in enumerate(vulnerabilities or [])
+            if v.strip()
+        ]
+        case = Case(
+            ref=ref,
+            kind=kind,
+            opened=opened,
+            officer=get_or_create_officer(s, ws, officer),
+            resident=resident,
+            policy_name=policy,
+            updated_by=ws.actor.username,
+            device=ws.actor.device,
+        )
+        s.add(case)
+        s.flush()
+        recompute(s, case, ws.registry)
+        log_action(s, ws, "create_case", "case", ref, kind=kind)
+    return get_case(ws, ref)
+
+
+def new_local_id(session: Session, case: Case) -> str:
+    while True:
+        candidate = "ev-" + secrets.token_hex(5)
+        exists = session.scalar(
+            select(CaseEvent.id).where(
+                CaseEvent.case_id == case.id, CaseEvent.local_id == candidate
+            )
+        )
+        if exists is None:
+            return candidate
+
+
+def add_events(
+    session: Session, ws: Workspace, case: Case, raws: list[dict[str, Any]]
+) -> list[str]:
+    """Validate and append events to a case (no recomputation). Returns their ids."""
+    existing = {
+        local: etype
+        for local, etype in session.execute(
+            select(CaseEvent.local_id, CaseEvent.type).where(CaseEvent.case_id == case.id)
+        )
+    }
+    seq = (
+        session.scalar(
+            select(func.coalesce(func.max(CaseEvent.seq), -1)).where(CaseEvent.case_id == case.id)
+        )
+        + 1
+    )
+    events = []
+    for i, raw in enumerate(raws):
+        try:
+            event = build_event(raw, seq=seq + i)
+        except BundleError as exc:
+            raise ValidationError(str(exc)) from exc
+        if event.id in existing:
+            raise ValidationError(
+                f"event {event.id!r}: field 'id': the case already has an event with this id"
+            )
+        events.append(event)
+    try:
+        check_references(events, existing)
+    except BundleError as exc:
+        raise ValidationError(str(exc)) from exc
+    for e in events:
+        for username in sorted(people_named(e)):
+            get_or_create_officer(session, ws, username)
+        session.add(
+            CaseEvent(
+                case_id=case.id,
+                local_id=e.id,
+                seq=e.seq,
+                type=e.type,
+                at=e.at,
+                summary=e.summary,
+                data=dict(e.data),
+                actor=e.by,
+                recorded_at=ws.now(),
+                recorded_by=ws.actor.username,
+                device=ws.actor.device,
+            )
+        )
+    session.flush()
+    return [e.id for e in events]
+
+
+def record_event(
+    ws: Workspace, ref: str, event: dict[str, Any], expected_version: int | None = None
+) -> tuple[str, CaseDetail]:
+    """Append one event to a case and recompute its deadlines, in one transaction.
+
+    ``event`` is an event object as in a case bundle; ``id`` and ``at`` default to
+    a new id and now. With ``expected_version``, a case changed since it was read is refused.
+    """
+    raw = dict(event)
+    raw.setdefault("at", ws.now().isoformat())
+    with ws.db.write() as s:
+        case = find_case(s, ref)
+        if expected_version is not None and case.version != expected_version:
+            raise ConflictError(
+                f"Case {ref} was changed by {case.updated_by} since you opened it. "
+                "Reload the case; your entry has not been saved and is still in the form."
+            )
+        try:
+            at = build_event({**raw, "id": raw.get("id") or "new"}).at
+        except BundleError as exc:
+            raise ValidationError(str(exc)) from exc
+        if at > ws.now() + FUTURE_TOLERANCE:
+            raise ValidationError("The date and time given are in the future; nothing was saved.")
+        if "id" not in raw or not raw["id"]:
+            raw["id"] = new_local_id(s, case)
+        (local_id,) = add_events(s, ws, case, [raw])
+        recompute(s, case, ws.registry)
+        case.updated_by = ws.actor.username
+        case.device = ws.actor.device
+        case.updated_at = ws.now()
+        log_action(s, ws, "record_event", "case", ref, event=local_id, type=raw.get("type"))
+    return local_id, get_case(ws, ref)
+
+
+def _deadline_view(row: DeadlineRow, ws: Workspace, cal, today: dt.date) -> DeadlineView:
+    wd_left = cal.working_days_between(today, row.due) if row.status == "open" and row.due else None
+    late = False
+    if row.due is not None:
+        if row.status == "met" and row.met_on is not None:
+            late = row.met_on > row.due
+        elif row.status == "closed" and row.closed_on is not None:
+            late = row.closed_on > row.due
+        elif row.status == "open":
+            late = row.due < today
+    return DeadlineView(
+        key=row.key,
+        kind=row.kind,
+        label=row.label,
+        started_by=row.started_by,
+        due=row.due,
+        status=row.status,
+        met_by=row.met_by,
+        met_on=row.met_on,
+        policy=row.policy,
+        wd_left=wd_left,
+        breached=late,
+        detail=row.detail,
+        holds=tuple(row.holds or ()),
+    )
+
+
+def get_case(ws: Workspace, ref: str, as_of: dt.date | None = None) -> CaseDetail:
+    today = as_of or ws.today()
+    with ws.db.read() as s:
+        case = find_case(s, ref)
+        history = policy_history(ws.registry, case)
+        cal = history.current.calendar
+        events = []
+        for row in reversed(case_history(s, case)):
+            e = event_from_row(row)
+            events.append(
+                EventView(
+                    id=e.id,
+                    at=e.at,
+                    type=e.type,
+                    summary=e.summary,
+                    by=e.by,
+                    fields=dict(e.data),
+                    recorded_by=row.recorded_by,
+                    recorded_at=row.recorded_at,
+                )
+            )
+        rows = s.scalars(select(DeadlineRow).where(DeadlineRow.case_id == case.id))
+        deadlines = sorted(
+            (_deadline_view(r, ws, cal, today) for r in rows),
+            key=lambda d: (d.status != "open", d.due or dt.date.max, d.key),
+        )
+        r = case.resident
+        return CaseDetail(
+            ref=case.ref,
+            kind=case.kind,
+            status=case.status,
+            opened=case.opened,
+            officer=case.officer.username,
+            officer_name=case.officer.name,
+            resident_name=r.name,
+            address=r.address,
+            phone=r.phone,
+            email=r.email,
+            vulnerabilities=tuple(v.description for v in r.vulnerabilities),
+            risk_tier=case.risk_tier,
+            policy=history.current.ref,
+            version=case.version,
+            events=tuple(events),
+            deadlines=tuple(deadlines),
+        )

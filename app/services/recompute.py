@@ -1,0 +1,89 @@
+"""Recomputing a case's deadlines inside the transaction that changed its history."""
+
+from __future__ import annotations
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from app.domain.deadlines import CaseDeadlines, Deadline, derive
+from app.domain.policy import PolicyHistory
+from app.services.convert import case_info_from_row, events_from_rows
+from app.store.models import Case, CaseEvent, DeadlineRow
+from app.store.policies import PolicyRegistry
+
+
+def _row(case: Case, d: Deadline) -> DeadlineRow:
+    return DeadlineRow(
+        case_id=case.id,
+        key=d.key,
+        kind=d.kind,
+        label=d.label,
+        started_by=d.started_by,
+        started_on=d.started_on,
+        due=d.due,
+        original_due=d.original_due,
+        policy=d.policy,
+        status=d.status,
+        met_by=d.met_by,
+        met_on=d.met_on,
+        closed_on=d.closed_on,
+        stage=d.stage,
+        complaint=d.complaint,
+        detail=d.detail,
+        holds=[
+            {
+                "reason": h.reason,
+                "started": h.started.isoformat(),
+                "ended": h.ended.isoformat() if h.ended else None,
+                "started_by": h.started_by,
+                "ended_by": h.ended_by,
+                "working_days": h.working_days,
+            }
+            for h in d.holds
+        ],
+        evidence=list(d.evidence),
+    )
+
+
+def case_history(session: Session, case: Case) -> list[CaseEvent]:
+    return list(
+        session.scalars(
+            select(CaseEvent)
+            .where(CaseEvent.case_id == case.id)
+            .order_by(CaseEvent.at, CaseEvent.seq)
+        )
+    )
+
+
+def policy_history(registry: PolicyRegistry, case: Case) -> PolicyHistory:
+    return registry.history(case.policy_name or registry.default)
+
+
+def recompute(session: Session, case: Case, registry: PolicyRegistry) -> CaseDeadlines:
+    """Derive the case's deadlines from all its events and store them with the case summary."""
+    rows = case_history(session, case)
+    events = events_from_rows(rows)
+    result = derive(case_info_from_row(case), events, policy_history(registry, case))
+    session.execute(delete(DeadlineRow).where(DeadlineRow.case_id == case.id))
+    session.add_all(_row(case, d) for d in result.deadlines)
+    nxt = result.next_due()
+    case.next_due = nxt.due if nxt else None
+    case.next_kind = nxt.kind if nxt else None
+    case.next_label = nxt.label if nxt else None
+    case.open_deadlines = len(result.open())
+    case.event_count = len(rows)
+    case.last_event_at = rows[-1].at if rows else None
+    tier = None
+    for e in events:
+        if e.type == "risk_assessment":
+            tier = e.f["tier"]
+        elif e.type == "asb_report" and tier is None:
+            tier = policy_history(registry, case).at(e.at).hint_tiers[e.f["risk_hint"]]
+    case.risk_tier = tier
+    closures = [e for e in events if e.type == "case_closed"]
+    reopened = closures and any(e.type == "asb_report" and e.at > closures[-1].at for e in events)
+    if closures and not reopened:
+        case.status, case.closed_on = "closed", closures[-1].day
+    else:
+        case.status, case.closed_on = "open", None
+    return result

@@ -1,0 +1,81 @@
+"""Frozen views the services hand to the UI and the command line (no ORM objects escape)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class InboxRow:
+    ref: str
+    resident: str
+    kind: str
+    risk_tier: str | None
+    status: str
+    next_kind: str | None
+    next_label: str | None
+    due: dt.date | None
+    wd_left: int | None  # working days from as_of to due; negative = overdue
+    officer: str
+    officer_name: str
+    open_deadlines: int
+    version: int
+
+
+@dataclass(frozen=True)
+class EventView:
+    id: str
+    at: dt.datetime
+    type: str
+    summary: str
+    by: str | None
+    fields: dict[str, Any]
+    recorded_by: str
+    recorded_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class DeadlineView:
+    key: str
+    kind: str
+    label: str
+    started_by: str | None
+    due: dt.date | None
+    status: str
+    met_by: str | None
+    met_on: dt.date | None
+    policy: str
+    wd_left: int | None
+    breached: bool
+    detail: str
+    holds: tuple[dict[str, Any], ...] = ()
+
+
+@dataclass(frozen=True)
+class CaseDetail:
+    ref: str
+    kind: str
+    status: str
+    opened: dt.date
+    officer: str
+    officer_name: str
+    resident_name: str
+    address: str | None
+    phone: str | None
+    email: str | None
+    vulnerabilities: tuple[str, ...]
+    risk_tier: str | None
+    policy: str
+    version: int
+    events: tuple[EventView, ...] = field(default=())
+    deadlines: tuple[DeadlineView, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    ref: str
+    created: bool
+    events_added: int
+    officers_created: tuple[str, ...]

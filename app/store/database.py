@@ -1,0 +1,232 @@
+"""Opening a database: SQLite (WAL, synchronous=FULL, foreign keys) or PostgreSQL.
+
+Opening applies pending Alembic migrations, backing an SQLite file up first, and
+refuses a database written by a newer Doorstep. Write transactions on SQLite
+start with ``BEGIN IMMEDIATE`` so two writers queue instead of failing half-way.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import logging
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from alembic.util.exc import CommandError
+from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.errors import StorageError
+from app.paths import migrations_dir
+
+log = logging.getLogger(__name__)
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def _alembic_config(connection=None) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(migrations_dir()))
+    cfg.attributes["connection"] = connection
+    return cfg
+
+
+def head_revision() -> str:
+    return ScriptDirectory.from_config(_alembic_config()).get_current_head()
+
+
+def to_url(target: str | Path) -> tuple[str, Path | None]:
+    """A plain path means SQLite; anything with ``://`` is a SQLAlchemy URL."""
+    text = str(target)
+    if "://" in text:
+        if text.startswith("sqlite:///"):
+            raw = text.removeprefix("sqlite:///").split("?")[0].removeprefix("file:")
+            return text, Path(raw)
+        return text, None
+    path = Path(text).expanduser().resolve()
+    return f"sqlite:///{path}", path
+
+
+def _sqlite_pragmas(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record):
+        dbapi_conn.isolation_level = None  # we issue BEGIN ourselves
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA busy_timeout=10000")
+        with contextlib.suppress(sqlite3.OperationalError):  # a read-only file keeps its journal mode
+            cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA synchronous=FULL")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):
+        immediate = conn.get_execution_options().get("immediate", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def translate(exc: BaseException) -> StorageError | None:
+    """A clear message for the database errors a person can act on."""
+    text = str(getattr(exc, "orig", exc)).lower()
+    if "disk is full" in text or "database or disk is full" in text or "no space left" in text:
+        return StorageError(
+            "The disk is full, so nothing was saved. Free some space and try again."
+        )
+    if "readonly" in text or "read-only" in text or "read only" in text:
+        return StorageError("The database is read-only, so nothing was saved.")
+    if "database is locked" in text:
+        return StorageError(
+            "The database is busy with another change; nothing was saved. Try again."
+        )
+    if "not a database" in text or "file is encrypted" in text:
+        return StorageError("This file is not a Doorstep database (it is not an SQLite file).")
+    if "disk i/o error" in text:
+        return StorageError("The disk reported an error, so nothing was saved.")
+    if (
+        isinstance(exc, OperationalError)
+        and "could not connect" in text
+        or "connection refused" in text
+    ):
+        return StorageError("The team server cannot be reached; check the connection.")
+    return None
+
+
+class Database:
+    def __init__(self, url: str, path: Path | None, engine: Engine):
+        self.url = url
+        self.path = path
+        self.engine = engine
+        self.is_sqlite = engine.dialect.name == "sqlite"
+        self._reader = sessionmaker(bind=engine, expire_on_commit=False)
+        writer = engine.execution_options(immediate=True) if self.is_sqlite else engine
+        self._writer = sessionmaker(bind=writer, expire_on_commit=False)
+        self.backup_path: Path | None = None
+
+    @property
+    def label(self) -> str:
+        """A name for the database safe to show (no password)."""
+        if self.path is not None:
+            return str(self.path)
+        return self.engine.url.render_as_string(hide_password=True)
+
+    @contextlib.contextmanager
+    def read(self) -> Iterator[Session]:
+        session = self._reader()
+        try:
+            yield session
+        except DBAPIError as exc:
+            err = translate(exc)
+            raise (err or exc) from exc
+        finally:
+            session.close()
+
+    @contextlib.contextmanager
+    def write(self) -> Iterator[Session]:
+        """One transaction: committed if the block succeeds, rolled back entirely otherwise."""
+        session = self._writer()
+        try:
+            yield session
+            session.commit()
+        except DBAPIError as exc:
+            session.rollback()
+            err = translate(exc)
+            raise (err or exc) from exc
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def _check_sqlite_file(path: Path, create: bool) -> None:
+    if path.exists():
+        if path.is_dir():
+            raise StorageError(f"{path} is a folder, not a Doorstep database.")
+        with path.open("rb") as fh:
+            head = fh.read(16)
+        if head and head != SQLITE_MAGIC:
+            raise StorageError(f"{path} is not a Doorstep database (it is not an SQLite file).")
+    elif not create:
+        raise StorageError(f"There is no database at {path}.")
+    else:
+        path.parent.mkdir(parents=True, exist_ok=True)
+
+
+def backup_sqlite(path: Path, revision: str) -> Path:
+    """A consistent copy (SQLite backup API) beside the database, before it is migrated."""
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    target = path.with_name(f"{path.stem}.backup-{revision}-{stamp}{path.suffix}")
+    src = sqlite3.connect(str(path))
+    try:
+        dst = sqlite3.connect(str(target))
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+    finally:
+        src.close()
+    return target
+
+
+def open_database(target: str | Path, create: bool = True, migrate: bool = True) -> Database:
+    """Open (and create or migrate) a Doorstep database. Raises ``StorageError`` with a clear message."""
+    url, path = to_url(target)
+    if path is not None and "mode=ro" not in url:
+        _check_sqlite_file(path, create)
+    try:
+        engine = create_engine(url, future=True, pool_pre_ping=not url.startswith("sqlite"))
+    except Exception as exc:  # bad URL, missing driver
+        raise StorageError(
+            f"Cannot use the database address given ({exc.__class__.__name__})."
+        ) from exc
+    if engine.dialect.name == "sqlite":
+        _sqlite_pragmas(engine)
+    db = Database(url, path, engine)
+    try:
+        _prepare(db, migrate)
+    except StorageError:
+        engine.dispose()
+        raise
+    except DBAPIError as exc:
+        engine.dispose()
+        raise (translate(exc) or StorageError(f"Cannot open the database: {exc.orig}")) from exc
+    return db
+
+
+def _prepare(db: Database, migrate: bool) -> None:
+    script = ScriptDirectory.from_config(_alembic_config())
+    head = script.get_current_head()
+    with db.engine.connect() as conn:
+        current = MigrationContext.configure(conn).get_current_revision()
+        tables = set(inspect(conn).get_table_names())
+    if current is None and tables - {"alembic_version"}:
+        raise StorageError(
+            f"{db.label} holds tables but is not a Doorstep database; choose another file."
+        )
+    if current is not None:
+        try:
+            script.get_revision(current)
+        except (CommandError, KeyError):
+            raise StorageError(
+                f"{db.label} was written by a newer version of Doorstep (schema {current}). "
+                "Install the newer version to open it; nothing was changed."
+            ) from None
+    if current == head:
+        return
+    if not migrate:
+        raise StorageError(f"{db.label} needs upgrading to schema {head} before it can be used.")
+    if current is not None and db.is_sqlite and db.path is not None:
+        db.backup_path = backup_sqlite(db.path, current)
+        log.info("database backed up before migration to %s", db.backup_path.name)
+    with db.engine.begin() as conn:
+        cfg = _alembic_config(conn)
+        command.upgrade(cfg, "head")

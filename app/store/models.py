@@ -1,0 +1,214 @@
+"""Typed SQLAlchemy models. Case events are append-only; deadlines are derived rows."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.store.base import Base, Tracked, UTCDateTime, new_id, utcnow
+
+
+class Team(Tracked, Base):
+    __tablename__ = "teams"
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    officers: Mapped[list[Officer]] = relationship(back_populates="team")
+
+
+class Officer(Tracked, Base):
+    __tablename__ = "officers"
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    email: Mapped[str] = mapped_column(String(200), default="")
+    role: Mapped[str] = mapped_column(String(20), default="officer")  # officer | manager | admin
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    team_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("teams.id"), nullable=True)
+    team: Mapped[Team | None] = relationship(back_populates="officers")
+
+
+class Resident(Tracked, Base):
+    __tablename__ = "residents"
+    name: Mapped[str] = mapped_column(String(200))
+    address: Mapped[str | None] = mapped_column(Text, nullable=True)
+    phone: Mapped[str | None] = mapped_column(String(60), nullable=True)
+    email: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    # vulnerabilities given in a bundle as a list (None = the key was absent)
+    listed_vulnerabilities: Mapped[bool] = mapped_column(Boolean, default=True)
+    extra: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    vulnerabilities: Mapped[list[Vulnerability]] = relationship(
+        back_populates="resident", order_by="Vulnerability.position", cascade="all, delete-orphan"
+    )
+
+
+class Vulnerability(Base):
+    """A household vulnerability (of the resident or a member of the household)."""
+
+    __tablename__ = "vulnerabilities"
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    resident_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("residents.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    description: Mapped[str] = mapped_column(Text)
+    recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    resident: Mapped[Resident] = relationship(back_populates="vulnerabilities")
+
+
+class Case(Tracked, Base):
+    __tablename__ = "cases"
+    ref: Mapped[str] = mapped_column(String(60), unique=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    opened: Mapped[dt.date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(10), default="open")  # open | closed
+    closed_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    officer_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("officers.id"))
+    resident_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("residents.id"))
+    policy_name: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    extra: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # Derived from the events by the deadline engine, kept for a fast inbox.
+    risk_tier: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    next_due: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    next_kind: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    next_label: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    open_deadlines: Mapped[int] = mapped_column(Integer, default=0)
+    event_count: Mapped[int] = mapped_column(Integer, default=0)
+    last_event_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+    officer: Mapped[Officer] = relationship()
+    resident: Mapped[Resident] = relationship()
+
+    __table_args__ = (
+        Index("ix_cases_status_next_due", "status", "next_due"),
+        Index("ix_cases_officer_status_next_due", "officer_id", "status", "next_due"),
+    )
+
+
+class CaseEvent(Base):
+    """One entry of a case's history. Never updated or deleted (enforced in the database too)."""
+
+    __tablename__ = "case_events"
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id"))
+    local_id: Mapped[str] = mapped_column(String(80))  # the bundle's name for the event
+    seq: Mapped[int] = mapped_column(Integer)  # order of recording within the case
+    type: Mapped[str] = mapped_column(String(40))
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    summary: Mapped[str] = mapped_column(Text, default="")
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # fields as given
+    actor: Mapped[str | None] = mapped_column(String(80), nullable=True)  # the event's `by`
+    recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    recorded_by: Mapped[str] = mapped_column(String(80), default="system")
+    device: Mapped[str] = mapped_column(String(120), default="")
+
+    __table_args__ = (
+        UniqueConstraint("case_id", "local_id", name="uq_case_events_case_local"),
+        Index("ix_case_events_case_at", "case_id", "at"),
+    )
+
+
+class DeadlineRow(Base):
+    """A deadline as last derived from the case's events (replaced on every recomputation)."""
+
+    __tablename__ = "deadlines"
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id"))
+    key: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(40))
+    label: Mapped[str] = mapped_column(String(200))
+    started_by: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    started_on: Mapped[dt.date] = mapped_column(Date)
+    due: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    original_due: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    policy: Mapped[str] = mapped_column(String(100))
+    status: Mapped[str] = mapped_column(String(10))
+    met_by: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    met_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    closed_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    stage: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    complaint: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    detail: Mapped[str] = mapped_column(Text, default="")
+    holds: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    evidence: Mapped[list[str]] = mapped_column(JSON, default=list)
+    computed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (
+        UniqueConstraint("case_id", "key", name="uq_deadlines_case_key"),
+        Index("ix_deadlines_status_due", "status", "due"),
+    )
+
+
+class Letter(Tracked, Base):
+    __tablename__ = "letters"
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id"), index=True)
+    template: Mapped[str] = mapped_column(String(80))
+    status: Mapped[str] = mapped_column(
+        String(20), default="draft"
+    )  # draft|finalised|approved|issued
+    content: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    pdf_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    file_path: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_by: Mapped[str] = mapped_column(String(80), default="system")
+    approved_by: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    approved_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    issued_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    event_local_id: Mapped[str | None] = mapped_column(String(80), nullable=True)
+
+
+class Attachment(Base):
+    __tablename__ = "attachments"
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id"), index=True)
+    event_local_id: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    filename: Mapped[str] = mapped_column(String(300))
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    size: Mapped[int] = mapped_column(Integer)
+    mime: Mapped[str] = mapped_column(String(120), default="application/octet-stream")
+    added_by: Mapped[str] = mapped_column(String(80), default="system")
+    added_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    device: Mapped[str] = mapped_column(String(120), default="")
+
+
+class AuditLog(Base):
+    """Who did what, when, from which device. Never holds resident details."""
+
+    __tablename__ = "audit_log"
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    actor: Mapped[str] = mapped_column(String(80))
+    device: Mapped[str] = mapped_column(String(120), default="")
+    action: Mapped[str] = mapped_column(String(60))
+    entity: Mapped[str] = mapped_column(String(40))
+    entity_id: Mapped[str] = mapped_column(String(80))
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class PolicyVersion(Base):
+    """A manager's version of a named policy, effective from an instant. Never edited."""
+
+    __tablename__ = "policy_versions"
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    name: Mapped[str] = mapped_column(String(80))
+    version: Mapped[int] = mapped_column(Integer)
+    effective_from: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    document: Mapped[str] = mapped_column(Text)  # TOML text
+    created_by: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (UniqueConstraint("name", "version", name="uq_policy_versions_name_version"),)
+
+
+class Setting(Base):
+    __tablename__ = "settings"
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    value: Mapped[Any] = mapped_column(JSON)
