@@ -181,7 +181,7 @@ def parse_policy(
             raise PolicyError(source, "extends", f"cannot extend {parent_name!r}")
         try:
             parent = dict(resolve(parent_name))
-        except KeyError:
+        except (LookupError, OSError):  # a dict/store lookup or a file that is not there
             raise PolicyError(
                 source, "extends", f"names an unknown policy {parent_name!r}"
             ) from None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from app.errors import NotFound
 from app.services.views import InboxRow
@@ -43,8 +43,8 @@ def list_inbox(
         )
         .join(Resident, Case.resident_id == Resident.id)
         .join(Officer, Case.officer_id == Officer.id)
-        .where(or_(Case.status == "open", Case.open_deadlines > 0))
-        .order_by(Case.next_due.is_(None), Case.next_due, Case.ref)
+        .where(Case.in_inbox.is_(True))
+        .order_by(Case.sort_due, Case.ref)
     )
     with ws.db.read() as s:
         if officer is not None:

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from app.domain.deadlines import CaseDeadlines, Deadline, derive
 from app.domain.policy import PolicyHistory
 from app.services.convert import case_info_from_row, events_from_rows
-from app.store.models import Case, CaseEvent, DeadlineRow
+from app.store.models import NOTHING_DUE, Case, CaseEvent, DeadlineRow
 from app.store.policies import PolicyRegistry
 
 
@@ -86,4 +86,6 @@ def recompute(session: Session, case: Case, registry: PolicyRegistry) -> CaseDea
         case.status, case.closed_on = "closed", closures[-1].day
     else:
         case.status, case.closed_on = "open", None
+    case.in_inbox = case.status == "open" or case.open_deadlines > 0
+    case.sort_due = case.next_due or NOTHING_DUE
     return result

@@ -79,3 +79,14 @@ class ImportResult:
     created: bool
     events_added: int
     officers_created: tuple[str, ...]
+
+
+def countdown_text(wd_left: int | None) -> str:
+    """'due today', '1 WD left', '3 WD overdue' — readable without colour."""
+    if wd_left is None:
+        return "nothing due"
+    if wd_left == 0:
+        return "due today"
+    if wd_left > 0:
+        return f"{wd_left} WD left"
+    return f"{-wd_left} WD overdue"

@@ -60,7 +60,9 @@ def _sqlite_pragmas(engine: Engine) -> None:
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute("PRAGMA busy_timeout=10000")
-        with contextlib.suppress(sqlite3.OperationalError):  # a read-only file keeps its journal mode
+        with contextlib.suppress(
+            sqlite3.OperationalError
+        ):  # a read-only file keeps its journal mode
             cur.execute("PRAGMA journal_mode=WAL")
         cur.execute("PRAGMA synchronous=FULL")
         cur.close()

@@ -21,6 +21,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.store.base import Base, Tracked, UTCDateTime, new_id, utcnow
 
+NOTHING_DUE = dt.date(9999, 12, 31)
+
 
 class Team(Tracked, Base):
     __tablename__ = "teams"
@@ -82,6 +84,9 @@ class Case(Tracked, Base):
     next_kind: Mapped[str | None] = mapped_column(String(40), nullable=True)
     next_label: Mapped[str | None] = mapped_column(String(200), nullable=True)
     open_deadlines: Mapped[int] = mapped_column(Integer, default=0)
+    in_inbox: Mapped[bool] = mapped_column(Boolean, default=True)  # open, or still owes something
+    # next_due, or the last date when nothing is due: lets the inbox index sort without NULL handling
+    sort_due: Mapped[dt.date] = mapped_column(Date, default=NOTHING_DUE)
     event_count: Mapped[int] = mapped_column(Integer, default=0)
     last_event_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
@@ -89,8 +94,8 @@ class Case(Tracked, Base):
     resident: Mapped[Resident] = relationship()
 
     __table_args__ = (
-        Index("ix_cases_status_next_due", "status", "next_due"),
-        Index("ix_cases_officer_status_next_due", "officer_id", "status", "next_due"),
+        Index("ix_cases_inbox", "in_inbox", "sort_due", "ref"),
+        Index("ix_cases_officer_inbox", "officer_id", "in_inbox", "sort_due", "ref"),
     )
 
 

@@ -92,7 +92,7 @@ def plan_actions(tl: Timeline) -> list[Deadline]:
                 met=lambda e, p=plan.id, t=action.text: (
                     e.type == "action_done" and e.f["plan"] == p and e.f["action"] == t
                 ),
-                detail=f"Plan action '{action.text}' ({action.owner}) due {fmt(action.due)}",
+                detail=f"Plan action '{action.text}' (owner: {action.owner}) agreed {fmt(plan.day)}",
             )
             superseded = (
                 successor is not None

@@ -29,7 +29,7 @@ def repairs(tl: Timeline) -> list[Deadline]:
                 due=r.f["target"],
                 policy=tl.policy_at(r),
                 met=lambda e, j=job: e.type == "repair_done" and e.f["job"] == j,
-                detail=f"Repair '{job}' ({r.f['priority']}) raised {fmt(r.day)} with target {fmt(r.f['target'])}",
+                detail=f"Repair '{job}' ({r.f['priority']}) raised {fmt(r.day)}",
             )
         )
     return out

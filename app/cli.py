@@ -1,0 +1,114 @@
+"""`doorstep`: the command line (CLI.md). With no command it opens the desktop app.
+
+Exit status: 0 success, 1 findings or rejected input, 2 wrong arguments.
+Errors are one sentence on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NoReturn
+
+from app import cli_commands as cmd
+from app.errors import DoorstepError
+
+
+class UsageError(Exception):
+    pass
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(message)
+
+
+def iso_date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a valid date (use YYYY-MM-DD)") from None
+
+
+def whole(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text} must not be negative")
+    return value
+
+
+def _common(p: argparse.ArgumentParser, top: bool) -> None:
+    default = None if top else argparse.SUPPRESS
+    p.add_argument("--db", default=default, help="database path or postgresql+psycopg:// URL")
+    p.add_argument("--json", action="store_true", default=False if top else argparse.SUPPRESS)
+    p.add_argument("--as", dest="user", default=default, help="act as this username")
+
+
+def build_parser() -> Parser:
+    parser = Parser(prog="doorstep", description="Doorstep: case workbench for housing officers.")
+    _common(parser, True)
+    sub = parser.add_subparsers(dest="command", parser_class=Parser)
+
+    def add(name: str, help_text: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        _common(p, False)
+        return p
+
+    add("gui", "open the desktop app")
+    p = add("demo", "create a database with invented demo data and print its path")
+    p.add_argument("--cases", type=whole, default=200)
+    p.add_argument("--seed", type=int, default=2026)
+    p = add("due", "print the date N working days after START")
+    p.add_argument("start", type=iso_date)
+    p.add_argument("n", type=whole)
+    p.add_argument("--policy")
+    p = add("wd", "print the working days after A up to and including B")
+    p.add_argument("a", type=iso_date)
+    p.add_argument("b", type=iso_date)
+    p.add_argument("--policy")
+    p = add("import", "import case bundles (all or nothing per bundle)")
+    p.add_argument("bundles", nargs="+", type=Path)
+    p.add_argument("--merge", action="store_true", help="add new events to an existing case")
+    p = add("export", "print the case bundle of REF")
+    p.add_argument("ref")
+    p.add_argument("--out", type=Path)
+    p = add("audit", "report findings (DOMAIN_RULES.md §8); exit 1 when there are findings")
+    p.add_argument("bundles", nargs="*", type=Path)
+    p.add_argument("--all", action="store_true")
+    p.add_argument("--as-of", type=iso_date)
+    p = add("inbox", "open cases ordered by next due deadline")
+    p.add_argument("--officer")
+    p.add_argument("--as-of", type=iso_date)
+    p.add_argument("--limit", type=whole)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except UsageError as exc:
+        print(f"doorstep: {exc} (see 'doorstep --help')", file=sys.stderr)
+        return 2
+    command = args.command or "gui"
+    try:
+        return cmd.COMMANDS[command](args)
+    except cmd.CommandUsageError as exc:
+        print(f"doorstep: {exc}", file=sys.stderr)
+        return 2
+    except DoorstepError as exc:
+        print(f"doorstep: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("doorstep: interrupted; nothing half-saved.", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

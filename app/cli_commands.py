@@ -1,0 +1,238 @@
+"""The work behind each `doorstep` command (app/cli.py parses; this runs)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from app.domain.calendar import CalendarRangeError, today_london
+from app.domain.events import BundleError
+from app.errors import DoorstepError, ValidationError
+from app.paths import default_database, demo_database
+from app.services.views import countdown_text
+
+
+class CommandUsageError(Exception):
+    """Wrong arguments discovered after parsing (exit 2)."""
+
+
+def emit(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, indent=1, ensure_ascii=False, default=str) + "\n")
+
+
+def _target(args) -> str:
+    return args.db if getattr(args, "db", None) else str(default_database())
+
+
+def _workspace(args, create: bool = True):
+    from app.services.workspace import Actor, open_workspace
+
+    return open_workspace(
+        _target(args), actor=Actor.local(getattr(args, "user", None)), create=create
+    )
+
+
+def _registry(args):
+    """Policies: the database's when --db is given, else the shipped files."""
+    from app.store.policies import PolicyRegistry
+
+    if getattr(args, "db", None):
+        ws = _workspace(args, create=False)
+        try:
+            return ws.registry
+        finally:
+            ws.close()
+    return PolicyRegistry()
+
+
+def _calendar(args):
+    registry = _registry(args)
+    name = getattr(args, "policy", None)
+    if name is not None and name not in registry.names():
+        raise CommandUsageError(f"unknown policy {name!r}; known: {', '.join(registry.names())}")
+    return registry.get(name).calendar
+
+
+def cmd_due(args) -> int:
+    try:
+        print(_calendar(args).add_working_days(args.start, args.n).isoformat())
+    except CalendarRangeError as exc:
+        raise CommandUsageError(str(exc)) from None
+    return 0
+
+
+def cmd_wd(args) -> int:
+    try:
+        print(_calendar(args).working_days_between(args.a, args.b))
+    except CalendarRangeError as exc:
+        raise CommandUsageError(str(exc)) from None
+    return 0
+
+
+def _read_json(path: Path) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ValidationError(f"{path}: no such file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ValidationError(f"{path}: cannot be read ({exc.__class__.__name__})") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ValidationError(
+            f"{path}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
+        ) from None
+
+
+def cmd_import(args) -> int:
+    from app.services.bundles import import_bundle
+
+    ws = _workspace(args)
+    failures = 0
+    results = []
+    try:
+        for path in args.bundles:
+            try:
+                r = import_bundle(ws, _read_json(path), merge=args.merge)
+            except (DoorstepError, BundleError) as exc:
+                failures += 1
+                msg = str(exc)
+                print(
+                    f"doorstep: {msg if msg.startswith(str(path)) else f'{path}: {msg}'}",
+                    file=sys.stderr,
+                )
+                continue
+            results.append(
+                {
+                    "file": str(path),
+                    "case": r.ref,
+                    "created": r.created,
+                    "events_added": r.events_added,
+                }
+            )
+            if not args.json:
+                verb = "Imported" if r.created else "Merged"
+                print(f"{verb} {r.ref} from {path} ({r.events_added} events)")
+    finally:
+        ws.close()
+    if args.json:
+        emit(results)
+    return 1 if failures else 0
+
+
+def cmd_export(args) -> int:
+    from app.services.bundles import export_bundle
+
+    ws = _workspace(args, create=False)
+    try:
+        doc = export_bundle(ws, args.ref)
+    finally:
+        ws.close()
+    text = json.dumps(doc, indent=1, ensure_ascii=False) + "\n"
+    if args.out:
+        args.out.write_text(text, encoding="utf-8")
+        print(f"Wrote {args.out}")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def _print_report(report) -> None:
+    n = len(report.findings)
+    print(
+        f"{report.case}: {n} finding{'s' if n != 1 else ''} as of {report.as_of} ({report.policy})"
+    )
+    for f in report.findings:
+        print(f"  {f.date}  {f.code:<27} [{', '.join(f.events)}] {f.detail}")
+
+
+def cmd_audit(args) -> int:
+    from app.services.auditing import audit_all, audit_document
+
+    as_of = args.as_of or today_london()
+    if args.all == bool(args.bundles):
+        raise CommandUsageError("give bundle files or --all (not both)")
+    if args.all:
+        ws = _workspace(args, create=False)
+        try:
+            reports = audit_all(ws, as_of)
+        finally:
+            ws.close()
+    else:
+        registry = _registry(args)
+        reports = [audit_document(_read_json(p), registry, as_of) for p in args.bundles]
+    if args.json:
+        docs = [r.to_dict() for r in reports]
+        emit(docs[0] if len(docs) == 1 and not args.all else docs)
+    else:
+        for r in reports:
+            _print_report(r)
+    return 1 if any(r.findings for r in reports) else 0
+
+
+def cmd_inbox(args) -> int:
+    from app.services.inbox import list_inbox
+
+    ws = _workspace(args, create=False)
+    try:
+        as_of = args.as_of or ws.today()
+        rows = list_inbox(ws, officer=args.officer, as_of=as_of, limit=args.limit)
+    finally:
+        ws.close()
+    if args.json:
+        emit(
+            [
+                {
+                    "case": r.ref,
+                    "resident": r.resident,
+                    "kind": r.kind,
+                    "risk": r.risk_tier,
+                    "officer": r.officer,
+                    "status": r.status,
+                    "deadline": r.next_kind,
+                    "owed": r.next_label,
+                    "due": r.due.isoformat() if r.due else None,
+                    "wd_left": r.wd_left,
+                }
+                for r in rows
+            ]
+        )
+        return 0
+    for r in rows:
+        due = r.due.isoformat() if r.due else "-"
+        print(
+            f"{r.ref:<16} {r.kind:<9} {due:<10} {countdown_text(r.wd_left):<14} "
+            f"{(r.next_label or 'nothing due')[:40]:<40} {r.officer}"
+        )
+    return 0
+
+
+def cmd_demo(args) -> int:
+    from app.services.demo_db import create_demo_database
+
+    path = Path(args.db) if getattr(args, "db", None) else demo_database()
+    created = create_demo_database(path, n_cases=args.cases, seed=args.seed)
+    print(created)
+    return 0
+
+
+def cmd_gui(args) -> int:
+    from app.ui.app import run_gui
+
+    return run_gui(getattr(args, "db", None), getattr(args, "user", None))
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "due": cmd_due,
+    "wd": cmd_wd,
+    "import": cmd_import,
+    "export": cmd_export,
+    "audit": cmd_audit,
+    "inbox": cmd_inbox,
+    "demo": cmd_demo,
+    "gui": cmd_gui,
+}

@@ -1,0 +1,82 @@
+"""The demo database: its own file, filled with invented cases, never the user's real database."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from app.domain.calendar import today_london
+from app.errors import ValidationError
+from app.paths import resources_dir
+from app.services.bundles import import_bundle
+from app.services.workspace import Actor, Workspace, open_workspace
+from app.store.models import Case, Officer, Setting, Team
+
+
+def seed_bundles() -> list[dict]:
+    """Reconstructions of the seed cases (invented names), e.g. seed 001 as HX-0001."""
+    folder = resources_dir() / "demo"
+    return [json.loads(p.read_text(encoding="utf-8")) for p in sorted(folder.glob("seed-*.json"))]
+
+
+def _refuse_real_database(path: Path) -> None:
+    if not path.exists() or path.stat().st_size == 0:
+        return
+    ws = open_workspace(path, create=False)
+    try:
+        is_demo = ws.is_demo
+        with ws.db.read() as s:
+            cases = s.scalar(select(func.count(Case.id)))
+    finally:
+        ws.close()
+    if cases and not is_demo:
+        raise ValidationError(
+            f"{path} holds real cases; the demo is only ever written to its own file."
+        )
+
+
+def _remove(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        p = path.with_name(path.name + suffix)
+        if p.exists():
+            p.unlink()
+
+
+def create_demo_database(
+    path: Path, n_cases: int = 200, seed: int = 2026, today: dt.date | None = None
+) -> Path:
+    """Create (or re-create) a demo database at ``path`` and return its path."""
+    from app.services.demo.generator import OFFICERS, generate_bundles
+
+    path = Path(path).expanduser().resolve()
+    _refuse_real_database(path)
+    _remove(path)
+    today = today or today_london()
+    ws: Workspace = open_workspace(path, actor=Actor("demo", "demo"))
+    try:
+        with ws.db.write() as s:
+            s.add(Setting(key="demo", value=True))
+            s.add(Setting(key="demo_created", value=today.isoformat()))
+            teams: dict[str, Team] = {}
+            for o in OFFICERS:
+                team = teams.get(o["team"])
+                if team is None:
+                    team = teams[o["team"]] = Team(name=o["team"], updated_by="demo")
+                s.add(
+                    Officer(
+                        username=o["username"],
+                        name=o["name"],
+                        role=o["role"],
+                        team=team,
+                        email=f"{o['username']}@example.org",
+                        updated_by="demo",
+                    )
+                )
+        for doc in seed_bundles() + generate_bundles(today, n_cases=n_cases, seed=seed):
+            import_bundle(ws, doc)
+    finally:
+        ws.close()
+    return path
