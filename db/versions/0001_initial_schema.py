@@ -121,6 +121,8 @@ def upgrade() -> None:
     sa.Column('next_kind', sa.String(length=40), nullable=True),
     sa.Column('next_label', sa.String(length=200), nullable=True),
     sa.Column('open_deadlines', sa.Integer(), nullable=False),
+    sa.Column('in_inbox', sa.Boolean(), nullable=False),
+    sa.Column('sort_due', sa.Date(), nullable=False),
     sa.Column('event_count', sa.Integer(), nullable=False),
     sa.Column('last_event_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('id', sa.Uuid(), nullable=False),
@@ -135,8 +137,8 @@ def upgrade() -> None:
     sa.UniqueConstraint('ref', name=op.f('uq_cases_ref'))
     )
     with op.batch_alter_table('cases', schema=None) as batch_op:
-        batch_op.create_index('ix_cases_officer_status_next_due', ['officer_id', 'status', 'next_due'], unique=False)
-        batch_op.create_index('ix_cases_status_next_due', ['status', 'next_due'], unique=False)
+        batch_op.create_index('ix_cases_inbox', ['in_inbox', 'sort_due', 'ref'], unique=False)
+        batch_op.create_index('ix_cases_officer_inbox', ['officer_id', 'in_inbox', 'sort_due', 'ref'], unique=False)
 
     op.create_table('attachments',
     sa.Column('id', sa.Uuid(), nullable=False),
@@ -278,8 +280,8 @@ def downgrade() -> None:
 
     op.drop_table('attachments')
     with op.batch_alter_table('cases', schema=None) as batch_op:
-        batch_op.drop_index('ix_cases_status_next_due')
-        batch_op.drop_index('ix_cases_officer_status_next_due')
+        batch_op.drop_index('ix_cases_officer_inbox')
+        batch_op.drop_index('ix_cases_inbox')
 
     op.drop_table('cases')
     with op.batch_alter_table('vulnerabilities', schema=None) as batch_op:
