@@ -18,3 +18,48 @@ def shared_dir() -> Path:
     if not SHARED.is_dir():
         pytest.fail(f"the shared spec folder is missing: {SHARED}")
     return SHARED
+
+
+FIXED_NOW = "2025-06-24T10:00:00+00:00"
+
+
+@pytest.fixture
+def clock():
+    """A settable clock for services (defaults to Tue 24 Jun 2025 10:00 UTC)."""
+    import datetime as dt
+
+    class Clock:
+        def __init__(self):
+            self.now = dt.datetime.fromisoformat(FIXED_NOW)
+
+        def __call__(self):
+            return self.now
+
+        def set(self, iso: str):
+            self.now = dt.datetime.fromisoformat(iso)
+
+    return Clock()
+
+
+@pytest.fixture
+def ws(tmp_path, clock):
+    """A workspace on a fresh SQLite database in a temporary folder."""
+    from app.services.workspace import Actor, open_workspace
+
+    workspace = open_workspace(tmp_path / "cases.sqlite", actor=Actor("tester", "test-device"), clock=clock)
+    yield workspace
+    workspace.close()
+
+
+@pytest.fixture
+def example_doc(shared_dir):
+    import json
+
+    return json.loads((shared_dir / "examples" / "asb-with-complaint.json").read_text())
+
+
+@pytest.fixture
+def seed001_doc():
+    import json
+
+    return json.loads((ROOT / "resources" / "demo" / "seed-001.json").read_text())

@@ -1,0 +1,47 @@
+"""Starting the desktop app: choose the database (demo on first run) and show the main window."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from app.errors import DoorstepError
+from app.paths import default_database, demo_database
+
+
+def choose_database(db: str | None) -> tuple[str, bool]:
+    """The database to open and whether the demo must be created first."""
+    if db:
+        return db, False
+    real = default_database()
+    if real.exists():
+        return str(real), False
+    demo = demo_database()
+    return str(demo), not demo.exists()
+
+
+def run_gui(db: str | None = None, user: str | None = None) -> int:
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from app.services.workspace import Actor, open_workspace
+    from app.ui.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("Doorstep")
+    app.setOrganizationName("Doorstep")
+    target, make_demo = choose_database(db)
+    try:
+        if make_demo:
+            from app.services.demo_db import create_demo_database
+
+            create_demo_database(Path(target))
+        ws = open_workspace(target, actor=Actor.local(user))
+    except DoorstepError as exc:
+        QMessageBox.critical(None, "Doorstep", str(exc))
+        return 1
+    window = MainWindow(ws)
+    window.show()
+    try:
+        return app.exec()
+    finally:
+        ws.close()

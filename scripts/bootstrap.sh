@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Install what a fresh Debian/Ubuntu machine lacks to run Doorstep, then the Python
+# environment (.venv) with the project and its test extras. Safe to run repeatedly.
+#   scripts/bootstrap.sh            runtime + test packages
+#   DOORSTEP_NO_APT=1 ...           skip the apt step (you installed the libraries yourself)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Qt runtime (offscreen and xcb), Xvfb for screenshots, poppler for PDF checks,
+# PostgreSQL for the team-server tests, DejaVu fonts for letters.
+APT_PACKAGES=(
+  libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libglib2.0-0
+  xvfb xauth libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-image0
+  libxcb-keysyms1 libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-randr0
+  poppler-utils fonts-dejavu-core postgresql python3-venv
+)
+
+apt_install() {
+  local missing=()
+  for p in "${APT_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  local sudo=""
+  if [ "$(id -u)" -ne 0 ]; then
+    if command -v sudo >/dev/null 2>&1; then sudo="sudo"; else
+      echo "bootstrap: please install these packages first: ${missing[*]}" >&2; return 1; fi
+  fi
+  echo "bootstrap: installing ${missing[*]}"
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+if [ "${DOORSTEP_NO_APT:-0}" != "1" ] && command -v apt-get >/dev/null 2>&1; then
+  apt_install
+fi
+
+PY=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+  "$PY" -m venv .venv
+fi
+stamp=.venv/.doorstep-installed
+want=$(sha256sum pyproject.toml | cut -d' ' -f1)
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+  .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip 2>&1 | grep -v "^WARNING: Location" || true
+  .venv/bin/python -m pip install -q --disable-pip-version-check -e ".[test]" 2>&1 | grep -v "^WARNING: Location" || true
+  .venv/bin/python -c "import app, PySide6, sqlalchemy, alembic, holidays, reportlab, pytest" \
+    || { echo "bootstrap: the Python install failed" >&2; exit 1; }
+  echo "$want" > "$stamp"
+fi

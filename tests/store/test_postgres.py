@@ -1,0 +1,50 @@
+"""The same migrations and services on PostgreSQL (the team server)."""
+
+from __future__ import annotations
+
+import os
+import uuid
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.exc import DBAPIError
+
+from app.services.bundles import export_bundle, import_bundle
+from app.services.inbox import list_inbox
+from app.services.workspace import Actor, Workspace
+from app.store.database import open_database
+
+PG_URL = os.environ.get("DOORSTEP_TEST_PG_URL")
+
+if not PG_URL and os.environ.get("CI"):
+    pytest.fail("CI must provide PostgreSQL (DOORSTEP_TEST_PG_URL)", pytrace=False)
+pytestmark = [pytest.mark.postgres, pytest.mark.skipif(not PG_URL, reason="no PostgreSQL (DOORSTEP_TEST_PG_URL)")]
+
+
+@pytest.fixture
+def pg_url():
+    name = f"doorstep_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    base = PG_URL.rsplit("/", 1)[0]
+    yield f"{base}/{name}"
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def test_migrations_and_services_run_on_postgresql(pg_url, clock, example_doc, seed001_doc):
+    from tests.services.test_bundles import assert_same_bundle
+
+    ws = Workspace(open_database(pg_url), Actor("tester", "pg"), clock)
+    try:
+        import_bundle(ws, example_doc)
+        import_bundle(ws, seed001_doc)
+        assert_same_bundle(seed001_doc, export_bundle(ws, "HX-0001"))
+        assert [r.ref for r in list_inbox(ws)] == ["HX-0001"]
+        with ws.db.engine.connect() as conn, pytest.raises(DBAPIError, match="append-only"):
+            conn.execute(text("UPDATE case_events SET summary = 'x'"))
+    finally:
+        ws.close()
+    open_database(pg_url).close()  # re-opening an up-to-date database is a no-op
