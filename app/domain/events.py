@@ -184,10 +184,10 @@ class Event:
     data: Mapping[str, Any]  # fields exactly as given (for export), excluding id/at/type
     f: Mapping[str, Any] = field(repr=False)  # normalised fields
     seq: int = 0  # tie-break for events at the same instant (input order)
+    day: dt.date = field(init=False, repr=False, compare=False)  # Europe/London date of ``at``
 
-    @property
-    def day(self) -> dt.date:
-        return london_date(self.at)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "day", london_date(self.at))
 
     @property
     def by(self) -> str | None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator, Sequence
+from functools import lru_cache
 
 from app.domain.bundle import CaseInfo
 from app.domain.deadlines.model import CLOSED, MET, ON_HOLD, OPEN, Deadline, Hold
@@ -30,6 +31,7 @@ ENDS_AT_CLOSURE = frozenset(
 )
 
 
+@lru_cache(maxsize=8192)
 def fmt(day: dt.date | None) -> str:
     """'Mon 3 Mar 2025'."""
     if day is None:
