@@ -94,9 +94,17 @@ def plan_actions(tl: Timeline) -> list[Deadline]:
                 ),
                 detail=f"Plan action '{action.text}' (owner: {action.owner}) agreed {fmt(plan.day)}",
             )
+            # Still open when the new plan came (a case closed later does not undo that).
             superseded = (
                 successor is not None
-                and d.status == OPEN
+                and (
+                    d.status == OPEN
+                    or (
+                        d.status == CLOSED
+                        and d.closed_on is not None
+                        and d.closed_on >= successor.day
+                    )
+                )
                 and d.due is not None
                 and successor.day <= d.due
             )

@@ -16,6 +16,20 @@ def is_callback(e: Event) -> bool:
     return e.type == "contact" and e.f["direction"] == "out" and e.f["channel"] in CALLBACK_CHANNELS
 
 
+def _reply_to(tl: Timeline, message: Event) -> Event | None:
+    """The first contact with the resident after the message, or one that names it the same day.
+
+    A reply recorded with a bare date (09:00) may sort before the message it answers;
+    an explicit ``answers`` on the same London date still meets it.
+    """
+    for x in tl.events:
+        if not x.is_resident_contact():
+            continue
+        if tl.before(message, x) or (x.f.get("answers") == message.id and x.day == message.day):
+            return x
+    return None
+
+
 def contact_deadlines(tl: Timeline) -> list[Deadline]:
     out: list[Deadline] = []
     for e in tl.of_type("contact"):
@@ -64,7 +78,7 @@ def contact_deadlines(tl: Timeline) -> list[Deadline]:
                         trigger=e,
                         due=cal.add_working_days(e.day, wd),
                         policy=policy,
-                        met=lambda x: x.is_resident_contact(),
+                        met_event=_reply_to(tl, e),
                         detail=f"Resident's {what} of {fmt(e.day)} needs a reply within {wd} WD",
                     )
                 )

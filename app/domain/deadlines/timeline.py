@@ -111,18 +111,20 @@ class Timeline:
             if (stop is not None and s > stop) or s > current:
                 continue  # after the deadline was met or had already passed
             remaining = cal.working_days_between(s, current)
-            if end is None:
+            if end is None and stop is None:
                 holds.append(Hold(start.f["reason"], s, None, start.id))
                 current = None
                 continue
-            new_due = cal.add_working_days(end.day, remaining)
+            # Met or closed while still on hold: the hold ran until then.
+            until = end.day if end is not None else stop
+            new_due = cal.add_working_days(until, remaining)
             holds.append(
                 Hold(
                     start.f["reason"],
                     s,
-                    end.day,
+                    until,
                     start.id,
-                    end.id,
+                    end.id if end is not None else None,
                     cal.working_days_between(current, new_due),
                 )
             )
