@@ -172,7 +172,7 @@ VULNERABILITIES = [
 ]
 # The reasonable adjustment agreed for each vulnerability (vulnerability_plan.adjustments).
 ADJUSTMENTS = {
-    "autism (son)": "Text before calling; no unannounced visits as they distress her son",
+    "autism (son)": "Text before calling; no unannounced visits as they distress the son",
     "mobility impairment": "Visits at home rather than the office; allow time to reach the door",
     "depression": "Named officer only; check in weekly by phone; signpost to GP and talking therapy",
     "hearing loss (resident)": "Email and text only, no phone calls; BSL interpreter for visits",
@@ -193,23 +193,33 @@ def _ascii(text: str) -> str:
     return "".join(c for c in text if c.isascii())
 
 
-def make_resident(rng: random.Random, index: int, team: str, used_phones: set[str]) -> dict:
-    """An invented resident. Every 12th one (the first included) has a non-ASCII name."""
-    if index % 12 == 0:
-        name = SPECIAL_NAMES[(index // 12) % len(SPECIAL_NAMES)]
-    else:
-        name = f"{rng.choice(FIRST_NAMES)} {rng.choice(SURNAMES)}"
+def make_resident(rng: random.Random, index: int, team: str, taken: set[str]) -> dict:
+    """An invented resident. Every 12th one (the first included) has a non-ASCII name.
+
+    ``taken`` holds the names and phone numbers already given out; both stay unique
+    while the name pools and the 2,000 drama numbers last.
+    """
+    special = index % 12 == 0 and index // 12 < len(SPECIAL_NAMES)
+    for _ in range(50):
+        name = (
+            SPECIAL_NAMES[index // 12]
+            if special
+            else f"{rng.choice(FIRST_NAMES)} {rng.choice(SURNAMES)}"
+        )
+        if name not in taken:
+            break
+    taken.add(name)
     first, _, last = name.partition(" ")
     local = f"{_ascii(first)}.{_ascii(last).replace(' ', '')}".lower()
     email = f"{local}{rng.randint(1, 99) if rng.random() < 0.3 else ''}@example.org"
-    while True:
+    for _ in range(50):
         if rng.random() < 0.55:
             phone = f"07700 900{rng.randint(0, 999):03d}"
         else:
             phone = f"020 7946 0{rng.randint(0, 999):03d}"
-        if phone not in used_phones:
-            used_phones.add(phone)
+        if phone not in taken:
             break
+    taken.add(phone)
     street = rng.choice(STREETS[team])
     number = rng.randint(1, 60)
     if street.endswith(("House", "Court", "Point")):
@@ -220,7 +230,7 @@ def make_resident(rng: random.Random, index: int, team: str, used_phones: set[st
         address = f"{number} {street}"
     address = f"{address}, {rng.choice(AREAS[team])} 0ZZ"
     vulnerabilities: list[str] = []
-    if rng.random() < 0.34:
+    if rng.random() < 0.3:
         vulnerabilities = rng.sample(VULNERABILITIES, rng.choice([1, 1, 2]))
     return {
         "name": name,

@@ -8,17 +8,21 @@ from __future__ import annotations
 # (risk_hint, hate_incident, report)
 ASB_REPORTS = [
     ("threat", False, "Neighbour at no. {n} threatened to stab resident on the stairs"),
-    ("threat", False, "Man from the flat above said he would 'sort her out' and punched her door"),
+    (
+        "threat",
+        False,
+        "Man from the flat above threatened to 'sort them out' and punched the front door",
+    ),
     ("threat", False, "Threatened with a dog in the car park by the neighbour's son"),
     (
         "intimidation",
         False,
-        "Group of young men blocking the stairwell and staring; won't let her pass",
+        "Group of young men blocking the stairwell and staring; won't let the resident pass",
     ),
     (
         "intimidation",
         False,
-        "Neighbour at no. {n} films resident and her children whenever they go out",
+        "Neighbour at no. {n} films the resident and the children whenever they go out",
     ),
     (
         "intimidation",
@@ -32,9 +36,9 @@ ASB_REPORTS = [
     ),
     ("harassment", False, "Notes pushed through the door calling the family names"),
     ("harassment", False, "Visitors to flat {n} keep ringing the buzzer through the night"),
-    ("hate", True, "Racist abuse shouted at resident and her children in the courtyard"),
+    ("hate", True, "Racist abuse shouted at the resident and the children in the courtyard"),
     ("hate", True, "Homophobic graffiti written on resident's front door overnight"),
-    ("hate", True, "Neighbour told resident to 'go back where you came from' and spat at her door"),
+    ("hate", True, "Neighbour told resident to 'go back where you came from' and spat at the door"),
     ("nuisance", False, "Loud music and parties most nights until 3am from flat {n} above"),
     (
         "nuisance",
@@ -51,7 +55,7 @@ ASB_REPORTS = [
 ASB_ACKS = [
     ("phone", "Called resident back: report logged, diary sheets explained"),
     ("email", "Acknowledged report by email; diary sheets and noise app details sent"),
-    ("phone", "Called to acknowledge the report and check she is safe"),
+    ("phone", "Called to acknowledge the report and check the household is safe"),
     ("letter", "Acknowledgement letter with case officer's direct line"),
 ]
 ASB_UPDATES = [
@@ -62,15 +66,15 @@ ASB_UPDATES = [
     ("visit", "Called in on resident during estate walkabout; diary sheets collected"),
     ("phone", "Update call: mediation offered to both households"),
     ("email", "Emailed update on the CCTV installation date"),
-    ("phone", "Called resident; she says things have been calmer"),
+    ("phone", "Called resident: things have been calmer this week"),
     ("email", "Left voicemail, then emailed the update instead"),
     ("phone", "Update call: tenancy warning interview held with perpetrator"),
-    ("in_person", "Met resident at the estate office to go through her diary sheets"),
+    ("in_person", "Met resident at the estate office to go through the diary sheets"),
     ("email", "Emailed update: noise recordings reviewed, two breaches noted"),
 ]
 INCIDENTS_IN = [
     ("phone", "Resident called: music again until 2am on Saturday"),
-    ("email", "Resident emailed photos of rubbish left outside her door"),
+    ("email", "Resident emailed photos of rubbish left outside the front door"),
     ("phone", "Resident called to report a new incident in the lift"),
     ("email", "Resident emailed to say the shouting started again last night"),
     ("portal", "Portal message: new incident log uploaded"),
@@ -79,17 +83,17 @@ INCIDENTS_IN = [
 REPLIES = [
     ("email", "Replied: incident added to the case log and passed to the police contact"),
     ("phone", "Returned call; logged the incident and agreed next steps"),
-    ("email", "Replied with thanks for the photos; will raise with the neighbour"),
+    ("email", "Replied: incident logged; will raise it with the other household"),
     ("phone", "Called back; talked through the latest incident and safety plan"),
 ]
 CALLBACK_ASKS = [
     "Resident phoned for an update; officer out, asked for a call back",
-    "Resident called the contact centre asking her officer to ring her",
+    "Resident called the contact centre asking the case officer to ring back",
     "Resident rang in upset after another incident; wants a call back today",
 ]
 CALLBACK_RETURNS = [
-    "Returned her call: went through the latest incidents",
-    "Called back as requested; reassured her about next steps",
+    "Returned the call: went through the latest incidents",
+    "Called back as requested; went through next steps",
     "Rang resident back; agreed to visit next week",
 ]
 # (agency, ask, reply)
@@ -115,9 +119,9 @@ PARTNERS = [
         "Neighbourhood sergeant agrees a joint visit",
     ),
     (
-        "mental health team",
+        "community mental health team",
         "Support for the neighbour whose behaviour is escalating",
-        "Care coordinator will review his support plan",
+        "Care coordinator will review the neighbour's support plan",
     ),
     (
         "victim support",
@@ -160,8 +164,8 @@ PLAN_ACTIONS = [
 ]
 DISSATISFIED = [
     ("phone", "Resident angry that nothing has changed after six weeks of reports"),
-    ("email", "Resident unhappy that nobody called her back last week"),
-    ("phone", "Resident says she feels ignored and wants to complain"),
+    ("email", "Resident unhappy that nobody called back last week"),
+    ("phone", "Resident feels ignored and wants to complain"),
 ]
 # (about the officer?, complaint)
 COMPLAINTS = [
@@ -173,7 +177,7 @@ COMPLAINTS = [
     (False, "Complaint: damp and mould in child's bedroom still not treated"),
     (False, "Complaint: letters sent to the wrong address after transfer"),
     (False, "Complaint: communal heating off for nine days"),
-    (True, "Complaint: officer shared her details with a neighbour"),
+    (True, "Complaint: officer shared personal details with a neighbour"),
     (False, "Complaint: service charge increase not explained"),
 ]
 EXTENSION_REASONS = [
@@ -223,11 +227,11 @@ GENERAL_REQUESTS = [
         [
             (
                 "Medical priority awarded",
-                "GP letter and OT report confirm she cannot use the stairs",
+                "GP letter and OT report confirm the resident cannot use the stairs",
             ),
             (
                 "No medical priority",
-                "Evidence shows the current home meets her needs; adaptations offered",
+                "Evidence shows the current home meets the household's needs; adaptations offered",
             ),
         ],
     ),
@@ -258,13 +262,13 @@ GENERAL_REQUESTS = [
     ),
 ]
 GENERAL_REPLIES = [
-    "Acknowledged the request and explained when she will get a decision",
-    "Replied: request logged; explained the timescale and what we need from her",
+    "Acknowledged the request and explained when a decision is due",
+    "Replied: request logged; explained the timescale and what evidence would help",
 ]
 DECISION_LETTERS = ["Decision letter sent with reasons", "Wrote to resident with the decision"]
 # (job, priority, target working days, report)
 REPAIR_JOBS = [
-    ("Front door lock broken", "emergency", 1, "Resident cannot lock her front door"),
+    ("Front door lock broken", "emergency", 1, "Resident cannot lock the front door"),
     ("No heating or hot water", "emergency", 1, "Boiler showing fault code; no heating"),
     ("Kitchen tap leaking under the sink", "urgent", 5, "Water pooling in the kitchen cupboard"),
     ("Cracked toilet cistern", "urgent", 5, "Toilet cistern cracked and leaking"),
@@ -319,12 +323,12 @@ ARREARS_OUT = [
     ("phone", "Called to check the Universal Credit claim has gone in"),
 ]
 ARREARS_IN = [
-    ("phone", "Resident called: lost her job, asked for a call back about a payment plan"),
-    ("phone", "Resident rang about a letter she did not understand; wants a call back"),
+    ("phone", "Resident called: lost their job, asked for a call back about a payment plan"),
+    ("phone", "Resident rang about a letter they did not understand; wants a call back"),
 ]
 ARREARS_LETTERS_IN = [
     ("letter", "Letter from resident with bank statements showing payments"),
-    ("email", "Resident emailed proof of her Universal Credit claim"),
+    ("email", "Resident emailed proof of the Universal Credit claim"),
 ]
 OUTCOMES = {
     "asb": [
