@@ -64,4 +64,4 @@ class MainWindow(QMainWindow):
         self.model.reload()
         n = self.model.rowCount()
         more = "+" if self.model.canFetchMore() else ""
-        self.status.setText(f"{n}{more} cases in the inbox, soonest deadline first")
+        self.status.setText(f"{n}{more} case{'' if n == 1 and not more else 's'} in the inbox, soonest deadline first")
