@@ -1,0 +1,7 @@
+"""`python -m app` runs the `doorstep` command (and is the entry point of packaged builds)."""
+
+import sys
+
+from app.cli import main
+
+sys.exit(main())
