@@ -12,8 +12,11 @@ APT_PACKAGES=(
   libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libglib2.0-0
   xvfb xauth libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-image0
   libxcb-keysyms1 libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-randr0
-  poppler-utils fonts-dejavu-core postgresql python3-venv
+  poppler-utils fonts-dejavu-core postgresql
 )
+PY=${PYTHON:-python3}
+# Debian's own python3 needs python3-venv for `-m venv`; other builds carry it.
+"$PY" -c "import venv, ensurepip" 2>/dev/null || APT_PACKAGES+=(python3-venv)
 
 apt_install() {
   local missing=()
@@ -35,7 +38,6 @@ if [ "${DOORSTEP_NO_APT:-0}" != "1" ] && command -v apt-get >/dev/null 2>&1; the
   apt_install
 fi
 
-PY=${PYTHON:-python3}
 if [ ! -x .venv/bin/python ]; then
   "$PY" -m venv .venv
 fi
