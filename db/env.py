@@ -7,6 +7,7 @@ from sqlalchemy import create_engine
 
 from app.store import models  # noqa: F401  (registers the tables)
 from app.store.base import Base
+from app.store.database import is_search_table
 
 target_metadata = Base.metadata
 config = context.config
@@ -29,6 +30,7 @@ def _migrate(connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_name=lambda name, type_, _parent: not (type_ == "table" and is_search_table(name)),
     )
     with context.begin_transaction():
         context.run_migrations()

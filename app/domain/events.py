@@ -24,6 +24,18 @@ DIRECTIONS = ("in", "out")
 TOPICS = ("repair", "general", "complaint")
 VISIT_REASONS = ("harassment", "domestic_violence", "other")
 HOLD_REASONS = ("awaiting_resident", "awaiting_partner", "no_access", "other")
+INCIDENT_TYPES = (
+    "threat",
+    "intimidation",
+    "harassment",
+    "hate_incident",
+    "violence",
+    "nuisance",
+    "noise",
+    "damage",
+    "drugs",
+    "other",
+)
 RESIDENT = "resident"
 
 
@@ -44,7 +56,7 @@ class BundleError(ValueError):
 
 @dataclass(frozen=True)
 class Spec:
-    kind: str  # text, enum, bool, int, date, ref, person, actions, compensation, stage, rating
+    kind: str  # text, enum, bool, int, date, ref, person, actions, compensation, stage, rating, object, list, texts
     required: bool = True
     choices: tuple[str, ...] = ()
     ref_types: tuple[str, ...] = ()  # for refs: the event types it may point at
@@ -66,7 +78,12 @@ BOOL = Spec("bool", False)
 COMPLAINT_REF = _ref("complaint_received", required=False)
 CORRECTS = _ref(required=False)
 
-# type -> field -> spec (beyond id, at, type, summary). From CASE_BUNDLE.md.
+LETTER = Spec("text", False)  # id of the stored letter this event issued
+OFFICER = _opt("person")
+
+# type -> field -> spec (beyond id, at, type, summary). From CASE_BUNDLE.md; fields and
+# types marked "Doorstep" are this app's optional extensions (kept on export, ignored by
+# other readers, never required).
 EVENT_TYPES: dict[str, dict[str, Spec]] = {
     "contact": {
         "channel": _req("enum", *CHANNELS),
@@ -76,53 +93,135 @@ EVENT_TYPES: dict[str, dict[str, Spec]] = {
         "callback_requested": BOOL,
         "answers": _ref(required=False),
         "topic": _opt("enum", *TOPICS),
-        "corrects": CORRECTS,
+        "corrects": CORRECTS,  # Doorstep: the entry this one corrects
+        "letter": LETTER,  # Doorstep
+        "template": _opt("text"),  # Doorstep: letter template issued
+        "covering_for": OFFICER,  # Doorstep: logged by a cover officer for this officer
     },
     "asb_report": {
         "channel": _req("enum", *CHANNELS),
         "by": _req("person"),
         "risk_hint": _req("enum", *RISK_HINTS),
         "hate_incident": BOOL,
+        "incident_type": _opt("enum", *INCIDENT_TYPES),  # Doorstep
+        "perpetrator": _opt("text"),  # Doorstep
+        "police_ref": _opt("text"),  # Doorstep
+        "reporter": _opt("text"),  # Doorstep: who reported, when not the resident
     },
-    "risk_assessment": {"tier": _req("enum", *TIERS), "by": _req("person")},
-    "vulnerability_plan": {"adjustments": _req("text")},
-    "action_plan_agreed": {"actions": _req("actions"), "update_every_wd": _req("int")},
-    "action_done": {"plan": _ref("action_plan_agreed"), "action": _req("text")},
-    "complaint_offered": {"accepted": BOOL},
+    "risk_assessment": {
+        "tier": _req("enum", *TIERS),
+        "by": _req("person"),
+        "answers": _opt("object"),  # Doorstep: the structured questions and answers
+        "score": Spec("int", False),  # Doorstep
+        "reasons": _opt("text"),  # Doorstep: reasoning shown with the tier
+    },
+    "vulnerability_plan": {
+        "adjustments": _req("text"),
+        "member": _opt("text"),  # Doorstep: household member (resident, son, ...)
+        "vulnerability": _opt("text"),  # Doorstep
+        "preferred_channel": _opt("enum", *CHANNELS),  # Doorstep
+        "contact_times": _opt("text"),  # Doorstep
+        "interpreter": _opt("text"),  # Doorstep: language
+        "communication": _opt("text"),  # Doorstep: communication style
+    },
+    "action_plan_agreed": {
+        "actions": _req("actions"),
+        "update_every_wd": _req("int"),
+        "agreed_on": _opt("date"),  # Doorstep: agreed with the resident on
+        "supersedes": _ref("action_plan_agreed", required=False),  # Doorstep
+        "letter": LETTER,
+    },
+    "action_done": {
+        "plan": _ref("action_plan_agreed"),
+        "action": _req("text"),
+        "notes": _opt("text"),
+    },
+    "complaint_offered": {"accepted": BOOL, "answers": _ref(required=False)},
     "complaint_received": {
         "channel": _req("enum", *CHANNELS),
         "about_officer": _opt("person"),
         "stage": _req("stage"),
+        "matter_date": _opt("date"),  # Doorstep: when the matter complained about happened
+        "late_reason": _opt("text"),  # Doorstep: why an old matter is accepted (12-month rule)
+        "points": _opt("texts"),  # Doorstep: the points of complaint
+        "handler": OFFICER,  # Doorstep: who handles it
     },
-    "complaint_ack": {"stage": _req("stage"), "by": _req("person"), "complaint": COMPLAINT_REF},
+    "complaint_ack": {
+        "stage": _req("stage"),
+        "by": _req("person"),
+        "complaint": COMPLAINT_REF,
+        "letter": LETTER,
+    },
     "extension_notice": {
         "stage": _req("stage"),
         "new_due": _req("date"),
         "reason": _req("text"),
         "complaint": COMPLAINT_REF,
+        "by": OFFICER,  # Doorstep
+        "letter": LETTER,
     },
     "complaint_response": {
         "stage": _req("stage"),
         "by": _req("person"),
         "compensation": _opt("compensation"),
         "complaint": COMPLAINT_REF,
+        "points": _opt("list"),  # Doorstep: [{point, decision, reasons}]
+        "apology": Spec("bool", False),  # Doorstep
+        "remedy": _opt("text"),  # Doorstep
+        "outstanding": _opt("list"),  # Doorstep: [{text, due}]
+        "lessons": _opt("text"),  # Doorstep
+        "letter": LETTER,
     },
     "escalation_request": {"stage": _req("stage"), "complaint": COMPLAINT_REF},
     "escalation_refused": {
         "stage": _req("stage"),
         "reason": _req("text"),
         "complaint": COMPLAINT_REF,
+        "by": OFFICER,  # Doorstep
+        "letter": LETTER,
     },
-    "partner_request": {"agency": _req("text"), "ask": _req("text")},
+    "complaint_refused": {  # Doorstep: refusal to accept a complaint, in writing with reasons
+        "reason": _req("text"),
+        "complaint": COMPLAINT_REF,
+        "by": OFFICER,
+        "letter": LETTER,
+    },
+    "complaint_closed": {  # Doorstep
+        "outcome": _req("text"),
+        "lessons": _opt("text"),
+        "complaint": COMPLAINT_REF,
+    },
+    "complaint_reopened": {"reason": _req("text"), "complaint": COMPLAINT_REF},  # Doorstep
+    "compensation_decision": {  # Doorstep: the resident accepts or declines an offer
+        "accepted": BOOL,
+        "complaint": COMPLAINT_REF,
+    },
+    "compensation_paid": {  # Doorstep
+        "compensation": _req("compensation"),
+        "complaint": COMPLAINT_REF,
+        "reference": _opt("text"),
+    },
+    "partner_request": {"agency": _req("text"), "ask": _req("text"), "contact": _opt("text")},
     "partner_reply": {"agency": _req("text"), "answers": _ref("partner_request")},
     "repair_raised": {"job": _req("text"), "priority": _req("text"), "target": _req("date")},
     "repair_done": {"job": _req("text")},
     "home_visit_request": {"reason": _req("enum", *VISIT_REASONS)},
-    "home_visit": {"by": _req("person")},
+    "home_visit": {"by": _req("person"), "notes": _opt("text"), "offline": Spec("bool", False)},
+    "ombudsman_enquiry": {  # Doorstep: an enquiry, investigation or determination
+        "reference": _req("text"),
+        "stage": _req("enum", "enquiry", "investigation", "determination"),
+        "due": _opt("date"),
+    },
     "ombudsman_order": {
         "due": _req("date"),
         "text": _req("text"),
         "compensation": _opt("compensation"),
+        "enquiry": _ref("ombudsman_enquiry", required=False),  # Doorstep
+    },
+    "order_complied": {  # Doorstep: evidence of compliance sent to the Ombudsman
+        "order": _ref("ombudsman_order"),
+        "evidence": _req("text"),
+        "evidence_sent": _opt("date"),
     },
     "request_made": {
         "subject": _req("enum", *REQUEST_SUBJECTS),
@@ -132,6 +231,7 @@ EVENT_TYPES: dict[str, dict[str, Spec]] = {
         "answers": _ref("request_made"),
         "decision": _req("text"),
         "reasons": _req("text"),
+        "letter": LETTER,
     },
     "arrears_check": {"by": _req("person"), "result": _req("text")},
     "nosp_served": {"by": _req("person"), "approved_by": _opt("person")},
@@ -141,7 +241,17 @@ EVENT_TYPES: dict[str, dict[str, Spec]] = {
         "reason": _req("enum", *HOLD_REASONS),
     },
     "hold_ended": {"deadline": _ref()},
-    "case_closed": {"outcome": _req("text"), "satisfaction": _opt("rating")},
+    "case_reassigned": {  # Doorstep: reassignment is part of the case's history
+        "from_officer": _req("person"),
+        "to_officer": _req("person"),
+        "reason": _opt("text"),
+    },
+    "case_closed": {
+        "outcome": _req("text"),
+        "satisfaction": _opt("rating"),
+        "open_actions_reason": _opt("text"),  # Doorstep: why it closed with actions open
+        "letter": LETTER,
+    },
 }
 
 # Events that are contact with the resident (DOMAIN_RULES.md §8): outbound contact,
@@ -277,6 +387,18 @@ def _normalise(spec: Spec, value: Any, eid: str, name: str) -> Any:
         return value
     if kind == "date":
         return parse_date(value, eid, name)
+    if kind == "object":
+        if not isinstance(value, dict):
+            raise BundleError("must be an object", eid, name)
+        return MappingProxyType(dict(value))
+    if kind == "list":
+        if not isinstance(value, list):
+            raise BundleError("must be a list", eid, name)
+        return tuple(value)
+    if kind == "texts":
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise BundleError("must be a list of texts", eid, name)
+        return tuple(value)
     if kind == "actions":
         if not isinstance(value, list) or not value:
             raise BundleError("must be a non-empty list of {text, owner, due}", eid, name)

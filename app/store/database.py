@@ -28,6 +28,26 @@ from app.paths import migrations_dir
 
 log = logging.getLogger(__name__)
 SQLITE_MAGIC = b"SQLite format 3\x00"
+# FTS5 virtual tables (and their shadow tables) made by migration 0002, outside the ORM.
+# External content is keyed by rowid: after a VACUUM, run rebuild_search_index().
+SEARCH_TABLES = ("event_fts", "case_fts")
+
+
+def is_search_table(name: str | None) -> bool:
+    return bool(name) and name.startswith(SEARCH_TABLES)
+
+
+def rebuild_search_index(db: Database) -> None:
+    """Rebuild the SQLite full-text indexes from their tables (after VACUUM or a repair)."""
+    if not db.is_sqlite:
+        return
+    with db.engine.begin() as conn:
+        conn.exec_driver_sql("INSERT INTO event_fts(event_fts) VALUES('rebuild')")
+        conn.exec_driver_sql("DELETE FROM case_fts")
+        conn.exec_driver_sql(
+            "INSERT INTO case_fts(rowid, ref, resident) SELECT c.rowid, c.ref, r.name "
+            "FROM cases c JOIN residents r ON r.id = c.resident_id"
+        )
 
 
 def _alembic_config(connection=None) -> Config:

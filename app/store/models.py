@@ -217,3 +217,35 @@ class Setting(Base):
     __tablename__ = "settings"
     key: Mapped[str] = mapped_column(String(80), primary_key=True)
     value: Mapped[Any] = mapped_column(JSON)
+
+
+class Absence(Tracked, Base):
+    """An officer's out-of-office period, with the officer or team queue covering it."""
+
+    __tablename__ = "absences"
+    officer_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("officers.id"), index=True)
+    starts: Mapped[dt.date] = mapped_column(Date)
+    ends: Mapped[dt.date] = mapped_column(Date)
+    cover_officer_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("officers.id"), nullable=True
+    )
+    cover_team_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("teams.id"), nullable=True)
+    note: Mapped[str] = mapped_column(Text, default="")
+    cancelled: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    officer: Mapped[Officer] = relationship(foreign_keys=[officer_id])
+    cover_officer: Mapped[Officer | None] = relationship(foreign_keys=[cover_officer_id])
+    cover_team: Mapped[Team | None] = relationship()
+
+
+class SavedView(Base):
+    """An officer's named inbox filter."""
+
+    __tablename__ = "saved_views"
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    owner: Mapped[str] = mapped_column(String(80))
+    name: Mapped[str] = mapped_column(String(120))
+    filters: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (UniqueConstraint("owner", "name", name="uq_saved_views_owner_name"),)

@@ -84,6 +84,13 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     "nosp_served": {"by": OFFICER},
     "hold_started": {"reason": "awaiting_resident"},
     "case_closed": {"outcome": "Resolved"},
+    "complaint_refused": {"reason": "Matter over 12 months old; Ombudsman details given"},
+    "complaint_closed": {"outcome": "Upheld; remedy delivered"},
+    "complaint_reopened": {"reason": "Remedy not delivered"},
+    "compensation_paid": {"compensation": [{"head": "time_trouble", "amount": 50}]},
+    "ombudsman_enquiry": {"reference": "202400001", "stage": "enquiry"},
+    "order_complied": {"evidence": "Apology letter and payment receipt"},
+    "case_reassigned": {"from_officer": OFFICER, "to_officer": "b.jones"},
 }
 
 

@@ -255,6 +255,7 @@ EXTRA_FIELDS = {
     "request_decided": {"answers": "q1"},
     "hold_started": {"deadline": "rp1"},
     "hold_ended": {"deadline": "rp1"},
+    "order_complied": {"order": "om1"},
 }
 
 
