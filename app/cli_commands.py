@@ -211,6 +211,31 @@ def cmd_inbox(args) -> int:
     return 0
 
 
+def cmd_search(args) -> int:
+    from app.services.search import search
+
+    ws = _workspace(args, create=False)
+    try:
+        hits = search(ws, " ".join(args.text), limit=args.limit)
+    finally:
+        ws.close()
+    if args.json:
+        emit(
+            [
+                {"case": h.ref, "resident": h.resident, "kind": h.kind, "where": h.where, "event": h.event_id,
+                 "snippet": h.snippet_text()}
+                for h in hits
+            ]
+        )
+        return 0
+    for h in hits:
+        where = "case" if h.where == "case" else f"entry {h.event_id}"
+        print(f"{h.ref:<16} {h.resident[:24]:<24} {where:<16} {h.snippet_text()}")
+    if not hits:
+        print("No matches.")
+    return 0
+
+
 def cmd_demo(args) -> int:
     from app.services.demo_db import create_demo_database
 
@@ -233,6 +258,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "export": cmd_export,
     "audit": cmd_audit,
     "inbox": cmd_inbox,
+    "search": cmd_search,
     "demo": cmd_demo,
     "gui": cmd_gui,
 }

@@ -10,11 +10,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.domain.bundle import CASE_KINDS
+from app.domain.calendar import london_date
 from app.domain.events import BundleError, build_event, check_references, people_named
 from app.errors import ConflictError, NotFound, ValidationError
 from app.services.convert import event_from_row
 from app.services.recompute import case_history, policy_history, recompute
-from app.services.views import CaseDetail, DeadlineView, EventView
+from app.services.views import CaseDetail, DeadlineView, EventView, PartnerView, RepairView
 from app.services.workspace import Workspace
 from app.store.models import (
     AuditLog,
@@ -279,7 +280,7 @@ def get_case(ws: Workspace, ref: str, as_of: dt.date | None = None) -> CaseDetai
                     recorded_at=row.recorded_at,
                 )
             )
-        rows = s.scalars(select(DeadlineRow).where(DeadlineRow.case_id == case.id))
+        rows = list(s.scalars(select(DeadlineRow).where(DeadlineRow.case_id == case.id)))
         deadlines = sorted(
             (_deadline_view(r, ws, cal, today) for r in rows),
             key=lambda d: (d.status != "open", d.due or dt.date.max, d.key),
@@ -302,4 +303,58 @@ def get_case(ws: Workspace, ref: str, as_of: dt.date | None = None) -> CaseDetai
             version=case.version,
             events=tuple(events),
             deadlines=tuple(deadlines),
+            repairs=_repairs(events, rows, cal, today),
+            partners=_partners(events, rows),
+            corrected={e.fields["corrects"]: e.id for e in events if e.fields.get("corrects")},
         )
+
+
+def _repairs(events: list[EventView], rows: list[DeadlineRow], cal, today: dt.date) -> tuple[RepairView, ...]:
+    by_start = {r.started_by: r for r in rows if r.kind == "repair"}
+    out = []
+    for e in reversed(events):  # oldest first
+        if e.type != "repair_raised":
+            continue
+        d = by_start.get(e.id)
+        done = d.met_on if d is not None and d.status == "met" else None
+        target = dt.date.fromisoformat(e.fields["target"])
+        out.append(
+            RepairView(
+                job=e.fields["job"],
+                priority=e.fields["priority"],
+                raised_on=london_date(e.at),
+                target=target,
+                done_on=done,
+                wd_left=cal.working_days_between(today, d.due) if d is not None and d.status == "open" and d.due else None,
+            )
+        )
+    return tuple(out)
+
+
+def _partners(events: list[EventView], rows: list[DeadlineRow]) -> tuple[PartnerView, ...]:
+    by_start = {r.started_by: r for r in rows if r.kind == "partner_chase"}
+    by_id = {e.id: e for e in events}
+    out = []
+    for e in reversed(events):
+        if e.type != "partner_request":
+            continue
+        d = by_start.get(e.id)
+        answered = chased = None
+        if d is not None and d.status == "met" and d.met_by in by_id:
+            met = by_id[d.met_by]
+            if met.type == "partner_reply":
+                answered = d.met_on
+            else:
+                chased = d.met_on
+        out.append(
+            PartnerView(
+                id=e.id,
+                agency=e.fields["agency"],
+                ask=e.fields["ask"],
+                asked_on=london_date(e.at),
+                answered_on=answered,
+                chased_on=chased,
+                chase_due=d.due if d is not None and d.status == "open" else None,
+            )
+        )
+    return tuple(out)

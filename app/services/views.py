@@ -22,6 +22,7 @@ class InboxRow:
     officer_name: str
     open_deadlines: int
     version: int
+    covering_for: str | None = None  # shown because the acting user covers this absent officer
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,27 @@ class DeadlineView:
 
 
 @dataclass(frozen=True)
+class RepairView:
+    job: str
+    priority: str
+    raised_on: dt.date
+    target: dt.date
+    done_on: dt.date | None
+    wd_left: int | None  # to the target while open
+
+
+@dataclass(frozen=True)
+class PartnerView:
+    id: str
+    agency: str
+    ask: str
+    asked_on: dt.date
+    answered_on: dt.date | None
+    chased_on: dt.date | None
+    chase_due: dt.date | None
+
+
+@dataclass(frozen=True)
 class CaseDetail:
     ref: str
     kind: str
@@ -71,6 +93,9 @@ class CaseDetail:
     version: int
     events: tuple[EventView, ...] = field(default=())
     deadlines: tuple[DeadlineView, ...] = field(default=())
+    repairs: tuple[RepairView, ...] = field(default=())
+    partners: tuple[PartnerView, ...] = field(default=())
+    corrected: dict[str, str] = field(default_factory=dict)  # entry id -> id of the entry correcting it
 
 
 @dataclass(frozen=True)

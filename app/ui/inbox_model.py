@@ -1,33 +1,46 @@
-"""Qt table model of the inbox: rows come from the inbox service, a page at a time."""
+"""Qt table model of the inbox: a page at a time from the inbox service, sorted and filtered in the query."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
+from app.services.inbox import InboxQuery
 from app.services.views import InboxRow
 from app.ui.countdown import countdown_colour, countdown_icon, countdown_text
 
-Fetch = Callable[[int, int], list[InboxRow]]  # (offset, limit) -> rows
+Fetch = Callable[[InboxQuery, int, int], list[InboxRow]]  # (query, offset, limit) -> rows
 
 KIND_NAMES = {"asb": "ASB", "complaint": "Complaint", "general": "General", "repair": "Repair", "arrears": "Arrears"}
 COLUMNS = ("Case", "Resident", "Kind", "Risk", "Next deadline", "Due", "Countdown", "Officer")
+SORT_KEYS = ("ref", "resident", "kind", "risk", "next", "due", "due", "officer")
 PAGE = 200
 Index = QModelIndex | QPersistentModelIndex
 
 
+def fmt_date(d: dt.date | None) -> str:
+    return f"{d:%a} {d.day} {d:%b %Y}" if d else ""
+
+
 class InboxModel(QAbstractTableModel):
-    """Read-only, lazily fetched: ``fetchMore`` asks the service for the next page."""
+    """Read-only and lazily fetched; ``sort()`` and ``set_query()`` re-run the service query."""
+
+    sig_reloaded = Signal()
 
     def __init__(self, fetch: Fetch, parent=None):
         super().__init__(parent)
         self._fetch = fetch
         self._rows: list[InboxRow] = []
         self._exhausted = False
+        self.query = InboxQuery()
 
     # -- loading -----------------------------------------------------------------
+    def set_query(self, query: InboxQuery) -> None:
+        self.query = query
+        self.reload()
+
     def reload(self) -> None:
         self.beginResetModel()
         self._rows = []
@@ -35,6 +48,7 @@ class InboxModel(QAbstractTableModel):
         self.endResetModel()
         if self.canFetchMore(QModelIndex()):
             self.fetchMore(QModelIndex())
+        self.sig_reloaded.emit()
 
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
         return not parent.isValid() and not self._exhausted
@@ -42,7 +56,7 @@ class InboxModel(QAbstractTableModel):
     def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
         if parent.isValid() or self._exhausted:
             return
-        page = self._fetch(len(self._rows), PAGE)
+        page = self._fetch(self.query, len(self._rows), PAGE)
         if len(page) < PAGE:
             self._exhausted = True
         if not page:
@@ -51,6 +65,12 @@ class InboxModel(QAbstractTableModel):
         self.beginInsertRows(QModelIndex(), start, start + len(page) - 1)
         self._rows.extend(page)
         self.endInsertRows()
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        key = SORT_KEYS[column]
+        descending = order == Qt.SortOrder.DescendingOrder
+        if (key, descending) != (self.query.sort, self.query.descending):
+            self.set_query(self.query.with_(sort=key, descending=descending))
 
     # -- model API ---------------------------------------------------------------
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
@@ -79,8 +99,11 @@ class InboxModel(QAbstractTableModel):
                 return countdown_icon(r.wd_left)
             if role == Qt.ItemDataRole.ForegroundRole:
                 return countdown_colour(r.wd_left)
-        if role == Qt.ItemDataRole.ToolTipRole and col in (4, 6) and r.next_label:
-            return f"{r.next_label}: {countdown_text(r.wd_left)}"
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if col in (4, 6) and r.next_label:
+                return f"{r.next_label}: {countdown_text(r.wd_left)}"
+            if col == 7 and r.covering_for:
+                return f"{r.covering_for} is away: you are covering this case"
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return f"{COLUMNS[col]}: {self._display(r, col)}"
         return None
@@ -92,17 +115,14 @@ class InboxModel(QAbstractTableModel):
         if col == 1:
             return r.resident
         if col == 2:
-            return KIND_NAMES.get(r.kind, r.kind)
+            return KIND_NAMES.get(r.kind, r.kind) + (" (closed)" if r.status == "closed" else "")
         if col == 3:
             return (r.risk_tier or "").capitalize()
         if col == 4:
             return r.next_label or "Nothing due"
         if col == 5:
-            return _date(r.due)
+            return fmt_date(r.due)
         if col == 6:
             return countdown_text(r.wd_left)
-        return r.officer_name or r.officer
-
-
-def _date(d: dt.date | None) -> str:
-    return f"{d:%a} {d.day} {d:%b %Y}" if d else ""
+        name = r.officer_name or r.officer
+        return f"covering for {name}" if r.covering_for else name

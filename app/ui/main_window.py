@@ -1,67 +1,233 @@
-"""The main window: the case inbox."""
+"""The main window: the case inbox, with cases opening in tabs beside it."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QHeaderView, QLabel, QMainWindow, QTableView
+from PySide6.QtWidgets import (
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.errors import DoorstepError
-from app.services.inbox import list_inbox
-from app.services.workspace import Workspace
-from app.ui.inbox_model import InboxModel
+from app.services.inbox import InboxQuery, count_inbox, list_inbox
+from app.services.officers import current_officer, list_officers
+from app.services.visits import pending_drafts
+from app.services.workspace import Actor, Workspace
+from app.ui.case_view import CaseView
+from app.ui.inbox_filters import InboxFilters
+from app.ui.inbox_model import SORT_KEYS, InboxModel
+from app.ui.midnight import MidnightTimer
+from app.ui.panels import case_panels
+from app.ui.search_dialog import SearchDialog
+from app.ui.small_dialogs import AbsenceDialog
+
+
+def scopes_for(ws: Workspace) -> list[str]:
+    me = current_officer(ws)
+    if me is None:
+        return ["all"]
+    return ["mine", "team", "covering", "all"] if me.is_manager else ["mine", "team", "covering"]
 
 
 class MainWindow(QMainWindow):
     def __init__(self, ws: Workspace, parent=None):
         super().__init__(parent)
         self.ws = ws
-        demo = " — DEMO" if ws.is_demo else ""
-        self.setWindowTitle(f"Doorstep{demo} — {ws.db.label}")
-        self.resize(1280, 760)
+        self.resize(1360, 820)
+        self.tabs = QTabWidget(self)
+        self.tabs.setTabsClosable(True)
+        self.tabs.setDocumentMode(True)
+        self.tabs.tabCloseRequested.connect(self.close_tab)
+        self.setCentralWidget(self.tabs)
 
+        inbox = QWidget(self)
+        lay = QVBoxLayout(inbox)
+        lay.setContentsMargins(0, 0, 0, 0)
+        self.filters = InboxFilters(ws, scopes_for(ws), inbox)
         self.model = InboxModel(self._fetch, self)
-        self.table = QTableView(self)
+        self.table = QTableView(inbox)
         self.table.setObjectName("inbox")
         self.table.setAccessibleName("Case inbox")
         self.table.setModel(self.model)
+        self.table.setSortingEnabled(True)
+        self.table.horizontalHeader().setSortIndicator(SORT_KEYS.index("due"), Qt.SortOrder.AscendingOrder)
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(26)
         self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for col, width in enumerate((130, 190, 90, 70, 330, 120, 130, 150)):
+        for col, width in enumerate((130, 190, 110, 70, 330, 120, 130, 170)):
             self.table.setColumnWidth(col, width)
-        self.setCentralWidget(self.table)
+        self.table.activated.connect(self._open_index)
+        lay.addWidget(self.filters)
+        lay.addWidget(self.table, 1)
+        self.tabs.addTab(inbox, "Inbox")
+        self.tabs.tabBar().setTabButton(0, self.tabs.tabBar().ButtonPosition.RightSide, None)
 
-        self.status = QLabel(self)
-        self.status.setAccessibleName("Inbox status")
-        self.statusBar().addWidget(self.status)
+        self.counts = QLabel(self)
+        self.counts.setAccessibleName("Inbox counts")
+        self.user = QLabel(self)
+        self.statusBar().addWidget(self.counts, 1)
+        self.statusBar().addPermanentWidget(self.user)
         if ws.is_demo:
-            banner = QLabel("DEMO DATABASE — invented cases", self)
-            banner.setStyleSheet("font-weight: bold; color: #b45309;")
+            banner = QLabel("  DEMO DATABASE — invented cases  ", self)
+            banner.setStyleSheet("font-weight: bold; color: white; background: #b45309;")
             self.statusBar().addPermanentWidget(banner)
 
-        refresh = QAction("&Refresh", self)
-        refresh.setShortcut(QKeySequence.StandardKey.Refresh)
-        refresh.triggered.connect(self.refresh)
-        self.addAction(refresh)
-        self.menuBar().addMenu("&View").addAction(refresh)
-        self.refresh()
+        self.midnight = MidnightTimer(ws.now, self)
+        self.midnight.sig_new_day.connect(self.refresh)
+        self.filters.sig_query_changed.connect(self._query_changed)
+        self.model.sig_reloaded.connect(self._update_counts)
+        self._build_menus()
+        self._update_title()
+        self.model.set_query(self.filters.query())
         self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+        self._mention_drafts()
 
-    def _fetch(self, offset: int, limit: int):
+    # -- menus -----------------------------------------------------------------------
+    def _action(self, menu, text: str, slot, shortcut=None) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        self.addAction(action)
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file = bar.addMenu("&File")
+        self._action(file, "Switch &officer…", self.switch_officer, "Ctrl+Shift+U")
+        self._action(file, "&Out of office…", self.out_of_office)
+        self.drafts_action = self._action(file, "&Visit drafts…", self.open_drafts)
+        file.addSeparator()
+        self._action(file, "&Quit", self.close, QKeySequence.StandardKey.Quit)
+        view = bar.addMenu("&View")
+        self._action(view, "&Inbox", lambda: self.tabs.setCurrentIndex(0), "Ctrl+1")
+        self._action(view, "&Search…", self.open_search, QKeySequence.StandardKey.Find)
+        self._action(view, "&Quick filter", self._quick_filter, "Ctrl+K")
+        self._action(view, "&Refresh", self.refresh, QKeySequence.StandardKey.Refresh)
+        self._action(view, "&Close case tab", self._close_current, QKeySequence.StandardKey.Close)
+
+    # -- inbox -----------------------------------------------------------------------
+    def _fetch(self, query: InboxQuery, offset: int, limit: int):
         try:
-            return list_inbox(self.ws, limit=limit, offset=offset)
+            return list_inbox(self.ws, query, limit=limit, offset=offset)
         except DoorstepError as exc:
-            self.statusBar().showMessage(str(exc))
+            self.statusBar().showMessage(str(exc), 8000)
             return []
+
+    def _query_changed(self, query: InboxQuery) -> None:
+        # The filter bar picks what to show; the column headers keep choosing the order.
+        self.model.set_query(query.with_(sort=self.model.query.sort, descending=self.model.query.descending))
+
+    def _update_counts(self) -> None:
+        try:
+            c = count_inbox(self.ws, self.model.query)
+        except DoorstepError as exc:
+            self.counts.setText(str(exc))
+            return
+        self.counts.setText(
+            f"{c.total} case{'s' if c.total != 1 else ''} · {c.due_today} due today · "
+            f"{c.at_risk} at risk (≤ 2 WD) · {c.breached} breached"
+        )
 
     def refresh(self) -> None:
         self.model.reload()
-        n = self.model.rowCount()
-        more = "+" if self.model.canFetchMore() else ""
-        self.status.setText(f"{n}{more} case{'' if n == 1 and not more else 's'} in the inbox, soonest deadline first")
+        for i in range(1, self.tabs.count()):
+            widget = self.tabs.widget(i)
+            if isinstance(widget, CaseView):
+                widget.reload()
+
+    def _quick_filter(self) -> None:
+        self.tabs.setCurrentIndex(0)
+        self.filters.focus_text()
+
+    # -- cases -----------------------------------------------------------------------
+    def _open_index(self, index: QModelIndex) -> None:
+        self.open_case(self.model.row(index.row()).ref)
+
+    def open_case(self, ref: str, entry_id: str | None = None) -> CaseView:
+        for i in range(1, self.tabs.count()):
+            widget = self.tabs.widget(i)
+            if isinstance(widget, CaseView) and widget.ref == ref:
+                self.tabs.setCurrentIndex(i)
+                return widget
+        view = CaseView(self.ws, ref, self)
+        for title, factory in case_panels():
+            view.add_panel(title, factory(self.ws, view))
+        view.sig_case_changed.connect(lambda _ref: self.model.reload())
+        index = self.tabs.addTab(view, ref)
+        self.tabs.setCurrentIndex(index)
+        view.log_btn.setFocus()
+        return view
+
+    def close_tab(self, index: int) -> None:
+        if index > 0:
+            widget = self.tabs.widget(index)
+            self.tabs.removeTab(index)
+            widget.deleteLater()
+
+    def _close_current(self) -> None:
+        self.close_tab(self.tabs.currentIndex())
+
+    def open_search(self) -> None:
+        dialog = SearchDialog(self.ws, self)
+        dialog.sig_open_case.connect(self.open_case)
+        dialog.exec()
+
+    # -- people ----------------------------------------------------------------------
+    def _update_title(self) -> None:
+        demo = " — DEMO" if self.ws.is_demo else ""
+        self.setWindowTitle(f"Doorstep{demo} — {self.ws.db.label}")
+        me = current_officer(self.ws)
+        self.user.setText(f"Signed in as {me.label if me else self.ws.actor.username}")
+
+    def switch_officer(self) -> None:
+        officers = list_officers(self.ws)
+        labels = [o.label for o in officers]
+        if not labels:
+            return
+        label, ok = QInputDialog.getItem(self, "Switch officer", "Work as:", labels, 0, False)
+        if not ok:
+            return
+        chosen = officers[labels.index(label)]
+        self.ws.actor = Actor(chosen.username, self.ws.actor.device)
+        self.filters.set_scopes(scopes_for(self.ws))
+        self._update_title()
+        self.model.set_query(self.filters.query())
+
+    def out_of_office(self) -> None:
+        if AbsenceDialog(self.ws, self).exec():
+            self.refresh()
+
+    def _mention_drafts(self) -> None:
+        n = len(pending_drafts())
+        self.drafts_action.setText(f"&Visit drafts ({n})…" if n else "&Visit drafts…")
+        if n:
+            self.statusBar().showMessage(f"{n} home-visit draft{'s' if n != 1 else ''} not yet saved: "
+                                         "File › Visit drafts", 15000)
+
+    def open_drafts(self) -> None:
+        from app.ui.visit_mode import VisitModeDialog
+
+        drafts = pending_drafts()
+        if not drafts:
+            QMessageBox.information(self, "Visit drafts", "There are no unsaved home-visit drafts.")
+            return
+        for _path, draft in drafts:
+            VisitModeDialog(self.ws, draft.ref, draft=draft, parent=self).exec()
+        self._mention_drafts()
+        self.refresh()

@@ -131,3 +131,14 @@ def test_export_of_unknown_case_and_not_a_database(capsys, tmp_path):
     text.write_text("hello")
     code, _, err = run(capsys, "inbox", "--db", str(text))
     assert code == 1 and "not an SQLite file" in err
+
+
+def test_search_prints_best_first(capsys, tmp_path):
+    db = str(tmp_path / "c.sqlite")
+    run(capsys, "import", "resources/demo/seed-001.json", "--db", db)
+    code, out, _ = run(capsys, "search", "call", "back", "--db", db, "--json")
+    hits = json.loads(out)
+    assert code == 0 and hits and all(h["case"] == "HX-0001" for h in hits)
+    assert "[call] [back]" in hits[0]["snippet"].lower()
+    code, out, _ = run(capsys, "search", "nothing-matches-this", "--db", db)
+    assert (code, out.strip()) == (0, "No matches.")

@@ -22,7 +22,7 @@ def test_model_fetches_a_page_at_a_time(qtbot):
     calls = []
     rows = [_row(i, i - 3) for i in range(PAGE * 2 + 7)]
 
-    def fetch(offset, limit):
+    def fetch(_query, offset, limit):
         calls.append((offset, limit))
         return rows[offset : offset + limit]
 
@@ -36,7 +36,7 @@ def test_model_fetches_a_page_at_a_time(qtbot):
 
 
 def test_countdown_reads_without_colour(qtbot):
-    model = InboxModel(lambda o, n: [_row(0, -3), _row(1, 0), _row(2, 2), _row(3, None)][o : o + n])
+    model = InboxModel(lambda _q, o, n: [_row(0, -3), _row(1, 0), _row(2, 2), _row(3, None)][o : o + n])
     model.reload()
     texts = [model.data(model.index(r, 6)) for r in range(4)]
     assert texts == ["3 WD overdue", "due today", "2 WD left", "nothing due"]

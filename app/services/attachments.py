@@ -1,0 +1,162 @@
+"""Files attached to a case or a contact: stored once, content-addressed by SHA-256."""
+
+from __future__ import annotations
+
+import hashlib
+import mimetypes
+import os
+import shutil
+import tempfile
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import select
+
+from app.errors import NotFound, StorageError, ValidationError
+from app.paths import data_dir
+from app.services.cases import find_case, log_action
+from app.services.workspace import Workspace
+from app.store.models import Attachment, CaseEvent
+
+CHUNK = 1 << 20
+
+
+@dataclass(frozen=True)
+class AttachmentView:
+    id: str
+    filename: str
+    size: int
+    mime: str
+    sha256: str
+    event_id: str | None
+    added_by: str
+    added_at: str
+
+
+def store_dir(ws: Workspace) -> Path:
+    """Beside an SQLite database (so the demo's files stay with the demo), else in the data directory."""
+    base = ws.db.path.parent if ws.db.path is not None else data_dir()
+    return base / "attachments"
+
+
+def blob_path(ws: Workspace, sha256: str) -> Path:
+    return store_dir(ws) / sha256[:2] / sha256
+
+
+def _hash_copy(source: Path, limit: int, folder: Path) -> tuple[str, int, Path]:
+    """Stream the file into a temporary file beside the store while hashing it."""
+    folder.mkdir(parents=True, exist_ok=True)
+    digest = hashlib.sha256()
+    size = 0
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".incoming-")
+    try:
+        with os.fdopen(fd, "wb") as out, source.open("rb") as src:
+            while chunk := src.read(CHUNK):
+                size += len(chunk)
+                if size > limit:
+                    raise ValidationError(
+                        f"{source.name} is larger than the {limit // (1 << 20)} MB limit for attachments."
+                    )
+                digest.update(chunk)
+                out.write(chunk)
+            out.flush()
+            os.fsync(out.fileno())
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return digest.hexdigest(), size, Path(tmp)
+
+
+def add_attachment(ws: Workspace, ref: str, source: Path, event_id: str | None = None) -> AttachmentView:
+    source = Path(source)
+    policy = ws.registry.get()
+    limit = policy.attachments_max_mb * (1 << 20)
+    if not source.is_file():
+        raise ValidationError(f"{source.name} cannot be attached: it is not a file that can be read.")
+    try:
+        if source.stat().st_size > limit:
+            raise ValidationError(f"{source.name} is larger than the {policy.attachments_max_mb} MB limit for attachments.")
+        if source.stat().st_size == 0:
+            raise ValidationError(f"{source.name} is empty; nothing to attach.")
+        sha, size, tmp = _hash_copy(source, limit, store_dir(ws))
+    except PermissionError:
+        raise ValidationError(f"{source.name} cannot be read (permission denied).") from None
+    except OSError as exc:
+        if exc.errno == 28:  # ENOSPC
+            raise StorageError("The disk is full, so the file was not attached.") from None
+        raise ValidationError(f"{source.name} cannot be read ({exc.strerror or exc}).") from None
+    target = blob_path(ws, sha)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.exists():
+            tmp.unlink(missing_ok=True)
+        else:
+            os.replace(tmp, target)
+        with ws.db.write() as s:
+            case = find_case(s, ref)
+            if event_id is not None and s.scalar(
+                select(CaseEvent.id).where(CaseEvent.case_id == case.id, CaseEvent.local_id == event_id)
+            ) is None:
+                raise NotFound(f"There is no entry {event_id!r} on case {ref}.")
+            row = Attachment(
+                case_id=case.id,
+                event_local_id=event_id,
+                filename=source.name,
+                sha256=sha,
+                size=size,
+                mime=mimetypes.guess_type(source.name)[0] or "application/octet-stream",
+                added_by=ws.actor.username,
+                added_at=ws.now(),
+                device=ws.actor.device,
+            )
+            s.add(row)
+            s.flush()
+            log_action(s, ws, "add_attachment", "case", ref, sha256=sha, size=size)
+            return _view(row)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _view(a: Attachment) -> AttachmentView:
+    return AttachmentView(
+        id=str(a.id),
+        filename=a.filename,
+        size=a.size,
+        mime=a.mime,
+        sha256=a.sha256,
+        event_id=a.event_local_id,
+        added_by=a.added_by,
+        added_at=a.added_at.isoformat(),
+    )
+
+
+def list_attachments(ws: Workspace, ref: str) -> list[AttachmentView]:
+    with ws.db.read() as s:
+        case = find_case(s, ref)
+        rows = s.scalars(select(Attachment).where(Attachment.case_id == case.id).order_by(Attachment.added_at))
+        return [_view(a) for a in rows]
+
+
+def attachment_file(ws: Workspace, attachment_id: str) -> Path:
+    """The stored file, checked against its hash, under a readable name for the system viewer."""
+    with ws.db.read() as s:
+        row = s.get(Attachment, uuid.UUID(attachment_id))
+        if row is None:
+            raise NotFound("That attachment no longer exists.")
+        sha, name = row.sha256, row.filename
+    blob = blob_path(ws, sha)
+    if not blob.exists():
+        raise StorageError(f"The stored copy of {name} is missing from {store_dir(ws)}.")
+    digest = hashlib.sha256()
+    with blob.open("rb") as fh:
+        while chunk := fh.read(CHUNK):
+            digest.update(chunk)
+    if digest.hexdigest() != sha:
+        raise StorageError(f"The stored copy of {name} is damaged (its checksum does not match).")
+    view_dir = Path(tempfile.gettempdir()) / "doorstep-open" / sha[:12]
+    view_dir.mkdir(parents=True, exist_ok=True)
+    named = view_dir / name
+    if not named.exists():
+        shutil.copyfile(blob, named)
+    return named

@@ -1,0 +1,134 @@
+"""A case's history, newest first, filterable by kind of entry."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSortFilterProxyModel, Qt
+from PySide6.QtGui import QFont
+
+from app.domain.calendar import LONDON
+from app.services.views import EventView
+from app.ui.records_model import Column, RecordsModel
+
+TYPE_LABELS = {
+    "asb_report": "ASB report",
+    "risk_assessment": "Risk assessment",
+    "vulnerability_plan": "Vulnerability plan",
+    "action_plan_agreed": "Action plan agreed",
+    "action_done": "Action done",
+    "complaint_offered": "Complaint offered",
+    "complaint_received": "Complaint received",
+    "complaint_ack": "Complaint acknowledged",
+    "extension_notice": "Extension notice",
+    "complaint_response": "Complaint response",
+    "escalation_request": "Escalation request",
+    "escalation_refused": "Escalation refused",
+    "complaint_refused": "Complaint refused",
+    "complaint_closed": "Complaint closed",
+    "complaint_reopened": "Complaint reopened",
+    "compensation_decision": "Compensation decision",
+    "compensation_paid": "Compensation paid",
+    "partner_request": "Partner request",
+    "partner_reply": "Partner reply",
+    "repair_raised": "Repair raised",
+    "repair_done": "Repair done",
+    "home_visit_request": "Visit requested",
+    "home_visit": "Home visit",
+    "ombudsman_enquiry": "Ombudsman enquiry",
+    "ombudsman_order": "Ombudsman order",
+    "order_complied": "Order complied with",
+    "request_made": "Request made",
+    "request_decided": "Request decided",
+    "arrears_check": "Arrears check",
+    "nosp_served": "NOSP served",
+    "hold_started": "Deadline on hold",
+    "hold_ended": "Hold ended",
+    "case_reassigned": "Case reassigned",
+    "case_closed": "Case closed",
+}
+CHANNEL_WORDS = {"phone": "Call", "email": "Email", "letter": "Letter", "visit": "Visit",
+                 "portal": "Portal message", "in_person": "In person"}
+GROUPS: dict[str, frozenset[str]] = {
+    "Contacts and visits": frozenset({"contact", "home_visit", "home_visit_request"}),
+    "Letters": frozenset({"complaint_ack", "extension_notice", "complaint_response", "escalation_refused",
+                          "complaint_refused"}),
+    "Complaints": frozenset({"complaint_offered", "complaint_received", "complaint_ack", "extension_notice",
+                             "complaint_response", "escalation_request", "escalation_refused", "complaint_refused",
+                             "complaint_closed", "complaint_reopened", "compensation_decision",
+                             "compensation_paid", "ombudsman_enquiry", "ombudsman_order", "order_complied"}),
+    "ASB and assessments": frozenset({"asb_report", "risk_assessment", "vulnerability_plan",
+                                      "action_plan_agreed", "action_done"}),
+    "Repairs": frozenset({"repair_raised", "repair_done"}),
+    "Partner agencies": frozenset({"partner_request", "partner_reply"}),
+    "Requests and decisions": frozenset({"request_made", "request_decided"}),
+}
+
+
+def entry_label(e: EventView) -> str:
+    if e.type == "contact":
+        word = CHANNEL_WORDS.get(e.fields.get("channel", ""), "Contact")
+        return f"{word} {'from resident' if e.fields.get('direction') == 'in' else 'to resident'}"
+    return TYPE_LABELS.get(e.type, e.type.replace("_", " ").capitalize())
+
+
+def when(e: EventView) -> str:
+    local = e.at.astimezone(LONDON)
+    return f"{local:%a} {local.day} {local:%b %Y %H:%M}"
+
+
+def flags(e: EventView, corrected: dict[str, str]) -> str:
+    out = []
+    if e.fields.get("dissatisfaction"):
+        out.append("dissatisfied")
+    if e.fields.get("callback_requested"):
+        out.append("call back requested")
+    if e.fields.get("corrects"):
+        out.append(f"corrects {e.fields['corrects']}")
+    if e.id in corrected:
+        out.append(f"corrected by {corrected[e.id]}")
+    if e.fields.get("covering_for"):
+        out.append(f"logged covering for {e.fields['covering_for']}")
+    return ", ".join(out)
+
+
+class TimelineModel(RecordsModel[EventView]):
+    def __init__(self, parent=None):
+        self.corrected: dict[str, str] = {}
+        super().__init__(
+            [
+                Column("When", when),
+                Column("Entry", entry_label),
+                Column("By", lambda e: e.by or ""),
+                Column("Summary", lambda e: e.summary, tooltip=lambda e: e.summary),
+                Column("Notes", lambda e: flags(e, self.corrected)),
+                Column("Id", lambda e: e.id),
+            ],
+            parent,
+        )
+
+    def set_events(self, events, corrected: dict[str, str]) -> None:
+        self.corrected = dict(corrected)
+        self.set_rows(events)
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if role == Qt.ItemDataRole.FontRole and index.isValid() and self.rows[index.row()].id in self.corrected:
+            font = QFont()
+            font.setStrikeOut(True)
+            return font
+        return super().data(index, role)
+
+
+class TimelineFilter(QSortFilterProxyModel):
+    """Small in-memory list: a proxy filters it by group."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.types: frozenset[str] | None = None
+
+    def set_group(self, name: str | None) -> None:
+        self.types = GROUPS.get(name) if name else None
+        self.invalidateFilter()
+
+    def filterAcceptsRow(self, source_row: int, source_parent) -> bool:
+        if self.types is None:
+            return True
+        return self.sourceModel().row(source_row).type in self.types

@@ -1,0 +1,42 @@
+"""A small office: two teams, a manager, and cases with known deadlines (clock: Tue 24 Jun 2025)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from app.services.cases import create_case, record_event
+from app.services.workspace import Actor
+from app.store.models import Officer, Team
+
+
+@pytest.fixture
+def office(ws):
+    with ws.db.write() as s:
+        north, south = Team(name="North"), Team(name="South")
+        for username, name, role, team in [
+            ("a.khan", "Aisha Khan", "officer", north),
+            ("r.morgan", "Rhys Morgan", "officer", north),
+            ("p.natarajan", "Priya Natarajan", "manager", north),
+            ("t.wis", "Tomasz Wiśniewski", "officer", south),
+        ]:
+            s.add(Officer(username=username, name=name, role=role, team=team))
+    cases = [
+        # ref, officer, kind, callback requested at -> due (5 WD)
+        ("ASB-1", "a.khan", "asb", "2025-06-17T09:00"),  # due Tue 24 Jun: due today
+        ("GEN-2", "a.khan", "general", "2025-06-10T09:00"),  # due Tue 17 Jun: breached
+        ("CMP-3", "r.morgan", "complaint", "2025-06-19T09:00"),  # due Thu 26 Jun: at risk (2 WD)
+        ("REP-4", "t.wis", "repair", "2025-06-23T09:00"),  # due Mon 30 Jun: 4 WD left
+    ]
+    for ref, officer, kind, at in cases:
+        create_case(ws, ref=ref, kind=kind, officer=officer, resident_name=f"Resident {ref}",
+                    opened=dt.date(2025, 6, 2))
+        record_event(ws, ref, {"type": "contact", "channel": "phone", "direction": "in", "by": "resident",
+                               "callback_requested": True, "at": at, "summary": f"Call back please ({ref})"})
+    return ws
+
+
+def act_as(ws, username: str):
+    ws.actor = Actor(username, "test-device")
+    return ws

@@ -1,0 +1,1 @@
+from tests.services.conftest import office  # noqa: F401  (the same small office for UI tests)
