@@ -113,3 +113,151 @@ GROUPS: dict[str, Callable[[bool], Iterator[str]]] = {
     "calendar": calendar,
     "derivation": derivation,
 }
+
+
+# -- issue 4: inbox, search, case view, cold start (on the large synthetic database) --------
+def _median(fn: Callable[[], object], n: int) -> float:
+    times = []
+    for _ in range(n):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    times.sort()
+    return times[len(times) // 2]
+
+
+INBOX_RAW = """
+SELECT c.ref, r.name, c.kind, c.risk_tier, c.status, c.next_kind, c.next_label, c.next_due,
+       o.username, o.name, c.open_deadlines, c.version, c.officer_id
+FROM cases c JOIN residents r ON r.id = c.resident_id JOIN officers o ON o.id = c.officer_id
+WHERE c.in_inbox = 1 AND c.officer_id = (SELECT id FROM officers WHERE username = ?)
+ORDER BY c.sort_due, c.ref LIMIT 50
+"""
+
+
+def _big(quick: bool) -> Path:
+    from bench.big_db import build
+
+    return build(10_000, 100_000) if quick else build(100_000, 1_000_000)
+
+
+def inbox(quick: bool) -> Iterator[str]:
+    import sqlite3
+
+    from app.services.inbox import InboxQuery, breached_count, list_inbox
+    from app.services.workspace import Actor, open_workspace
+    from bench.big_db import TODAY
+
+    path = _big(quick)
+    ws = open_workspace(path, actor=Actor("officer07", "bench"))
+    raw = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    q = InboxQuery(officer="officer07")
+    rows = list_inbox(ws, q, as_of=TODAY, limit=50)
+    assert [r.ref for r in rows] == [r[0] for r in raw.execute(INBOX_RAW, ("officer07",))]
+    service = _median(lambda: list_inbox(ws, q, as_of=TODAY, limit=50), 50)
+    hand = _median(lambda: raw.execute(INBOX_RAW, ("officer07",)).fetchall(), 50)
+    n_cases = raw.execute("SELECT count(*) FROM cases").fetchone()[0]
+    yield (f"inbox first page (50 rows, one officer, {n_cases:,} cases): {service * 1000:.2f} ms; "
+           f"hand-written SQLite {hand * 1000:.2f} ms; ratio {service / hand:.2f}x")
+    cutoff = TODAY.isoformat()
+    expected = raw.execute("SELECT count(*) FROM cases WHERE in_inbox = 1 AND sort_due < ?", (cutoff,)).fetchone()[0]
+    assert breached_count(ws, as_of=TODAY) == expected
+    service = _median(lambda: breached_count(ws, as_of=TODAY), 50)
+    hand = _median(
+        lambda: raw.execute("SELECT count(*) FROM cases WHERE in_inbox = 1 AND sort_due < ?", (cutoff,)).fetchone(),
+        50,
+    )
+    yield (f"breached count ({expected:,} of {n_cases:,}): {service * 1000:.2f} ms; hand-written SQLite "
+           f"{hand * 1000:.2f} ms; ratio {service / hand:.2f}x")
+    ws.close()
+    raw.close()
+
+
+def search(quick: bool) -> Iterator[str]:
+    from app.services.search import search as run
+    from app.services.workspace import Actor, open_workspace
+    from bench.big_db import WORDS
+
+    path = _big(quick)
+    ws = open_workspace(path, actor=Actor("bench", "bench"))
+    import sqlite3
+
+    rng = random.Random(5)
+    # Two words that occur together in a real entry (not the 10 commonest, measured on their own below).
+    raw = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    top = set(WORDS[:10])
+    queries = []
+    while len(queries) < 40:
+        rowid = rng.randrange(1, raw.execute("SELECT max(rowid) FROM case_events").fetchone()[0])
+        row = raw.execute("SELECT summary FROM case_events WHERE rowid = ?", (rowid,)).fetchone()
+        words = [w for w in (row[0].lower().split() if row else []) if w not in top]
+        if len(words) >= 2:
+            queries.append(" ".join(rng.sample(words, 2)))
+    raw.close()
+    run(ws, queries[0])
+    times = []
+    hits = 0
+    for text in queries:
+        t = time.perf_counter()
+        hits += len(run(ws, text))
+        times.append(time.perf_counter() - t)
+    times.sort()
+    yield (f"search, two words, first 50 hits: median {times[len(times) // 2] * 1000:.1f} ms, "
+           f"90th percentile {times[int(len(times) * 0.9)] * 1000:.1f} ms ({len(queries)} queries, "
+           f"{hits / len(queries):.0f} hits each on average)")
+    common = f"{WORDS[0]} {WORDS[1]}"
+    t = _median(lambda: run(ws, common), 5)
+    yield f"search, two very common words ('{common}'): median {t * 1000:.1f} ms (recent matches ranked)"
+    ws.close()
+
+
+def case_view(quick: bool) -> Iterator[str]:
+    from app.services.cases import get_case
+    from app.services.workspace import Actor, open_workspace
+
+    ws = open_workspace(_big(quick), actor=Actor("bench", "bench"))
+    case = get_case(ws, "BIG-000000")
+    assert len(case.events) == 500
+    t = _median(lambda: get_case(ws, "BIG-000000"), 10)
+    yield f"open a case with {len(case.events)} events ({len(case.deadlines)} deadlines): {t * 1000:.0f} ms"
+    ws.close()
+
+
+COLD_START = r"""
+import time, sys
+t0 = time.perf_counter()
+from PySide6.QtWidgets import QApplication
+from app.services.workspace import Actor, open_workspace
+from app.ui.main_window import MainWindow
+app = QApplication([])
+ws = open_workspace(sys.argv[1], actor=Actor("p.natarajan", "bench"))
+w = MainWindow(ws)
+w.show()
+app.processEvents()
+assert w.model.rowCount() > 0
+print(time.perf_counter() - t0)
+"""
+
+
+def cold_start(quick: bool) -> Iterator[str]:
+    import subprocess
+    import sys
+    import tempfile
+
+    from app.services.demo_db import create_demo_database
+
+    with tempfile.TemporaryDirectory() as tmp:
+        db = create_demo_database(Path(tmp) / "demo.sqlite")
+        env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT))
+        runs = []
+        for _ in range(3):
+            t = time.perf_counter()
+            out = subprocess.run([sys.executable, "-c", COLD_START, str(db)], capture_output=True, text=True,
+                                 env=env, check=True)
+            runs.append((time.perf_counter() - t, float(out.stdout.strip())))
+    wall, inside = min(runs)
+    yield (f"cold start to an interactive inbox on the demo database: {wall:.2f} s "
+           f"(process start to first inbox page; {inside:.2f} s after the interpreter started)")
+
+
+GROUPS.update({"inbox": inbox, "search": search, "case_view": case_view, "cold_start": cold_start})

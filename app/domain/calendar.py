@@ -95,6 +95,16 @@ class WorkingCalendar:
         """Working days strictly after ``a`` up to and including ``b``; negative when b < a."""
         return self._count_upto(self._ord(b)) - self._count_upto(self._ord(a))
 
+    def countdown_from(self, today: dt.date):
+        """``f(due) -> working days from today to due`` (negative when overdue), for many dates at once."""
+        base = self._count_upto(self._ord(today))
+        ords = self._ords
+
+        def left(due: dt.date) -> int:
+            return bisect.bisect_right(ords, self._ord(due)) - base
+
+        return left
+
     def add_working_days(self, start: dt.date, n: int) -> dt.date:
         """The date ``n`` working days after ``start`` (day 0 is ``start`` itself).
 

@@ -7,22 +7,32 @@ time), so they are right over 100,000 cases, not just over the rows loaded.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
-from sqlalchemy import Select, and_, case, false, func, or_, select
+from sqlalchemy import Select, and_, bindparam, case, false, func, or_, select
+from sqlalchemy.dialects.sqlite import dialect as sqlite_dialect
 
 from app.domain.bundle import CASE_KINDS
 from app.errors import NotFound, ValidationError
-from app.services.absences import covered_officers
+from app.services.absences import Covered, covered_officers
 from app.services.views import InboxRow
 from app.services.workspace import Workspace
+from app.store.fastread import CompiledRead
 from app.store.models import Case, Officer, Resident
+
+SQLITE = sqlite_dialect()
 
 SCOPES = ("mine", "team", "covering", "all")
 STATUSES = ("open", "closed", "any")
 DUE_FILTERS = ("today", "at_risk", "breached")
 AT_RISK_WD = 2
 RISK_ORDER = case((Case.risk_tier == "high", 0), (Case.risk_tier == "medium", 1), (Case.risk_tier == "low", 2), else_=3)
+COLUMNS = (
+    Case.ref, Resident.name, Case.kind, Case.risk_tier, Case.status, Case.next_kind, Case.next_label,
+    Case.next_due, Officer.username, Officer.name, Case.open_deadlines, Case.version, Case.officer_id,
+)
 SORTS = {
     "ref": (Case.ref,),
     "resident": (Resident.name, Case.ref),
@@ -70,59 +80,133 @@ class InboxCounts:
     breached: int
 
 
-def _base(ws: Workspace, s, q: InboxQuery, today: dt.date) -> tuple[Select, dict]:
-    """The filtered query (without columns' order) and the officers covered through absences."""
-    covering = {c.officer_id: c for c in covered_officers(s, ws.actor.username, today)}
+@dataclass(frozen=True)
+class _Who:
+    """The acting user's place in the office today (memoised: the inbox is a hot path)."""
+
+    me: uuid.UUID | None
+    team: uuid.UUID | None
+    team_members: tuple[uuid.UUID, ...]
+    covering: dict[uuid.UUID, Covered]
+
+
+def _who(ws: Workspace, today: dt.date) -> _Who:
+    def compute() -> _Who:
+        with ws.db.read() as s:
+            me = s.scalar(select(Officer).where(Officer.username == ws.actor.username))
+            covering = {c.officer_id: c for c in covered_officers(s, ws.actor.username, today)}
+            members: tuple[uuid.UUID, ...] = ()
+            if me is not None and me.team_id is not None:
+                members = tuple(s.scalars(select(Officer.id).where(Officer.team_id == me.team_id)))
+            elif me is not None:
+                members = (me.id,)
+            return _Who(me.id if me else None, me.team_id if me else None, members, covering)
+
+    return ws.memo(("inbox-who", ws.actor.username, today), compute)
+
+
+def _scope_ids(q: InboxQuery, who: _Who) -> list[uuid.UUID]:
+    mine = [who.me] if who.me is not None else []
+    if q.scope == "mine":
+        return mine + list(who.covering)
+    if q.scope == "covering":
+        return list(who.covering)
+    # team: everyone in my team, and whoever my team queue covers
+    return list(who.team_members) + [c.officer_id for c in who.covering.values() if c.via_team]
+
+
+@lru_cache(maxsize=256)
+def _filtered(
+    by_officer: bool, n_ids: int | None, n_kinds: int, status: str, due: str | None, has_text: bool
+) -> Select:
+    """The filtered query for one shape of filters; values come as bound parameters.
+
+    Built once per shape (building a SELECT costs more than running this one on SQLite).
+    """
     stmt = (
         select(Case.id)
         .join(Resident, Case.resident_id == Resident.id)
         .join(Officer, Case.officer_id == Officer.id)
         .where(Case.in_inbox.is_(True))
     )
+    if by_officer:
+        stmt = stmt.where(Case.officer_id == select(Officer.id).where(
+            Officer.username == bindparam("officer")).scalar_subquery())
+    if n_ids == 0:
+        stmt = stmt.where(false())
+    elif n_ids == 1:
+        stmt = stmt.where(Case.officer_id == bindparam("officer_id"))
+    elif n_ids is not None:
+        stmt = stmt.where(Case.officer_id.in_(bindparam("officer_ids", expanding=True)))
+    if n_kinds:
+        stmt = stmt.where(Case.kind.in_(bindparam("kinds", expanding=True)))
+    if status in ("open", "closed"):
+        stmt = stmt.where(Case.status == bindparam("status"))
+    if due == "today":
+        stmt = stmt.where(Case.next_due == bindparam("today"))
+    elif due == "breached":
+        stmt = stmt.where(Case.next_due < bindparam("today"))
+    elif due == "at_risk":
+        stmt = stmt.where(and_(Case.next_due >= bindparam("today"), Case.next_due <= bindparam("risk_limit")))
+    if has_text:
+        like = bindparam("like")
+        stmt = stmt.where(or_(func.lower(Case.ref).like(like), func.lower(Resident.name).like(like)))
+    return stmt
+
+
+@lru_cache(maxsize=256)
+def _page(shape: tuple, sort: str, descending: bool, with_officer_id: bool, paged: bool) -> Select:
+    columns = COLUMNS if with_officer_id else COLUMNS[:-1]
+    order = [c.desc() if descending else c.asc() for c in SORTS[sort]]
+    stmt = _filtered(*shape).with_only_columns(*columns).order_by(*order)
+    return stmt.limit(bindparam("limit")).offset(bindparam("offset")) if paged else stmt
+
+
+@lru_cache(maxsize=256)
+def _fast_page(shape: tuple, sort: str, descending: bool, with_officer_id: bool, paged: bool) -> CompiledRead | None:
+    try:
+        return CompiledRead(_page(shape, sort, descending, with_officer_id, paged), SQLITE)
+    except ValueError:  # IN lists: SQLAlchemy expands them per call
+        return None
+
+
+def _date(text: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(text) if text else None
+
+
+def _base(ws: Workspace, q: InboxQuery, today: dt.date, who: _Who) -> tuple[tuple, dict]:
+    """The query's shape (for the statement cache) and its parameter values."""
+    params: dict = {"today": today}
+    n_ids = None
     if q.officer is not None:
-        officer_id = s.scalar(select(Officer.id).where(Officer.username == q.officer))
-        if officer_id is None:
-            raise NotFound(f"There is no officer {q.officer!r}.")
-        stmt = stmt.where(Case.officer_id == officer_id)
+        params["officer"] = q.officer
     if q.scope != "all":
-        me = s.scalar(select(Officer).where(Officer.username == ws.actor.username))
-        mine = [me.id] if me is not None else []
-        if q.scope == "mine":
-            ids = mine + list(covering)
-        elif q.scope == "covering":
-            ids = list(covering)
-        else:  # team: everyone in my team, and whoever my team queue covers
-            team_ids = (
-                list(s.scalars(select(Officer.id).where(Officer.team_id == me.team_id)))
-                if me is not None and me.team_id is not None
-                else mine
-            )
-            ids = team_ids + [c.officer_id for c in covering.values() if c.via_team]
-        stmt = stmt.where(Case.officer_id == ids[0]) if len(ids) == 1 else (
-            stmt.where(Case.officer_id.in_(ids)) if ids else stmt.where(false())
-        )
+        ids = _scope_ids(q, who)
+        n_ids = min(len(ids), 2)
+        if len(ids) == 1:
+            params["officer_id"] = ids[0]
+        elif ids:
+            params["officer_ids"] = ids
     if q.kinds:
-        stmt = stmt.where(Case.kind.in_(q.kinds))
-    if q.status == "open":
-        stmt = stmt.where(Case.status == "open")
-    elif q.status == "closed":
-        stmt = stmt.where(Case.status == "closed")
-    if q.due is not None:
-        stmt = stmt.where(_due_condition(ws, q.due, today))
+        params["kinds"] = list(q.kinds)
+    if q.status in ("open", "closed"):
+        params["status"] = q.status
+    if q.due == "at_risk":
+        params["risk_limit"] = ws.registry.get().calendar.add_working_days(today, AT_RISK_WD)
     text = q.text.strip().lower()
     if text:
-        like = f"%{text.replace('%', '').replace('_', '')}%"
-        stmt = stmt.where(or_(func.lower(Case.ref).like(like), func.lower(Resident.name).like(like)))
-    return stmt, covering
+        params["like"] = f"%{text.replace('%', '').replace('_', '')}%"
+    shape = (q.officer is not None, n_ids, len(q.kinds), q.status, q.due, bool(text))
+    return shape, params
 
 
-def _due_condition(ws: Workspace, due: str, today: dt.date):
-    if due == "today":
-        return Case.next_due == today
-    if due == "breached":
-        return Case.next_due < today
-    limit = ws.registry.get().calendar.add_working_days(today, AT_RISK_WD)
-    return and_(Case.next_due >= today, Case.next_due <= limit)
+def _check_officer(ws: Workspace, username: str | None) -> None:
+    """An empty answer for an unknown officer is a mistake worth saying so."""
+    if username is None:
+        return
+    with ws.db.connect() as conn:
+        if conn.execute(select(Officer.id).where(Officer.username == username)).first() is None:
+            raise NotFound(f"There is no officer {username!r}.")
 
 
 def list_inbox(
@@ -144,27 +228,42 @@ def list_inbox(
     q.check()
     today = as_of or ws.today()
     cal = ws.registry.get().calendar
-    with ws.db.read() as s:
-        stmt, covering = _base(ws, s, q, today)
-        order = [c.desc() if q.descending else c.asc() for c in SORTS[q.sort]]
-        stmt = stmt.with_only_columns(
-            Case.ref, Resident.name, Case.kind, Case.risk_tier, Case.status, Case.next_kind,
-            Case.next_label, Case.next_due, Officer.username, Officer.name, Case.open_deadlines,
-            Case.version, Case.officer_id,
-        ).order_by(*order)
-        if limit is not None:
-            stmt = stmt.limit(limit).offset(offset)
-        rows = s.execute(stmt).all()
-    return [
-        InboxRow(
-            ref=r[0], resident=r[1], kind=r[2], risk_tier=r[3], status=r[4], next_kind=r[5],
-            next_label=r[6], due=r[7],
-            wd_left=cal.working_days_between(today, r[7]) if r[7] is not None else None,
-            officer=r[8], officer_name=r[9], open_deadlines=r[10], version=r[11],
-            covering_for=covering[r[12]].name if r[12] in covering else None,
-        )
-        for r in rows
-    ]
+    who = _who(ws, today)
+    shape, params = _base(ws, q, today, who)
+    paged = limit is not None
+    if paged:
+        params.update(limit=limit, offset=offset)
+    with_officer = bool(who.covering)
+    fast = _fast_page(shape, q.sort, q.descending, with_officer, paged) if ws.db.is_sqlite else None
+    if fast is not None:
+        rows = [(*r[:7], _date(r[7]), *r[8:]) for r in fast.run(ws.db, params)]
+        if with_officer:
+            rows = [(*r[:12], uuid.UUID(r[12])) for r in rows]
+    else:
+        with ws.db.connect() as conn:
+            rows = conn.execute(_page(shape, q.sort, q.descending, with_officer, paged), params).all()
+    if not rows:
+        _check_officer(ws, q.officer)
+    left = cal.countdown_from(today)
+    if who.covering:
+        covering = who.covering
+        return [
+            InboxRow(*r[:7], r[7], left(r[7]) if r[7] is not None else None, *r[8:12],
+                     covering[r[12]].name if r[12] in covering else None)
+            for r in rows
+        ]
+    return [InboxRow(*r[:7], r[7], left(r[7]) if r[7] is not None else None, *r[8:12]) for r in rows]
+
+
+@lru_cache(maxsize=128)
+def _counts(shape: tuple) -> Select:
+    today, limit = bindparam("today"), bindparam("risk_limit")
+    return _filtered(*shape).with_only_columns(
+        func.count(),
+        func.coalesce(func.sum(case((Case.next_due == today, 1), else_=0)), 0),
+        func.coalesce(func.sum(case((and_(Case.next_due >= today, Case.next_due <= limit), 1), else_=0)), 0),
+        func.coalesce(func.sum(case((Case.next_due < today, 1), else_=0)), 0),
+    )
 
 
 def count_inbox(ws: Workspace, query: InboxQuery | None = None, as_of: dt.date | None = None) -> InboxCounts:
@@ -172,14 +271,23 @@ def count_inbox(ws: Workspace, query: InboxQuery | None = None, as_of: dt.date |
     q = query or InboxQuery()
     q.check()
     today = as_of or ws.today()
-    limit = ws.registry.get().calendar.add_working_days(today, AT_RISK_WD)
-    with ws.db.read() as s:
-        stmt, _ = _base(ws, s, q, today)
-        stmt = stmt.with_only_columns(
-            func.count(),
-            func.coalesce(func.sum(case((Case.next_due == today, 1), else_=0)), 0),
-            func.coalesce(func.sum(case((and_(Case.next_due >= today, Case.next_due <= limit), 1), else_=0)), 0),
-            func.coalesce(func.sum(case((Case.next_due < today, 1), else_=0)), 0),
-        )
-        total, due_today, at_risk, breached = s.execute(stmt).one()
+    shape, params = _base(ws, q, today, _who(ws, today))
+    params["risk_limit"] = ws.registry.get().calendar.add_working_days(today, AT_RISK_WD)
+    with ws.db.connect() as conn:
+        total, due_today, at_risk, breached = conn.execute(_counts(shape), params).one()
     return InboxCounts(int(total), int(due_today), int(at_risk), int(breached))
+
+
+BREACHED = select(func.count()).select_from(Case).where(Case.in_inbox.is_(True), Case.sort_due < bindparam("today"))
+BREACHED_FOR = BREACHED.where(Case.officer_id == select(Officer.id).where(
+    Officer.username == bindparam("officer")).scalar_subquery())
+
+
+def breached_count(ws: Workspace, officer: str | None = None, as_of: dt.date | None = None) -> int:
+    """Cases whose next deadline has passed: one index range scan on (in_inbox, sort_due)."""
+    params = {"today": as_of or ws.today(), "officer": officer}
+    with ws.db.connect() as conn:
+        n = int(conn.execute(BREACHED if officer is None else BREACHED_FOR, params).scalar_one())
+    if not n:
+        _check_officer(ws, officer)
+    return n

@@ -19,7 +19,7 @@ from app.store.models import Case, CaseEvent, Resident
 MARK_START, MARK_END = "\x02", "\x03"  # highlight markers inside snippets
 WORD = re.compile(r"\w+", re.UNICODE)
 # Very common words make bm25 score every match; rank only the most recent candidates.
-CANDIDATES = 20_000
+CANDIDATES = 5_000
 
 
 @dataclass(frozen=True)
@@ -74,15 +74,19 @@ CASE_SQL = text(
     """
 )
 
+# Ranking every match of a very common word is slow (bm25 over 100,000s of rows), so
+# only the most recent CANDIDATES matches are ranked: first find the rowid where that
+# window starts (FTS5 walks its doclist backwards and stops), then rank inside it.
+CUTOFF_SQL = text(
+    "SELECT rowid FROM event_fts WHERE event_fts MATCH :q ORDER BY rowid DESC LIMIT 1 OFFSET :cand"
+)
 EVENT_SQL = text(
     """
     WITH hits AS (
         SELECT rowid AS rid, bm25(event_fts) AS rank,
                snippet(event_fts, 0, :a, :b, '…', 14) AS snip
         FROM event_fts
-        WHERE event_fts MATCH :q AND rowid IN (
-            SELECT rowid FROM event_fts WHERE event_fts MATCH :q ORDER BY rowid DESC LIMIT :cand
-        )
+        WHERE event_fts MATCH :q AND rowid > :cutoff
         ORDER BY rank
         LIMIT :n
     )
@@ -107,6 +111,7 @@ def _sqlite(ws: Workspace, query: str, limit: int) -> list[SearchHit]:
         ]
         if len(hits) < limit:
             params["n"] = limit - len(hits)
+            params["cutoff"] = s.execute(CUTOFF_SQL, params).scalar() or 0
             for ref, name, kind, local_id, snip, rank in s.execute(EVENT_SQL, params):
                 hits.append(SearchHit(ref, name, kind, "entry", local_id, snip, float(rank)))
     return hits[:limit]

@@ -6,6 +6,7 @@ import datetime as dt
 import getpass
 import os
 import socket
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,6 +54,8 @@ class Workspace:
         self.actor = actor or Actor.local()
         self.clock = clock
         self._registry: PolicyRegistry | None = None
+        self._memo: dict[object, tuple[float, object]] = {}
+        db.after_write.append(self.forget)
 
     def now(self) -> dt.datetime:
         return self.clock()
@@ -72,6 +75,23 @@ class Workspace:
 
     def policies_changed(self) -> None:
         self._registry = None
+
+    def memo(self, key: object, compute, ttl: float = 30.0):
+        """A short-lived cache for lookups on hot read paths (who covers whom today).
+
+        Every write through this database clears it; changes made elsewhere (another
+        laptop on the team server) show within ``ttl`` seconds.
+        """
+        now = time.monotonic()
+        hit = self._memo.get(key)
+        if hit is not None and now - hit[0] < ttl:
+            return hit[1]
+        value = compute()
+        self._memo[key] = (now, value)
+        return value
+
+    def forget(self) -> None:
+        self._memo.clear()
 
     def setting(self, key: str, default=None):
         with self.db.read() as s:

@@ -11,7 +11,7 @@ import contextlib
 import datetime as dt
 import logging
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from alembic import command
@@ -19,7 +19,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from alembic.util.exc import CommandError
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Connection, Engine, create_engine, event, inspect
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -89,8 +89,10 @@ def _sqlite_pragmas(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
-        immediate = conn.get_execution_options().get("immediate", False)
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        options = conn.get_execution_options()
+        if options.get("single_read", False):
+            return  # one SELECT is consistent on its own: skip the extra round trip
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if options.get("immediate", False) else "BEGIN")
 
 
 def translate(exc: BaseException) -> StorageError | None:
@@ -129,6 +131,7 @@ class Database:
         writer = engine.execution_options(immediate=True) if self.is_sqlite else engine
         self._writer = sessionmaker(bind=writer, expire_on_commit=False)
         self.backup_path: Path | None = None
+        self.after_write: list[Callable[[], None]] = []  # called after every committed write
 
     @property
     def label(self) -> str:
@@ -149,12 +152,25 @@ class Database:
             session.close()
 
     @contextlib.contextmanager
+    def connect(self) -> Iterator[Connection]:
+        """A plain connection for hot read paths (the inbox): no ORM session, and on SQLite
+        no transaction around what must be a single SELECT per use."""
+        try:
+            with self.engine.connect() as conn:
+                yield conn.execution_options(single_read=True) if self.is_sqlite else conn
+        except DBAPIError as exc:
+            err = translate(exc)
+            raise (err or exc) from exc
+
+    @contextlib.contextmanager
     def write(self) -> Iterator[Session]:
         """One transaction: committed if the block succeeds, rolled back entirely otherwise."""
         session = self._writer()
         try:
             yield session
             session.commit()
+            for callback in self.after_write:
+                callback()
         except DBAPIError as exc:
             session.rollback()
             err = translate(exc)

@@ -120,3 +120,18 @@ def test_reassignment_is_an_event_in_the_history(office):
 
     with pytest.raises(ConflictError):
         reassign_case(office, "ASB-1", "a.khan", expected_version=before.version)
+
+
+@pytest.mark.parametrize("scope", ["all", "mine", "team", "covering"])
+def test_fast_sqlite_path_returns_exactly_what_sqlalchemy_returns(office, monkeypatch, scope):
+    from app.services import inbox
+
+    act_as(office, "a.khan")
+    add_absence(office, "a.khan", dt.date(2025, 6, 23), dt.date(2025, 6, 27), cover_officer="r.morgan")
+    act_as(office, "r.morgan")
+    queries = [InboxQuery(scope=scope), InboxQuery(scope=scope, due="at_risk", sort="resident"),
+               InboxQuery(scope=scope, officer="a.khan"), InboxQuery(scope=scope, text="asb", status="open")]
+    fast = [list_inbox(office, q, limit=10) for q in queries]
+    assert inbox._fast_page.cache_info().currsize > 0
+    monkeypatch.setattr(inbox, "_fast_page", lambda *a: None)
+    assert [list_inbox(office, q, limit=10) for q in queries] == fast
