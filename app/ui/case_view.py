@@ -229,7 +229,9 @@ class CaseView(QWidget):
         self.attach_btn.clicked.connect(self.attach_file)
         self.reassign_btn.clicked.connect(self.reassign)
         self.visit_btn.clicked.connect(self.visit_mode)
-        QShortcut(QKeySequence("Ctrl+L"), self, activated=self.log_contact)
+        # Scoped to this case: with several case tabs open, a window-wide Ctrl+L would be ambiguous.
+        QShortcut(QKeySequence("Ctrl+L"), self, activated=self.log_contact,
+                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.reload()
 
     # -- panels from other parts of the app (complaints, ASB, letters) ---------------
