@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import func, or_, select, text
+from sqlalchemy import or_, select, text
 
 from app.services.workspace import Workspace
 from app.store.models import Case, CaseEvent, Resident
@@ -117,10 +117,15 @@ def _sqlite(ws: Workspace, query: str, limit: int) -> list[SearchHit]:
     return hits[:limit]
 
 
+def _word(column, term: str):
+    """Whole-word, case-insensitive match (as FTS matches tokens), on PostgreSQL's \\m…\\M boundaries."""
+    return column.regexp_match(rf"\m{term}\M", flags="i")
+
+
 def _plain(ws: Workspace, query: str, limit: int) -> list[SearchHit]:
-    terms = words(query)
+    terms = words(query)  # \w+ only: nothing here is a regex operator
     with ws.db.read() as s:
-        case_conds = [or_(func.lower(Case.ref).contains(t), func.lower(Resident.name).contains(t)) for t in terms]
+        case_conds = [or_(_word(Case.ref, t), _word(Resident.name, t)) for t in terms]
         rows = s.execute(
             select(Case.ref, Resident.name, Case.kind).join(Resident, Case.resident_id == Resident.id)
             .where(*case_conds).order_by(Case.ref).limit(limit)
@@ -130,7 +135,7 @@ def _plain(ws: Workspace, query: str, limit: int) -> list[SearchHit]:
             ev = s.execute(
                 select(Case.ref, Resident.name, Case.kind, CaseEvent.local_id, CaseEvent.summary)
                 .join(Case, CaseEvent.case_id == Case.id).join(Resident, Case.resident_id == Resident.id)
-                .where(*[func.lower(CaseEvent.summary).contains(t) for t in terms])
+                .where(*[_word(CaseEvent.summary, t) for t in terms])
                 .order_by(CaseEvent.at.desc()).limit(limit - len(hits))
             ).all()
             hits += [SearchHit(r, n, k, "entry", e, _mark(summ, terms), 0.0) for r, n, k, e, summ in ev]
@@ -140,5 +145,5 @@ def _plain(ws: Workspace, query: str, limit: int) -> list[SearchHit]:
 def _mark(summary: str, terms: list[str]) -> str:
     out = summary
     for t in terms:
-        out = re.sub(f"({re.escape(t)})", MARK_START + r"\1" + MARK_END, out, flags=re.IGNORECASE)
+        out = re.sub(rf"\b({re.escape(t)})\b", MARK_START + r"\1" + MARK_END, out, flags=re.IGNORECASE)
     return out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import uuid
 
@@ -10,7 +11,8 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.exc import DBAPIError
 
 from app.services.bundles import export_bundle, import_bundle
-from app.services.inbox import list_inbox
+from app.services.inbox import InboxQuery, breached_count, count_inbox, list_inbox
+from app.services.search import search
 from app.services.workspace import Actor, Workspace
 from app.store.database import open_database
 
@@ -43,6 +45,12 @@ def test_migrations_and_services_run_on_postgresql(pg_url, clock, example_doc, s
         import_bundle(ws, seed001_doc)
         assert_same_bundle(seed001_doc, export_bundle(ws, "HX-0001"))
         assert [r.ref for r in list_inbox(ws)] == ["HX-0001"]
+        assert count_inbox(ws).total == 1
+        assert [r.ref for r in list_inbox(ws, InboxQuery(kinds=("asb", "complaint"), sort="resident"))] == ["HX-0001"]
+        assert breached_count(ws, as_of=dt.date(2025, 8, 1)) == 1
+        hits = search(ws, "call back")  # PostgreSQL: plain match, newest first
+        assert {(h.ref, h.event_id) for h in hits} == {("HX-0001", "c1"), ("HX-0001", "c3"), ("HX-0001", "c4"), ("EX-ASB-0001", "k1")}
+        assert search(ws, "whitfield")[0].where == "case"
         with ws.db.engine.connect() as conn, pytest.raises(DBAPIError, match="append-only"):
             conn.execute(text("UPDATE case_events SET summary = 'x'"))
     finally:
