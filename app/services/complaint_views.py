@@ -1,0 +1,467 @@
+"""Read views of a case's complaints for the case view and reports (frozen; no ORM objects)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from app.domain.audit import audit
+from app.domain.calendar import WorkingCalendar
+from app.domain.compensation import COMPENSATION_HEADS, money
+from app.domain.complaint_record import ComplaintState, StageState
+from app.domain.complaint_rules import escalation_text, extension_warning, extension_window
+from app.domain.deadlines import CLOSED, MET, OPEN, Deadline
+from app.domain.deadlines.timeline import fmt
+from app.domain.events import Event
+from app.services.complaint_tx import read_states
+from app.services.views import countdown_text
+
+COMPLAINT_CODES = frozenset(
+    {
+        "COMPLAINT_ACK_LATE",
+        "COMPLAINT_RESPONSE_LATE",
+        "EXTENSION_NOT_NOTIFIED",
+        "EXTENSION_TOO_LONG",
+        "ESCALATION_IGNORED",
+        "CONFLICT_OF_INTEREST",
+        "ACTION_OVERDUE",
+    }
+)
+TYPE_WORDS = {
+    "complaint_received": "Complaint received",
+    "complaint_ack": "Acknowledged",
+    "extension_notice": "Extension letter",
+    "complaint_response": "Response sent",
+    "escalation_request": "Escalation requested",
+    "escalation_refused": "Escalation refused",
+    "complaint_refused": "Complaint refused",
+    "complaint_closed": "Closed",
+    "complaint_reopened": "Reopened",
+    "complaint_assigned": "Assigned",
+    "compensation_decision": "Compensation decision",
+    "compensation_paid": "Compensation paid",
+    "ombudsman_enquiry": "Ombudsman",
+    "ombudsman_order": "Ombudsman order",
+    "order_complied": "Compliance evidence",
+    "action_done": "Remedy action done",
+    "contact": "Contact",
+}
+
+
+@dataclass(frozen=True)
+class Step:
+    """One mark on the stage track."""
+
+    label: str  # Received, Acknowledged, Extended, Response, Refused
+    day: dt.date | None  # when it happened (None: not yet)
+    due: dt.date | None
+    state: str  # done | late | due | overdue | missed | info
+    text: str  # the whole step in words, readable without colour
+
+
+@dataclass(frozen=True)
+class StageView:
+    number: int
+    label: str
+    how: str  # receipt | escalation | reopen
+    opened_on: dt.date
+    handler: str | None
+    final: bool
+    steps: tuple[Step, ...]
+    decided_by: str | None
+
+
+@dataclass(frozen=True)
+class NextAction:
+    action: str  # acknowledge | answer_escalation | respond | close | reopen | comply | none
+    label: str
+    due: dt.date | None
+    wd_left: int | None
+
+    @property
+    def countdown(self) -> str:
+        return countdown_text(self.wd_left) if self.due else ""
+
+
+@dataclass(frozen=True)
+class MoneyRow:
+    head: str
+    label: str
+    cells: tuple[Decimal, ...]  # one per column of CompensationView.columns
+    owed: Decimal
+    outstanding: Decimal
+
+
+@dataclass(frozen=True)
+class CompensationView:
+    columns: tuple[str, ...]  # "Stage 1 offer", …, "Accepted", "Ombudsman order", "Paid"
+    rows: tuple[MoneyRow, ...]
+    totals: tuple[Decimal, ...]
+    total_offered: Decimal
+    owed: Decimal
+    outstanding: Decimal
+    decision: str | None  # accepted | declined
+    decided_on: dt.date | None
+
+    def summary(self) -> str:
+        if not self.rows:
+            return "No compensation offered."
+        parts = [f"{money(self.total_offered)} offered"]
+        if self.decision:
+            parts.append(f"{self.decision} {fmt(self.decided_on)}")
+        if self.owed:
+            parts.append(f"{money(self.owed)} owed, {money(self.outstanding)} still to pay")
+        return "; ".join(parts) + "."
+
+
+@dataclass(frozen=True)
+class TrackedView:
+    """A remedy action or an Ombudsman order with its countdown."""
+
+    key: str
+    source: str  # event id that made the promise
+    text: str
+    due: dt.date | None
+    status: str
+    done_on: dt.date | None
+    wd_left: int | None
+    late: bool
+
+    @property
+    def countdown(self) -> str:
+        if self.status == MET:
+            return f"done {fmt(self.done_on)}" + (" (late)" if self.late else "")
+        return countdown_text(self.wd_left)
+
+
+@dataclass(frozen=True)
+class FindingView:
+    code: str
+    date: dt.date
+    events: tuple[str, ...]
+    detail: str
+
+
+@dataclass(frozen=True)
+class HistoryLine:
+    id: str
+    at: dt.datetime
+    what: str
+    summary: str
+    by: str | None
+
+
+@dataclass(frozen=True)
+class ComplaintView:
+    id: str
+    case_ref: str
+    summary: str
+    received_on: dt.date
+    channel: str
+    about_officer: str | None
+    handler: str | None
+    points: tuple[str, ...]
+    matter_date: dt.date | None
+    late_reason: str | None
+    policy: str
+    procedure: str
+    status: str  # open | closed
+    stage: int
+    stage_label: str
+    final_stage: bool
+    stages: tuple[StageView, ...]
+    next_action: NextAction
+    extension_warning: str | None
+    allowed: frozenset[str]
+    compensation: CompensationView
+    remedies: tuple[TrackedView, ...]
+    orders: tuple[TrackedView, ...]
+    enquiries: tuple[HistoryLine, ...]
+    lessons: tuple[str, ...]
+    findings: tuple[FindingView, ...]
+    history: tuple[HistoryLine, ...]  # newest first
+    conflicted: frozenset[str]  # who may not handle or decide the current stage
+    escalation_text: str  # the default "how to escalate" wording for a response now
+    latest_extension: dt.date | None  # the furthest new due date the stage's maximum allows
+    version: int  # the case's version: pass it back as expected_version
+
+
+# -- building -------------------------------------------------------------------------------------------------
+
+
+def _step_for(
+    label: str, d: Deadline | None, done: Event | None, today: dt.date, what: str
+) -> Step:
+    due = d.due if d is not None else None
+    if done is not None:
+        late = due is not None and done.day > due
+        text = f"{label} {fmt(done.day)}" + (f" (late: due {fmt(due)})" if late else "")
+        return Step(label, done.day, due, "late" if late else "done", text)
+    if d is None:
+        return Step(label, None, None, "info", f"{label}: no timescale")
+    if d.status == CLOSED:
+        late = d.closed_on is not None and due is not None and d.closed_on > due
+        why = d.notes[-1] if d.notes else "ended"
+        return Step(
+            label, None, due, "missed" if late else "info", f"No {what} ({why}); due {fmt(due)}"
+        )
+    if d.status == OPEN and due is not None:
+        if due < today:
+            return Step(label, None, due, "overdue", f"{label} overdue since {fmt(due)}")
+        return Step(label, None, due, "due", f"{label} due {fmt(due)}")
+    return Step(label, None, due, "info", f"{label}: {d.status.replace('_', ' ')}")
+
+
+def _stage_view(s: StageState, today: dt.date) -> StageView:
+    opened_word = {
+        "receipt": "Received",
+        "escalation": "Escalation requested",
+        "reopen": "Reopened",
+    }[s.how]
+    steps = [Step(opened_word, s.opened.day, None, "done", f"{opened_word} {fmt(s.opened.day)}")]
+    if s.how != "reopen" and (s.ack_deadline is not None or s.ack is not None):
+        answer = s.ack if s.ack is not None else None
+        if s.ack is None and s.refusal is not None:
+            answer = s.refusal
+        label = "Acknowledged" if answer is None or answer.type == "complaint_ack" else "Refused"
+        steps.append(_step_for(label, s.ack_deadline, answer, today, "acknowledgement"))
+    for x in s.extensions:
+        steps.append(
+            Step(
+                "Extended",
+                x.day,
+                x.f["new_due"],
+                "info",
+                f"Extended {fmt(x.day)} to {fmt(x.f['new_due'])}",
+            )
+        )
+    if s.refusal is not None and s.refusal.type == "complaint_refused" and s.ack is not None:
+        steps.append(_step_for("Refused", s.response_deadline, s.refusal, today, "decision"))
+    elif s.response_deadline is not None or s.response is not None:
+        steps.append(_step_for("Response", s.response_deadline, s.response, today, "response"))
+    decider = s.response or s.refusal
+    return StageView(
+        number=s.number,
+        label=s.label + (" (reopened)" if s.how == "reopen" else ""),
+        how=s.how,
+        opened_on=s.opened.day,
+        handler=s.handler,
+        final=s.final,
+        steps=tuple(steps),
+        decided_by=decider.f.get("by") if decider is not None else None,
+    )
+
+
+def _tracked(d: Deadline, text: str, cal: WorkingCalendar, today: dt.date) -> TrackedView:
+    return TrackedView(
+        key=d.key,
+        source=d.started_by or "",
+        text=text,
+        due=d.due,
+        status=d.status,
+        done_on=d.met_on,
+        wd_left=d.working_days_left(today, cal),
+        late=d.breached(today),
+    )
+
+
+def _compensation(state: ComplaintState) -> CompensationView:
+    ledger = state.ledger
+    cols = ledger.columns()
+    names = {"accepted": "Accepted", "ordered": "Ombudsman order", "paid": "Paid"}
+    labels = tuple(f"Stage {c[6:]} offer" if c.startswith("stage_") else names[c] for c in cols)
+    matrix = state.policy.compensation
+    rows = []
+    for head in ledger.heads():
+        rows.append(
+            MoneyRow(
+                head=head,
+                label=matrix.label(head) if matrix else head,
+                cells=tuple(ledger.cell(head, c) for c in cols),
+                owed=ledger.owed(head),
+                outstanding=ledger.outstanding(head),
+            )
+        )
+    owed = sum((ledger.owed(h) for h in COMPENSATION_HEADS), Decimal(0))
+    return CompensationView(
+        columns=labels,
+        rows=tuple(rows),
+        totals=tuple(ledger.cell(None, c) for c in cols),
+        total_offered=ledger.total_offered(),
+        owed=owed,
+        outstanding=sum((ledger.outstanding(h) for h in COMPENSATION_HEADS), Decimal(0)),
+        decision=ledger.decision,
+        decided_on=ledger.decided_on,
+    )
+
+
+def _next_action(state: ComplaintState, cal: WorkingCalendar, today: dt.date, orders) -> NextAction:
+    def act(action: str, label: str, d: Deadline | None) -> NextAction:
+        due = d.due if d is not None and d.status == OPEN else None
+        return NextAction(action, label, due, cal.working_days_between(today, due) if due else None)
+
+    s = state.current
+    if state.pending_escalation is not None:
+        return act(
+            "answer_escalation",
+            f"Acknowledge or refuse the escalation to {s.label}",
+            s.ack_deadline,
+        )
+    open_orders = [o for o in orders if o.status == OPEN]
+    if state.closed is not None:
+        if open_orders:
+            o = open_orders[0]
+            return NextAction(
+                "comply", "Send the Ombudsman evidence of compliance", o.due, o.wd_left
+            )
+        return NextAction("reopen", "Closed — reopen if the resident asks", None, None)
+    if s.awaiting_ack or (
+        s.how != "reopen" and not s.answered and s.ack_deadline is None and not s.decided
+    ):
+        return act("acknowledge", f"Acknowledge the {s.label.lower()} complaint", s.ack_deadline)
+    if not s.decided:
+        return act("respond", f"Send the {s.label.lower()} response", s.response_deadline)
+    if open_orders:
+        o = open_orders[0]
+        return NextAction("comply", "Send the Ombudsman evidence of compliance", o.due, o.wd_left)
+    return NextAction("close", "Close the complaint (record the lessons learnt)", None, None)
+
+
+def _allowed(state: ComplaintState, today: dt.date) -> frozenset[str]:
+    s = state.current
+    is_open = state.closed is None
+    out = {"compensation", "ombudsman"}
+    if state.pending_escalation is not None:
+        out |= {"acknowledge", "refuse_escalation"}
+    elif is_open and s.how != "reopen" and not s.answered:
+        out.add("acknowledge")
+    win = extension_window(state)
+    if (
+        is_open
+        and s.awaiting_response
+        and win
+        and win.max_wd
+        and today <= win.due
+        and win.latest > win.due
+    ):
+        out.add("extend")
+    if is_open and not s.decided:
+        out |= {"respond", "refuse"}
+    if state.policy.next_stage(s.number) is not None and state.pending_escalation is None:
+        out.add("escalate")
+    if is_open and state.pending_escalation is None:
+        out.add("close")
+    if not is_open:
+        out.add("reopen")
+    if is_open:
+        out.add("assign")
+    if any(d.status == OPEN for d in state.remedies):
+        out.add("remedy_done")
+    return frozenset(out)
+
+
+def _line(e: Event) -> HistoryLine:
+    what = TYPE_WORDS.get(e.type, e.type.replace("_", " ").capitalize())
+    if "stage" in e.f and isinstance(e.f.get("stage"), int):
+        what = f"{what} (stage {e.f['stage']})"
+    return HistoryLine(e.id, e.at, what, e.summary, e.f.get("by") or e.f.get("handler"))
+
+
+def build_view(
+    state, info, events, findings, version: int, today: dt.date, ref: str
+) -> ComplaintView:
+    policy = state.policy
+    cal = policy.calendar
+    r = state.received
+    own_ids = {r.id, *(e.id for e in state.events)}
+    omb_ids = {e.id for e in (*state.enquiries, *state.orders)}
+    omb_ids |= {e.id for v in state.compliance.values() for e in v}
+    related = [
+        e
+        for e in events
+        if e.id not in own_ids
+        and (
+            (e.type == "contact" and e.f.get("topic") == "complaint" and r.at <= e.at)
+            or e.id in omb_ids
+            or (e.type == "action_done" and e.f["plan"] in own_ids)
+        )
+    ]
+    ids = own_ids | {e.id for e in related}
+    mine = tuple(
+        FindingView(f.code, f.date, f.events, f.detail)
+        for f in findings
+        if f.code in COMPLAINT_CODES and set(f.events) & ids
+    )
+    remedies = tuple(
+        _tracked(d, d.label.removeprefix("Put right: "), cal, today) for d in state.remedies
+    )
+    order_deadlines = {d.started_by: d for d in state.deadlines if d.kind == "ombudsman_order"}
+    orders = tuple(
+        _tracked(order_deadlines[o.id], o.f["text"], cal, today)
+        for o in state.orders
+        if o.id in order_deadlines
+    )
+    s = state.current
+    conflicted = set(state.deciders(before_stage=s.number))
+    if state.about_officer:
+        conflicted.add(state.about_officer)
+    win = extension_window(state)
+    history = sorted([r, *state.events, *related], key=lambda e: (e.at, e.seq), reverse=True)
+    return ComplaintView(
+        id=r.id,
+        case_ref=ref,
+        summary=r.summary,
+        received_on=r.day,
+        channel=r.f["channel"],
+        about_officer=state.about_officer,
+        handler=s.handler,
+        points=state.points,
+        matter_date=r.f.get("matter_date"),
+        late_reason=r.f.get("late_reason"),
+        policy=policy.ref,
+        procedure=policy.title,
+        status=state.status,
+        stage=s.number,
+        stage_label=s.label,
+        final_stage=s.final,
+        stages=tuple(_stage_view(x, today) for x in state.stages),
+        next_action=_next_action(state, cal, today, orders),
+        extension_warning=extension_warning(state, today),
+        allowed=_allowed(state, today),
+        compensation=_compensation(state),
+        remedies=remedies,
+        orders=orders,
+        enquiries=tuple(_line(e) for e in state.enquiries),
+        lessons=state.lessons,
+        findings=mine,
+        history=tuple(_line(e) for e in history),
+        conflicted=frozenset(conflicted),
+        escalation_text=escalation_text(policy, s.number),
+        latest_extension=win.latest if win is not None else None,
+        version=version,
+    )
+
+
+def list_complaints(ws, ref: str, as_of: dt.date | None = None) -> list[ComplaintView]:
+    """Every complaint of the case, oldest first, judged on ``as_of`` (default today)."""
+    today = as_of or ws.today()
+    info, events, history, states, version = read_states(ws, ref, as_of=as_of)
+    findings = audit(info, events, history, today)
+    return [build_view(s, info, events, findings, version, today, ref) for s in states]
+
+
+def get_complaint(
+    ws, ref: str, complaint: str | None = None, as_of: dt.date | None = None
+) -> ComplaintView:
+    from app.errors import NotFound
+
+    views = list_complaints(ws, ref, as_of)
+    if not views:
+        raise NotFound(f"Case {ref} has no complaint.")
+    if complaint is None:
+        return views[-1]
+    for v in views:
+        if v.id == complaint:
+            return v
+    raise NotFound(f"Case {ref} has no complaint {complaint!r}.")
