@@ -93,9 +93,9 @@ class ComplaintState:
 
     @property
     def pending_escalation(self) -> StageState | None:
-        """An escalation request not yet acknowledged or refused."""
+        """An escalation request not yet acknowledged, refused or answered by a response."""
         s = self.current
-        return s if s.how == "escalation" and not s.answered else None
+        return s if s.how == "escalation" and not s.answered and not s.decided else None
 
     def deciders(self, before_stage: int | None = None) -> set[str]:
         """Who responded to or refused a stage (earlier than ``before_stage``, if given)."""

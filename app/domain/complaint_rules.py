@@ -166,15 +166,15 @@ def check_receipt(
 
 def check_ack(state: ComplaintState, day: dt.date, by: str) -> StageState:
     s = state.current
-    if s.how == "reopen" or s.answered:
-        when = s.ack or s.refusal
+    if state.closed is not None and s.how != "escalation":
+        check_open(state, "acknowledge")
+    if s.how == "reopen" or s.answered or s.decided:
+        when = s.ack or s.refusal or s.response
         what = f" on {fmt(when.day)}" if when is not None else ""
         raise RuleBroken(
             "lifecycle",
             f"{s.label} of this complaint has already been acknowledged or answered{what}.",
         )
-    if state.closed is not None and s.how != "escalation":
-        check_open(state, "acknowledge")
     check_after(day, _stage_start(s), "acknowledgement", "the stage began")
     check_person(state, by, "acknowledge")
     return s
