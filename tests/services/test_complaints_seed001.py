@@ -363,3 +363,24 @@ def test_by_the_book_dates_are_london_dates(ws):
     view = get_complaint(ws, REF, as_of=AS_OF)
     assert view.id == ids["k1"]
     assert view.received_on == london_date(at("2024-07-16T10:30:00+01:00"))
+
+
+def test_imported_seed_bundle_gives_the_same_complaint_view(ws, seed001_doc):
+    from app.services.bundles import import_bundle
+
+    import_bundle(ws, seed001_doc)
+    view = get_complaint(ws, REF, as_of=AS_OF)
+    assert [e.id for e in view.enquiries] == ["om0", "omd"]
+    assert [o.source for o in view.orders] == ["om1"]
+    assert view.compensation.totals == (Decimal(200), Decimal(550), 0, Decimal(1350), 0)
+    assert view.about_officer == "r.price" and view.conflicted == {"r.price", "m.fleming"}
+    codes = [(f.code, f.date.isoformat(), f.events) for f in view.findings]
+    assert codes == [
+        ("COMPLAINT_ACK_LATE", "2024-08-05", ("k1",)),
+        ("CONFLICT_OF_INTEREST", "2024-08-08", ("c17",)),
+        ("COMPLAINT_RESPONSE_LATE", "2024-08-19", ("k1",)),
+        ("EXTENSION_NOT_NOTIFIED", "2024-08-19", ("k1",)),
+        ("ESCALATION_IGNORED", "2024-09-20", ("e1",)),
+        ("COMPLAINT_RESPONSE_LATE", "2024-10-18", ("e1",)),
+        ("EXTENSION_NOT_NOTIFIED", "2024-10-18", ("e1",)),
+    ]
