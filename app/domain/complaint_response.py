@@ -194,3 +194,32 @@ def decision_summary(draft: ResponseDraft) -> str:
         counts[p.decision] = counts.get(p.decision, 0) + 1
     parts = [f"{n} {DECISION_WORDS.get(k, k).lower()}" for k, n in counts.items()]
     return f"{len(draft.points)} point{'s' if len(draft.points) != 1 else ''}: {', '.join(parts)}"
+
+
+def draft_from_event(e: Any) -> ResponseDraft:
+    """The draft a recorded response was sent with (for showing its checklist)."""
+    points = []
+    for p in e.f.get("points") or ():
+        if isinstance(p, dict):
+            points.append(
+                PointDecision(
+                    str(p.get("point", "")), str(p.get("decision", "")), str(p.get("reasons", ""))
+                )
+            )
+    outstanding = []
+    for item in e.f.get("outstanding") or ():
+        if isinstance(item, dict):
+            try:
+                due = dt.date.fromisoformat(str(item.get("due")))
+            except ValueError:
+                due = None
+            outstanding.append(OutstandingAction(str(item.get("text", "")), due))
+    return ResponseDraft(
+        points=tuple(points),
+        apology=bool(e.f.get("apology")),
+        remedy=e.f.get("remedy") or "",
+        outstanding=tuple(outstanding),
+        escalation=e.f.get("escalation") or "",
+        compensation=tuple((c.head, c.amount) for c in e.f.get("compensation") or ()),
+        lessons=e.f.get("lessons") or "",
+    )

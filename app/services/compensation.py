@@ -183,3 +183,12 @@ __all__ = [
     "record_compensation_paid",
     "suggest_compensation",
 ]
+
+
+def compensation_matrix(ws, ref: str):
+    """The case's policy matrix (bands, durations, heads) for the calculator's form."""
+    _, _, history, _, _ = read_states(ws, ref)
+    matrix = history.current.compensation
+    if matrix is None:
+        raise ValidationError(f"Policy {history.current.ref} has no compensation matrix.")
+    return matrix

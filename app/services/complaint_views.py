@@ -10,6 +10,7 @@ from app.domain.audit import audit
 from app.domain.calendar import WorkingCalendar
 from app.domain.compensation import COMPENSATION_HEADS, money
 from app.domain.complaint_record import ComplaintState, StageState
+from app.domain.complaint_response import ChecklistItem, ResponseDraft, checklist, draft_from_event
 from app.domain.complaint_rules import escalation_text, extension_warning, extension_window
 from app.domain.deadlines import CLOSED, MET, OPEN, Deadline
 from app.domain.deadlines.timeline import fmt
@@ -183,6 +184,8 @@ class ComplaintView:
     history: tuple[HistoryLine, ...]  # newest first
     conflicted: frozenset[str]  # who may not handle or decide the current stage
     escalation_text: str  # the default "how to escalate" wording for a response now
+    checklist: tuple[ChecklistItem, ...]  # the current stage's response: as sent, or still to do
+    checklist_for: str  # what the checklist is of, in words
     latest_extension: dt.date | None  # the furthest new due date the stage's maximum allows
     version: int  # the case's version: pass it back as expected_version
 
@@ -213,7 +216,47 @@ def _step_for(
     return Step(label, None, due, "info", f"{label}: {d.status.replace('_', ' ')}")
 
 
-def _stage_view(s: StageState, today: dt.date) -> StageView:
+def _extension_steps(s: StageState, cal: WorkingCalendar) -> list[Step]:
+    """Each extension letter, and whether it counted (in time, within the maximum)."""
+    d = s.response_deadline
+    running = d.original_due if d is not None else None
+    limit = cal.add_working_days(running, s.rule.extension_max_wd or 0) if running else None
+    out = []
+    for x in s.extensions:
+        new_due = x.f["new_due"]
+        if running is not None and x.day > running:
+            out.append(
+                Step(
+                    "Extension",
+                    x.day,
+                    running,
+                    "late",
+                    f"Extension letter {fmt(x.day)} came after the due date {fmt(running)}: "
+                    "it does not count",
+                )
+            )
+            continue
+        if limit is not None and new_due > limit:
+            out.append(
+                Step(
+                    "Extension",
+                    x.day,
+                    limit,
+                    "late",
+                    f"Extended {fmt(x.day)} to {fmt(new_due)}: beyond the maximum, counts to {fmt(limit)}",
+                )
+            )
+            new_due = limit
+        else:
+            out.append(
+                Step("Extended", x.day, new_due, "info", f"Extended {fmt(x.day)} to {fmt(new_due)}")
+            )
+        if running is None or new_due > running:
+            running = new_due
+    return out
+
+
+def _stage_view(s: StageState, today: dt.date, cal: WorkingCalendar) -> StageView:
     opened_word = {
         "receipt": "Received",
         "escalation": "Escalation requested",
@@ -226,16 +269,7 @@ def _stage_view(s: StageState, today: dt.date) -> StageView:
             answer = s.refusal
         label = "Acknowledged" if answer is None or answer.type == "complaint_ack" else "Refused"
         steps.append(_step_for(label, s.ack_deadline, answer, today, "acknowledgement"))
-    for x in s.extensions:
-        steps.append(
-            Step(
-                "Extended",
-                x.day,
-                x.f["new_due"],
-                "info",
-                f"Extended {fmt(x.day)} to {fmt(x.f['new_due'])}",
-            )
-        )
+    steps += _extension_steps(s, cal)
     if s.refusal is not None and s.refusal.type == "complaint_refused" and s.ack is not None:
         steps.append(_step_for("Refused", s.response_deadline, s.refusal, today, "decision"))
     elif s.response_deadline is not None or s.response is not None:
@@ -407,6 +441,12 @@ def build_view(
     if state.about_officer:
         conflicted.add(state.about_officer)
     win = extension_window(state)
+    if s.response is not None:
+        items = checklist(state, draft_from_event(s.response), s.response.day)
+        what = f"{s.label} response sent {fmt(s.response.day)}"
+    else:
+        items = checklist(state, ResponseDraft(), today)
+        what = f"{s.label} response: still to do"
     history = sorted([r, *state.events, *related], key=lambda e: (e.at, e.seq), reverse=True)
     return ComplaintView(
         id=r.id,
@@ -425,7 +465,7 @@ def build_view(
         stage=s.number,
         stage_label=s.label,
         final_stage=s.final,
-        stages=tuple(_stage_view(x, today) for x in state.stages),
+        stages=tuple(_stage_view(x, today, cal) for x in state.stages),
         next_action=_next_action(state, cal, today, orders),
         extension_warning=extension_warning(state, today),
         allowed=_allowed(state, today),
@@ -438,6 +478,8 @@ def build_view(
         history=tuple(_line(e) for e in history),
         conflicted=frozenset(conflicted),
         escalation_text=escalation_text(policy, s.number),
+        checklist=items,
+        checklist_for=what,
         latest_extension=win.latest if win is not None else None,
         version=version,
     )
@@ -465,3 +507,18 @@ def get_complaint(
         if v.id == complaint:
             return v
     raise NotFound(f"Case {ref} has no complaint {complaint!r}.")
+
+
+def response_checklist(
+    ws, ref: str, complaint: str | None, draft: ResponseDraft, day: dt.date | None = None
+) -> tuple[ChecklistItem, ...]:
+    """The checklist of a draft response as it stands (the respond dialog shows it live)."""
+    from app.errors import NotFound
+
+    _, _, _, states, _ = read_states(ws, ref)
+    state = next((s for s in states if s.id == complaint), None) if complaint else None
+    if state is None and complaint is None and states:
+        state = states[-1]
+    if state is None:
+        raise NotFound(f"Case {ref} has no complaint {complaint!r}.")
+    return checklist(state, draft, day or ws.today())
