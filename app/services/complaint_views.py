@@ -211,8 +211,8 @@ def _step_for(
         )
     if d.status == OPEN and due is not None:
         if due < today:
-            return Step(label, None, due, "overdue", f"{label} overdue since {fmt(due)}")
-        return Step(label, None, due, "due", f"{label} due {fmt(due)}")
+            return Step(label, None, due, "overdue", f"{what.capitalize()} overdue since {fmt(due)}")
+        return Step(label, None, due, "due", f"{what.capitalize()} due {fmt(due)}")
     return Step(label, None, due, "info", f"{label}: {d.status.replace('_', ' ')}")
 
 

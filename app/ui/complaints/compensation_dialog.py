@@ -161,6 +161,7 @@ class CompensationDialog(QDialog):
         self.ledger = QTableView(self)
         self.ledger.setAccessibleName("Compensation so far")
         self.ledger.setModel(self.ledger_model)
+        self.ledger.setTabKeyNavigation(False)
         self.ledger.verticalHeader().setVisible(False)
         self.ledger.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.ledger.setMaximumHeight(150)

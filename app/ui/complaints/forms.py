@@ -74,6 +74,8 @@ class ActionDialog(QDialog):
         self.ok.setText(ok_text)
         self.ok.setAccessibleName(ok_text.replace("&", ""))
         self.ok.setDefault(True)
+        cancel = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
+        cancel.setAccessibleName("Cancel")
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
@@ -185,6 +187,9 @@ class ActionDialog(QDialog):
         if not self._tab_ordered:
             order_tabs(self)
             self._tab_ordered = True
+            first = next(iter(self.fields.values()), None)
+            if first is not None:
+                first.setFocus()
         super().showEvent(event)
 
     # -- submitting -------------------------------------------------------------------------

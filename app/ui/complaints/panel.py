@@ -69,6 +69,7 @@ def _table(parent: QWidget, name: str, model) -> QTableView:
     view = QTableView(parent)
     view.setAccessibleName(name)
     view.setModel(model)
+    view.setTabKeyNavigation(False)  # Tab leaves the table; arrows move between cells
     view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
     view.setAlternatingRowColors(True)
     view.verticalHeader().setVisible(False)
@@ -262,6 +263,9 @@ class ComplaintPanel(QWidget):
             f"{fmt(view.received_on)} by {view.channel.replace('_', ' ')}"
         )
         self.track.set_stages(view.stages)
+        chain = [self.offer_button, *self.track.step_labels, self.next_button]
+        for a, b in zip(chain, chain[1:], strict=False):
+            QWidget.setTabOrder(a, b)
         nxt = view.next_action
         when = f" — due {fmt(nxt.due)} ({nxt.countdown})" if nxt.due else ""
         self.next_button.setText(f"{nxt.label}{when}")

@@ -93,6 +93,7 @@ class RespondDialog(ActionDialog):
         self.checklist_view = QTableView(self)
         self.checklist_view.setAccessibleName("Response checklist")
         self.checklist_view.setModel(self.checklist_model)
+        self.checklist_view.setTabKeyNavigation(False)
         self.checklist_view.verticalHeader().setVisible(False)
         self.checklist_view.verticalHeader().setSectionResizeMode(
             QHeaderView.ResizeMode.ResizeToContents

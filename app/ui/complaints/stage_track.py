@@ -80,6 +80,7 @@ class StageTrack(QWidget):
                 words.append(f"{stage.label}: {step.text}")
             col.addStretch(1)
             self._layout.addWidget(frame, 1)
+            frame.show()
         self.setAccessibleDescription("; ".join(words))
 
 
