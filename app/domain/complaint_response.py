@@ -65,7 +65,7 @@ def checklist(
     wanted = list(state.points)
     given = {p.point.strip(): p for p in draft.points if p.point.strip()}
     problems = []
-    if not given:
+    if not given and not wanted:
         problems.append("no complaint point is decided")
     for point in wanted:
         if point.strip() not in given:

@@ -211,7 +211,9 @@ def _step_for(
         )
     if d.status == OPEN and due is not None:
         if due < today:
-            return Step(label, None, due, "overdue", f"{what.capitalize()} overdue since {fmt(due)}")
+            return Step(
+                label, None, due, "overdue", f"{what.capitalize()} overdue since {fmt(due)}"
+            )
         return Step(label, None, due, "due", f"{what.capitalize()} due {fmt(due)}")
     return Step(label, None, due, "info", f"{label}: {d.status.replace('_', ' ')}")
 
@@ -350,9 +352,7 @@ def _next_action(state: ComplaintState, cal: WorkingCalendar, today: dt.date, or
                 "comply", "Send the Ombudsman evidence of compliance", o.due, o.wd_left
             )
         return NextAction("reopen", "Closed — reopen if the resident asks", None, None)
-    if s.awaiting_ack or (
-        s.how != "reopen" and not s.answered and s.ack_deadline is None and not s.decided
-    ):
+    if s.awaiting_ack:
         return act("acknowledge", f"Acknowledge the {s.label.lower()} complaint", s.ack_deadline)
     if not s.decided:
         return act("respond", f"Send the {s.label.lower()} response", s.response_deadline)

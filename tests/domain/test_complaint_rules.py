@@ -241,7 +241,7 @@ def test_complete_checklist():
 @pytest.mark.parametrize(
     ("changes", "key", "problem"),
     [
-        ({"points": ()}, "points", "no complaint point is decided"),
+        ({"points": ()}, "points", "'No call back' has no decision"),
         (
             {"points": (PointDecision("Other", "upheld", "r"),)},
             "points",
@@ -276,6 +276,13 @@ def test_incomplete_checklist_cannot_be_sent(changes, key, problem):
     assert not item.done and problem in item.problem
     err = broken("checklist", check_response, s, draft, D("2025-06-18"), "s.hughes")
     assert "cannot be marked sent while incomplete" in str(err)
+
+
+def test_a_complaint_without_recorded_points_still_needs_one_decided():
+    s = state(received(), ACK)
+    (item,) = [i for i in checklist(s, full_draft(points=()), D("2025-06-18")) if i.key == "points"]
+    assert item.problem == "no complaint point is decided"
+    assert all(i.done for i in checklist(s, full_draft(), D("2025-06-18")))
 
 
 def test_no_apology_needed_when_nothing_is_upheld():

@@ -518,6 +518,7 @@ def test_organisation_can_choose_the_four_stage_procedure(ws, case):
     received(ws)  # opens at the initial stage (0), no timescale
     view = get_complaint(ws, REF)
     assert (view.stage, view.stage_label, view.policy) == (0, "Initial stage", "hexagon-4-stage@1")
+    assert (view.next_action.action, view.next_action.due) == ("respond", None)
     svc.respond(ws, REF, by="s.hughes", at=at("2025-06-03T10:00:00+01:00"), draft=draft())
     for stage, when, by in [
         (1, "2025-06-05", "m.fleming"),
@@ -542,3 +543,23 @@ def test_organisation_can_choose_the_four_stage_procedure(ws, case):
         ("Escalation requested", None),
         ("Response", D("2025-06-26")),
     ]
+
+
+def test_lessons_learnt_are_reportable(ws, case):
+    from app.services.complaint_reports import lessons_learnt
+
+    stage_1_done(ws)
+    svc.close_complaint(
+        ws, REF, outcome="Upheld", lessons="Log every callback", at=at("2025-06-20T10:00:00+01:00")
+    )
+    (row,) = lessons_learnt(ws, D("2025-06-01"), D("2025-06-30"))
+    assert (row.case_ref, row.closed_on, row.outcome, row.lessons) == (
+        REF,
+        D("2025-06-20"),
+        "Upheld",
+        "Log every callback",
+    )
+    assert row.complaint == get_complaint(ws, REF).id
+    assert lessons_learnt(ws, D("2025-06-21"), D("2025-06-30")) == []
+    with pytest.raises(ValidationError, match="ends"):
+        lessons_learnt(ws, D("2025-06-30"), D("2025-06-01"))
