@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from app.domain.bundle import CaseInfo
 from app.domain.calendar import LONDON, london_date
@@ -118,6 +119,16 @@ def complaint_action(
     instant = to_instant(ws, at)
     if instant > ws.now() + FUTURE_TOLERANCE:
         raise ValidationError("The date and time given are in the future; nothing was saved.")
+    try:
+        return _run(ws, ref, action, instant, expected_version, build)
+    except StaleDataError as exc:  # another writer changed the case between our read and write
+        raise ConflictError(
+            f"Case {ref} was changed by someone else while this was being saved. Reload the "
+            "case; your entry has not been saved."
+        ) from exc
+
+
+def _run(ws, ref, action, instant, expected_version, build) -> list[str]:
     with ws.db.write() as s:
         case = find_case(s, ref)
         if expected_version is not None and case.version != expected_version:

@@ -304,3 +304,16 @@ def test_compliance_without_evidence_sent_leaves_the_order_open():
     raws = [order(), E("oc1", "2025-07-01T10:00", "order_complied", order="om1")]
     d = deadline(result(*raws), "ombudsman_order:om1")
     assert d.status == OPEN
+
+
+def test_refusal_at_stage_2_by_the_stage_1_decider_is_a_conflict():
+    raws = [
+        received(),
+        ack(),
+        response(by="s.hughes"),
+        E("e1", "2025-06-23T10:00", "escalation_request", stage=2),
+        refused("2025-06-24T10:00", by="s.hughes"),
+    ]
+    assert audit_of(*raws) == [("CONFLICT_OF_INTEREST", "2025-06-24", ["r1"])]
+    raws[-1] = refused("2025-06-24T10:00", by="d.osei")
+    assert audit_of(*raws) == []

@@ -563,3 +563,16 @@ def test_lessons_learnt_are_reportable(ws, case):
     assert lessons_learnt(ws, D("2025-06-21"), D("2025-06-30")) == []
     with pytest.raises(ValidationError, match="ends"):
         lessons_learnt(ws, D("2025-06-30"), D("2025-06-01"))
+
+
+def test_a_concurrent_writer_between_read_and_write_is_a_conflict(ws, case, monkeypatch):
+    from sqlalchemy.orm.exc import StaleDataError
+
+    import app.services.complaint_tx as tx
+
+    def stale(*args, **kwargs):
+        raise StaleDataError("UPDATE statement on table 'cases' expected to update 1 row(s)")
+
+    monkeypatch.setattr(tx, "_run", stale)
+    with pytest.raises(ConflictError, match="changed by someone else while this was being saved"):
+        received(ws)

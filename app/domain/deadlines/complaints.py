@@ -342,8 +342,13 @@ def _conflicts(tl: Timeline, c: Complaint) -> list[Finding]:
         if e.type not in DECISIONS or not e.by:
             continue
         stage = e.f.get("stage")
-        if stage is None:  # a refusal to accept: the stage the complaint is at
-            stage = max(assigned) if assigned else c.received.f["stage"]
+        if stage is None:  # a refusal to accept: the stage the complaint is at then
+            stage = c.received.f["stage"]
+            for x in c.events:
+                if x is e:
+                    break
+                if x.type == "escalation_request":
+                    stage = x.f["stage"]
         earlier = {d for s, d in deciders.items() if s < stage}
         if e.by in earlier and e.by != about:
             out.append(
