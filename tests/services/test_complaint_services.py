@@ -17,7 +17,7 @@ from app.services.compensation import (
     record_compensation_paid,
     suggest_compensation,
 )
-from app.services.complaint_views import get_complaint, list_complaints
+from app.services.complaint_reading import get_complaint, list_complaints
 from app.services.inbox import list_inbox
 from app.services.ombudsman import order_due, record_compliance, record_order
 from app.store.models import AuditLog, CaseEvent, Setting

@@ -24,7 +24,7 @@ from app.services.compensation import (
     record_compensation_decision,
     suggest_compensation,
 )
-from app.services.complaint_views import get_complaint
+from app.services.complaint_reading import get_complaint
 from app.services.ombudsman import record_compliance, record_enquiry, record_order
 from tests.domain.helpers import SEED_001, load_bundle, shipped
 from tests.services.complaint_helpers import REF, D, at, contact, draft, seed_case

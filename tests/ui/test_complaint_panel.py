@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication, QLineEdit, QPushButton
 from app.services import complaints as svc
 from app.services.bundles import import_bundle
 from app.services.cases import get_case
-from app.services.complaint_views import get_complaint
+from app.services.complaint_reading import get_complaint
 from app.ui.complaints import ComplaintPanel
 from app.ui.complaints.compensation_dialog import CompensationDialog
 from app.ui.complaints.respond_dialog import RespondDialog
