@@ -84,6 +84,45 @@ def build(ws) -> None:
     )
 
 
+def build_escalated(ws) -> None:
+    from app.domain.complaint_response import PointDecision, ResponseDraft
+
+    create_case(
+        ws,
+        ref="CMP-2025-0024",
+        kind="complaint",
+        officer="a.khan",
+        resident_name="Ms Łucja Nowak",
+        opened=dt.date(2025, 5, 12),
+    )
+    svc.receive_complaint(
+        ws,
+        "CMP-2025-0024",
+        at=at("2025-05-12T10:00"),
+        channel="email",
+        summary="Damp and mould in the bedroom; surveyor's visit cancelled twice",
+        handler="a.khan",
+        points=["Damp not treated"],
+    )
+    svc.acknowledge(ws, "CMP-2025-0024", by="a.khan", at=at("2025-05-13T10:00"))
+    svc.respond(
+        ws,
+        "CMP-2025-0024",
+        by="a.khan",
+        at=at("2025-05-27T15:00"),
+        draft=ResponseDraft(
+            points=(PointDecision("Damp not treated", "upheld", "Two cancelled visits"),),
+            apology=True,
+            remedy="Mould wash within 10 days; £100 for time and trouble",
+            escalation="Ask us to escalate to stage 2, or contact the Housing Ombudsman.",
+            compensation=(("time_trouble", 100),),
+        ),
+    )
+    svc.request_escalation(
+        ws, "CMP-2025-0024", at=at("2025-06-13T18:00"), summary="The mould has come back"
+    )
+
+
 def shoot(widget, name: str, app: QApplication) -> None:
     widget.show()
     for _ in range(5):
@@ -101,6 +140,7 @@ def main() -> int:
             Path(tmp) / "shots.sqlite", actor=Actor("g.oduya", "laptop"), clock=lambda: NOW
         )
         build(ws)
+        build_escalated(ws)
         panel = ComplaintPanel(ws)
         panel.resize(1180, 820)
         panel.load(get_case(ws, "HX-0001"))
@@ -145,6 +185,24 @@ def main() -> int:
         order = panel.open_action("ombudsman_compliance")
         shoot(order, "complaint-ombudsman-compliance", app)
         order.reject()
+        order = panel.open_action("ombudsman_order")
+        shoot(order, "complaint-ombudsman-order", app)
+        order.reject()
+
+        panel.load(get_case(ws, "CMP-2025-0024"))
+        panel.tabs.setCurrentIndex(4)
+        shoot(panel, "complaint-panel-escalation-pending", app)
+        refuse = panel.open_action("refuse_escalation")
+        shoot(refuse, "complaint-refuse-escalation-dialog", app)
+        refuse.reject()
+
+        log = panel.open_receive()
+        log.fields["summary"].setPlainText("Noise complaint from 2023")
+        log.fields["has_matter"].setChecked(True)
+        log.fields["matter_date"].setDate(log.fields["matter_date"].date().addYears(-2))
+        log.accept()  # refused: the 12-month rule asks for a reason
+        shoot(log, "complaint-log-dialog-12-month-rule", app)
+        log.reject()
         ws.close()
     return 0
 
