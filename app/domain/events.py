@@ -132,7 +132,8 @@ EVENT_TYPES: dict[str, dict[str, Spec]] = {
         "letter": LETTER,
     },
     "action_done": {
-        "plan": _ref("action_plan_agreed"),
+        # An agreed plan's action, or (Doorstep) an action promised in a complaint response
+        "plan": _ref("action_plan_agreed", "complaint_response"),
         "action": _req("text"),
         "notes": _opt("text"),
     },
@@ -170,6 +171,7 @@ EVENT_TYPES: dict[str, dict[str, Spec]] = {
         "remedy": _opt("text"),  # Doorstep
         "outstanding": _opt("list"),  # Doorstep: [{text, due}]
         "lessons": _opt("text"),  # Doorstep
+        "escalation": _opt("text"),  # Doorstep: how to escalate / go to the Ombudsman, as told
         "letter": LETTER,
     },
     "escalation_request": {"stage": _req("stage"), "complaint": COMPLAINT_REF},
@@ -192,6 +194,12 @@ EVENT_TYPES: dict[str, dict[str, Spec]] = {
         "complaint": COMPLAINT_REF,
     },
     "complaint_reopened": {"reason": _req("text"), "complaint": COMPLAINT_REF},  # Doorstep
+    "complaint_assigned": {  # Doorstep: who handles a stage (a manager's reassignment)
+        "handler": _req("person"),
+        "stage": _req("stage"),
+        "complaint": COMPLAINT_REF,
+        "reason": _opt("text"),
+    },
     "compensation_decision": {  # Doorstep: the resident accepts or declines an offer
         "accepted": BOOL,
         "complaint": COMPLAINT_REF,
@@ -257,8 +265,15 @@ EVENT_TYPES: dict[str, dict[str, Spec]] = {
 # Events that are contact with the resident (DOMAIN_RULES.md §8): outbound contact,
 # a home visit, or a letter sent to them.
 LETTER_TYPES = frozenset(
-    {"complaint_ack", "extension_notice", "complaint_response", "escalation_refused"}
+    {
+        "complaint_ack",
+        "extension_notice",
+        "complaint_response",
+        "escalation_refused",
+        "complaint_refused",
+    }
 )
+# Events that belong to a complaint (named by ``complaint``, else the latest one received).
 COMPLAINT_EVENT_TYPES = frozenset(
     {
         "complaint_ack",
@@ -266,6 +281,12 @@ COMPLAINT_EVENT_TYPES = frozenset(
         "complaint_response",
         "escalation_request",
         "escalation_refused",
+        "complaint_refused",
+        "complaint_closed",
+        "complaint_reopened",
+        "complaint_assigned",
+        "compensation_decision",
+        "compensation_paid",
     }
 )
 

@@ -16,6 +16,7 @@ from types import MappingProxyType
 from typing import Any
 
 from app.domain.calendar import REGIONS, WorkingCalendar, calendar_for
+from app.domain.compensation import COMPENSATION_HEADS, Band, CompensationMatrix, parse_matrix
 from app.domain.policy_schema import PolicyError, Table
 
 TIERS = ("high", "medium", "low")
@@ -29,16 +30,16 @@ REQUEST_SUBJECTS = (
     "other",
 )
 PAUSABLE_KINDS = ("plan_action", "repair", "reply", "decision", "home_visit", "partner_chase")
-COMPENSATION_HEADS = (
-    "distress_inconvenience",
-    "time_trouble",
-    "complaint_handling",
-    "costs",
-    "loss_of_use",
-    "other",
-)
 
-__all__ = ["Policy", "PolicyError", "PolicyHistory", "parse_policy", "parse_policy_text"]
+__all__ = [
+    "COMPENSATION_HEADS",
+    "Band",
+    "Policy",
+    "PolicyError",
+    "PolicyHistory",
+    "parse_policy",
+    "parse_policy_text",
+]
 
 
 @dataclass(frozen=True)
@@ -63,14 +64,6 @@ class ReplyRule:
     channel: str
     topic: str | None
     wd: int
-
-
-@dataclass(frozen=True)
-class Band:
-    key: str
-    label: str
-    low: float
-    high: float
 
 
 @dataclass(frozen=True)
@@ -120,6 +113,8 @@ class Policy:
     spotcheck_percent: int
     compensation_bands: tuple[Band, ...]
     document: Mapping[str, Any] = field(repr=False, default_factory=dict)
+    compensation: CompensationMatrix | None = None  # the calculator's matrix
+    extension_warning_wd: int = 3  # warn this many WD before an extension letter is due
 
     @property
     def ref(self) -> str:
@@ -201,6 +196,7 @@ def parse_policy(
     definition = comp.text("definition")
     window_months = comp.whole("window_months", low=1, high=120)
     offer_wd = comp.whole("dissatisfaction_offer_wd", low=1, high=60)
+    warning_wd = comp.whole("extension_warning_wd", required=False, low=0, high=60)
     first_stage = comp.whole("first_stage", high=10)
     stages = []
     for st in comp.tables("stages"):
@@ -318,15 +314,7 @@ def parse_policy(
     percent = spot.whole("percent", low=1, high=100)
     spot.done()
 
-    compensation = root.table("compensation")
-    bands = []
-    for b in compensation.tables("bands"):
-        band = Band(b.text("key"), b.text("label"), b.number("min"), b.number("max"))
-        if band.high < band.low:
-            b.fail("max", f"must not be below min ({band.low:g}), got {band.high:g}")
-        bands.append(band)
-        b.done()
-    compensation.done()
+    bands, matrix = parse_matrix(root.table("compensation"))
     root.done()
 
     return Policy(
@@ -364,8 +352,10 @@ def parse_policy(
         pausable=frozenset(pausable),
         attachments_max_mb=max_mb,
         spotcheck_percent=percent,
-        compensation_bands=tuple(bands),
+        compensation_bands=bands,
         document=MappingProxyType(doc),
+        compensation=matrix,
+        extension_warning_wd=3 if warning_wd is None else warning_wd,
     )
 
 

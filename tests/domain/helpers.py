@@ -91,6 +91,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     "ombudsman_enquiry": {"reference": "202400001", "stage": "enquiry"},
     "order_complied": {"evidence": "Apology letter and payment receipt"},
     "case_reassigned": {"from_officer": OFFICER, "to_officer": "b.jones"},
+    "complaint_assigned": {"handler": "s.hughes", "stage": 1},
 }
 
 

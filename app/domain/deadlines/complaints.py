@@ -4,10 +4,23 @@ Each ``complaint_received`` starts a complaint; its events either name it
 (``complaint``) or belong to the latest complaint received before them. Each
 stage is opened by the receipt (first stage) or by an escalation request, and
 owes an acknowledgement and a response by the policy's timescales.
+
+* A written refusal to accept (``complaint_refused``) answers the acknowledgement
+  and ends the stage (after an acknowledgement it is the stage's decision).
+* ``complaint_closed`` ends the complaint's unmet acknowledgement and response
+  deadlines (still a finding if they were already late), except an escalation
+  request's: only an acknowledgement or a written refusal stops that one.
+* ``complaint_reopened`` (of a closed complaint) owes a new response at the stage
+  the complaint was at, due the stage's response timescale after the reopening
+  (key ``complaint_response:<complaint>:<stage>:<reopen event>``).
+* Outstanding actions a response promises become ``remedy_action`` deadlines,
+  met by an ``action_done`` naming the response as its ``plan``.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from app.domain.deadlines.model import CLOSED, OPEN, Deadline, Finding
@@ -41,45 +54,102 @@ def group_complaints(tl: Timeline) -> list[Complaint]:
     return [Complaint(c, tuple(members[c.id])) for c in received]
 
 
-def _stage_events(
-    c: Complaint, tl: Timeline, trigger: Event, stage: int, *types: str
-) -> list[Event]:
-    return [
-        e for e in c.events if e.type in types and e.f["stage"] == stage and tl.before(trigger, e)
-    ]
+@dataclass(frozen=True)
+class Opening:
+    """A stage the complaint entered: by receipt, an escalation request or a reopening."""
+
+    stage: int
+    trigger: Event
+    how: str  # "receipt" | "escalation" | "reopen"
+    end: Event | None  # the complaint_closed that ended it (None: still running)
+
+    @property
+    def escalated(self) -> bool:
+        return self.how == "escalation"
+
+
+def openings(tl: Timeline, c: Complaint) -> list[Opening]:
+    """The stages a complaint entered, in order.
+
+    A closure ends what is running; a reopening (of a closed complaint) starts its
+    current stage's response again from the reopening date. An escalation request
+    opens the next stage whether or not the complaint was closed.
+    """
+    raw: list[tuple[int, Event, str]] = [(c.received.f["stage"], c.received, "receipt")]
+    current = c.received.f["stage"]
+    asked: set[int] = set()
+    closed = False
+    for e in c.events:
+        if e.type == "escalation_request" and e.f["stage"] not in asked:
+            asked.add(e.f["stage"])
+            current = e.f["stage"]
+            raw.append((current, e, "escalation"))
+            closed = False
+        elif e.type == "complaint_closed":
+            closed = True
+        elif e.type == "complaint_reopened" and closed:
+            raw.append((current, e, "reopen"))
+            closed = False
+    out = []
+    for stage, trigger, how in raw:
+        end = next(
+            (x for x in c.events if x.type == "complaint_closed" and tl.before(trigger, x)), None
+        )
+        out.append(Opening(stage, trigger, how, end))
+    return out
 
 
 def complaint_rules(tl: Timeline) -> tuple[list[Deadline], list[Finding]]:
     deadlines: list[Deadline] = []
     findings: list[Finding] = []
     for c in group_complaints(tl):
-        openings: list[tuple[int, Event, bool]] = [(c.received.f["stage"], c.received, False)]
-        asked: set[int] = set()
-        for e in c.events:
-            if e.type == "escalation_request" and e.f["stage"] not in asked:
-                asked.add(e.f["stage"])
-                openings.append((e.f["stage"], e, True))
-        for number, trigger, escalated in openings:
-            deadlines.extend(_stage(tl, c, number, trigger, escalated, findings))
+        for op in openings(tl, c):
+            deadlines.extend(_stage(tl, c, op, findings))
+        deadlines.extend(remedy_actions(tl, c))
         findings.extend(_conflicts(tl, c))
     return deadlines, findings
 
 
-def _stage(
-    tl: Timeline, c: Complaint, n: int, trigger: Event, escalated: bool, findings: list[Finding]
-) -> list[Deadline]:
+def _window(tl: Timeline, c: Complaint, op: Opening, until_end: bool = True) -> list[Event]:
+    """The complaint's events after the stage opened (and before its closure)."""
+    return [
+        e
+        for e in c.events
+        if tl.before(op.trigger, e) and not (until_end and op.end and not tl.before(e, op.end))
+    ]
+
+
+def _of(events: list[Event], n: int | None, *types: str) -> list[Event]:
+    return [e for e in events if e.type in types and (n is None or e.f.get("stage") == n)]
+
+
+def _closed_by(d: Deadline, op: Opening) -> Deadline:
+    """A complaint closure ends the stage's unmet deadlines (a finding still if already late)."""
+    if d.status != OPEN or op.end is None:
+        return d
+    return d.with_(
+        status=CLOSED, closed_on=op.end.day, notes=(*d.notes, f"complaint closed {fmt(op.end.day)}")
+    )
+
+
+def _stage(tl: Timeline, c: Complaint, op: Opening, findings: list[Finding]) -> list[Deadline]:
+    n, trigger, escalated = op.stage, op.trigger, op.escalated
     policy = tl.policy_at(trigger)
     rule = policy.stage(n)
     if rule is None:
         return []
     cal = policy.calendar
     out: list[Deadline] = []
-    acks = _stage_events(c, tl, trigger, n, "complaint_ack")
-    refusals = _stage_events(c, tl, trigger, n, "escalation_refused") if escalated else []
+    window = _window(tl, c, op)
+    # Only an acknowledgement or a written refusal stops an escalation request, never a closure.
+    answers = _window(tl, c, op, until_end=not escalated)
+    acks = _of(answers, n, "complaint_ack")
     ack = acks[0] if acks else None
-    refusal = refusals[0] if refusals else None
+    refusals = _of(answers, n, "escalation_refused") if escalated else []
+    refusals += _of(answers, None, "complaint_refused")
+    refusal = min(refusals, key=lambda e: tl.index[e.id]) if refusals else None
     ack_due = None
-    if rule.ack_wd is not None:
+    if rule.ack_wd is not None and op.how != "reopen":
         ack_due = cal.add_working_days(trigger.day, rule.ack_wd)
         answered = [e for e in (ack, refusal) if e is not None]
         first = min(answered, key=lambda e: tl.index[e.id]) if answered else None
@@ -107,7 +177,7 @@ def _stage(
             complaint=c.id,
             detail=detail,
         )
-        responses = _stage_events(c, tl, trigger, n, "complaint_response")
+        responses = _of(window, n, "complaint_response")
         if ack_deadline.status == OPEN and responses:
             # Responding without acknowledging first ends the acknowledgement (late if after its due date).
             ack_deadline = ack_deadline.with_(
@@ -115,24 +185,27 @@ def _stage(
                 closed_on=responses[0].day,
                 notes=(*ack_deadline.notes, f"response sent {fmt(responses[0].day)} without one"),
             )
-        out.append(ack_deadline)
+        out.append(ack_deadline if escalated else _closed_by(ack_deadline, op))
     if refusal is not None and (ack is None or tl.before(refusal, ack)):
         return out  # refused in writing: no response owed at this stage
     if rule.response_wd is None:
         return out
-    if rule.response_from == "ack" and ack_due is not None:
+    if op.how == "reopen":
+        base, basis = trigger.day, "the complaint was reopened"
+    elif rule.response_from == "ack" and ack_due is not None:
         base = ack.day if ack is not None and ack.day < ack_due else ack_due
         basis = "the acknowledgement (or the date it was due)"
     else:
         base = trigger.day
         basis = "receipt" if not escalated else "the escalation request"
     original_due = cal.add_working_days(base, rule.response_wd)
-    responses = _stage_events(c, tl, trigger, n, "complaint_response")
-    response = responses[0] if responses else None
+    # A written refusal after the acknowledgement is the stage's decision.
+    decisions = _of(window, n, "complaint_response") + _of(window, None, "complaint_refused")
+    response = min(decisions, key=lambda e: tl.index[e.id]) if decisions else None
     due = original_due
     limit = cal.add_working_days(original_due, rule.extension_max_wd or 0)
     notes: list[str] = []
-    for x in _stage_events(c, tl, trigger, n, "extension_notice"):
+    for x in _of(window, n, "extension_notice"):
         if response is not None and tl.before(response, x):
             break
         if x.day > due:
@@ -154,10 +227,11 @@ def _stage(
             new_due = limit
         if new_due > due:
             due = new_due
+    reopened = op.how == "reopen"
     d = tl.deadline(
         kind="complaint_response",
-        key=f"complaint_response:{c.id}:{n}",
-        label=f"{rule.label} response",
+        key=f"complaint_response:{c.id}:{n}" + (f":{trigger.id}" if reopened else ""),
+        label=f"{rule.label} response" + (" (reopened)" if reopened else ""),
         trigger=trigger,
         due=due,
         policy=policy,
@@ -168,14 +242,63 @@ def _stage(
         detail=f"{rule.label} response due {rule.response_wd} WD after {basis}"
         + (f", extended to {fmt(due)}" if due != original_due else ""),
     )
-    out.append(d.with_(original_due=original_due, notes=d.notes + tuple(notes)))
+    d = d.with_(original_due=original_due, notes=d.notes + tuple(notes))
+    out.append(_closed_by(d, op))
+    return out
+
+
+def outstanding_items(response: Event) -> list[tuple[int, str, dt.date]]:
+    """The (position, text, due) of each well-formed outstanding action of a response."""
+    out = []
+    for i, item in enumerate(response.f.get("outstanding") or ()):
+        if not isinstance(item, Mapping):
+            continue
+        text, due = item.get("text"), item.get("due")
+        if not isinstance(text, str) or not text.strip() or not isinstance(due, str):
+            continue
+        try:
+            out.append((i, text, dt.date.fromisoformat(due)))
+        except ValueError:
+            continue
+    return out
+
+
+def remedy_actions(tl: Timeline, c: Complaint) -> list[Deadline]:
+    """Actions a response promised to put things right, each owed by its date until done.
+
+    Done = an ``action_done`` whose ``plan`` is the response and ``action`` its text.
+    They outlive the complaint's (and the case's) closure: they are promises to the resident.
+    """
+    out = []
+    for r in c.events:
+        if r.type != "complaint_response":
+            continue
+        for i, text, due in outstanding_items(r):
+            out.append(
+                tl.deadline(
+                    kind="remedy_action",
+                    key=f"remedy_action:{r.id}:{i}",
+                    label=f"Put right: {text}",
+                    trigger=r,
+                    due=due,
+                    policy=tl.policy_at(r),
+                    met=lambda e, rid=r.id, t=text: (
+                        e.type == "action_done" and e.f["plan"] == rid and e.f["action"] == t
+                    ),
+                    stage=r.f["stage"],
+                    complaint=c.id,
+                    detail=f"Stage {r.f['stage']} response of {fmt(r.day)} promised "
+                    f"'{text}' by {fmt(due)}",
+                )
+            )
     return out
 
 
 def _conflicts(tl: Timeline, c: Complaint) -> list[Finding]:
-    """Nobody handles a complaint about themselves; stage 2 is decided by someone new.
+    """Nobody handles a complaint about themselves; a later stage is handled by someone new.
 
-    Handling includes contacting the resident about the complaint (seed 001, 8 Aug 2024).
+    Handling includes being assigned the complaint and contacting the resident about
+    it (seed 001, 8 Aug 2024); deciding is responding or refusing in writing.
     """
     out: list[Finding] = []
     about = c.received.f.get("about_officer")
@@ -185,34 +308,77 @@ def _conflicts(tl: Timeline, c: Complaint) -> list[Finding]:
             for e in tl.after(c.received)
             if e.type == "contact" and e.f.get("topic") == "complaint" and e.f["direction"] == "out"
         ]
-        for e in sorted([*c.events, *about_it], key=lambda x: tl.index[x.id]):
-            if e.f.get("by") == about:
-                action = {"complaint_ack": "acknowledged", "contact": "handled"}.get(
-                    e.type, "decided"
-                )
+        for e in sorted([c.received, *c.events, *about_it], key=lambda x: tl.index[x.id]):
+            if _person(e) == about:
+                action = ACTION_WORDS.get(e.type, "decided by")
                 out.append(
                     Finding(
                         e.day,
                         "CONFLICT_OF_INTEREST",
                         (e.id,),
-                        f"Complaint about {about} was {action} by {about} on {fmt(e.day)}",
+                        f"Complaint about {about} was {action} {about} on {fmt(e.day)}",
                     )
                 )
-    responders: dict[int, str] = {}
+    deciders: dict[int, str] = {}  # stage -> who first decided it
+    assigned: dict[int, str] = {}  # stage -> its handler
+    if c.received.f.get("handler"):
+        assigned[c.received.f["stage"]] = c.received.f["handler"]
     for e in c.events:
-        if e.type != "complaint_response":
+        if e.type == "complaint_assigned":
+            stage, who = e.f["stage"], e.f["handler"]
+            assigned[stage] = who
+            earlier = {d for s, d in deciders.items() if s < stage}
+            if who in earlier and who != about:
+                out.append(
+                    Finding(
+                        e.day,
+                        "CONFLICT_OF_INTEREST",
+                        (e.id,),
+                        f"Stage {stage} was assigned on {fmt(e.day)} to {who}, "
+                        "who decided an earlier stage",
+                    )
+                )
             continue
-        stage = e.f["stage"]
-        earlier = [who for s, who in responders.items() if s < stage]
+        if e.type not in DECISIONS or not e.by:
+            continue
+        stage = e.f.get("stage")
+        if stage is None:  # a refusal to accept: the stage the complaint is at then
+            stage = c.received.f["stage"]
+            for x in c.events:
+                if x is e:
+                    break
+                if x.type == "escalation_request":
+                    stage = x.f["stage"]
+        earlier = {d for s, d in deciders.items() if s < stage}
         if e.by in earlier and e.by != about:
             out.append(
                 Finding(
                     e.day,
                     "CONFLICT_OF_INTEREST",
                     (e.id,),
-                    f"Stage {stage} response of {fmt(e.day)} was decided by {e.by}, "
+                    f"Stage {stage} {DECISIONS[e.type]} of {fmt(e.day)} was decided by {e.by}, "
                     "who decided an earlier stage",
                 )
             )
-        responders.setdefault(stage, e.by)
+        deciders.setdefault(stage, e.by)
     return out
+
+
+ACTION_WORDS = {
+    "complaint_ack": "acknowledged by",
+    "contact": "handled by",
+    "extension_notice": "handled by",
+    "complaint_received": "assigned to",
+    "complaint_assigned": "assigned to",
+}
+DECISIONS = {
+    "complaint_response": "response",
+    "escalation_refused": "refusal to escalate",
+    "complaint_refused": "refusal",
+}
+
+
+def _person(e: Event) -> str | None:
+    if e.type in ("complaint_received", "complaint_assigned"):
+        return e.f.get("handler")
+    return e.f.get("by")

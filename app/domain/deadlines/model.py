@@ -16,6 +16,7 @@ FINDING_FOR_KIND: dict[str, str | None] = {
     "risk_assessment": "RISK_ASSESSMENT_LATE",
     "action_plan": "NO_ACTION_PLAN",
     "plan_action": "ACTION_OVERDUE",
+    "remedy_action": "ACTION_OVERDUE",  # an action a complaint response promised, not done in time
     "update_contact": "CONTACT_GAP",
     "partner_chase": "PARTNER_REQUEST_UNCHASED",
     "vulnerability_plan": "VULNERABILITY_NOT_ASSESSED",

@@ -57,18 +57,33 @@ def decisions(tl: Timeline) -> list[Deadline]:
 
 
 def ombudsman_orders(tl: Timeline) -> list[Deadline]:
-    return [
-        tl.deadline(
+    """An order is met when evidence of compliance is sent to the Ombudsman (on or before its due).
+
+    The first ``order_complied`` for the order that gives ``evidence_sent`` meets it on
+    that date; one without it records compliance still to be evidenced.
+    """
+    out = []
+    for o in tl.of_type("ombudsman_order"):
+        evidenced = tl.first_after(
+            o,
+            lambda e, oid=o.id: (
+                e.type == "order_complied" and e.f["order"] == oid and e.f.get("evidence_sent")
+            ),
+        )
+        d = tl.deadline(
             kind="ombudsman_order",
             key=f"ombudsman_order:{o.id}",
             label="Comply with the Ombudsman's order",
             trigger=o,
             due=o.f["due"],
             policy=tl.policy_at(o),
+            met_event=evidenced,
             detail=f"Ombudsman order of {fmt(o.day)}: {o.f['text']}",
         )
-        for o in tl.of_type("ombudsman_order")
-    ]
+        if evidenced is not None:
+            d = d.with_(met_on=evidenced.f["evidence_sent"])
+        out.append(d)
+    return out
 
 
 def possession_safeguards(tl: Timeline) -> list[Finding]:

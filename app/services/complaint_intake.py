@@ -1,0 +1,151 @@
+"""Logging a complaint: received from any contact, or from the dissatisfaction prompt.
+
+The 12-month rule and the conflict of interest are checked at receipt: a matter
+older than the policy window needs the reason it is accepted (or the complaint is
+recorded and refused in writing), and it is never assigned to the officer it is about.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from app.domain import complaint_rules as rules
+from app.domain.events import CHANNELS
+from app.errors import ValidationError
+from app.services.complaint_tx import Context, Instant, complaint_action, read_states
+
+
+def _text(value: str | None) -> str:
+    return (value or "").strip()
+
+
+# -- receipt -----------------------------------------------------------------------------------------------
+
+
+def receive_complaint(
+    ws,
+    ref: str,
+    *,
+    summary: str,
+    channel: str,
+    at: Instant = None,
+    points: Sequence[str] = (),
+    about_officer: str | None = None,
+    handler: str | None = None,
+    matter_date: dt.date | None = None,
+    late_reason: str | None = None,
+    expected_version: int | None = None,
+) -> str:
+    """Log a complaint received (from any contact). Returns the complaint's id."""
+
+    def build(ctx: Context) -> list[dict[str, Any]]:
+        return [
+            _receipt(
+                ctx, summary, channel, points, about_officer, handler, matter_date, late_reason
+            )
+        ]
+
+    return complaint_action(ws, ref, "receive_complaint", at, expected_version, build)[0]
+
+
+def _receipt(ctx, summary, channel, points, about_officer, handler, matter_date, late_reason):
+    if channel not in CHANNELS:
+        raise ValidationError(f"Channel must be one of {', '.join(CHANNELS)}; got {channel!r}.")
+    if not _text(summary):
+        raise ValidationError("Say what the complaint is about (the summary is empty).")
+    policy = ctx.policies.at(ctx.at)
+    about = _text(about_officer) or None
+    handler = _text(handler) or None
+    rules.check_receipt(
+        policy, ctx.day, matter_date, late_reason, about, handler, policy.first_stage
+    )
+    raw: dict[str, Any] = {
+        "type": "complaint_received",
+        "summary": summary.strip(),
+        "channel": channel,
+        "stage": policy.first_stage,
+    }
+    clean = [p.strip() for p in points if p and p.strip()]
+    if len(set(clean)) != len(clean):
+        raise ValidationError("Two complaint points have the same text; merge or reword them.")
+    if clean:
+        raw["points"] = clean
+    if about:
+        raw["about_officer"] = about
+    if handler:
+        raw["handler"] = handler
+    if matter_date is not None:
+        raw["matter_date"] = matter_date.isoformat()
+    if _text(late_reason):
+        raw["late_reason"] = late_reason.strip()
+    return raw
+
+
+def offer_complaint(
+    ws,
+    ref: str,
+    contact_id: str,
+    *,
+    accepted: bool,
+    at: Instant = None,
+    summary: str = "",
+    channel: str | None = None,
+    points: Sequence[str] = (),
+    about_officer: str | None = None,
+    handler: str | None = None,
+    matter_date: dt.date | None = None,
+    late_reason: str | None = None,
+    expected_version: int | None = None,
+) -> list[str]:
+    """Answer the dissatisfaction prompt: record the offer and, if accepted, the complaint itself."""
+
+    def build(ctx: Context) -> list[dict[str, Any]]:
+        contact = ctx.event(contact_id)
+        if contact.type != "contact":
+            raise ValidationError(f"{contact_id!r} is not a contact entry.")
+        rules.check_after(ctx.day, contact.day, "offer", "the contact it answers")
+        word = "accepted" if accepted else "declined"
+        out = [
+            {
+                "type": "complaint_offered",
+                "summary": f"Offered a formal complaint; the resident {word}",
+                "accepted": accepted,
+                "answers": contact_id,
+            }
+        ]
+        if accepted:
+            text = _text(summary) or contact.summary or "Complaint from the resident's contact"
+            out.append(
+                _receipt(
+                    ctx,
+                    text,
+                    channel or contact.f["channel"],
+                    points,
+                    about_officer,
+                    handler,
+                    matter_date,
+                    late_reason,
+                )
+            )
+        return out
+
+    return complaint_action(ws, ref, "offer_complaint", at, expected_version, build)
+
+
+def pending_offers(ws, ref: str) -> list[str]:
+    """Contacts expressing dissatisfaction with no complaint offered or received since (the prompt)."""
+    _, events, _, _, _ = read_states(ws, ref)
+    pending = []
+    for i, e in enumerate(events):
+        if e.type == "contact" and e.f["dissatisfaction"]:
+            later = events[i + 1 :]
+            answered = any(
+                x.type == "complaint_received"
+                or (x.type == "complaint_offered" and x.f.get("answers") in (None, e.id))
+                for x in later
+            )
+            if not answered:
+                pending.append(e.id)
+    return pending

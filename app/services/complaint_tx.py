@@ -1,0 +1,173 @@
+"""One complaint action = one transaction: read the case's complaints, check the rules, append, recompute.
+
+The state the rules are checked against is read inside the same write
+transaction that records the new events, so two windows cannot both pass a
+check that only one of them should; a stale ``expected_version`` is refused first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from app.domain.bundle import CaseInfo
+from app.domain.calendar import LONDON, london_date
+from app.domain.compensation import CompensationError
+from app.domain.complaint_record import ComplaintState, complaint_state, complaint_states
+from app.domain.complaint_rules import RuleBroken
+from app.domain.events import Event
+from app.domain.policy import PolicyHistory
+from app.errors import ConflictError, NotFound, PermissionDenied, ValidationError
+from app.services.cases import FUTURE_TOLERANCE, add_events, find_case, log_action
+from app.services.convert import case_info_from_row, events_from_rows
+from app.services.recompute import case_history, policy_history, recompute
+from app.services.workspace import Workspace
+from app.store.models import Case, CaseEvent, Officer
+
+Instant = dt.datetime | dt.date | None
+
+
+@dataclass
+class Context:
+    """What an action's rule check may read, inside the write transaction."""
+
+    session: Session
+    ws: Workspace
+    case: Case
+    info: CaseInfo
+    events: list[Event]
+    policies: PolicyHistory
+    states: list[ComplaintState]
+    at: dt.datetime  # the instant the action happened (UTC)
+
+    @property
+    def day(self) -> dt.date:
+        return london_date(self.at)
+
+    def complaint(self, complaint_id: str | None) -> ComplaintState:
+        """The named complaint, or the case's latest when None."""
+        if not self.states:
+            raise NotFound(f"Case {self.case.ref} has no complaint.")
+        if complaint_id is None:
+            return self.states[-1]
+        found = complaint_state(self.states, complaint_id)
+        if found is None:
+            raise NotFound(f"Case {self.case.ref} has no complaint {complaint_id!r}.")
+        return found
+
+    def event(self, event_id: str) -> Event:
+        for e in self.events:
+            if e.id == event_id:
+                return e
+        raise NotFound(f"Case {self.case.ref} has no entry {event_id!r}.")
+
+    def actor_role(self) -> str | None:
+        return self.session.scalar(
+            select(Officer.role).where(Officer.username == self.ws.actor.username)
+        )
+
+
+def to_instant(ws: Workspace, at: Instant) -> dt.datetime:
+    """An aware UTC instant: now when None; a date means 09:00 London; naive means London time."""
+    if at is None:
+        return ws.now().astimezone(dt.UTC)
+    if isinstance(at, dt.datetime):
+        local = at if at.tzinfo is not None else at.replace(tzinfo=LONDON)
+        return local.astimezone(dt.UTC)
+    return dt.datetime(at.year, at.month, at.day, 9, 0, tzinfo=LONDON).astimezone(dt.UTC)
+
+
+def _new_ids(session: Session, case: Case, n: int) -> list[str]:
+    taken = set(
+        session.scalars(select(CaseEvent.local_id).where(CaseEvent.case_id == case.id)).all()
+    )
+    out: list[str] = []
+    while len(out) < n:
+        candidate = "ev-" + secrets.token_hex(5)
+        if candidate not in taken and candidate not in out:
+            out.append(candidate)
+    return out
+
+
+def translate(exc: Exception) -> Exception:
+    if isinstance(exc, RuleBroken):
+        return PermissionDenied(str(exc)) if exc.permission else ValidationError(str(exc))
+    return ValidationError(str(exc))
+
+
+def complaint_action(
+    ws: Workspace,
+    ref: str,
+    action: str,
+    at: Instant,
+    expected_version: int | None,
+    build: Callable[[Context], list[dict[str, Any]]],
+) -> list[str]:
+    """Run one complaint action in one transaction; returns the ids of the events it recorded.
+
+    ``build`` checks the rules against the context and returns the events to record
+    (as bundle objects without ``id``/``at``, unless it sets them). Nothing is saved
+    when it raises.
+    """
+    instant = to_instant(ws, at)
+    if instant > ws.now() + FUTURE_TOLERANCE:
+        raise ValidationError("The date and time given are in the future; nothing was saved.")
+    try:
+        return _run(ws, ref, action, instant, expected_version, build)
+    except StaleDataError as exc:  # another writer changed the case between our read and write
+        raise ConflictError(
+            f"Case {ref} was changed by someone else while this was being saved. Reload the "
+            "case; your entry has not been saved."
+        ) from exc
+
+
+def _run(ws, ref, action, instant, expected_version, build) -> list[str]:
+    with ws.db.write() as s:
+        case = find_case(s, ref)
+        if expected_version is not None and case.version != expected_version:
+            raise ConflictError(
+                f"Case {ref} was changed by {case.updated_by} since you opened it. "
+                "Reload the case; your entry has not been saved and is still in the form."
+            )
+        info = case_info_from_row(case)
+        events = events_from_rows(case_history(s, case))
+        history = policy_history(ws.registry, case)
+        ctx = Context(
+            s, ws, case, info, events, history, complaint_states(info, events, history), instant
+        )
+        try:
+            raws = build(ctx)
+        except (RuleBroken, CompensationError) as exc:
+            raise translate(exc) from exc
+        ids = _new_ids(s, case, len(raws))
+        stamped = []
+        for i, raw in enumerate(raws):
+            item = dict(raw)
+            item.setdefault("id", ids[i])
+            item.setdefault("at", instant.isoformat())
+            stamped.append(item)
+        local_ids = add_events(s, ws, case, stamped)
+        recompute(s, case, ws.registry)
+        case.updated_by = ws.actor.username
+        case.device = ws.actor.device
+        case.updated_at = ws.now()
+        log_action(s, ws, action, "case", ref, events=local_ids, types=[r["type"] for r in stamped])
+    return local_ids
+
+
+def read_states(ws: Workspace, ref: str, as_of: dt.date | None = None):
+    """(case info, events, policy history, complaint states, case version) in one read."""
+    with ws.db.read() as s:
+        case = find_case(s, ref)
+        info = case_info_from_row(case)
+        events = events_from_rows(case_history(s, case))
+        history = policy_history(ws.registry, case)
+        states = complaint_states(info, events, history, as_of=as_of)
+        return info, events, history, states, case.version
