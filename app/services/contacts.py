@@ -17,14 +17,11 @@ from app.domain.events import CHANNELS, DIRECTIONS, RESIDENT, TOPICS
 from app.errors import NotFound, ValidationError
 from app.services.absences import covered_officers
 from app.services.cases import (
-    add_events,
     find_case,
     get_case,
-    log_action,
-    new_local_id,
     record_event,
 )
-from app.services.recompute import recompute
+from app.services.complaint_intake import offer_complaint
 from app.services.views import CaseDetail
 from app.services.workspace import Workspace
 from app.store.models import CaseEvent
@@ -94,40 +91,10 @@ def log_contact(
 
 
 def record_complaint_offer(ws: Workspace, ref: str, contact_id: str, accepted: bool) -> CaseDetail:
-    """The resident's answer to the offer of a formal complaint; accepted starts the complaint."""
-    with ws.db.write() as s:
-        case = find_case(s, ref)
-        contact = s.scalar(select(CaseEvent).where(CaseEvent.case_id == case.id, CaseEvent.local_id == contact_id))
-        if contact is None:
-            raise NotFound(f"There is no contact {contact_id!r} on case {ref}.")
-        now = ws.now()
-        offer_id = new_local_id(s, case)
-        events = [
-            {
-                "id": offer_id,
-                "type": "complaint_offered",
-                "at": now.isoformat(),
-                "accepted": accepted,
-                "answers": contact_id,
-                "summary": "Formal complaint offered: " + ("accepted" if accepted else "declined"),
-            }
-        ]
-        if accepted:
-            policy = ws.registry.history(case.policy_name).current
-            received_id = new_local_id(s, case)
-            while received_id == offer_id:
-                received_id = new_local_id(s, case)
-            events.append(
-                {
-                    "id": received_id,
-                    "type": "complaint_received",
-                    "at": (now + dt.timedelta(seconds=1)).isoformat(),
-                    "channel": contact.data.get("channel", "phone"),
-                    "stage": policy.first_stage,
-                    "summary": f"Complaint: {contact.summary}"[:500],
-                }
-            )
-        add_events(s, ws, case, events)
-        recompute(s, case, ws.registry)
-        log_action(s, ws, "complaint_offer", "case", ref, accepted=accepted)
+    """The resident's answer to the offer of a formal complaint; accepted starts the complaint.
+
+    The complaint rules (and the offer and complaint in one transaction) live in the
+    complaint intake service; this is the contact log's door to it.
+    """
+    offer_complaint(ws, ref, contact_id, accepted=accepted)
     return get_case(ws, ref)

@@ -16,4 +16,6 @@ PanelFactory = Callable[[Workspace, QWidget], QWidget]
 
 
 def case_panels() -> list[tuple[str, PanelFactory]]:
-    return []
+    from app.ui.complaints.panel import ComplaintPanel
+
+    return [("&Complaints", ComplaintPanel)]

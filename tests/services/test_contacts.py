@@ -51,7 +51,7 @@ def test_declined_offer_is_recorded_and_stops_the_offer_deadline(office):
     case = record_complaint_offer(office, "GEN-2", logged.id, accepted=False)
     assert not any(d.kind.startswith("complaint") for d in case.deadlines)
     assert case.events[0].fields == {"accepted": False, "answers": logged.id,
-                                     "summary": "Formal complaint offered: declined"}
+                                     "summary": "Offered a formal complaint; the resident declined"}
     with pytest.raises(NotFound):
         record_complaint_offer(office, "GEN-2", "nope", accepted=True)
 
