@@ -44,8 +44,10 @@ fi
 stamp=.venv/.doorstep-installed
 want=$(sha256sum pyproject.toml | cut -d' ' -f1)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
-  .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip 2>&1 | grep -v "^WARNING: Location" || true
-  .venv/bin/python -m pip install -q --disable-pip-version-check -e ".[test]" 2>&1 | grep -v "^WARNING: Location" || true
+  echo "bootstrap: installing Doorstep and its test tools into .venv (log: .venv/pip.log)"
+  { .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip \
+      && .venv/bin/python -m pip install -q --disable-pip-version-check -e ".[test]"; } > .venv/pip.log 2>&1 \
+    || { tail -30 .venv/pip.log >&2; echo "bootstrap: pip install failed" >&2; exit 1; }
   .venv/bin/python -c "import app, PySide6, sqlalchemy, alembic, holidays, reportlab, pytest" \
     || { echo "bootstrap: the Python install failed" >&2; exit 1; }
   echo "$want" > "$stamp"
