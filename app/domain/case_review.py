@@ -35,7 +35,7 @@ class ReviewTrigger:
             start, end = self.window
             return (
                 f"{len(self.reports)} ASB reports by this household between "
-                f"{start:%d %b %Y} and {end:%d %b %Y} (within {self.months} months): "
+                f"{start.day} {start:%b %Y} and {end.day} {end:%b %Y} (within {self.months} months): "
                 "the case qualifies for an ASB case review."
             )
         return (

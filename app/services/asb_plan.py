@@ -58,9 +58,9 @@ def agree_plan(
         if expected_version is not None and expected_version != len(plans):
             raise ConflictError(_stale_message(s, case, plans, expected_version))
         policy = case_policy(ws, case)
-        reports = [e for e in events if e.type == "asb_report"]
-        earlier = [r for r in reports if r.day <= agreed_on]
-        report = earlier[-1] if earlier else (reports[0] if reports else None)
+        # Actions are checked against the case's first report: a re-agreed plan carries
+        # actions due (and done) before later reports.
+        report = next((e for e in events if e.type == "asb_report"), None)
         tiers = [e.f["tier"] for e in events if e.type == "risk_assessment"]
         tier = (
             tiers[-1] if tiers else (policy.hint_tiers[report.f["risk_hint"]] if report else None)

@@ -15,7 +15,7 @@ from app.domain.action_plan import default_update_wd, owner_kind
 from app.domain.asb_risk import RiskRules
 from app.domain.calendar import london_date
 from app.domain.deadlines.timeline import fmt
-from app.domain.events import Event, build_event
+from app.domain.events import VISIT_REASONS, Event, build_event
 from app.domain.policy import Policy
 from app.domain.vulnerabilities import by_member, plan_covers
 from app.services.views import CaseDetail, DeadlineView
@@ -88,6 +88,7 @@ class PlanActionView:
     text: str
     owner: str
     owner_kind: str | None
+    owner_label: str
     due: dt.date
     status: str  # open, done, overdue, superseded, closed
     done_on: dt.date | None
@@ -209,6 +210,10 @@ class AsbView:
     review: CaseReviewStatus
     owners: tuple[OwnerChoice, ...]
     risk_rules: RiskRules
+    tier_action_wd: dict[str, int]  # policy: action within N WD of a report, per tier
+    tier_update_wd: dict[str, int]  # policy: default update schedule per tier
+    repair_priorities: dict[str, int]  # policy: priority -> target in WD
+    visit_wd: dict[str, int]  # policy: visit request reason -> WD
 
     @property
     def plan_version(self) -> int:
@@ -292,6 +297,15 @@ def build_view(
         review=review,
         owners=owner_choices(officers, agencies),
         risk_rules=policy.risk,
+        tier_action_wd={t: rule.action_wd for t, rule in policy.tiers.items()},
+        tier_update_wd={t: rule.update_every_wd for t, rule in policy.tiers.items()},
+        repair_priorities=dict(policy.repair_priorities),
+        visit_wd={
+            reason: policy.visit_urgent_wd
+            if reason in policy.visit_urgent_reasons
+            else policy.visit_default_wd
+            for reason in VISIT_REASONS
+        },
     )
 
 
@@ -377,6 +391,7 @@ def _plans(plans, dones, dl, recorded, officers, agencies) -> tuple[PlanVersion,
                     text=action.text,
                     owner=action.owner,
                     owner_kind=owner_kind(action.owner, officers, agencies),
+                    owner_label=_owner_label(action.owner, officers, agencies),
                     due=action.due,
                     status=_status(d),
                     done_on=d.met_on if d is not None else None,
@@ -469,6 +484,17 @@ def _repair(r: Event, d: DeadlineView | None) -> RepairView:
         status=status,
         late=bool(d and d.breached),
     )
+
+
+def _owner_label(owner: str, officers: dict[str, str], agencies: tuple[str, ...]) -> str:
+    kind = owner_kind(owner, officers, agencies)
+    if kind == "officer":
+        return f"{officers[owner.strip()] or owner} (officer)"
+    if kind == "resident":
+        return "The resident"
+    if kind is None:
+        return f"{owner} (unknown)"
+    return owner[:1].upper() + owner[1:] if kind == "police" else f"{owner} (agency)"
 
 
 def owner_choices(officers: dict[str, str], agencies: tuple[str, ...]) -> tuple[OwnerChoice, ...]:
