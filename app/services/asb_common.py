@@ -55,13 +55,18 @@ def optional(value: str | None) -> str | None:
     return text or None
 
 
+def when(ws: Workspace, at: dt.datetime | None) -> dt.datetime:
+    """The instant something happened: ``at`` (naive = London time), or now."""
+    if at is None:
+        return ws.now()
+    return at if at.tzinfo is not None else at.replace(tzinfo=LONDON)
+
+
 def at_field(at: dt.datetime | None) -> dict[str, str]:
     """``{"at": ...}`` for an event that happened at ``at`` (naive = London time); {} for now."""
     if at is None:
         return {}
-    if at.tzinfo is None:
-        at = at.replace(tzinfo=LONDON)
-    return {"at": at.isoformat()}
+    return {"at": (at if at.tzinfo is not None else at.replace(tzinfo=LONDON)).isoformat()}
 
 
 def record(

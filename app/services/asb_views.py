@@ -20,6 +20,8 @@ from app.domain.policy import Policy
 from app.domain.vulnerabilities import by_member, plan_covers
 from app.services.views import CaseDetail, DeadlineView
 
+OPEN_STATUSES = ("open", "overdue", "on_hold")  # not done, still owed
+
 
 @dataclass(frozen=True)
 class ReportView:
@@ -109,7 +111,7 @@ class PlanVersion:
 
     @property
     def open_actions(self) -> tuple[PlanActionView, ...]:
-        return tuple(a for a in self.actions if a.status in ("open", "overdue"))
+        return tuple(a for a in self.actions if a.status in OPEN_STATUSES)
 
 
 @dataclass(frozen=True)

@@ -6,23 +6,25 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from app.domain.calendar import LONDON, london_date
+from app.domain.calendar import london_date
 from app.domain.deadlines.timeline import fmt
 from app.domain.events import VISIT_REASONS, Event
 from app.domain.repairs import repair_target
 from app.domain.vulnerabilities import norm
 from app.errors import ValidationError
-from app.services.asb_common import at_field, clean, find_event, optional, read_events, record
+from app.services.asb_common import (
+    at_field,
+    clean,
+    find_event,
+    optional,
+    read_events,
+    record,
+    when,
+)
 from app.services.views import CaseDetail
 from app.services.workspace import Workspace
 
 Result = tuple[str, CaseDetail]
-
-
-def _when(ws: Workspace, at: dt.datetime | None) -> dt.datetime:
-    if at is None:
-        return ws.now()
-    return at if at.tzinfo is not None else at.replace(tzinfo=LONDON)
 
 
 # -- partner agencies ------------------------------------------------------------------------
@@ -100,7 +102,7 @@ def record_partner_reply(
         "answers": request.id,
         **at_field(at),
     }
-    if _when(ws, at) < request.at:
+    if when(ws, at) < request.at:
         raise ValidationError(f"The answer cannot come before the request of {fmt(request.day)}.")
     ids, case = record(ws, ref, [raw], "partner_reply")
     return ids[0], case
@@ -164,7 +166,7 @@ def raise_repair(
     open_jobs = _open_repairs(events)
     if norm(job) in {norm(r.f["job"]) for r in open_jobs}:
         raise ValidationError(f"A repair '{job}' is already open on this case.")
-    target = repair_target(policy, london_date(_when(ws, at)), priority)
+    target = repair_target(policy, london_date(when(ws, at)), priority)
     raw = {
         "type": "repair_raised",
         "summary": f"Repair raised ({priority}): {job}",
@@ -195,7 +197,7 @@ def record_repair_done(
     repair = find_event(events, repair_id, "repair_raised", "repair")
     if repair not in _open_repairs(events):
         raise ValidationError(f"The repair '{repair.f['job']}' is already done.")
-    if _when(ws, at) < repair.at:
+    if when(ws, at) < repair.at:
         raise ValidationError(
             f"The repair cannot be done before it was raised ({fmt(repair.day)})."
         )

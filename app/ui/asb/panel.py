@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from app.errors import DoorstepError
 from app.services.asb import asb_view, chase_partner
-from app.services.asb_views import AsbView, PlanVersion, tier_summary
+from app.services.asb_views import OPEN_STATUSES, AsbView, PlanVersion, tier_summary
 from app.services.cases import get_case
 from app.services.views import CaseDetail
 from app.services.workspace import Workspace
@@ -213,7 +213,7 @@ class AsbPanel(QWidget):
             "Action plan": len(v.current_plan.open_actions) if v.current_plan else 0,
             "Partners": sum(p.status == "overdue" for p in v.partners),
             "Visits": sum(r.status == "overdue" for r in v.visit_requests),
-            "Repairs": sum(r.status in ("open", "overdue") for r in v.repairs),
+            "Repairs": sum(r.status in OPEN_STATUSES for r in v.repairs),
         }
         words = {
             "Vulnerabilities": "without adjustments",
