@@ -9,7 +9,9 @@ by the book through the same services, it flags nothing.
 from __future__ import annotations
 
 import datetime as dt
+import json
 
+from app.cli import main as doorstep
 from app.domain.action_plan import PlanRow
 from app.domain.events import parse_instant
 from app.services import asb
@@ -94,12 +96,23 @@ def replay(ws, doc) -> dict[str, str]:
     return ids
 
 
-def test_seed_001_as_it_happened_flags_what_the_ombudsman_found(ws, seed001_doc):
+def cli_audit(ws, capsys) -> tuple[int, list[tuple[str, str]]]:
+    """`doorstep audit --all` on the database the services wrote."""
+    capsys.readouterr()
+    code = doorstep(["audit", "--all", "--db", str(ws.db.path), "--as-of", "2025-06-24", "--json"])
+    (doc,) = json.loads(capsys.readouterr().out)
+    return code, [(f["code"], f["date"]) for f in doc["findings"]]
+
+
+def test_seed_001_as_it_happened_flags_what_the_ombudsman_found(ws, capsys, seed001_doc):
     ids = replay(ws, seed001_doc)
     back = {new: old for old, new in ids.items()}
     report = audit_case(ws, REF, as_of=D("2025-06-24"))
     found = [(f.code, f.date.isoformat(), [back[e] for e in f.events]) for f in report.findings]
     assert found == SEED_001_FINDINGS  # the same findings as the bundle's own audit
+    code, cli_found = cli_audit(ws, capsys)
+    assert code == 1
+    assert cli_found == [(c, d) for c, d, _ in SEED_001_FINDINGS]
     by_code = {}
     for f in report.findings:
         by_code.setdefault(f.code, []).append(f)
@@ -127,7 +140,7 @@ def test_seed_001_as_it_happened_flags_what_the_ombudsman_found(ws, seed001_doc)
     assert [(r.status, r.late) for r in view.repairs] == [("done late", True)]
 
 
-def test_seed_001_handled_by_the_book_flags_nothing(ws, seed001_doc):
+def test_seed_001_handled_by_the_book_flags_nothing(ws, capsys, seed001_doc):
     doc = {**seed001_doc, "events": []}
     open_case(ws, doc)
 
@@ -202,6 +215,7 @@ def test_seed_001_handled_by_the_book_flags_nothing(ws, seed001_doc):
         ws, REF, "No further incidents; transfer agreed", satisfaction=4, at=at("2023-11-17T10:00")
     )
     assert audit_case(ws, REF, as_of=D("2025-06-24")).findings == ()
+    assert cli_audit(ws, capsys) == (0, [])
     view = asb.asb_view(ws, REF)
     assert [v.assessed for v in view.vulnerabilities] == [True, True]
     assert [a.status for a in view.current_plan.actions] == ["done"] * 4
