@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialog
 
 from app.services import asb
-from app.services.cases import get_case
+from app.services.cases import create_case, get_case
 from app.ui.asb import ActionPlanEditor, AsbPanel
 from app.ui.asb.dialogs import ClosureDialog, ReportDialog
 from tests.ui.asb_case import REF, reported_case, showcase_case
@@ -196,3 +196,13 @@ def test_closing_with_open_actions_asks_for_a_reason(qtbot, ws):
         4,
         "Not needed after the eviction",
     )
+
+
+def test_a_case_without_a_report_offers_the_report_first(panel, ws):
+    case = create_case(ws, ref="ASB-NEW", kind="asb", officer="k.mensah", resident_name="Mr E")
+    panel.load(case)
+    assert panel.summary.text() == "No ASB report recorded yet."
+    assert panel.report_button.isEnabled() and not panel.assess_button.isEnabled()
+    assert not panel.alert.isVisible()
+    assert panel.plan_terms.text() == "No action plan agreed yet."
+    assert [rows(panel, k) for k in panel.models] == [0] * len(panel.models)
