@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QAbstractButton, QApplication
 
-ANIMATED_CLICK_MS = 150  # a button's mnemonic animates its click before it fires
+CLICK_TIMEOUT_MS = 5000
 
 
 def shown(qtbot, widget):
@@ -40,6 +40,16 @@ def type_text(qtbot, text):
 
 
 def alt(qtbot, key):
-    """A button's Alt mnemonic: the button animates its click, so give it time."""
+    """An Alt mnemonic. A button animates its click (pressed now, clicked on a timer), so
+    wait until no button of the window is held down; a label's mnemonic just moves focus."""
+    window = focused().window()
     qtbot.keyClick(focused(), key, Qt.KeyboardModifier.AltModifier)
-    qtbot.wait(ANIMATED_CLICK_MS)
+    qtbot.waitUntil(lambda: not _held_down(window), timeout=CLICK_TIMEOUT_MS)
+    QApplication.processEvents()
+
+
+def _held_down(window) -> bool:
+    try:
+        return any(b.isDown() for b in window.findChildren(QAbstractButton))
+    except RuntimeError:  # the window was deleted by what the click did
+        return False

@@ -107,8 +107,9 @@ def test_chasing_a_partner_by_keyboard(qtbot, panel, ws):
 
 
 def drive_modal(qtbot, steps):
-    """Run ``steps(dialog)`` on the modal dialog the panel is about to open."""
-    seen = []
+    """Run ``steps(dialog)`` on the modal dialog the panel is about to open. A failing step
+    closes the dialog (so the panel's exec() returns) and is raised by ``check()``."""
+    seen, errors = [], []
 
     def act():
         dialog = QApplication.activeModalWidget()
@@ -116,10 +117,22 @@ def drive_modal(qtbot, steps):
             QTimer.singleShot(20, act)
             return
         seen.append(dialog)
-        steps(dialog)
+        try:
+            activate(qtbot, dialog)
+            qtbot.waitUntil(lambda: dialog.isAncestorOf(QApplication.focusWidget()))
+            steps(dialog)
+        except BaseException as exc:  # noqa: BLE001 - re-raised by check()
+            errors.append(exc)
+            dialog.done(QDialog.DialogCode.Rejected)
+
+    def check():
+        if errors:
+            raise errors[0]
+        assert seen, "the panel opened no dialog"
+        return seen[0]
 
     QTimer.singleShot(0, act)
-    return seen
+    return check
 
 
 def test_editing_the_plan_from_the_panel_by_keyboard(qtbot, panel, ws):
@@ -129,18 +142,20 @@ def test_editing_the_plan_from_the_panel_by_keyboard(qtbot, panel, ws):
 
     def edit(editor):
         assert isinstance(editor, ActionPlanEditor)
-        activate(qtbot, editor)
         editor.table.setFocus()
+        qtbot.waitUntil(lambda: QApplication.focusWidget() is editor.table)
         editor.table.setCurrentIndex(editor.model.index(4, 0))
         press(qtbot, Qt.Key.Key_Insert)
+        assert editor.model.rowCount() == 6, "Insert adds a row"
         type_text(qtbot, "Case review meeting")
         press(qtbot, Qt.Key.Key_Return)
+        assert [r.text for r in editor.model.rows][5] == "Case review meeting", editor.model.rows
         alt(qtbot, Qt.Key.Key_G)
 
-    with qtbot.waitSignal(panel.sig_changed, timeout=5000):
-        seen = drive_modal(qtbot, edit)
+    with qtbot.waitSignal(panel.sig_changed, timeout=5000, raising=False):
+        check = drive_modal(qtbot, edit)
         alt(qtbot, Qt.Key.Key_E)
-    assert seen and seen[0].result() == QDialog.DialogCode.Accepted
+    assert check().result() == QDialog.DialogCode.Accepted
     assert panel.versions.count() == 3
     assert panel.versions.currentText().startswith("3: agreed Tue 24 Jun 2025 (current)")
     assert cell(panel, "actions", 5, "Action") == "Case review meeting"
@@ -155,17 +170,18 @@ def test_a_third_report_from_the_panel_raises_the_case_review_alert(qtbot, panel
 
     def report(dialog):
         assert isinstance(dialog, ReportDialog)
-        activate(qtbot, dialog)
         dialog.incident.setFocus()
+        qtbot.waitUntil(lambda: QApplication.focusWidget() is dialog.incident)
         press(qtbot, "T")  # threat
         alt(qtbot, Qt.Key.Key_W)  # what happened
         type_text(qtbot, "Threatened with a knife")
         alt(qtbot, Qt.Key.Key_H)  # hate incident
         alt(qtbot, Qt.Key.Key_R)  # record
 
-    with qtbot.waitSignal(panel.sig_changed, timeout=5000):
-        drive_modal(qtbot, report)
+    with qtbot.waitSignal(panel.sig_changed, timeout=5000, raising=False):
+        check = drive_modal(qtbot, report)
         alt(qtbot, Qt.Key.Key_R)
+    assert check().result() == QDialog.DialogCode.Accepted
     assert panel.alert.isVisible()
     assert "qualifies for an ASB case review" in panel.status.text()
     latest = asb.asb_view(ws, REF).reports[-1]
