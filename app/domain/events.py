@@ -56,10 +56,14 @@ class BundleError(ValueError):
 
 @dataclass(frozen=True)
 class Spec:
-    kind: str  # text, enum, bool, int, date, ref, person, actions, compensation, stage, rating, object, list, texts
+    kind: str  # text, enum, bool, int, count, date, ref, person, actions, compensation, stage, rating, object, list, texts
     required: bool = True
     choices: tuple[str, ...] = ()
     ref_types: tuple[str, ...] = ()  # for refs: the event types it may point at
+
+
+# Whole-number kinds and their ranges; ``count`` allows 0 (a risk score with no factor).
+WHOLE_RANGES = {"int": (1, 250), "count": (0, 10_000), "stage": (0, 10), "rating": (1, 5)}
 
 
 def _req(kind: str, *choices: str) -> Spec:
@@ -112,7 +116,7 @@ EVENT_TYPES: dict[str, dict[str, Spec]] = {
         "tier": _req("enum", *TIERS),
         "by": _req("person"),
         "answers": _opt("object"),  # Doorstep: the structured questions and answers
-        "score": Spec("int", False),  # Doorstep
+        "score": Spec("count", False),  # Doorstep: 0 when no risk factor applies
         "reasons": _opt("text"),  # Doorstep: reasoning shown with the tier
     },
     "vulnerability_plan": {
@@ -399,10 +403,10 @@ def _normalise(spec: Spec, value: Any, eid: str, name: str) -> Any:
         if not isinstance(value, bool):
             raise BundleError(f"must be true or false, got {value!r}", eid, name)
         return value
-    if kind in ("int", "stage", "rating"):
+    if kind in WHOLE_RANGES:
         if isinstance(value, bool) or not isinstance(value, int):
             raise BundleError(f"must be a whole number, got {value!r}", eid, name)
-        low, high = {"int": (1, 250), "stage": (0, 10), "rating": (1, 5)}[kind]
+        low, high = WHOLE_RANGES[kind]
         if not low <= value <= high:
             raise BundleError(f"must be between {low} and {high}, got {value}", eid, name)
         return value

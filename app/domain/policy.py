@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
+from app.domain.asb_risk import TIERS, RiskRules, parse_risk_rules
 from app.domain.calendar import REGIONS, WorkingCalendar, calendar_for
 from app.domain.compensation import COMPENSATION_HEADS, Band, CompensationMatrix, parse_matrix
 from app.domain.policy_schema import PolicyError, Table
 
-TIERS = ("high", "medium", "low")
 RISK_HINTS = ("threat", "intimidation", "harassment", "hate", "nuisance", "none")
 REQUEST_SUBJECTS = (
     "transfer",
@@ -96,6 +96,7 @@ class Policy:
     high_risk_visit_wd: int
     case_review_reports: int
     case_review_months: int
+    risk: RiskRules
     callback_wd: int
     replies: tuple[ReplyRule, ...]
     visit_default_wd: int
@@ -250,6 +251,7 @@ def parse_policy(
     high_risk_visit_wd = asb.whole("high_risk_visit_wd", low=1, high=60)
     review_reports = asb.whole("case_review_reports", low=2, high=50)
     review_months = asb.whole("case_review_months", low=1, high=60)
+    risk = parse_risk_rules(asb)
     asb.done()
 
     contact = root.table("contact")
@@ -337,6 +339,7 @@ def parse_policy(
         high_risk_visit_wd=high_risk_visit_wd,
         case_review_reports=review_reports,
         case_review_months=review_months,
+        risk=risk,
         callback_wd=callback_wd,
         replies=tuple(replies),
         visit_default_wd=visit_default_wd,

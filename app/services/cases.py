@@ -198,6 +198,47 @@ def add_events(
     return [e.id for e in events]
 
 
+def append_events(
+    session: Session,
+    ws: Workspace,
+    ref: str,
+    events: list[dict[str, Any]],
+    expected_version: int | None = None,
+) -> tuple[Case, list[str]]:
+    """Append events to a case and recompute its deadlines inside the caller's transaction.
+
+    Each event is an event object as in a case bundle; ``id`` and ``at`` default to a
+    new id and now. With ``expected_version``, a case changed since it was read is refused.
+    """
+    case = find_case(session, ref)
+    if expected_version is not None and case.version != expected_version:
+        raise ConflictError(
+            f"Case {ref} was changed by {case.updated_by} since you opened it. "
+            "Reload the case; your entry has not been saved and is still in the form."
+        )
+    raws = []
+    for event in events:
+        raw = dict(event)
+        raw.setdefault("at", ws.now().isoformat())
+        try:
+            at = build_event({**raw, "id": raw.get("id") or "new"}).at
+        except BundleError as exc:
+            raise ValidationError(str(exc)) from exc
+        if at > ws.now() + FUTURE_TOLERANCE:
+            raise ValidationError("The date and time given are in the future; nothing was saved.")
+        if not raw.get("id"):
+            taken = {r["id"] for r in raws}
+            while not raw.get("id") or raw["id"] in taken:
+                raw["id"] = new_local_id(session, case)
+        raws.append(raw)
+    local_ids = add_events(session, ws, case, raws)
+    recompute(session, case, ws.registry)
+    case.updated_by = ws.actor.username
+    case.device = ws.actor.device
+    case.updated_at = ws.now()
+    return case, local_ids
+
+
 def record_event(
     ws: Workspace, ref: str, event: dict[str, Any], expected_version: int | None = None
 ) -> tuple[str, CaseDetail]:
@@ -206,29 +247,9 @@ def record_event(
     ``event`` is an event object as in a case bundle; ``id`` and ``at`` default to
     a new id and now. With ``expected_version``, a case changed since it was read is refused.
     """
-    raw = dict(event)
-    raw.setdefault("at", ws.now().isoformat())
     with ws.db.write() as s:
-        case = find_case(s, ref)
-        if expected_version is not None and case.version != expected_version:
-            raise ConflictError(
-                f"Case {ref} was changed by {case.updated_by} since you opened it. "
-                "Reload the case; your entry has not been saved and is still in the form."
-            )
-        try:
-            at = build_event({**raw, "id": raw.get("id") or "new"}).at
-        except BundleError as exc:
-            raise ValidationError(str(exc)) from exc
-        if at > ws.now() + FUTURE_TOLERANCE:
-            raise ValidationError("The date and time given are in the future; nothing was saved.")
-        if "id" not in raw or not raw["id"]:
-            raw["id"] = new_local_id(s, case)
-        (local_id,) = add_events(s, ws, case, [raw])
-        recompute(s, case, ws.registry)
-        case.updated_by = ws.actor.username
-        case.device = ws.actor.device
-        case.updated_at = ws.now()
-        log_action(s, ws, "record_event", "case", ref, event=local_id, type=raw.get("type"))
+        _, (local_id,) = append_events(s, ws, ref, [event], expected_version)
+        log_action(s, ws, "record_event", "case", ref, event=local_id, type=event.get("type"))
     return local_id, get_case(ws, ref)
 
 

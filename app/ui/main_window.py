@@ -166,8 +166,9 @@ class MainWindow(QMainWindow):
                 self.tabs.setCurrentIndex(i)
                 return widget
         view = CaseView(self.ws, ref, self)
-        for title, factory in case_panels():
-            view.add_panel(title, factory(self.ws, view))
+        for title, factory, applies in case_panels():
+            if view.case is not None and applies(view.case):
+                view.add_panel(title, factory(self.ws, view))
         view.sig_case_changed.connect(lambda _ref: self.model.reload())
         index = self.tabs.addTab(view, ref)
         self.tabs.setCurrentIndex(index)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from app.domain.deadlines.model import CLOSED, MET, OPEN, Deadline
 from app.domain.deadlines.timeline import Timeline, fmt
 from app.domain.events import Event
+from app.domain.vulnerabilities import by_member, first_full_cover, plan_covers
 
 CONTACT_WORDS = {
     "phone": "call",
@@ -74,13 +75,28 @@ def action_plan(tl: Timeline, assessments: list[Deadline]) -> list[Deadline]:
     ]
 
 
+def _done_earlier(tl: Timeline, plans: list[Event], i: int) -> dict[str, Event]:
+    """Actions already done under the plans before ``plans[i]``: text -> the first action_done."""
+    earlier = {p.id for p in plans[:i]}
+    done: dict[str, Event] = {}
+    for e in tl.events[: tl.index[plans[i].id]]:
+        if e.type == "action_done" and e.f["plan"] in earlier:
+            done.setdefault(e.f["action"], e)
+    return done
+
+
 def plan_actions(tl: Timeline) -> list[Deadline]:
-    """Every action of an agreed plan is owed by its due date; a newer plan supersedes it."""
+    """Every action of an agreed plan is owed by its due date; a newer plan supersedes it.
+
+    An action a re-agreed plan carries over after it was done under an earlier
+    version is met by that earlier ``action_done``.
+    """
     out = []
     plans = tl.of_type("action_plan_agreed")
     for i, plan in enumerate(plans):
         policy = tl.policy_at(plan)
         successor = plans[i + 1] if i + 1 < len(plans) else None
+        done_before = _done_earlier(tl, plans, i) if i else {}
         for n, action in enumerate(plan.f["actions"]):
             d = tl.deadline(
                 kind="plan_action",
@@ -92,6 +108,7 @@ def plan_actions(tl: Timeline) -> list[Deadline]:
                 met=lambda e, p=plan.id, t=action.text: (
                     e.type == "action_done" and e.f["plan"] == p and e.f["action"] == t
                 ),
+                met_event=done_before.get(action.text),
                 detail=f"Plan action '{action.text}' (owner: {action.owner}) agreed {fmt(plan.day)}",
             )
             # Still open when the new plan came (a case closed later does not undo that).
@@ -264,13 +281,30 @@ def home_visits(tl: Timeline) -> list[Deadline]:
 
 
 def vulnerability_plan(tl: Timeline) -> list[Deadline]:
+    """Adjustments owed for every listed vulnerability of every household member.
+
+    A plan naming a member or vulnerability covers only those; one naming neither
+    covers the whole household. Met by the plan that completes the cover.
+    """
     vulns = tl.case.resident.vulnerabilities or ()
     if not vulns:
         return []
     policy = tl.policy_at(None)
     wd = policy.vulnerability_plan_wd
     opened = tl.case.opened
-    first_plan = tl.first_after(None, lambda e: e.type == "vulnerability_plan")
+    members = by_member(vulns)
+    listed = [item for items in members.values() for item in items]
+    plans = tl.of_type("vulnerability_plan")
+    what = "; ".join(
+        f"{member}: {', '.join(i.vulnerability for i in items)}"
+        for member, items in members.items()
+    )
+    missing = [i for i in listed if not any(plan_covers(p.f, i) for p in plans)]
+    gaps = (
+        f"; no adjustments yet for {', '.join(f'{i.vulnerability} ({i.member})' for i in missing)}"
+        if missing and len(missing) < len(listed)
+        else ""
+    )
     return [
         tl.deadline(
             kind="vulnerability_plan",
@@ -279,9 +313,9 @@ def vulnerability_plan(tl: Timeline) -> list[Deadline]:
             trigger=None,
             due=policy.calendar.add_working_days(opened, wd),
             policy=policy,
-            met_event=first_plan,
+            met_event=first_full_cover(plans, listed),
             evidence=(),
-            detail=f"Vulnerabilities recorded ({'; '.join(vulns)}): adjustments and a contact plan "
-            f"due within {wd} WD of opening ({fmt(opened)})",
+            detail=f"Vulnerabilities recorded ({what}): adjustments and a contact plan "
+            f"due within {wd} WD of opening ({fmt(opened)}){gaps}",
         )
     ]
