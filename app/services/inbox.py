@@ -283,11 +283,20 @@ BREACHED_FOR = BREACHED.where(Case.officer_id == select(Officer.id).where(
     Officer.username == bindparam("officer")).scalar_subquery())
 
 
+@lru_cache(maxsize=4)
+def _compiled(stmt: Select) -> CompiledRead:
+    return CompiledRead(stmt, SQLITE)
+
+
 def breached_count(ws: Workspace, officer: str | None = None, as_of: dt.date | None = None) -> int:
     """Cases whose next deadline has passed: one index range scan on (in_inbox, sort_due)."""
     params = {"today": as_of or ws.today(), "officer": officer}
-    with ws.db.connect() as conn:
-        n = int(conn.execute(BREACHED if officer is None else BREACHED_FOR, params).scalar_one())
+    stmt = BREACHED if officer is None else BREACHED_FOR
+    if ws.db.is_sqlite:
+        n = int(_compiled(stmt).run(ws.db, params)[0][0])
+    else:
+        with ws.db.connect() as conn:
+            n = int(conn.execute(stmt, params).scalar_one())
     if not n:
         _check_officer(ws, officer)
     return n
