@@ -106,6 +106,41 @@ def _as_blocks(value: Value) -> tuple[Block, ...]:
     return (Para((str(value),)),)
 
 
+def _para_blocks(
+    para: list[str],
+    values: Mapping[str, Value],
+    missing: Mapping[str, str],
+    where: str,
+    problems: list[Problem],
+) -> list[Block]:
+    """One paragraph: its lines, with runs of bullet lines made into lists."""
+    out: list[Block] = []
+    quote = para[0].lstrip().startswith("> ")
+    lines: list[str] = []
+    bullets: list[str] = []
+    for line in para:
+        stripped = line.strip()
+        bullet = next((p for p in BULLET_PREFIXES if stripped.startswith(p)), None)
+        merged = _inline(stripped, values, missing, where, problems)
+        if bullet is not None:
+            if lines:
+                out.append(Para(tuple(lines), quote=quote))
+                lines = []
+            bullets.append(merged[len(bullet) :].strip())
+            continue
+        if bullets:
+            out.append(Bullets(tuple(bullets)))
+            bullets = []
+        if quote and merged.startswith("> "):
+            merged = merged[2:]
+        lines.append(merged)
+    if lines:
+        out.append(Para(tuple(lines), quote=quote))
+    if bullets:
+        out.append(Bullets(tuple(bullets)))
+    return out
+
+
 def merge_text(
     text: str,
     values: Mapping[str, Value],
@@ -126,34 +161,7 @@ def merge_text(
             if name in FIELDS and value not in (None, "") and not isinstance(value, str):
                 out.extend(_as_blocks(value))
                 continue
-        bullets: list[str] = []
-        lines: list[str] = []
-        quote = para[0].lstrip().startswith("> ")
-
-        def flush_lines() -> None:
-            if lines:
-                out.append(Para(tuple(lines), quote=quote))
-                lines.clear()
-
-        def flush_bullets() -> None:
-            if bullets:
-                out.append(Bullets(tuple(bullets)))
-                bullets.clear()
-
-        for line in para:
-            stripped = line.strip()
-            bullet = next((p for p in BULLET_PREFIXES if stripped.startswith(p)), None)
-            merged = _inline(stripped, values, missing, where, own)
-            if bullet is not None:
-                flush_lines()
-                bullets.append(merged[len(bullet) :].strip())
-            else:
-                flush_bullets()
-                if quote and merged.startswith("> "):
-                    merged = merged[2:]
-                lines.append(merged)
-        flush_lines()
-        flush_bullets()
+        out.extend(_para_blocks(para, values, missing, where, own))
     if problems is None and own:
         raise MergeError(own)
     return tuple(out)

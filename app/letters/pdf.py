@@ -33,7 +33,6 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
-from reportlab.platypus import Image as RLImage
 
 from app.letters.document import Bullets, LetterDocument, Para, Point, Section
 from app.letters.document import Table as TableBlock

@@ -66,3 +66,19 @@ def render_text(doc: LetterDocument) -> str:
     sig = doc.signature
     out += [sig.closing, "", sig.name, sig.title, *sig.contact]
     return "\n".join(out).rstrip() + "\n"
+
+
+def blocks_text(blocks) -> str:
+    """Merged blocks as plain running text (what a letter's remedy or escalation section says)."""
+    parts: list[str] = []
+    for block in blocks:
+        if isinstance(block, Para):
+            parts.append(" ".join(line.strip() for line in block.lines))
+        elif isinstance(block, Bullets):
+            parts += [f"- {item}" for item in block.items]
+        elif isinstance(block, Table):
+            for row in (*block.rows, *([block.total] if block.total else [])):
+                parts.append("; ".join(c for c in row if c.strip()))
+        elif isinstance(block, Point):
+            parts.append(f"{block.number}. {block.point}: {block.decision}. {block.reasons}")
+    return "\n".join(p for p in parts if p.strip())

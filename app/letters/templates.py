@@ -92,7 +92,7 @@ def letters_dir() -> Path:
 
 
 def _text(doc: dict, key: str, where: str, required: bool = True, default: str = "") -> str:
-    value = doc.get(key, None)
+    value = doc.get(key)
     if value is None:
         if required:
             raise TemplateError(f"{where}: '{key}' is missing")
