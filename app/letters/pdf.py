@@ -93,7 +93,7 @@ def _styles(s: Sizes) -> dict[str, ParagraphStyle]:
         "decision": ParagraphStyle("decision", parent=base, fontName=FONT_BOLD, spaceAfter=s.body * 0.2,
                                    keepWithNext=1),
         "bullet": ParagraphStyle("bullet", parent=base, leftIndent=7 * mm, bulletIndent=2 * mm,
-                                 spaceAfter=s.body * 0.3),
+                                 spaceAfter=s.body * 0.3, bulletFontName=FONT, bulletFontSize=s.body),
         "cell": ParagraphStyle("cell", parent=base, spaceAfter=0, leading=round(s.body * 1.25, 1)),
         "cell_bold": ParagraphStyle("cell_bold", parent=base, fontName=FONT_BOLD, spaceAfter=0,
                                     leading=round(s.body * 1.25, 1)),
@@ -246,6 +246,7 @@ def _table(block: TableBlock, st: dict[str, ParagraphStyle], width: float) -> Ta
         data.append(row(block.total, True))
     t = Table(data, colWidths=col_w, repeatRows=1, hAlign="LEFT")
     style = [
+        ("FONT", (0, 0), (-1, -1), FONT, st["body"].fontSize),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LINEBELOW", (0, 0), (-1, 0), 0.8, ACCENT),
         ("LINEBELOW", (0, 1), (-1, -1), 0.4, RULE),
@@ -288,7 +289,8 @@ def _address_block(doc: LetterDocument, st: dict[str, ParagraphStyle], width: fl
     if large:
         return [left, Spacer(1, 6 * mm), Paragraph(_lines(meta), st["meta"])]
     t = Table([[left, right]], colWidths=[width * 0.6, width * 0.4], hAlign="LEFT")
-    t.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+    t.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), FONT, st["body"].fontSize),
+                           ("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
                            ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
     return [t]
 
@@ -319,6 +321,8 @@ def render_pdf(doc: LetterDocument, large_print: bool = False) -> bytes:
         creator="Doorstep",
         lang=doc.language,
         displayDocTitle=1,
+        initialFontName=FONT,
+        initialFontSize=s.body,
     )
     template.addPageTemplates([
         PageTemplate(id="first", frames=[first], autoNextPageTemplate="later"),

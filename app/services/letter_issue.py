@@ -16,6 +16,7 @@ again, so no stored file is ever half-issued or left unreferenced.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import hashlib
 import os
@@ -136,7 +137,7 @@ def _store(ws: Workspace, view: LetterView, sha: str, size: int, text_sha: str |
                 f"This letter was changed by {row.updated_by} while it was being issued; nothing was issued."
             )
         name = f"{view.context.reference.replace('/', '-')} {view.template.title}"
-        content = dict(row.content or {})
+        content = copy.deepcopy(row.content or {})
         content["issued"] = {"date": ws.today().isoformat(), "large_print": view.large_print,
                              "text_sha256": text_sha}
         content.setdefault("reviews", []).append(

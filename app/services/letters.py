@@ -10,6 +10,7 @@ means reopening it as a draft, which voids an approval. A stale edit
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import uuid
 from collections.abc import Mapping
@@ -411,7 +412,7 @@ def save_letter(
                    else "reopen it as a draft to change it.")
             )
         t = get_template(row.template)
-        content = dict(row.content or {})
+        content = copy.deepcopy(row.content or {})
         if sections is not None:
             unknown = sorted(set(sections) - {x.key for x in t.sections})
             if unknown:
@@ -446,7 +447,7 @@ def finalise_letter(ws: Workspace, letter_id: str, expected_version: int | None 
         if missing:
             listed = "; ".join(i.label + (f" ({i.problem})" if i.problem else "") for i in missing)
             raise ValidationError(f"The letter cannot be finalised until its checklist is complete: {listed}.")
-        content = dict(row.content or {})
+        content = copy.deepcopy(row.content or {})
         _review(ws, content, "finalised")
         row.status = "finalised"
         _touch(ws, row, content)
@@ -479,7 +480,7 @@ def approve_letter(ws: Workspace, letter_id: str, comments: str = "",
                 "You wrote or finalised this letter, so another manager must approve it (a quality "
                 "check needs a second pair of eyes)."
             )
-        content = dict(row.content or {})
+        content = copy.deepcopy(row.content or {})
         _review(ws, content, "approved", comments.strip())
         row.status = "approved"
         row.approved_by = ws.actor.username
@@ -500,7 +501,7 @@ def return_letter(ws: Workspace, letter_id: str, comments: str,
         _manager(ws, s, "return a letter")
         if row.status != "finalised":
             raise ValidationError(f"Only a finalised letter can be returned; this one is {row.status}.")
-        content = dict(row.content or {})
+        content = copy.deepcopy(row.content or {})
         _review(ws, content, "returned", comments.strip())
         row.status = "draft"
         _touch(ws, row, content)
@@ -515,7 +516,7 @@ def reopen_letter(ws: Workspace, letter_id: str, expected_version: int | None = 
         row = _checked_row(s, letter_id, expected_version)
         if row.status not in ("finalised", "approved"):
             raise ValidationError(f"Only a finalised or approved letter can be reopened; this one is {row.status}.")
-        content = dict(row.content or {})
+        content = copy.deepcopy(row.content or {})
         _review(ws, content, "reopened")
         row.status = "draft"
         row.approved_by = None
@@ -532,7 +533,7 @@ def discard_letter(ws: Workspace, letter_id: str, expected_version: int | None =
         row = _checked_row(s, letter_id, expected_version)
         if row.status not in OPEN_STATUSES:
             raise ValidationError(f"An {row.status} letter cannot be discarded.")
-        content = dict(row.content or {})
+        content = copy.deepcopy(row.content or {})
         _review(ws, content, "discarded")
         row.status = "discarded"
         _touch(ws, row, content)
