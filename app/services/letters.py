@@ -545,8 +545,11 @@ def discard_letter(ws: Workspace, letter_id: str, expected_version: int | None =
 # -- rendering without storing (previews, the command line) ----------------------------------------------------
 
 
-def render_for_case(ws: Workspace, ref: str, template: str, large_print: bool = False) -> bytes:
-    """A PDF of the case's open letter of this template, else of the template's defaults (marked DRAFT).
+def render_for_case(
+    ws: Workspace, ref: str, template: str, large_print: bool = False, text: bool = False
+) -> bytes:
+    """A PDF (or the plain-text copy) of the case's open letter of this template, else of the
+    template's defaults, marked DRAFT: nothing rendered here is issued or recorded.
 
     Raises ``MergeError`` (a ``ValueError``) listing every missing or unknown field.
     """
@@ -558,7 +561,8 @@ def render_for_case(ws: Workspace, ref: str, template: str, large_print: bool = 
                                  Letter.status.in_(OPEN_STATUSES)).order_by(Letter.created_at.desc())
         )
         if row is not None:
-            return _view(ws, s, row).pdf(large_print=large_print or None)
+            view = _view(ws, s, row)
+            return view.text().encode("utf-8") if text else view.pdf(large_print=large_print or None)
         facts = read_facts(s, ws, case)
         chosen, _why = applicable(t, facts, ws.today())
         number = (s.scalar(select(func.count(Letter.id)).where(Letter.case_id == case.id)) or 0) + 1
@@ -567,5 +571,5 @@ def render_for_case(ws: Workspace, ref: str, template: str, large_print: bool = 
             content={"number": number, "complaint": chosen, "sections": t.defaults(),
                      "inputs": prefill_inputs(t, facts, chosen)},
         )
-        ctx = context_for(ws, facts, transient)
-        return render_pdf(compose(t, t.defaults(), ctx, draft=True), large_print=large_print)
+        doc = compose(t, t.defaults(), context_for(ws, facts, transient), draft=True)
+        return render_text(doc).encode("utf-8") if text else render_pdf(doc, large_print=large_print)
