@@ -391,6 +391,62 @@ def _clean_inputs(template: Template, inputs: Mapping[str, Any]) -> dict[str, An
     return out
 
 
+def _apply_edits(
+    t: Template,
+    stored: Mapping[str, Any],
+    sections: Mapping[str, str] | None,
+    inputs: Mapping[str, Any] | None,
+    checks: Mapping[str, bool] | None,
+    large_print: bool | None,
+    text_copy: bool | None,
+) -> dict[str, Any]:
+    content = copy.deepcopy(dict(stored))
+    if sections is not None:
+        unknown = sorted(set(sections) - {x.key for x in t.sections})
+        if unknown:
+            raise ValidationError(f"{t.title} has no section {unknown[0]!r}.")
+        content["sections"] = {**(content.get("sections") or {}), **{k: str(v) for k, v in sections.items()}}
+    if inputs is not None:
+        content["inputs"] = {**(content.get("inputs") or {}), **_clean_inputs(t, inputs)}
+    if checks is not None:
+        manual = {c.key for c in t.checks if not c.auto}
+        unknown = sorted(set(checks) - manual)
+        if unknown:
+            raise ValidationError(f"{t.title}'s checklist has no item {unknown[0]!r} to tick.")
+        content["checks"] = {**(content.get("checks") or {}), **{k: bool(v) for k, v in checks.items()}}
+    if large_print is not None:
+        content["large_print"] = bool(large_print)
+    if text_copy is not None:
+        content["text_copy"] = bool(text_copy)
+    return content
+
+
+def preview_letter(
+    ws: Workspace,
+    letter_id: str,
+    *,
+    sections: Mapping[str, str] | None = None,
+    inputs: Mapping[str, Any] | None = None,
+    checks: Mapping[str, bool] | None = None,
+    large_print: bool | None = None,
+    text_copy: bool | None = None,
+) -> LetterView:
+    """The letter as it would be with these unsaved edits (the editor's live checklist and preview).
+
+    Nothing is written. Rendering the returned view needs no database, so it can run off the UI thread.
+    """
+    with ws.db.read() as s:
+        row = _letter(s, letter_id)
+        content = _apply_edits(get_template(row.template), row.content or {}, sections, inputs, checks,
+                               large_print, text_copy)
+        edited = Letter(
+            id=row.id, case_id=row.case_id, template=row.template, status=row.status, content=content,
+            created_by=row.created_by, updated_by=row.updated_by, updated_at=row.updated_at,
+            issued_at=row.issued_at, event_local_id=row.event_local_id, version=row.version,
+        )
+        return _view(ws, s, edited)
+
+
 def save_letter(
     ws: Workspace,
     letter_id: str,
@@ -411,25 +467,8 @@ def save_letter(
                 + ("it can no longer be changed." if row.status in ("issued", "discarded")
                    else "reopen it as a draft to change it.")
             )
-        t = get_template(row.template)
-        content = copy.deepcopy(row.content or {})
-        if sections is not None:
-            unknown = sorted(set(sections) - {x.key for x in t.sections})
-            if unknown:
-                raise ValidationError(f"{t.title} has no section {unknown[0]!r}.")
-            content["sections"] = {**(content.get("sections") or {}), **{k: str(v) for k, v in sections.items()}}
-        if inputs is not None:
-            content["inputs"] = {**(content.get("inputs") or {}), **_clean_inputs(t, inputs)}
-        if checks is not None:
-            manual = {c.key for c in t.checks if not c.auto}
-            unknown = sorted(set(checks) - manual)
-            if unknown:
-                raise ValidationError(f"{t.title}'s checklist has no item {unknown[0]!r} to tick.")
-            content["checks"] = {**(content.get("checks") or {}), **{k: bool(v) for k, v in checks.items()}}
-        if large_print is not None:
-            content["large_print"] = bool(large_print)
-        if text_copy is not None:
-            content["text_copy"] = bool(text_copy)
+        content = _apply_edits(get_template(row.template), row.content or {}, sections, inputs, checks,
+                               large_print, text_copy)
         _touch(ws, row, content)
         s.flush()
         log_action(s, ws, "save_letter", "letter", str(row.id))

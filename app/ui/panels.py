@@ -17,5 +17,6 @@ PanelFactory = Callable[[Workspace, QWidget], QWidget]
 
 def case_panels() -> list[tuple[str, PanelFactory]]:
     from app.ui.complaints.panel import ComplaintPanel
+    from app.ui.letters.panel import LettersPanel
 
-    return [("&Complaints", ComplaintPanel)]
+    return [("&Complaints", ComplaintPanel), ("L&etters", LettersPanel)]
