@@ -29,6 +29,11 @@ class LetterContext:
     points: tuple[Point, ...] = ()  # a response's decisions, printed in its points section
     author: str = ""
     keywords: tuple[str, ...] = field(default=())
+    present: frozenset[str] = frozenset()  # inputs that have entries (a section's ``when``)
+
+    def prints(self, spec) -> bool:
+        """Whether a section is part of the letter (a ``when`` section needs its input filled)."""
+        return not spec.when or spec.when in self.present
 
 
 def merged_sections(
@@ -37,6 +42,8 @@ def merged_sections(
     problems: list[Problem] = []
     sections = []
     for spec in template.sections:
+        if not ctx.prints(spec):
+            continue
         text = texts.get(spec.key, spec.text)
         where = spec.heading or spec.key.replace("_", " ").capitalize()
         blocks: tuple[Block, ...] = merge_text(text, ctx.values, ctx.missing, where, problems)

@@ -51,6 +51,7 @@ class SectionSpec:
     example: str
     required: bool = True  # must not be left empty (an optional section may be)
     kind: str = "text"  # text | points (a response's decisions, from the points input)
+    when: str = ""  # printed only when this input has entries (outstanding, compensation)
 
 
 @dataclass(frozen=True)
@@ -137,7 +138,7 @@ def parse_template(doc: dict, source: str) -> Template:
     sections = []
     for i, s in enumerate(doc.get("sections", [])):
         where = f"{source}: sections[{i}]"
-        extra = set(s) - {"key", "heading", "text", "guidance", "example", "required", "kind"}
+        extra = set(s) - {"key", "heading", "text", "guidance", "example", "required", "kind", "when"}
         if extra:
             raise TemplateError(f"{where}: unknown key '{sorted(extra)[0]}'")
         spec = SectionSpec(
@@ -148,7 +149,10 @@ def parse_template(doc: dict, source: str) -> Template:
             example=_text(s, "example", where),
             required=bool(s.get("required", True)),
             kind=_choice(s, "kind", where, ("text", "points"), "text"),
+            when=_choice(s, "when", where, ("", "outstanding", "compensation"), ""),
         )
+        if spec.when and spec.when not in inputs:
+            raise TemplateError(f"{where}: 'when' names the input {spec.when!r}, which the template does not have")
         _check_fields(spec.text, where)
         if spec.kind == "points" and "points" not in inputs:
             raise TemplateError(f"{where}: a points section needs the 'points' input")

@@ -28,7 +28,8 @@ from app.letters.templates import Template
 from app.services.letter_context import Inputs, _date
 
 # The sections of a response letter that the response's record is taken from.
-RESPONSE_SECTIONS = {"apology": "apology", "remedy": "putting_right", "escalation": "escalation"}
+RESPONSE_SECTIONS = {"apology": ("apology",), "remedy": ("putting_right", "actions", "money"),
+                     "escalation": ("escalation",)}
 
 
 @dataclass(frozen=True)
@@ -45,14 +46,20 @@ def section_texts(template: Template, content: Mapping[str, Any]) -> dict[str, s
     return {s.key: str(stored.get(s.key, s.text)) for s in template.sections}
 
 
-def merged_plain(template: Template, texts: Mapping[str, str], ctx: LetterContext, key: str) -> str:
-    try:
-        spec = template.section(key)
-    except KeyError:
-        return ""
-    problems: list[Problem] = []
-    blocks = merge_text(texts.get(key, spec.text), ctx.values, ctx.missing, spec.heading, problems)
-    return blocks_text(blocks)
+def merged_plain(template: Template, texts: Mapping[str, str], ctx: LetterContext, keys: tuple[str, ...]) -> str:
+    """The printed text of these sections (those that print), as plain running text."""
+    out = []
+    for key in keys:
+        try:
+            spec = template.section(key)
+        except KeyError:
+            continue
+        if not ctx.prints(spec):
+            continue
+        problems: list[Problem] = []
+        out.append(blocks_text(merge_text(texts.get(key, spec.text), ctx.values, ctx.missing, spec.heading,
+                                          problems)))
+    return "\n".join(t for t in out if t.strip())
 
 
 def response_draft(
@@ -116,7 +123,8 @@ def letter_checklist(
 ) -> tuple[CheckItem, ...]:
     texts = section_texts(template, content)
     ticked = content.get("checks") or {}
-    empty = [s.heading or s.key.replace("_", " ") for s in template.sections if s.required and not texts[s.key].strip()]
+    empty = [s.heading or s.key.replace("_", " ") for s in template.sections
+             if s.required and ctx.prints(s) and not texts[s.key].strip()]
     items = [
         CheckItem("sections", "Every section is written", not empty, True,
                   "" if not empty else "write: " + ", ".join(empty)),

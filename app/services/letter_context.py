@@ -354,4 +354,10 @@ def build_context(
         points=points,
         author=f"{signer_name}, {organisation.name}",
         keywords=(case.ref, template_title),
+        present=frozenset(
+            name for name, rows in (("outstanding", [t for t, _ in inputs.outstanding if t.strip()]),
+                                    ("compensation", [c for c in inputs.compensation if c[0]]),
+                                    ("points", [p for p in inputs.points if p["point"].strip()]))
+            if rows
+        ),
     )

@@ -35,6 +35,7 @@ def context(points: int = 2, **values) -> LetterContext:
         points=tuple(Point(i + 1, f"Point number {i + 1}", "Upheld", f"Reason for point {i + 1}. " * 12)
                      for i in range(points)),
         author="Dale Osei, Larkspur Homes", keywords=("HX-0001", "Complaint response"),
+        present=frozenset({"outstanding", "compensation", "points"}),
     )
 
 
@@ -50,7 +51,7 @@ def test_fonts_are_embedded_and_unicode_names_and_money_print():
     t = get_template("response_stage1")
     data = render_pdf(compose(t, t.defaults(), context(), draft=False))
     text = text_of(data)
-    assert "Pani Małgorzata Żółć" in text and "£1,350" in text and "“" not in "" and "Total" in text
+    assert "Pani Małgorzata Żółć" in text and "£1,350" in text and "Total" in text
     fonts = set()
     for page in reader(data).pages:
         for font in page["/Resources"]["/Font"].values():
@@ -114,6 +115,15 @@ def test_plain_text_copy_reads_tables_row_by_row():
     assert "  What it is for: Distress and inconvenience\n  Why: Seventeen months without contact.\n" \
            "  Amount: £1,200\n\n" in out
     assert "Amount: £1,350" in out and out.startswith("Larkspur Homes\n")
+
+
+def test_a_section_for_an_empty_input_is_left_out():
+    t = get_template("response_stage1")
+    ctx = context()
+    none = LetterContext(**{**ctx.__dict__, "present": frozenset()})
+    assert "Seventeen months without contact." in text_of(render_pdf(compose(t, t.defaults(), ctx)))
+    text = text_of(render_pdf(compose(t, t.defaults(), none)))
+    assert "Seventeen months" not in text and "We will:" not in text and "Putting things right" in text
 
 
 def test_a_missing_field_refuses_to_render():

@@ -54,6 +54,15 @@ ERROR = "color: #b3261e;"
 DEBOUNCE_MS = 350
 
 
+SECTION_NAMES = {"opening": "Opening", "closing": "Closing", "actions": "Actions we will take",
+                 "money": "Compensation offered"}
+WHEN_WORDS = {"outstanding": "if actions", "compensation": "if offered"}
+
+
+def section_name(spec) -> str:
+    return spec.heading or SECTION_NAMES.get(spec.key, spec.key.replace("_", " ").capitalize())
+
+
 @dataclass(frozen=True)
 class SectionRow:
     key: str
@@ -118,6 +127,7 @@ class LetterEditor(QDialog):
         self.checklist_view.verticalHeader().setVisible(False)
         self.checklist_view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.checklist_view.horizontalHeader().setStretchLastSection(True)
+        self.checklist_view.horizontalHeader().setVisible(False)
         self.checklist_view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         left = QWidget(self)
         ll = QVBoxLayout(left)
@@ -140,6 +150,8 @@ class LetterEditor(QDialog):
         self.text.textChanged.connect(self._text_changed)
         self.field_picker = QComboBox(self)
         self.field_picker.setAccessibleName("Merge field to insert")
+        self.field_picker.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.field_picker.setMinimumContentsLength(18)
         for name, info in FIELDS.items():
             self.field_picker.addItem(f"{{{name}}} — {info.description}", name)
         self.insert_button = QPushButton("&Insert field", self)
@@ -153,6 +165,7 @@ class LetterEditor(QDialog):
         self.guidance = QTextBrowser(self)
         self.guidance.setAccessibleName("Guidance for this section (not printed)")
         self.guidance.setStyleSheet("background: #fbfcfd;")
+        self.guidance.setMinimumWidth(230)
         edit_box = QWidget(self)
         el = QVBoxLayout(edit_box)
         el.setContentsMargins(0, 0, 0, 0)
@@ -167,7 +180,10 @@ class LetterEditor(QDialog):
         text_split = QSplitter(Qt.Orientation.Horizontal, self)
         text_split.addWidget(edit_box)
         text_split.addWidget(self.guidance)
-        text_split.setSizes([420, 300])
+        text_split.setSizes([360, 280])
+        text_split.setStretchFactor(0, 3)
+        text_split.setStretchFactor(1, 2)
+        text_split.setChildrenCollapsible(False)
         self.details = DetailsForm(self.template.inputs, self)
         self.details.sig_edited.connect(self._details_edited)
         self.details.sig_calculator.connect(self.open_calculator)
@@ -203,7 +219,8 @@ class LetterEditor(QDialog):
         split.addWidget(left)
         split.addWidget(self.middle)
         split.addWidget(right)
-        split.setSizes([270, 640, 490])
+        split.setSizes([300, 640, 460])
+        split.setStretchFactor(1, 1)
         split.setChildrenCollapsible(False)
 
         self.problems = QLabel("", self)
@@ -289,8 +306,10 @@ class LetterEditor(QDialog):
         self._banner(view)
         self.checklist.set_items(view.checklist, editable)
         self.sections_model.set_rows([
-            SectionRow(x.key, x.heading or x.key.replace("_", " ").capitalize(),
-                       "written" if self.texts.get(x.key, "").strip() else ("optional" if not x.required else "empty"))
+            SectionRow(x.key, section_name(x),
+                       WHEN_WORDS[x.when] if x.when and not view.context.prints(x)
+                       else "written" if self.texts.get(x.key, "").strip()
+                       else ("optional" if not x.required else "empty"))
             for x in self.template.sections
         ])
         self.problems.setText("Problems: " + "; ".join(view.problems) if view.problems else "")
@@ -331,8 +350,11 @@ class LetterEditor(QDialog):
             return
         spec = self.template.sections[row]
         self.current_key = spec.key
-        title = spec.heading or spec.key.replace("_", " ").capitalize()
-        self.section_title.setText(title + ("" if spec.required else " (optional)"))
+        title = section_name(spec)
+        note = " (optional)" if not spec.required else ""
+        if spec.when:
+            note = f" (printed {WHEN_WORDS[spec.when]}: see Details)"
+        self.section_title.setText(title + note)
         self._loading = True
         self.text.setPlainText(self.texts.get(spec.key, ""))
         self.text.setPlaceholderText(spec.example)

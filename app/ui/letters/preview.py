@@ -9,11 +9,12 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtCore import QEvent, QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
 
 SCALE = 1.25  # 90 dpi: A4 is ~744 px wide
+A4_WIDTH_PT = 595.28
 
 
 def rasterise(pdf: bytes, scale: float = SCALE) -> list[QImage]:
@@ -44,35 +45,47 @@ class _Signals(QObject):
 
 
 class _Job(QRunnable):
-    def __init__(self, number: int, make_pdf: Callable[[], bytes], signals: _Signals):
+    def __init__(self, number: int, make_pdf: Callable[[], bytes], signals: _Signals, scale: float):
         super().__init__()
-        self.number, self.make_pdf, self.signals = number, make_pdf, signals
+        self.number, self.make_pdf, self.signals, self.scale = number, make_pdf, signals, scale
 
     def run(self) -> None:
         try:
-            images = rasterise(self.make_pdf())
+            images = rasterise(self.make_pdf(), self.scale)
         except Exception as exc:  # a render must never take the window down  # noqa: BLE001
             self.signals.sig_failed.emit(self.number, str(exc))
             return
         self.signals.sig_done.emit(self.number, images)
 
 
-class PreviewPane(QScrollArea):
-    """Page images, one under another, with a caption saying how many pages there are."""
+class PreviewPane(QWidget):
+    """Page images, one under another, and a message line above them (why nothing is drawn)."""
 
     sig_rendered = Signal(int)  # page count, after the newest request is shown
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.setAccessibleName("Page preview")
-        self.setWidgetResizable(True)
-        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # scroll it by keyboard
-        self.inner = QWidget(self)
+        self.message = QLabel("", self)
+        self.message.setWordWrap(True)
+        self.message.setAccessibleName("Preview message")
+        self.message.setStyleSheet("color: #b3261e; padding: 4px;")
+        self.message.hide()
+        self.scroll = QScrollArea(self)
+        self.scroll.setAccessibleName("Pages")
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # scroll it by keyboard
+        self.inner = QWidget(self.scroll)
         self.inner.setStyleSheet("background: #e6e9ed;")
         self.layout_ = QVBoxLayout(self.inner)
         self.layout_.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
         self.layout_.setSpacing(12)
-        self.setWidget(self.inner)
+        self.scroll.setWidget(self.inner)
+        self.scroll.viewport().installEventFilter(self)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.message)
+        outer.addWidget(self.scroll, 1)
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(1)
         self.signals = _Signals(self)
@@ -81,15 +94,24 @@ class PreviewPane(QScrollArea):
         self._counter = itertools.count(1)
         self.latest = 0
         self.pages: list[QLabel] = []
-        self.message = QLabel("", self.inner)
-        self.message.setWordWrap(True)
-        self.layout_.addWidget(self.message)
-        self.message.hide()
+        self._last: Callable[[], bytes] | None = None
+        self._drawn_width = 0
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802
+        if watched is self.scroll.viewport() and event.type() == QEvent.Type.Resize:
+            width = event.size().width()
+            if self._last is not None and abs(width - self._drawn_width) > 40:
+                self.request(self._last)  # redraw to fit the new width
+        return super().eventFilter(watched, event)
 
     def request(self, make_pdf: Callable[[], bytes]) -> int:
         """Render in the background; returns the request's number."""
         self.latest = next(self._counter)
-        self.pool.start(_Job(self.latest, make_pdf, self.signals))
+        self._last = make_pdf
+        self._drawn_width = self.scroll.viewport().width()
+        width = self._drawn_width - 44  # fit the page (and its border) to the pane's width
+        scale = max(0.6, min(SCALE * 1.2, width / A4_WIDTH_PT)) if width > 100 else SCALE
+        self.pool.start(_Job(self.latest, make_pdf, self.signals, scale))
         return self.latest
 
     def show_message(self, text: str) -> None:
