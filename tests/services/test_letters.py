@@ -293,3 +293,46 @@ def test_one_open_letter_per_template_and_discarding_keeps_it_listed(ws, clock):
     again = L.create_letter(ws, "CMP-7", "apology")
     assert [(x.number, x.status) for x in L.list_letters(ws, "CMP-7")] == [(2, "draft"), (1, "discarded")]
     assert again.context.reference == "CMP-7/2"
+
+
+def test_batch_candidates_and_cancelling_between_letters(ws, clock, tmp_path):
+    from app.services.letter_batch import candidates, generate
+
+    for ref in ("CMP-1", "CMP-2", "CMP-3"):
+        complaint_case(ws, clock, ref=ref)
+    svc.acknowledge(ws, "CMP-2", at=dt.date(2025, 6, 3))
+    assert [c.ref for c in candidates(ws, "complaint_ack_stage1")] == ["CMP-1", "CMP-3"]
+    calls = []
+    done = generate(ws, "complaint_ack_stage1", ["CMP-1", "CMP-3"], tmp_path,
+                    progress=lambda n, total, item: calls.append((n, total, item.ref)),
+                    cancelled=lambda: len(calls) >= 1)
+    assert [i.ref for i in done] == ["CMP-1"] and calls == [(1, 2, "CMP-1")]
+    assert "DRAFT" in pdf_text(done[0].path.read_bytes())
+    assert [c.draft is not None for c in candidates(ws, "complaint_ack_stage1")] == [True, False]
+    again = generate(ws, "complaint_ack_stage1", ["CMP-1"], tmp_path)
+    assert again[0].letter_id == done[0].letter_id  # the open draft is reused, not duplicated
+
+
+def test_organisation_and_approval_settings_are_a_managers(ws, clock):
+    from app.letters.document import Organisation
+    from app.services.organisation import (
+        approval_required,
+        get_organisation,
+        save_approval_policy,
+        save_organisation,
+    )
+
+    complaint_case(ws, clock)
+    org = Organisation("Fernhill Housing Trust", ("1 Mill Lane", "Leeds LS1 1AA"), "0113 496 0000",
+                       "help@fernhill.example.org", "fernhill.example.org")
+    with pytest.raises(PermissionDenied):
+        save_organisation(ws, org)
+    make_manager(ws, "tester")
+    with pytest.raises(ValidationError, match="not an email address"):
+        save_organisation(ws, Organisation("X", ("1 Lane",), "", "nope", ""))
+    save_organisation(ws, org)
+    assert get_organisation(ws).name == "Fernhill Housing Trust"
+    text = flat(pdf_text(L.create_letter(ws, "CMP-7", "complaint_ack_stage1").pdf()))
+    assert "Fernhill Housing Trust" in text and "0113 496 0000" in text and "Larkspur" not in text
+    save_approval_policy(ws, {"complaint_ack_stage1": True})
+    assert approval_required(ws, "complaint_ack_stage1") and approval_required(ws, "response_stage1")

@@ -217,6 +217,7 @@ class BatchDialog(QDialog):
 
     def _finished(self, items: list) -> None:
         self.results = items
+        self.load()
         failed = [i for i in items if i.error]
         made = len(items) - len(failed)
         stopped = self.worker is not None and self.worker._cancel and len(items) < len(self.model.chosen())
@@ -233,7 +234,6 @@ class BatchDialog(QDialog):
         self.start_button.setEnabled(True)
         self.template.setEnabled(True)
         self.cancel_button.setEnabled(False)
-        self.load()
 
     def closeEvent(self, event) -> None:  # noqa: N802
         if self.worker is not None:

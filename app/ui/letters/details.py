@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import (
     QDateEdit,
     QFormLayout,
@@ -88,37 +88,37 @@ class DetailsForm(QWidget):
             self.new_due.setSpecialValueText("not set")
             self.new_due.setMinimumDate(QDate(2000, 1, 1))
             self.new_due.dateChanged.connect(lambda _d: self.sig_edited.emit())
-            label = QLabel("New response &date", box)
+            label = QLabel("&New response date", box)
             label.setBuddy(self.new_due)
             form.addRow(label, self.new_due)
-            self._line(form, box, "extension.reason", "&Reason (recorded on the case)")
+            self._line(form, box, "extension.reason", "Reason (sa&ved to the case)")
             layout.addWidget(box)
         if "refusal" in inputs:
             box = QGroupBox("Refusal", self)
             form = QFormLayout(box)
-            self._line(form, box, "refusal.reason", "&Reason (recorded on the case)")
+            self._line(form, box, "refusal.reason", "Reason (sa&ved to the case)")
             layout.addWidget(box)
         if "visit" in inputs:
             box = QGroupBox("Visit", self)
             form = QFormLayout(box)
-            self._line(form, box, "visit.when", "&Appointment", "e.g. Tuesday 1 July 2025 at 10am, at your home")
+            self._line(form, box, "visit.when", "Appoi&ntment", "e.g. Tuesday 1 July 2025 at 10am, at your home")
             layout.addWidget(box)
         if "points" in inputs:
             self._rows(layout, "points", "Decision on each point",
                        [("point", "Point of complaint"), ("decision", "Decision"), ("reasons", "Reasons")],
                        {"decision": dict(DECISIONS)}, {"decision": ChoiceDelegate(DECISIONS, self)},
-                       "&Add a point", (220, 120))
+                       "Add a point", (220, 120))
         if "outstanding" in inputs:
             self._rows(layout, "outstanding", "Actions still to do (each with a date)",
                        [("text", "Action"), ("due", "By")], {}, {"due": DateDelegate(self)},
-                       "Add an ac&tion", (360,))
+                       "Add an action", (360,))
         if "compensation" in inputs:
             heads = [(h, HEAD_WORDS[h]) for h in COMPENSATION_HEADS]
             box = self._rows(layout, "compensation", "Compensation (each amount with its reason)",
                              [("head", "Head"), ("amount", "Amount (£)"), ("reason", "Why")],
                              {"head": dict(heads)}, {"head": ChoiceDelegate(heads, self)},
-                             "Add a &line", (190, 90))
-            calc = QPushButton("Ca&lculator…", box)
+                             "Add a line", (190, 90))
+            calc = QPushButton("Calculator…", box)
             calc.setAccessibleName("Compensation calculator")
             calc.clicked.connect(self.sig_calculator.emit)
             self.calc_button = calc
@@ -212,5 +212,3 @@ class DetailsForm(QWidget):
         model.set_rows(rows, self.editable)
         self.sig_edited.emit()
 
-
-__all__ = ["DetailsForm", "Qt"]

@@ -63,6 +63,18 @@ def section_name(spec) -> str:
     return spec.heading or SECTION_NAMES.get(spec.key, spec.key.replace("_", " ").capitalize())
 
 
+class SectionsView(QTableView):
+    """The sections list: Enter (or Return) goes to the section's text."""
+
+    sig_enter = Signal()
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.sig_enter.emit()
+            return
+        super().keyPressEvent(event)
+
+
 @dataclass(frozen=True)
 class SectionRow:
     key: str
@@ -108,7 +120,7 @@ class LetterEditor(QDialog):
         # left: sections and checklist
         self.sections_model = RecordsModel[SectionRow](
             [Column("Section", lambda r: r.title), Column("", lambda r: r.state)], self)
-        self.sections_view = QTableView(self)
+        self.sections_view = SectionsView(self)
         self.sections_view.setModel(self.sections_model)
         self.sections_view.setAccessibleName("Sections")
         self.sections_view.setTabKeyNavigation(False)
@@ -132,9 +144,9 @@ class LetterEditor(QDialog):
         left = QWidget(self)
         ll = QVBoxLayout(left)
         ll.setContentsMargins(0, 0, 0, 0)
-        sec_label = QLabel("&Sections", left)
+        sec_label = QLabel("S&ections", left)
         sec_label.setBuddy(self.sections_view)
-        chk_label = QLabel("Chec&klist (Space ticks an item)", left)
+        chk_label = QLabel("C&hecklist (Space ticks an item)", left)
         chk_label.setBuddy(self.checklist_view)
         ll.addWidget(sec_label)
         ll.addWidget(self.sections_view, 2)
@@ -154,9 +166,10 @@ class LetterEditor(QDialog):
         self.field_picker.setMinimumContentsLength(18)
         for name, info in FIELDS.items():
             self.field_picker.addItem(f"{{{name}}} — {info.description}", name)
-        self.insert_button = QPushButton("&Insert field", self)
+        self.insert_button = QPushButton("Insert field (Ctrl+I)", self)
+        self.insert_button.setAccessibleName("Insert the merge field")
         self.insert_button.clicked.connect(self.insert_field)
-        field_label = QLabel("&Field:", self)
+        field_label = QLabel("&Merge field:", self)
         field_label.setBuddy(self.field_picker)
         insert_row = QHBoxLayout()
         insert_row.addWidget(field_label)
@@ -169,7 +182,7 @@ class LetterEditor(QDialog):
         edit_box = QWidget(self)
         el = QVBoxLayout(edit_box)
         el.setContentsMargins(0, 0, 0, 0)
-        text_label = QLabel("Te&xt (a blank line starts a paragraph; '- ' a bullet; '> ' the resident's words)",
+        text_label = QLabel("&Wording (a blank line starts a paragraph; '- ' a bullet; '> ' the resident's words)",
                             edit_box)
         text_label.setWordWrap(True)
         text_label.setBuddy(self.text)
@@ -242,7 +255,7 @@ class LetterEditor(QDialog):
         buttons.addStretch(1)
         self.export_button = self._button(buttons, "Export &PDF…", self.export_pdf)
         self.text_button = self._button(buttons, "Plain te&xt…", self.export_text)
-        self.discard_button = self._button(buttons, "Disc&ard", self.discard)
+        self.discard_button = self._button(buttons, "D&iscard", self.discard)
         self.close_button = self._button(buttons, "&Close", self.close)
 
         layout = QVBoxLayout(self)
@@ -258,8 +271,10 @@ class LetterEditor(QDialog):
         self.timer.setInterval(DEBOUNCE_MS)
         self.timer.timeout.connect(self.refresh)
         QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
+        QShortcut(QKeySequence("Ctrl+I"), self, activated=self.insert_field)
         self.sections_view.selectionModel().currentRowChanged.connect(lambda cur, _p: self._pick(cur.row()))
-        self.sections_view.activated.connect(lambda _i: self.text.setFocus())
+        self.sections_view.sig_enter.connect(self.text.setFocus)
+        self.sections_view.doubleClicked.connect(lambda _i: self.text.setFocus())
 
         self._loading = False
         self._load_values(self.view)

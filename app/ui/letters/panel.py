@@ -165,7 +165,8 @@ class LettersPanel(QWidget):
         rows = self.table.selectionModel().selectedRows()
         return self.model.row(rows[0].row()) if rows else None
 
-    def new_letter(self) -> LetterEditor | None:
+    def new_letter(self) -> TemplatePicker | None:
+        """Open the template picker; choosing a template writes the draft and opens the editor."""
         if self.case is None:
             return None
         try:
@@ -174,10 +175,9 @@ class LettersPanel(QWidget):
             self.error.setText(str(exc))
             return None
         self.picker = TemplatePicker(choices, self)
-        if not self.picker.exec():
-            return None
-        choice = self.picker.chosen()
-        return self.create(choice.name) if choice else None
+        self.picker.accepted.connect(lambda: self.create(self.picker.chosen().name))
+        self.picker.open()
+        return self.picker
 
     def create(self, template: str) -> LetterEditor | None:
         try:
