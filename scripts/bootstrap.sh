@@ -46,7 +46,7 @@ want=$(sha256sum pyproject.toml | cut -d' ' -f1)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip 2>&1 | grep -v "^WARNING: Location" || true
   .venv/bin/python -m pip install -q --disable-pip-version-check -e ".[test]" 2>&1 | grep -v "^WARNING: Location" || true
-  .venv/bin/python -c "import app, PySide6, sqlalchemy, alembic, holidays, reportlab, pytest" \
+  .venv/bin/python -c "import app, PySide6, sqlalchemy, alembic, holidays, reportlab, pypdfium2, pytest" \
     || { echo "bootstrap: the Python install failed" >&2; exit 1; }
   echo "$want" > "$stamp"
 fi

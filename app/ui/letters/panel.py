@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.calendar import LONDON
 from app.errors import DoorstepError
 from app.services import letters as svc
 from app.services.letter_issue import issued_file
@@ -66,9 +67,10 @@ class TemplatePicker(QDialog):
         )
         self.model.set_rows(choices)
         self.table = _table("Letter templates", self.model, self)
-        self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
-        self.table.setColumnWidth(2, 230)
-        self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.table.setColumnWidth(2, 250)
         self.table.activated.connect(lambda _i: self.accept())
         self.error = QLabel("", self)
         self.error.setStyleSheet("color: #b3261e;")
@@ -118,7 +120,7 @@ class LettersPanel(QWidget):
                 Column("No.", lambda s: f"{s.case_ref}/{s.number}"),
                 Column("Letter", lambda s: s.title),
                 Column("Status", lambda s: s.status_text),
-                Column("Last change", lambda s: f"{s.updated_at:%d %b %Y %H:%M}"),
+                Column("Last change", lambda s: f"{s.updated_at.astimezone(LONDON):%d %b %Y %H:%M}"),
                 Column("Written by", lambda s: s.created_by),
             ],
             self,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from app.domain.calendar import LONDON
 from app.errors import DoorstepError
 from app.services import letters as svc
 from app.services.workspace import Workspace
@@ -25,7 +26,7 @@ class ApprovalQueueDialog(QDialog):
                 Column("Case", lambda s: s.case_ref),
                 Column("Letter", lambda s: f"{s.title} ({s.case_ref}/{s.number})"),
                 Column("Written by", lambda s: s.created_by),
-                Column("Finalised", lambda s: f"{s.updated_at:%a %d %b %Y %H:%M}"),
+                Column("Finalised", lambda s: f"{s.updated_at.astimezone(LONDON):%a %d %b %Y %H:%M}"),
             ],
             self,
         )
