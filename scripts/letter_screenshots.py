@@ -69,6 +69,9 @@ def cases(ws, clock: Clock) -> None:
         svc.request_escalation(ws, ref, at=dt.date(2025, 6, 10),
                                summary="You said the panels met the standard, but two blew down last week and "
                                        "my children cannot play in the garden.")
+        ws.actor = Actor("p.natarajan", "screens")
+        svc.assign_handler(ws, ref, handler="d.osei", at=dt.date(2025, 6, 11), reason="Stage 2 review")
+        ws.actor = Actor("a.khan", "screens")
         if acked:
             svc.acknowledge(ws, ref, at=dt.date(2025, 6, 11), by="d.osei")
     clock.set("2025-06-20T15:00:00+00:00")

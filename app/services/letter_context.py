@@ -202,8 +202,11 @@ def _complaint_values(v: _Values, f: CaseFacts, state: ComplaintState | None, da
     v.put("complaint.points", Bullets(state.points) if state.points else None,
           "no points of complaint were recorded with it")
     v.put("complaint.stage", s.label[:1].lower() + s.label[1:], "")
-    handler = f.person(s.handler) if s.handler else signer_name
-    v.put("complaint.handler", handler, "nobody is handling it")
+    # At the first stage whoever writes the letter handles it unless someone is assigned; a later
+    # stage needs an assigned handler (never whoever decided an earlier stage).
+    handler = f.person(s.handler) if s.handler else (signer_name if s.number == policy.first_stage else None)
+    v.put("complaint.handler", handler,
+          f"nobody is assigned to {s.label.lower()}: a manager assigns a handler who did not decide an earlier stage")
     ack_due = s.ack_deadline.due if s.ack_deadline is not None else None
     v.put("complaint.ack_due", long_date(ack_due) if ack_due else None, "this stage needs no acknowledgement")
     response_due = None

@@ -336,3 +336,18 @@ def test_organisation_and_approval_settings_are_a_managers(ws, clock):
     assert "Fernhill Housing Trust" in text and "0113 496 0000" in text and "Larkspur" not in text
     save_approval_policy(ws, {"complaint_ack_stage1": True})
     assert approval_required(ws, "complaint_ack_stage1") and approval_required(ws, "response_stage1")
+
+
+def test_a_stage_2_letter_names_the_assigned_reviewer_never_a_default(ws, clock):
+    complaint_case(ws, clock)
+    svc.acknowledge(ws, "CMP-7", at=dt.date(2025, 6, 3))
+    clock.set("2025-06-13T09:00:00+00:00")
+    svc.respond(ws, "CMP-7", at=dt.date(2025, 6, 10), by="r.morgan", draft=_complete_draft())
+    svc.request_escalation(ws, "CMP-7", at=dt.date(2025, 6, 12), summary="Still leaking")
+    v = L.create_letter(ws, "CMP-7", "complaint_ack_stage2")
+    assert v.problems == ("What happens next: {complaint.handler} is missing (nobody is assigned to stage 2: a "
+                          "manager assigns a handler who did not decide an earlier stage)",)
+    make_manager(ws, "tester")
+    svc.assign_handler(ws, "CMP-7", handler="p.natarajan", reason="Stage 2 review")
+    text = flat(pdf_text(L.get_letter(ws, v.id).pdf()))
+    assert "p.natarajan, who was not involved in the first response, will review your complaint" in text
