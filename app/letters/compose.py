@@ -65,7 +65,9 @@ def compose(
         problems = list(exc.problems) + problems
     if len(ctx.recipient) < 2:
         why = ctx.missing.get("resident.address", "the resident has no postal address recorded")
-        problems.insert(0, Problem("resident.address", "address", f"{{resident.address}} is missing ({why})"))
+        problems.insert(
+            0, Problem("resident.address", "address", f"{{resident.address}} is missing ({why})")
+        )
     if problems:
         raise MergeError(problems)
     return LetterDocument(
@@ -90,7 +92,6 @@ def problems_of(template: Template, texts: Mapping[str, str], ctx: LetterContext
     except MergeError as exc:
         return list(exc.problems)
     return []
-
 
 
 DEFAULT_ORGANISATION = Organisation(

@@ -58,7 +58,9 @@ def register_fonts() -> None:
     folder = fonts_dir()
     pdfmetrics.registerFont(TTFont(FONT, str(folder / "DejaVuSans.ttf")))
     pdfmetrics.registerFont(TTFont(FONT_BOLD, str(folder / "DejaVuSans-Bold.ttf")))
-    pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD, italic=FONT, boldItalic=FONT_BOLD)
+    pdfmetrics.registerFontFamily(
+        FONT, normal=FONT, bold=FONT_BOLD, italic=FONT, boldItalic=FONT_BOLD
+    )
 
 
 @dataclass(frozen=True)
@@ -76,32 +78,83 @@ LARGE = Sizes(body=16, small=16, heading=18, org=20, margin=18 * mm)
 
 def _styles(s: Sizes) -> dict[str, ParagraphStyle]:
     lead = round(s.body * 1.38, 1)
-    base = ParagraphStyle("body", fontName=FONT, fontSize=s.body, leading=lead, textColor=INK,
-                          spaceAfter=s.body * 0.6, splitLongWords=1)
+    base = ParagraphStyle(
+        "body",
+        fontName=FONT,
+        fontSize=s.body,
+        leading=lead,
+        textColor=INK,
+        spaceAfter=s.body * 0.6,
+        splitLongWords=1,
+    )
     return {
         "body": base,
-        "quote": ParagraphStyle("quote", parent=base, leftIndent=9 * mm, rightIndent=6 * mm,
-                                textColor=MUTED, borderPadding=(0, 0, 0, 4)),
-        "heading": ParagraphStyle("heading", parent=base, fontName=FONT_BOLD, fontSize=s.heading,
-                                  leading=round(s.heading * 1.3, 1), textColor=ACCENT,
-                                  spaceBefore=s.body * 0.5, spaceAfter=s.body * 0.35, keepWithNext=1),
-        "subject": ParagraphStyle("subject", parent=base, fontName=FONT_BOLD, fontSize=s.heading,
-                                  leading=round(s.heading * 1.3, 1), spaceBefore=s.body * 0.4,
-                                  spaceAfter=s.body * 0.9),
-        "point": ParagraphStyle("point", parent=base, fontName=FONT_BOLD, spaceAfter=s.body * 0.2,
-                                keepWithNext=1),
-        "decision": ParagraphStyle("decision", parent=base, fontName=FONT_BOLD, spaceAfter=s.body * 0.2,
-                                   keepWithNext=1),
-        "bullet": ParagraphStyle("bullet", parent=base, leftIndent=7 * mm, bulletIndent=2 * mm,
-                                 spaceAfter=s.body * 0.3, bulletFontName=FONT, bulletFontSize=s.body),
+        "quote": ParagraphStyle(
+            "quote",
+            parent=base,
+            leftIndent=9 * mm,
+            rightIndent=6 * mm,
+            textColor=MUTED,
+            borderPadding=(0, 0, 0, 4),
+        ),
+        "heading": ParagraphStyle(
+            "heading",
+            parent=base,
+            fontName=FONT_BOLD,
+            fontSize=s.heading,
+            leading=round(s.heading * 1.3, 1),
+            textColor=ACCENT,
+            spaceBefore=s.body * 0.5,
+            spaceAfter=s.body * 0.35,
+            keepWithNext=1,
+        ),
+        "subject": ParagraphStyle(
+            "subject",
+            parent=base,
+            fontName=FONT_BOLD,
+            fontSize=s.heading,
+            leading=round(s.heading * 1.3, 1),
+            spaceBefore=s.body * 0.4,
+            spaceAfter=s.body * 0.9,
+        ),
+        "point": ParagraphStyle(
+            "point", parent=base, fontName=FONT_BOLD, spaceAfter=s.body * 0.2, keepWithNext=1
+        ),
+        "decision": ParagraphStyle(
+            "decision", parent=base, fontName=FONT_BOLD, spaceAfter=s.body * 0.2, keepWithNext=1
+        ),
+        "bullet": ParagraphStyle(
+            "bullet",
+            parent=base,
+            leftIndent=7 * mm,
+            bulletIndent=2 * mm,
+            spaceAfter=s.body * 0.3,
+            bulletFontName=FONT,
+            bulletFontSize=s.body,
+        ),
         "cell": ParagraphStyle("cell", parent=base, spaceAfter=0, leading=round(s.body * 1.25, 1)),
-        "cell_bold": ParagraphStyle("cell_bold", parent=base, fontName=FONT_BOLD, spaceAfter=0,
-                                    leading=round(s.body * 1.25, 1)),
-        "cell_right": ParagraphStyle("cell_right", parent=base, spaceAfter=0, alignment=TA_RIGHT,
-                                     leading=round(s.body * 1.25, 1)),
-        "cell_right_bold": ParagraphStyle("cell_right_bold", parent=base, fontName=FONT_BOLD,
-                                          spaceAfter=0, alignment=TA_RIGHT,
-                                          leading=round(s.body * 1.25, 1)),
+        "cell_bold": ParagraphStyle(
+            "cell_bold",
+            parent=base,
+            fontName=FONT_BOLD,
+            spaceAfter=0,
+            leading=round(s.body * 1.25, 1),
+        ),
+        "cell_right": ParagraphStyle(
+            "cell_right",
+            parent=base,
+            spaceAfter=0,
+            alignment=TA_RIGHT,
+            leading=round(s.body * 1.25, 1),
+        ),
+        "cell_right_bold": ParagraphStyle(
+            "cell_right_bold",
+            parent=base,
+            fontName=FONT_BOLD,
+            spaceAfter=0,
+            alignment=TA_RIGHT,
+            leading=round(s.body * 1.25, 1),
+        ),
         "meta": ParagraphStyle("meta", parent=base, spaceAfter=0),
         "meta_right": ParagraphStyle("meta_right", parent=base, spaceAfter=0, alignment=TA_RIGHT),
     }
@@ -156,8 +209,15 @@ class _Letterhead:
         x = s.margin
         if org.logo and Path(org.logo).is_file():
             try:
-                c.drawImage(org.logo, x, top - logo, width=logo, height=logo,
-                            preserveAspectRatio=True, mask="auto")
+                c.drawImage(
+                    org.logo,
+                    x,
+                    top - logo,
+                    width=logo,
+                    height=logo,
+                    preserveAspectRatio=True,
+                    mask="auto",
+                )
             except Exception:  # an unreadable image must not stop a letter  # noqa: BLE001
                 self._mark(c, x, top - logo, logo)
         else:
@@ -202,8 +262,9 @@ def _furniture(doc: LetterDocument, s: Sizes, head: _Letterhead):
             c.setFont(FONT, s.small)
             c.setFillColor(MUTED)
             c.drawString(s.margin, PAGE_H - s.margin + 2 * mm, doc.organisation.name)
-            c.drawRightString(PAGE_W - s.margin, PAGE_H - s.margin + 2 * mm,
-                              f"{doc.reference} · {doc.date_text}")
+            c.drawRightString(
+                PAGE_W - s.margin, PAGE_H - s.margin + 2 * mm, f"{doc.reference} · {doc.date_text}"
+            )
         c.setFont(FONT, s.small)
         c.setFillColor(MUTED)
         c.drawString(s.margin, s.margin * 0.55, f"Our reference {doc.reference}")
@@ -289,9 +350,16 @@ def _address_block(doc: LetterDocument, st: dict[str, ParagraphStyle], width: fl
     if large:
         return [left, Spacer(1, 6 * mm), Paragraph(_lines(meta), st["meta"])]
     t = Table([[left, right]], colWidths=[width * 0.6, width * 0.4], hAlign="LEFT")
-    t.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), FONT, st["body"].fontSize),
-                           ("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                           ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
+    t.setStyle(
+        TableStyle(
+            [
+                ("FONT", (0, 0), (-1, -1), FONT, st["body"].fontSize),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+            ]
+        )
+    )
     return [t]
 
 
@@ -302,10 +370,28 @@ def render_pdf(doc: LetterDocument, large_print: bool = False) -> bytes:
     st = _styles(s)
     head = _Letterhead(doc, s)
     width = PAGE_W - 2 * s.margin
-    first = Frame(s.margin, s.margin, width, PAGE_H - 2 * s.margin - head.height(), id="first",
-                  leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
-    later = Frame(s.margin, s.margin, width, PAGE_H - 2 * s.margin - 4 * mm, id="later",
-                  leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+    first = Frame(
+        s.margin,
+        s.margin,
+        width,
+        PAGE_H - 2 * s.margin - head.height(),
+        id="first",
+        leftPadding=0,
+        rightPadding=0,
+        topPadding=0,
+        bottomPadding=0,
+    )
+    later = Frame(
+        s.margin,
+        s.margin,
+        width,
+        PAGE_H - 2 * s.margin - 4 * mm,
+        id="later",
+        leftPadding=0,
+        rightPadding=0,
+        topPadding=0,
+        bottomPadding=0,
+    )
     buf = io.BytesIO()
     template = BaseDocTemplate(
         buf,
@@ -324,10 +410,12 @@ def render_pdf(doc: LetterDocument, large_print: bool = False) -> bytes:
         initialFontName=FONT,
         initialFontSize=s.body,
     )
-    template.addPageTemplates([
-        PageTemplate(id="first", frames=[first], autoNextPageTemplate="later"),
-        PageTemplate(id="later", frames=[later]),
-    ])
+    template.addPageTemplates(
+        [
+            PageTemplate(id="first", frames=[first], autoNextPageTemplate="later"),
+            PageTemplate(id="later", frames=[later]),
+        ]
+    )
     story: list[Flowable] = [Spacer(1, 4 * mm)]
     story += _address_block(doc, st, width, large_print)
     story.append(Spacer(1, 8 * mm))
@@ -335,12 +423,18 @@ def render_pdf(doc: LetterDocument, large_print: bool = False) -> bytes:
     for section in doc.sections:
         story += _section(section, st, width)
     sig = doc.signature
-    story.append(KeepTogether([
-        Spacer(1, 2 * mm),
-        Paragraph(esc(sig.closing), st["body"]),
-        Spacer(1, 12 * mm),
-        Paragraph(f"<b>{esc(sig.name)}</b>", st["meta"]),
-        Paragraph(_lines([sig.title, *sig.contact]), st["meta"]),
-    ]))
-    template.build(story, canvasmaker=functools.partial(_Numbered, furniture=_furniture(doc, s, head)))
+    story.append(
+        KeepTogether(
+            [
+                Spacer(1, 2 * mm),
+                Paragraph(esc(sig.closing), st["body"]),
+                Spacer(1, 12 * mm),
+                Paragraph(f"<b>{esc(sig.name)}</b>", st["meta"]),
+                Paragraph(_lines([sig.title, *sig.contact]), st["meta"]),
+            ]
+        )
+    )
+    template.build(
+        story, canvasmaker=functools.partial(_Numbered, furniture=_furniture(doc, s, head))
+    )
     return buf.getvalue()

@@ -28,7 +28,14 @@ ISSUES = (
     "contact",
 )
 STAGES = ("first", "later", "")
-REQUIRES = ("", "complaint", "asb_report", "action_plan_agreed", "home_visit_request", "case_closed")
+REQUIRES = (
+    "",
+    "complaint",
+    "asb_report",
+    "action_plan_agreed",
+    "home_visit_request",
+    "case_closed",
+)
 INPUTS = ("points", "outstanding", "compensation", "extension", "refusal", "visit")
 AUTO_RULES = ("response", "compensation_reasons", "extension_window")  # besides uses:/input:
 INPUT_FIELDS = {
@@ -108,7 +115,9 @@ def _text(doc: dict, key: str, where: str, required: bool = True, default: str =
 def _choice(doc: dict, key: str, where: str, choices: tuple[str, ...], default: str = "") -> str:
     value = _text(doc, key, where, required=False, default=default)
     if value not in choices:
-        raise TemplateError(f"{where}: '{key}' must be one of {', '.join(c or '(empty)' for c in choices)}")
+        raise TemplateError(
+            f"{where}: '{key}' must be one of {', '.join(c or '(empty)' for c in choices)}"
+        )
     return value
 
 
@@ -120,8 +129,18 @@ def _check_fields(text: str, where: str) -> None:
 
 def parse_template(doc: dict, source: str) -> Template:
     known = {
-        "name", "title", "group", "purpose", "issues", "stage", "requires", "approval",
-        "subject", "inputs", "sections", "checks",
+        "name",
+        "title",
+        "group",
+        "purpose",
+        "issues",
+        "stage",
+        "requires",
+        "approval",
+        "subject",
+        "inputs",
+        "sections",
+        "checks",
     }
     for key in doc:
         if key not in known:
@@ -138,7 +157,16 @@ def parse_template(doc: dict, source: str) -> Template:
     sections = []
     for i, s in enumerate(doc.get("sections", [])):
         where = f"{source}: sections[{i}]"
-        extra = set(s) - {"key", "heading", "text", "guidance", "example", "required", "kind", "when"}
+        extra = set(s) - {
+            "key",
+            "heading",
+            "text",
+            "guidance",
+            "example",
+            "required",
+            "kind",
+            "when",
+        }
         if extra:
             raise TemplateError(f"{where}: unknown key '{sorted(extra)[0]}'")
         spec = SectionSpec(
@@ -152,7 +180,9 @@ def parse_template(doc: dict, source: str) -> Template:
             when=_choice(s, "when", where, ("", "outstanding", "compensation"), ""),
         )
         if spec.when and spec.when not in inputs:
-            raise TemplateError(f"{where}: 'when' names the input {spec.when!r}, which the template does not have")
+            raise TemplateError(
+                f"{where}: 'when' names the input {spec.when!r}, which the template does not have"
+            )
         _check_fields(spec.text, where)
         if spec.kind == "points" and "points" not in inputs:
             raise TemplateError(f"{where}: a points section needs the 'points' input")
@@ -169,7 +199,10 @@ def parse_template(doc: dict, source: str) -> Template:
         if auto and not (
             auto in AUTO_RULES
             or (auto.startswith("uses:") and auto[5:] in FIELDS)
-            or (auto.startswith("input:") and auto[6:] in {f for fs in INPUT_FIELDS.values() for f in fs})
+            or (
+                auto.startswith("input:")
+                and auto[6:] in {f for fs in INPUT_FIELDS.values() for f in fs}
+            )
         ):
             raise TemplateError(f"{where}: unknown rule '{auto}'")
         checks.append(CheckSpec(_text(c, "key", where), _text(c, "label", where), auto))
@@ -206,7 +239,9 @@ def load_file(path: Path) -> Template:
 def library() -> dict[str, Template]:
     """Every template, by name, in the order officers see them (complaints, ASB, general)."""
     found = [load_file(p) for p in sorted(letters_dir().glob("*.toml"))]
-    found.sort(key=lambda t: (GROUPS.index(t.group), ORDER.index(t.name) if t.name in ORDER else 99))
+    found.sort(
+        key=lambda t: (GROUPS.index(t.group), ORDER.index(t.name) if t.name in ORDER else 99)
+    )
     return {t.name: t for t in found}
 
 

@@ -76,10 +76,21 @@ def candidates(ws: Workspace, template: str) -> list[Candidate]:
             _complaint, why = applicable(t, read_facts(s, ws, case), ws.today())
             if why:
                 continue
-            draft = s.scalar(select(Letter.id).where(
-                Letter.case_id == case.id, Letter.template == template, Letter.status.in_(svc.OPEN_STATUSES)))
-            out.append(Candidate(case.ref, case.resident.name, f"{due:%a %d %b %Y}" if due else "",
-                                 str(draft) if draft else None))
+            draft = s.scalar(
+                select(Letter.id).where(
+                    Letter.case_id == case.id,
+                    Letter.template == template,
+                    Letter.status.in_(svc.OPEN_STATUSES),
+                )
+            )
+            out.append(
+                Candidate(
+                    case.ref,
+                    case.resident.name,
+                    f"{due:%a %d %b %Y}" if due else "",
+                    str(draft) if draft else None,
+                )
+            )
         return out
 
 
@@ -107,8 +118,11 @@ def generate(
 def _one(ws: Workspace, template: str, ref: str, folder: Path) -> BatchItem:
     letter_id = None
     try:
-        existing = [x for x in svc.list_letters(ws, ref)
-                    if x.template == template and x.status in svc.OPEN_STATUSES]
+        existing = [
+            x
+            for x in svc.list_letters(ws, ref)
+            if x.template == template and x.status in svc.OPEN_STATUSES
+        ]
         letter_id = existing[0].id if existing else svc.create_letter(ws, ref, template).id
         view = svc.get_letter(ws, letter_id)
         path = folder / f"{view.context.reference.replace('/', '-')} {template}.pdf"

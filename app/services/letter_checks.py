@@ -28,8 +28,11 @@ from app.letters.templates import Template
 from app.services.letter_context import Inputs, _date
 
 # The sections of a response letter that the response's record is taken from.
-RESPONSE_SECTIONS = {"apology": ("apology",), "remedy": ("putting_right", "actions", "money"),
-                     "escalation": ("escalation",)}
+RESPONSE_SECTIONS = {
+    "apology": ("apology",),
+    "remedy": ("putting_right", "actions", "money"),
+    "escalation": ("escalation",),
+}
 
 
 @dataclass(frozen=True)
@@ -46,7 +49,9 @@ def section_texts(template: Template, content: Mapping[str, Any]) -> dict[str, s
     return {s.key: str(stored.get(s.key, s.text)) for s in template.sections}
 
 
-def merged_plain(template: Template, texts: Mapping[str, str], ctx: LetterContext, keys: tuple[str, ...]) -> str:
+def merged_plain(
+    template: Template, texts: Mapping[str, str], ctx: LetterContext, keys: tuple[str, ...]
+) -> str:
     """The printed text of these sections (those that print), as plain running text."""
     out = []
     for key in keys:
@@ -57,8 +62,13 @@ def merged_plain(template: Template, texts: Mapping[str, str], ctx: LetterContex
         if not ctx.prints(spec):
             continue
         problems: list[Problem] = []
-        out.append(blocks_text(merge_text(texts.get(key, spec.text), ctx.values, ctx.missing, spec.heading,
-                                          problems)))
+        out.append(
+            blocks_text(
+                merge_text(
+                    texts.get(key, spec.text), ctx.values, ctx.missing, spec.heading, problems
+                )
+            )
+        )
     return "\n".join(t for t in out if t.strip())
 
 
@@ -68,13 +78,17 @@ def response_draft(
     """The response as its record will say it: decisions, apology, remedy, actions, route, money."""
     return ResponseDraft(
         points=tuple(
-            PointDecision(p["point"], p["decision"], p["reasons"]) for p in inputs.points if p["point"].strip()
+            PointDecision(p["point"], p["decision"], p["reasons"])
+            for p in inputs.points
+            if p["point"].strip()
         ),
         apology=bool(merged_plain(template, texts, ctx, RESPONSE_SECTIONS["apology"]).strip()),
         remedy=merged_plain(template, texts, ctx, RESPONSE_SECTIONS["remedy"]),
         outstanding=tuple(OutstandingAction(t, d) for t, d in inputs.outstanding if t.strip() or d),
         escalation=merged_plain(template, texts, ctx, RESPONSE_SECTIONS["escalation"]),
-        compensation=tuple((h, a) for h, a, _ in inputs.compensation if h and a is not None and a > 0),
+        compensation=tuple(
+            (h, a) for h, a, _ in inputs.compensation if h and a is not None and a > 0
+        ),
     )
 
 
@@ -123,15 +137,30 @@ def letter_checklist(
 ) -> tuple[CheckItem, ...]:
     texts = section_texts(template, content)
     ticked = content.get("checks") or {}
-    empty = [s.heading or s.key.replace("_", " ") for s in template.sections
-             if s.required and ctx.prints(s) and not texts[s.key].strip()]
+    empty = [
+        s.heading or s.key.replace("_", " ")
+        for s in template.sections
+        if s.required and ctx.prints(s) and not texts[s.key].strip()
+    ]
     items = [
-        CheckItem("sections", "Every section is written", not empty, True,
-                  "" if not empty else "write: " + ", ".join(empty)),
+        CheckItem(
+            "sections",
+            "Every section is written",
+            not empty,
+            True,
+            "" if not empty else "write: " + ", ".join(empty),
+        ),
     ]
     problems = problems_of(template, texts, ctx)
-    items.append(CheckItem("fields", "Every merge field has a value", not problems, True,
-                           "; ".join(str(p) for p in problems)))
+    items.append(
+        CheckItem(
+            "fields",
+            "Every merge field has a value",
+            not problems,
+            True,
+            "; ".join(str(p) for p in problems),
+        )
+    )
     for c in template.checks:
         if not c.auto:
             items.append(CheckItem(c.key, c.label, bool(ticked.get(c.key)), False))
@@ -151,9 +180,15 @@ def letter_checklist(
         elif c.auto.startswith("uses:"):
             name = c.auto[5:]
             ok = _uses(texts, name)
-            items.append(CheckItem(c.key, c.label, ok, True, "" if ok else f"the letter must use {{{name}}}"))
+            items.append(
+                CheckItem(c.key, c.label, ok, True, "" if ok else f"the letter must use {{{name}}}")
+            )
         elif c.auto.startswith("input:"):
             name = c.auto[6:]
             ok = bool((inputs.values.get(name) or "").strip())
-            items.append(CheckItem(c.key, c.label, ok, True, "" if ok else "enter it in the letter's details"))
+            items.append(
+                CheckItem(
+                    c.key, c.label, ok, True, "" if ok else "enter it in the letter's details"
+                )
+            )
     return tuple(items)

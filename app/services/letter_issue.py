@@ -72,7 +72,9 @@ def _write_blob(ws: Workspace, data: bytes) -> tuple[str, Path, bool]:
     except OSError as exc:
         if exc.errno == 28:
             raise StorageError("The disk is full, so the letter was not issued.") from None
-        raise StorageError(f"The letter could not be stored ({exc.strerror or exc}); it was not issued.") from None
+        raise StorageError(
+            f"The letter could not be stored ({exc.strerror or exc}); it was not issued."
+        ) from None
     return sha, target, True
 
 
@@ -87,7 +89,9 @@ def _can_issue(view: LetterView) -> None:
     missing = [i for i in view.checklist if not i.done]
     if missing:
         listed = "; ".join(i.label + (f" ({i.problem})" if i.problem else "") for i in missing)
-        raise ValidationError(f"The letter cannot be issued: {listed}. Reopen it and bring it up to date.")
+        raise ValidationError(
+            f"The letter cannot be issued: {listed}. Reopen it and bring it up to date."
+        )
 
 
 def issue_letter(ws: Workspace, letter_id: str, expected_version: int | None = None) -> IssueResult:
@@ -126,8 +130,9 @@ def issue_letter(ws: Workspace, letter_id: str, expected_version: int | None = N
     return IssueResult(view.id, ref, event_id, sha, path, text_path)
 
 
-def _store(ws: Workspace, view: LetterView, sha: str, size: int, text_sha: str | None, text_size: int
-           ) -> Callable[[Session, str], None]:
+def _store(
+    ws: Workspace, view: LetterView, sha: str, size: int, text_sha: str | None, text_size: int
+) -> Callable[[Session, str], None]:
     """What the recording transaction does once the event exists: the letter row and its files."""
 
     def hook(s: Session, event_id: str) -> None:
@@ -138,10 +143,18 @@ def _store(ws: Workspace, view: LetterView, sha: str, size: int, text_sha: str |
             )
         name = f"{view.context.reference.replace('/', '-')} {view.template.title}"
         content = copy.deepcopy(row.content or {})
-        content["issued"] = {"date": ws.today().isoformat(), "large_print": view.large_print,
-                             "text_sha256": text_sha}
+        content["issued"] = {
+            "date": ws.today().isoformat(),
+            "large_print": view.large_print,
+            "text_sha256": text_sha,
+        }
         content.setdefault("reviews", []).append(
-            {"action": "issued", "by": ws.actor.username, "at": ws.now().isoformat(), "comments": ""}
+            {
+                "action": "issued",
+                "by": ws.actor.username,
+                "at": ws.now().isoformat(),
+                "comments": "",
+            }
         )
         row.content = content
         row.status = "issued"
@@ -156,9 +169,19 @@ def _store(ws: Workspace, view: LetterView, sha: str, size: int, text_sha: str |
         if text_sha is not None:
             files.append((f"{name} (plain text).txt", text_sha, text_size, "text/plain"))
         for filename, digest, n, mime in files:
-            s.add(Attachment(case_id=row.case_id, event_local_id=event_id, filename=filename, sha256=digest,
-                             size=n, mime=mime, added_by=ws.actor.username, added_at=ws.now(),
-                             device=ws.actor.device))
+            s.add(
+                Attachment(
+                    case_id=row.case_id,
+                    event_local_id=event_id,
+                    filename=filename,
+                    sha256=digest,
+                    size=n,
+                    mime=mime,
+                    added_by=ws.actor.username,
+                    added_at=ws.now(),
+                    device=ws.actor.device,
+                )
+            )
         s.flush()
         log_action(s, ws, "issue_letter", "letter", view.id, event=event_id, sha256=sha)
 
@@ -176,17 +199,25 @@ def _record(ws: Workspace, ref: str, view: LetterView, day: dt.date, hook) -> st
         new_due = _date(inputs.values.get("extension.new_due"))
         if new_due is None:
             raise ValidationError("Enter the new response date.")
-        return complaints.agree_extension(ws, ref, view.complaint, new_due=new_due,
-                                          reason=inputs.values.get("extension.reason", ""), **common)
+        return complaints.agree_extension(
+            ws,
+            ref,
+            view.complaint,
+            new_due=new_due,
+            reason=inputs.values.get("extension.reason", ""),
+            **common,
+        )
     if t.issues == "complaint_response":
         draft = response_draft(t, view.sections, view.context, inputs)
         return complaints.respond(ws, ref, view.complaint, draft=draft, summary=what, **common)
     if t.issues == "complaint_refused":
-        return complaints.refuse_complaint(ws, ref, view.complaint,
-                                           reason=inputs.values.get("refusal.reason", ""), **common)
+        return complaints.refuse_complaint(
+            ws, ref, view.complaint, reason=inputs.values.get("refusal.reason", ""), **common
+        )
     if t.issues == "escalation_refused":
-        return complaints.refuse_escalation(ws, ref, view.complaint,
-                                            reason=inputs.values.get("refusal.reason", ""), **common)
+        return complaints.refuse_escalation(
+            ws, ref, view.complaint, reason=inputs.values.get("refusal.reason", ""), **common
+        )
     return _record_contact(ws, ref, view, what, hook)
 
 

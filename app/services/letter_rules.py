@@ -45,7 +45,11 @@ def _complaint_reason(t: Template, state: ComplaintState, day: dt.date) -> str:
             return "no escalation request is waiting for an acknowledgement"
         return ""
     if t.issues == "escalation_refused":
-        return "" if state.pending_escalation is not None else "no escalation request is waiting for an answer"
+        return (
+            ""
+            if state.pending_escalation is not None
+            else "no escalation request is waiting for an answer"
+        )
     if closed:
         return f"the complaint was closed on {fmt(state.closed.day)}"
     if t.issues == "extension_notice":

@@ -14,131 +14,35 @@ import copy
 import datetime as dt
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.domain.calendar import london_date
-from app.domain.compensation import COMPENSATION_HEADS
-from app.domain.complaint_rules import DECISIONS
 from app.errors import ConflictError, NotFound, PermissionDenied, ValidationError
 from app.letters.compose import LetterContext, compose
-from app.letters.document import LetterDocument
 from app.letters.pdf import render_pdf
 from app.letters.plain import render_text
-from app.letters.templates import INPUT_FIELDS, Template, get_template, library
+from app.letters.templates import get_template, library
 from app.services.cases import find_case, log_action
-from app.services.letter_checks import CheckItem, letter_checklist, section_texts
+from app.services.letter_checks import letter_checklist, section_texts
 from app.services.letter_context import CaseFacts, build_context, read_facts, read_inputs
+from app.services.letter_inputs import apply_edits
 from app.services.letter_rules import applicable, prefill_inputs
+from app.services.letter_views import (
+    STATUS_WORDS,
+    LetterSummary,
+    LetterView,
+    Review,
+    TemplateChoice,
+)
 from app.services.organisation import MANAGER_ROLES, approval_policy, get_organisation
 from app.services.workspace import Workspace
 from app.store.models import Case, Letter, Officer
 
 EDITABLE = ("draft",)
 OPEN_STATUSES = ("draft", "finalised", "approved")
-STATUS_WORDS = {
-    "draft": "Draft",
-    "finalised": "Finalised",
-    "approved": "Approved",
-    "issued": "Issued",
-    "discarded": "Discarded",
-}
 LARGE_PRINT_WORDS = ("large print", "visual", "sight", "partially sighted", "blind")
-
-
-@dataclass(frozen=True)
-class TemplateChoice:
-    name: str
-    title: str
-    group: str
-    purpose: str
-    available: bool
-    reason: str  # why not, when not available
-    approval: bool
-
-
-@dataclass(frozen=True)
-class Review:
-    action: str  # finalised | approved | returned | reopened | issued | discarded
-    by: str
-    at: str
-    comments: str = ""
-
-
-@dataclass(frozen=True)
-class LetterSummary:
-    id: str
-    case_ref: str
-    template: str
-    title: str
-    status: str
-    number: int
-    created_by: str
-    updated_at: dt.datetime
-    issued_at: dt.datetime | None
-    approval_required: bool
-    event_id: str | None
-    version: int
-
-    @property
-    def status_text(self) -> str:
-        word = STATUS_WORDS.get(self.status, self.status)
-        if self.status == "finalised" and self.approval_required:
-            return "Awaiting approval"
-        if self.status == "issued" and self.issued_at is not None:
-            return f"Issued {london_date(self.issued_at):%d %b %Y}"
-        return word
-
-
-@dataclass(frozen=True)
-class LetterView:
-    summary: LetterSummary
-    template: Template
-    sections: Mapping[str, str]
-    inputs: Mapping[str, Any]
-    checks: Mapping[str, bool]
-    large_print: bool
-    text_copy: bool
-    complaint: str | None
-    checklist: tuple[CheckItem, ...]
-    problems: tuple[str, ...]  # merge problems (unknown or missing fields)
-    reviews: tuple[Review, ...]
-    context: LetterContext  # for previews: rendering needs no database
-
-    @property
-    def id(self) -> str:
-        return self.summary.id
-
-    @property
-    def version(self) -> int:
-        return self.summary.version
-
-    @property
-    def status(self) -> str:
-        return self.summary.status
-
-    @property
-    def complete(self) -> bool:
-        return all(i.done for i in self.checklist)
-
-    @property
-    def returned_comments(self) -> str:
-        """The manager's comments when the latest review returned the letter."""
-        last = next((r for r in reversed(self.reviews) if r.action != "reopened"), None)
-        return last.comments if last is not None and last.action == "returned" else ""
-
-    def document(self, draft: bool = True) -> LetterDocument:
-        return compose(self.template, self.sections, self.context, draft=draft)
-
-    def pdf(self, large_print: bool | None = None, draft: bool = True) -> bytes:
-        lp = self.large_print if large_print is None else large_print
-        return render_pdf(self.document(draft), large_print=lp)
-
-    def text(self, draft: bool = True) -> str:
-        return render_text(self.document(draft))
 
 
 # -- reading ---------------------------------------------------------------------------------------------
@@ -173,7 +77,9 @@ def _summary(row: Letter, ref: str, approvals: Mapping[str, bool]) -> LetterSumm
     )
 
 
-def context_for(ws: Workspace, facts: CaseFacts, row: Letter, day: dt.date | None = None) -> LetterContext:
+def context_for(
+    ws: Workspace, facts: CaseFacts, row: Letter, day: dt.date | None = None
+) -> LetterContext:
     content = row.content or {}
     template = get_template(row.template)
     return build_context(
@@ -225,7 +131,9 @@ def list_letters(ws: Workspace, ref: str) -> list[LetterSummary]:
     approvals = approval_policy(ws)
     with ws.db.read() as s:
         case = find_case(s, ref)
-        rows = s.scalars(select(Letter).where(Letter.case_id == case.id).order_by(Letter.created_at.desc()))
+        rows = s.scalars(
+            select(Letter).where(Letter.case_id == case.id).order_by(Letter.created_at.desc())
+        )
         return [_summary(r, case.ref, approvals) for r in rows]
 
 
@@ -237,7 +145,9 @@ def available_templates(ws: Workspace, ref: str) -> list[TemplateChoice]:
     out = []
     for t in library().values():
         _complaint, why = applicable(t, facts, ws.today())
-        out.append(TemplateChoice(t.name, t.title, t.group, t.purpose, not why, why, approvals[t.name]))
+        out.append(
+            TemplateChoice(t.name, t.title, t.group, t.purpose, not why, why, approvals[t.name])
+        )
     return out
 
 
@@ -260,15 +170,22 @@ def approval_queue(ws: Workspace) -> list[LetterSummary]:
 
 def _large_print_default(case: Case, facts: CaseFacts) -> bool:
     texts = [v.description for v in case.resident.vulnerabilities]
-    texts += [str(e.f.get("adjustments") or "") + " " + str(e.f.get("communication") or "")
-              for e in facts.events if e.type == "vulnerability_plan"]
+    texts += [
+        str(e.f.get("adjustments") or "") + " " + str(e.f.get("communication") or "")
+        for e in facts.events
+        if e.type == "vulnerability_plan"
+    ]
     return any(w in t.lower() for t in texts for w in LARGE_PRINT_WORDS)
 
 
-def create_letter(ws: Workspace, ref: str, template: str, complaint: str | None = None) -> LetterView:
+def create_letter(
+    ws: Workspace, ref: str, template: str, complaint: str | None = None
+) -> LetterView:
     """A new draft from the template's default text, with its inputs pre-filled from the case."""
     if template not in library():
-        raise ValidationError(f"There is no letter template {template!r}; see 'doorstep letter --list'.")
+        raise ValidationError(
+            f"There is no letter template {template!r}; see 'doorstep letter --list'."
+        )
     t = get_template(template)
     with ws.db.write() as s:
         case = find_case(s, ref)
@@ -277,8 +194,11 @@ def create_letter(ws: Workspace, ref: str, template: str, complaint: str | None 
         if why:
             raise ValidationError(f"{t.title} cannot be written for {ref} now: {why}.")
         open_one = s.scalar(
-            select(Letter).where(Letter.case_id == case.id, Letter.template == template,
-                                 Letter.status.in_(OPEN_STATUSES))
+            select(Letter).where(
+                Letter.case_id == case.id,
+                Letter.template == template,
+                Letter.status.in_(OPEN_STATUSES),
+            )
         )
         if open_one is not None:
             raise ValidationError(
@@ -330,95 +250,13 @@ def _touch(ws: Workspace, row: Letter, content: dict[str, Any]) -> None:
 
 def _review(ws: Workspace, content: dict[str, Any], action: str, comments: str = "") -> None:
     content.setdefault("reviews", []).append(
-        {"action": action, "by": ws.actor.username, "at": ws.now().isoformat(), "comments": comments}
+        {
+            "action": action,
+            "by": ws.actor.username,
+            "at": ws.now().isoformat(),
+            "comments": comments,
+        }
     )
-
-
-def _clean_inputs(template: Template, inputs: Mapping[str, Any]) -> dict[str, Any]:
-    allowed = set()
-    for name in template.inputs:
-        allowed |= set(INPUT_FIELDS.get(name, (name,)))
-    out: dict[str, Any] = {}
-    for key, value in inputs.items():
-        if key not in allowed:
-            raise ValidationError(f"{template.title} has no detail {key!r}.")
-        if key == "points":
-            rows = []
-            for p in value or ():
-                decision = str(p.get("decision", "") or "")
-                if decision and decision not in DECISIONS:
-                    raise ValidationError(f"A decision must be one of {', '.join(DECISIONS)}; got {decision!r}.")
-                rows.append({"point": str(p.get("point", "") or ""), "decision": decision,
-                             "reasons": str(p.get("reasons", "") or "")})
-            out[key] = rows
-        elif key == "outstanding":
-            rows = []
-            for a in value or ():
-                due = a.get("due") or ""
-                if due:
-                    try:
-                        due = dt.date.fromisoformat(str(due)).isoformat()
-                    except ValueError:
-                        raise ValidationError(f"{due!r} is not a date (use YYYY-MM-DD).") from None
-                rows.append({"text": str(a.get("text", "") or ""), "due": due})
-            out[key] = rows
-        elif key == "compensation":
-            from app.domain.compensation import CompensationError, to_amount
-
-            rows = []
-            for c in value or ():
-                head = str(c.get("head", "") or "")
-                if head and head not in COMPENSATION_HEADS:
-                    raise ValidationError(f"Compensation head must be one of {', '.join(COMPENSATION_HEADS)}.")
-                amount = c.get("amount", "")
-                if amount not in (None, ""):
-                    try:
-                        amount = str(to_amount(amount, "amount", head or None))
-                    except CompensationError as exc:
-                        raise ValidationError(f"Compensation for {exc}.") from None
-                rows.append({"head": head, "amount": amount or "", "reason": str(c.get("reason", "") or "")})
-            out[key] = rows
-        elif key == "extension.new_due":
-            text = str(value or "").strip()
-            if text:
-                try:
-                    text = dt.date.fromisoformat(text).isoformat()
-                except ValueError:
-                    raise ValidationError(f"{text!r} is not a date (use YYYY-MM-DD).") from None
-            out[key] = text
-        else:
-            out[key] = str(value or "")
-    return out
-
-
-def _apply_edits(
-    t: Template,
-    stored: Mapping[str, Any],
-    sections: Mapping[str, str] | None,
-    inputs: Mapping[str, Any] | None,
-    checks: Mapping[str, bool] | None,
-    large_print: bool | None,
-    text_copy: bool | None,
-) -> dict[str, Any]:
-    content = copy.deepcopy(dict(stored))
-    if sections is not None:
-        unknown = sorted(set(sections) - {x.key for x in t.sections})
-        if unknown:
-            raise ValidationError(f"{t.title} has no section {unknown[0]!r}.")
-        content["sections"] = {**(content.get("sections") or {}), **{k: str(v) for k, v in sections.items()}}
-    if inputs is not None:
-        content["inputs"] = {**(content.get("inputs") or {}), **_clean_inputs(t, inputs)}
-    if checks is not None:
-        manual = {c.key for c in t.checks if not c.auto}
-        unknown = sorted(set(checks) - manual)
-        if unknown:
-            raise ValidationError(f"{t.title}'s checklist has no item {unknown[0]!r} to tick.")
-        content["checks"] = {**(content.get("checks") or {}), **{k: bool(v) for k, v in checks.items()}}
-    if large_print is not None:
-        content["large_print"] = bool(large_print)
-    if text_copy is not None:
-        content["text_copy"] = bool(text_copy)
-    return content
 
 
 def preview_letter(
@@ -437,12 +275,27 @@ def preview_letter(
     """
     with ws.db.read() as s:
         row = _letter(s, letter_id)
-        content = _apply_edits(get_template(row.template), row.content or {}, sections, inputs, checks,
-                               large_print, text_copy)
+        content = apply_edits(
+            get_template(row.template),
+            row.content or {},
+            sections,
+            inputs,
+            checks,
+            large_print,
+            text_copy,
+        )
         edited = Letter(
-            id=row.id, case_id=row.case_id, template=row.template, status=row.status, content=content,
-            created_by=row.created_by, updated_by=row.updated_by, updated_at=row.updated_at,
-            issued_at=row.issued_at, event_local_id=row.event_local_id, version=row.version,
+            id=row.id,
+            case_id=row.case_id,
+            template=row.template,
+            status=row.status,
+            content=content,
+            created_by=row.created_by,
+            updated_by=row.updated_by,
+            updated_at=row.updated_at,
+            issued_at=row.issued_at,
+            event_local_id=row.event_local_id,
+            version=row.version,
         )
         return _view(ws, s, edited)
 
@@ -464,18 +317,30 @@ def save_letter(
         if row.status not in EDITABLE:
             raise ValidationError(
                 f"This letter is {STATUS_WORDS.get(row.status, row.status).lower()}; "
-                + ("it can no longer be changed." if row.status in ("issued", "discarded")
-                   else "reopen it as a draft to change it.")
+                + (
+                    "it can no longer be changed."
+                    if row.status in ("issued", "discarded")
+                    else "reopen it as a draft to change it."
+                )
             )
-        content = _apply_edits(get_template(row.template), row.content or {}, sections, inputs, checks,
-                               large_print, text_copy)
+        content = apply_edits(
+            get_template(row.template),
+            row.content or {},
+            sections,
+            inputs,
+            checks,
+            large_print,
+            text_copy,
+        )
         _touch(ws, row, content)
         s.flush()
         log_action(s, ws, "save_letter", "letter", str(row.id))
         return _view(ws, s, row)
 
 
-def finalise_letter(ws: Workspace, letter_id: str, expected_version: int | None = None) -> LetterView:
+def finalise_letter(
+    ws: Workspace, letter_id: str, expected_version: int | None = None
+) -> LetterView:
     """Mark a draft ready: refused while anything on its checklist is missing."""
     with ws.db.write() as s:
         row = _checked_row(s, letter_id, expected_version)
@@ -485,14 +350,17 @@ def finalise_letter(ws: Workspace, letter_id: str, expected_version: int | None 
         missing = [i for i in view.checklist if not i.done]
         if missing:
             listed = "; ".join(i.label + (f" ({i.problem})" if i.problem else "") for i in missing)
-            raise ValidationError(f"The letter cannot be finalised until its checklist is complete: {listed}.")
+            raise ValidationError(
+                f"The letter cannot be finalised until its checklist is complete: {listed}."
+            )
         content = copy.deepcopy(row.content or {})
         _review(ws, content, "finalised")
         row.status = "finalised"
         _touch(ws, row, content)
         s.flush()
-        log_action(s, ws, "finalise_letter", "letter", str(row.id),
-                   approval=view.summary.approval_required)
+        log_action(
+            s, ws, "finalise_letter", "letter", str(row.id), approval=view.summary.approval_required
+        )
         return _view(ws, s, row)
 
 
@@ -502,18 +370,24 @@ def _manager(ws: Workspace, s: Session, doing: str) -> None:
         raise PermissionDenied(f"Only a manager can {doing}; {ws.actor.username} is not a manager.")
 
 
-def approve_letter(ws: Workspace, letter_id: str, comments: str = "",
-                   expected_version: int | None = None) -> LetterView:
+def approve_letter(
+    ws: Workspace, letter_id: str, comments: str = "", expected_version: int | None = None
+) -> LetterView:
     """A manager's quality check passed: the letter may now be issued."""
     with ws.db.write() as s:
         row = _checked_row(s, letter_id, expected_version)
         _manager(ws, s, "approve a letter")
         if row.status != "finalised":
-            raise ValidationError(f"Only a finalised letter can be approved; this one is {row.status}.")
+            raise ValidationError(
+                f"Only a finalised letter can be approved; this one is {row.status}."
+            )
         if not approval_policy(ws).get(row.template):
             raise ValidationError("This letter does not need approval; it can be issued as it is.")
-        authors = {row.created_by} | {r["by"] for r in (row.content or {}).get("reviews", [])
-                                       if r.get("action") == "finalised"}
+        authors = {row.created_by} | {
+            r["by"]
+            for r in (row.content or {}).get("reviews", [])
+            if r.get("action") == "finalised"
+        }
         if ws.actor.username in authors:
             raise PermissionDenied(
                 "You wrote or finalised this letter, so another manager must approve it (a quality "
@@ -530,8 +404,9 @@ def approve_letter(ws: Workspace, letter_id: str, comments: str = "",
         return _view(ws, s, row)
 
 
-def return_letter(ws: Workspace, letter_id: str, comments: str,
-                  expected_version: int | None = None) -> LetterView:
+def return_letter(
+    ws: Workspace, letter_id: str, comments: str, expected_version: int | None = None
+) -> LetterView:
     """A manager sends a finalised letter back to its author with comments (it becomes a draft)."""
     if not comments.strip():
         raise ValidationError("Say what needs changing: the comments go back to the officer.")
@@ -539,7 +414,9 @@ def return_letter(ws: Workspace, letter_id: str, comments: str,
         row = _checked_row(s, letter_id, expected_version)
         _manager(ws, s, "return a letter")
         if row.status != "finalised":
-            raise ValidationError(f"Only a finalised letter can be returned; this one is {row.status}.")
+            raise ValidationError(
+                f"Only a finalised letter can be returned; this one is {row.status}."
+            )
         content = copy.deepcopy(row.content or {})
         _review(ws, content, "returned", comments.strip())
         row.status = "draft"
@@ -554,7 +431,9 @@ def reopen_letter(ws: Workspace, letter_id: str, expected_version: int | None = 
     with ws.db.write() as s:
         row = _checked_row(s, letter_id, expected_version)
         if row.status not in ("finalised", "approved"):
-            raise ValidationError(f"Only a finalised or approved letter can be reopened; this one is {row.status}.")
+            raise ValidationError(
+                f"Only a finalised or approved letter can be reopened; this one is {row.status}."
+            )
         content = copy.deepcopy(row.content or {})
         _review(ws, content, "reopened")
         row.status = "draft"
@@ -566,7 +445,9 @@ def reopen_letter(ws: Workspace, letter_id: str, expected_version: int | None = 
         return _view(ws, s, row)
 
 
-def discard_letter(ws: Workspace, letter_id: str, expected_version: int | None = None) -> LetterSummary:
+def discard_letter(
+    ws: Workspace, letter_id: str, expected_version: int | None = None
+) -> LetterSummary:
     """Abandon a letter that was never issued (it stays listed as discarded)."""
     with ws.db.write() as s:
         row = _checked_row(s, letter_id, expected_version)
@@ -596,19 +477,35 @@ def render_for_case(
     with ws.db.read() as s:
         case = find_case(s, ref)
         row = s.scalar(
-            select(Letter).where(Letter.case_id == case.id, Letter.template == template,
-                                 Letter.status.in_(OPEN_STATUSES)).order_by(Letter.created_at.desc())
+            select(Letter)
+            .where(
+                Letter.case_id == case.id,
+                Letter.template == template,
+                Letter.status.in_(OPEN_STATUSES),
+            )
+            .order_by(Letter.created_at.desc())
         )
         if row is not None:
             view = _view(ws, s, row)
-            return view.text().encode("utf-8") if text else view.pdf(large_print=large_print or None)
+            return (
+                view.text().encode("utf-8") if text else view.pdf(large_print=large_print or None)
+            )
         facts = read_facts(s, ws, case)
         chosen, _why = applicable(t, facts, ws.today())
         number = (s.scalar(select(func.count(Letter.id)).where(Letter.case_id == case.id)) or 0) + 1
         transient = Letter(
-            case_id=case.id, template=template, status="draft", created_by=ws.actor.username,
-            content={"number": number, "complaint": chosen, "sections": t.defaults(),
-                     "inputs": prefill_inputs(t, facts, chosen)},
+            case_id=case.id,
+            template=template,
+            status="draft",
+            created_by=ws.actor.username,
+            content={
+                "number": number,
+                "complaint": chosen,
+                "sections": t.defaults(),
+                "inputs": prefill_inputs(t, facts, chosen),
+            },
         )
         doc = compose(t, t.defaults(), context_for(ws, facts, transient), draft=True)
-        return render_text(doc).encode("utf-8") if text else render_pdf(doc, large_print=large_print)
+        return (
+            render_text(doc).encode("utf-8") if text else render_pdf(doc, large_print=large_print)
+        )

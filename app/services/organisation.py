@@ -61,7 +61,9 @@ def save_organisation(ws: Workspace, org: Organisation) -> Organisation:
     if not org.name:
         raise ValidationError("Give the organisation's name: it heads every letter.")
     if not org.address:
-        raise ValidationError("Give the organisation's address: residents need to know where to write.")
+        raise ValidationError(
+            "Give the organisation's address: residents need to know where to write."
+        )
     if not (org.phone or org.email):
         raise ValidationError("Give a phone number or an email address residents can use.")
     if org.email and "@" not in org.email:

@@ -32,7 +32,9 @@ def test_renders_the_case_letter_to_pdf(db, tmp_path, capsys):
 
 def test_renders_the_open_draft_with_its_edits_and_a_text_copy(db, ws, tmp_path):
     v = L.create_letter(ws, "CMP-7", "apology")
-    L.save_letter(ws, v.id, sections={"what_went_wrong": "- We lost your <b>Smith & Sons</b> invoice."})
+    L.save_letter(
+        ws, v.id, sections={"what_went_wrong": "- We lost your <b>Smith & Sons</b> invoice."}
+    )
     out = tmp_path / "apology.txt"
     assert main(["letter", "CMP-7", "apology", "--text", "--out", str(out), "--db", db]) == 0
     assert "  * We lost your <b>Smith & Sons</b> invoice." in out.read_text()
@@ -42,7 +44,10 @@ def test_a_missing_field_is_rejected_input(db, tmp_path, capsys):
     out = tmp_path / "x.pdf"
     assert main(["letter", "CMP-7", "extension_notice", "--out", str(out), "--db", db]) == 1
     err = capsys.readouterr().err
-    assert err.startswith("doorstep: The letter cannot be produced:") and "{extension.new_due} is missing" in err
+    assert (
+        err.startswith("doorstep: The letter cannot be produced:")
+        and "{extension.new_due} is missing" in err
+    )
     assert err.count("\n") == 1 and not out.exists()
 
 
@@ -58,4 +63,6 @@ def test_seed_001_case_address_is_set_out_line_by_line(ws, seed001_doc, tmp_path
     import_bundle(ws, seed001_doc)
     out = tmp_path / "apology.pdf"
     assert main(["letter", "HX-0001", "apology", "--out", str(out), "--db", str(ws.db.path)]) == 0
-    assert "Ms A. Whitfield Flat 3 9 Larkspur House Catford SE6 0ZZ" in flat(pdf_text(out.read_bytes()))
+    assert "Ms A. Whitfield Flat 3 9 Larkspur House Catford SE6 0ZZ" in flat(
+        pdf_text(out.read_bytes())
+    )

@@ -9,11 +9,17 @@ from hypothesis import strategies as st
 from app.letters.document import Bullets, Para, Table
 from app.letters.merge import MergeError, fields_in, merge_inline, merge_text
 
-VALUES = {"resident.name": "Ms A", "complaint.points": Bullets(("One", "Two")), "today": "1 July 2025"}
+VALUES = {
+    "resident.name": "Ms A",
+    "complaint.points": Bullets(("One", "Two")),
+    "today": "1 July 2025",
+}
 
 
 def test_paragraphs_lines_bullets_and_quotes():
-    blocks = merge_text("Dear {resident.name},\n\nLine one\nline two\n- a\n- b\n\n> “Her words”", VALUES)
+    blocks = merge_text(
+        "Dear {resident.name},\n\nLine one\nline two\n- a\n- b\n\n> “Her words”", VALUES
+    )
     assert blocks == (
         Para(("Dear Ms A,",)),
         Para(("Line one", "line two")),
@@ -23,12 +29,20 @@ def test_paragraphs_lines_bullets_and_quotes():
 
 
 def test_a_block_field_on_its_own_line_becomes_the_block():
-    assert merge_text("Points:\n\n{complaint.points}", VALUES) == (Para(("Points:",)), Bullets(("One", "Two")))
+    assert merge_text("Points:\n\n{complaint.points}", VALUES) == (
+        Para(("Points:",)),
+        Bullets(("One", "Two")),
+    )
 
 
 def test_every_problem_is_reported_together():
     with pytest.raises(MergeError) as err:
-        merge_text("{nope} and {complaint.points} inline, {org.phone}", VALUES, {"org.phone": "none set"}, "Intro")
+        merge_text(
+            "{nope} and {complaint.points} inline, {org.phone}",
+            VALUES,
+            {"org.phone": "none set"},
+            "Intro",
+        )
     assert [str(p) for p in err.value.problems] == [
         "Intro: {nope} is not a merge field",
         "Intro: {complaint.points} is a list or table: put it on a line of its own",
@@ -41,16 +55,23 @@ def test_double_braces_print_braces_and_are_not_fields():
     assert merge_inline("{{today}} is {today}", VALUES) == "{today} is 1 July 2025"
 
 
-@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="{}"), max_size=200))
+@given(
+    st.text(
+        alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="{}"),
+        max_size=200,
+    )
+)
 def test_text_without_fields_comes_back_word_for_word(text):
     blocks = merge_text(text, {})
-    words = [w for b in blocks for w in " ".join(b.lines if isinstance(b, Para) else b.items).split()]
+    words = [
+        w for b in blocks for w in " ".join(b.lines if isinstance(b, Para) else b.items).split()
+    ]
     expected = []
     for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
         stripped = line.strip()
         for prefix in ("- ", "• ", "* "):
             if stripped.startswith(prefix):
-                stripped = stripped[len(prefix):]
+                stripped = stripped[len(prefix) :]
                 break
         expected += stripped.split()
     quoted = [w for w in expected if w != ">"]

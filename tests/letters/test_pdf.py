@@ -16,25 +16,44 @@ from app.letters.pdf import render_pdf
 from app.letters.plain import render_text
 from app.letters.templates import get_template
 
-MONEY = Table(("What it is for", "Why", "Amount"),
-              (("Distress and inconvenience", "Seventeen months without contact.", "£1,200"),
-               ("Complaint handling", "No acknowledgement; escalation ignored.", "£150")),
-              ("Total", "", "£1,350"), (1.3, 3.2, 0.9), True)
+MONEY = Table(
+    ("What it is for", "Why", "Amount"),
+    (
+        ("Distress and inconvenience", "Seventeen months without contact.", "£1,200"),
+        ("Complaint handling", "No acknowledgement; escalation ignored.", "£150"),
+    ),
+    ("Total", "", "£1,350"),
+    (1.3, 3.2, 0.9),
+    True,
+)
 
 
 def context(points: int = 2, **values) -> LetterContext:
     base = {name: f"[{name}]" for name in FIELDS if not FIELDS[name].block}
-    base.update({"resident.name": "Pani Małgorzata Żółć", "complaint.points": Bullets(("One", "Two")),
-                 "compensation.table": MONEY, "response.actions": Bullets(("Visit — by 6 Sep 2025",)),
-                 "escalation.route": "You can also contact the Housing Ombudsman Service: 0300 111 3000."})
+    base.update(
+        {
+            "resident.name": "Pani Małgorzata Żółć",
+            "complaint.points": Bullets(("One", "Two")),
+            "compensation.table": MONEY,
+            "response.actions": Bullets(("Visit — by 6 Sep 2025",)),
+            "escalation.route": "You can also contact the Housing Ombudsman Service: 0300 111 3000.",
+        }
+    )
     base.update(values)
     return LetterContext(
-        values=base, missing={}, organisation=DEFAULT_ORGANISATION,
-        recipient=("Pani Małgorzata Żółć", "Flat 3", "London SE6 0ZZ"), reference="HX-0001/4",
-        date_text="24 June 2025", signature=Signature("Yours sincerely,", "Dale Osei", "Housing manager"),
-        points=tuple(Point(i + 1, f"Point number {i + 1}", "Upheld", f"Reason for point {i + 1}. " * 12)
-                     for i in range(points)),
-        author="Dale Osei, Larkspur Homes", keywords=("HX-0001", "Complaint response"),
+        values=base,
+        missing={},
+        organisation=DEFAULT_ORGANISATION,
+        recipient=("Pani Małgorzata Żółć", "Flat 3", "London SE6 0ZZ"),
+        reference="HX-0001/4",
+        date_text="24 June 2025",
+        signature=Signature("Yours sincerely,", "Dale Osei", "Housing manager"),
+        points=tuple(
+            Point(i + 1, f"Point number {i + 1}", "Upheld", f"Reason for point {i + 1}. " * 12)
+            for i in range(points)
+        ),
+        author="Dale Osei, Larkspur Homes",
+        keywords=("HX-0001", "Complaint response"),
         present=frozenset({"outstanding", "compensation", "points"}),
     )
 
@@ -56,7 +75,11 @@ def test_fonts_are_embedded_and_unicode_names_and_money_print():
     for page in reader(data).pages:
         for font in page["/Resources"]["/Font"].values():
             f = font.get_object()
-            desc = f["/DescendantFonts"][0].get_object()["/FontDescriptor"] if "/DescendantFonts" in f else f["/FontDescriptor"]
+            desc = (
+                f["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+                if "/DescendantFonts" in f
+                else f["/FontDescriptor"]
+            )
             assert "/FontFile2" in desc.get_object()  # the TrueType program is in the file
             fonts.add(str(f["/BaseFont"]).split("+")[-1])
     assert fonts == {"DejaVuSans", "DejaVuSans-Bold"}  # and no standard (non-embedded) font at all
@@ -103,8 +126,12 @@ def test_large_print_sets_every_text_at_16_pt_or_more():
 
 def test_a_draft_says_so_and_an_issued_letter_does_not():
     t = get_template("apology")
-    texts = {"opening": "Dear {resident.name},\n\nSorry.", "what_went_wrong": "- x", "impact": "y",
-             "putting_right": "z"}
+    texts = {
+        "opening": "Dear {resident.name},\n\nSorry.",
+        "what_went_wrong": "- x",
+        "impact": "y",
+        "putting_right": "z",
+    }
     assert "DRAFT — not issued" in text_of(render_pdf(compose(t, texts, context(), draft=True)))
     assert "DRAFT" not in text_of(render_pdf(compose(t, texts, context(), draft=False)))
 
@@ -112,8 +139,10 @@ def test_a_draft_says_so_and_an_issued_letter_does_not():
 def test_plain_text_copy_reads_tables_row_by_row():
     t = get_template("compensation_offer")
     out = render_text(compose(t, t.defaults(), context(), draft=False))
-    assert "  What it is for: Distress and inconvenience\n  Why: Seventeen months without contact.\n" \
-           "  Amount: £1,200\n\n" in out
+    assert (
+        "  What it is for: Distress and inconvenience\n  Why: Seventeen months without contact.\n"
+        "  Amount: £1,200\n\n" in out
+    )
     assert "Amount: £1,350" in out and out.startswith("Larkspur Homes\n")
 
 
@@ -123,7 +152,9 @@ def test_a_section_for_an_empty_input_is_left_out():
     none = LetterContext(**{**ctx.__dict__, "present": frozenset()})
     assert "Seventeen months without contact." in text_of(render_pdf(compose(t, t.defaults(), ctx)))
     text = text_of(render_pdf(compose(t, t.defaults(), none)))
-    assert "Seventeen months" not in text and "We will:" not in text and "Putting things right" in text
+    assert (
+        "Seventeen months" not in text and "We will:" not in text and "Putting things right" in text
+    )
 
 
 def test_a_missing_field_refuses_to_render():
@@ -131,7 +162,8 @@ def test_a_missing_field_refuses_to_render():
     ctx = context()
     values = dict(ctx.values)
     del values["complaint.response_due"]
-    missing = LetterContext(**{**ctx.__dict__, "values": values,
-                               "missing": {"complaint.response_due": "no timescale"}})
+    missing = LetterContext(
+        **{**ctx.__dict__, "values": values, "missing": {"complaint.response_due": "no timescale"}}
+    )
     with pytest.raises(MergeError, match=r"\{complaint.response_due\} is missing \(no timescale\)"):
         compose(t, t.defaults(), missing)

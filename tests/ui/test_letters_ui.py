@@ -38,7 +38,9 @@ def panel(qtbot, ws, case):
 def settle(qtbot, editor: LetterEditor) -> None:
     editor.refresh()
     editor.preview.wait(10000)
-    qtbot.waitUntil(lambda: bool(editor.preview.pages) or editor.preview.message.isVisible(), timeout=10000)
+    qtbot.waitUntil(
+        lambda: bool(editor.preview.pages) or editor.preview.message.isVisible(), timeout=10000
+    )
 
 
 def press(qtbot, button) -> None:
@@ -69,7 +71,9 @@ def test_new_letter_by_keyboard_then_finalise_and_issue(qtbot, panel, ws):
     editor = panel.editor
     assert editor is not None and editor.isVisible()
     assert [panel.model.row(0).title, panel.model.row(0).status_text] == [
-        "Complaint acknowledgement (stage 1)", "Draft"]
+        "Complaint acknowledgement (stage 1)",
+        "Draft",
+    ]
 
     # edit a section by keyboard: pick it in the list, Enter goes to its text
     qtbot.keyClick(editor.sections_view, Qt.Key.Key_Down)
@@ -87,7 +91,9 @@ def test_new_letter_by_keyboard_then_finalise_and_issue(qtbot, panel, ws):
     settle(qtbot, editor)
     assert editor.finalise_button.isEnabled()
     press(qtbot, editor.finalise_button)
-    assert editor.view.status == "finalised" and editor.issue_button.isEnabled(), editor.error.text()
+    assert editor.view.status == "finalised" and editor.issue_button.isEnabled(), (
+        editor.error.text()
+    )
 
     def confirm():
         box = QApplication.activeModalWidget()
@@ -127,17 +133,24 @@ def test_response_details_and_approval_queue(qtbot, panel, ws):
     cell = [e for e in points.viewport().findChildren(QLineEdit) if e.isVisible()][-1]
     qtbot.keyClicks(cell, "No follow-up after the third visit.")
     qtbot.keyClick(cell, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: model.values()[0]["reasons"] != "")  # the delegate commits on a queued call
+    qtbot.waitUntil(
+        lambda: model.values()[0]["reasons"] != ""
+    )  # the delegate commits on a queued call
     model.setData(model.index(1, 1), "not_upheld")
     model.setData(model.index(1, 2), "Both calls were returned the same day.")
-    assert [r["reasons"] for r in model.values()] == ["No follow-up after the third visit.",
-                                                       "Both calls were returned the same day."]
+    assert [r["reasons"] for r in model.values()] == [
+        "No follow-up after the third visit.",
+        "Both calls were returned the same day.",
+    ]
     settle(qtbot, editor)
     tick_by_keyboard(qtbot, editor)
     settle(qtbot, editor)
     assert [i.label for i in editor.checklist.items if not i.done] == []
     editor.finalise()
-    assert editor.view.summary.status_text == "Awaiting approval" and not editor.issue_button.isEnabled()
+    assert (
+        editor.view.summary.status_text == "Awaiting approval"
+        and not editor.issue_button.isEnabled()
+    )
     editor.close()
 
     act_as(ws, "p.natarajan")

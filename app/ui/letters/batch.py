@@ -65,7 +65,9 @@ class CandidatesModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.CheckStateRole and index.column() == 0:
             return Qt.CheckState.Checked if self.ticked[index.row()] else Qt.CheckState.Unchecked
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return (r.ref, r.resident, r.due, "uses the open draft" if r.draft else "new draft")[index.column()]
+            return (r.ref, r.resident, r.due, "uses the open draft" if r.draft else "new draft")[
+                index.column()
+            ]
         return None
 
     def setData(self, index, value, role=Qt.ItemDataRole.EditRole) -> bool:
@@ -96,7 +98,9 @@ class BatchWorker(QObject):
             self.sig_progress.emit(done, total, what)
 
         try:
-            items = generate(self.ws, self.template, self.refs, self.folder, progress, lambda: self._cancel)
+            items = generate(
+                self.ws, self.template, self.refs, self.folder, progress, lambda: self._cancel
+            )
         except DoorstepError as exc:  # pragma: no cover - generate reports per letter
             self.sig_progress.emit(0, len(self.refs), str(exc))
             items = []
@@ -157,8 +161,11 @@ class BatchDialog(QDialog):
         buttons.addStretch(1)
         buttons.addWidget(close)
         layout = QVBoxLayout(self)
-        intro = QLabel("Make a draft of the chosen letter for each ticked case and save it as a PDF marked "
-                       "DRAFT. Nothing is issued: check and issue each letter from its case.", self)
+        intro = QLabel(
+            "Make a draft of the chosen letter for each ticked case and save it as a PDF marked "
+            "DRAFT. Nothing is issued: check and issue each letter from its case.",
+            self,
+        )
         intro.setWordWrap(True)
         layout.addWidget(intro)
         layout.addLayout(top)
@@ -176,7 +183,9 @@ class BatchDialog(QDialog):
             self.status.setText(str(exc))
             return
         self.model.set_rows(rows)
-        self.status.setText(f"{len(rows)} case{'s' if len(rows) != 1 else ''} can have this letter now.")
+        self.status.setText(
+            f"{len(rows)} case{'s' if len(rows) != 1 else ''} can have this letter now."
+        )
 
     def browse(self) -> None:
         path = QFileDialog.getExistingDirectory(self, "Folder for the PDFs", self.folder.text())
@@ -199,7 +208,9 @@ class BatchDialog(QDialog):
         self.template.setEnabled(False)
         self.cancel_button.setEnabled(True)
         self.thread_ = QThread(self)
-        self.worker = BatchWorker(self.ws, self.template.currentData(), refs, Path(self.folder.text()))
+        self.worker = BatchWorker(
+            self.ws, self.template.currentData(), refs, Path(self.folder.text())
+        )
         self.worker.moveToThread(self.thread_)
         self.thread_.started.connect(self.worker.run)
         self.worker.sig_progress.connect(self._progress)
@@ -220,10 +231,16 @@ class BatchDialog(QDialog):
         self.load()
         failed = [i for i in items if i.error]
         made = len(items) - len(failed)
-        stopped = self.worker is not None and self.worker._cancel and len(items) < len(self.model.chosen())
+        stopped = (
+            self.worker is not None
+            and self.worker._cancel
+            and len(items) < len(self.model.chosen())
+        )
         text = f"{made} draft{'s' if made != 1 else ''} saved in {self.folder.text()}."
         if failed:
-            text += f" {len(failed)} could not be made: " + "; ".join(f"{i.ref}: {i.error}" for i in failed[:3])
+            text += f" {len(failed)} could not be made: " + "; ".join(
+                f"{i.ref}: {i.error}" for i in failed[:3]
+            )
         if stopped:
             text = "Cancelled. " + text
         self.status.setText(text)

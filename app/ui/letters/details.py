@@ -101,23 +101,48 @@ class DetailsForm(QWidget):
         if "visit" in inputs:
             box = QGroupBox("Visit", self)
             form = QFormLayout(box)
-            self._line(form, box, "visit.when", "Appoi&ntment", "e.g. Tuesday 1 July 2025 at 10am, at your home")
+            self._line(
+                form,
+                box,
+                "visit.when",
+                "Appoi&ntment",
+                "e.g. Tuesday 1 July 2025 at 10am, at your home",
+            )
             layout.addWidget(box)
         if "points" in inputs:
-            self._rows(layout, "points", "Decision on each point",
-                       [("point", "Point of complaint"), ("decision", "Decision"), ("reasons", "Reasons")],
-                       {"decision": dict(DECISIONS)}, {"decision": ChoiceDelegate(DECISIONS, self)},
-                       "Add a point", (220, 120))
+            self._rows(
+                layout,
+                "points",
+                "Decision on each point",
+                [("point", "Point of complaint"), ("decision", "Decision"), ("reasons", "Reasons")],
+                {"decision": dict(DECISIONS)},
+                {"decision": ChoiceDelegate(DECISIONS, self)},
+                "Add a point",
+                (220, 120),
+            )
         if "outstanding" in inputs:
-            self._rows(layout, "outstanding", "Actions still to do (each with a date)",
-                       [("text", "Action"), ("due", "By")], {}, {"due": DateDelegate(self)},
-                       "Add an action", (360,))
+            self._rows(
+                layout,
+                "outstanding",
+                "Actions still to do (each with a date)",
+                [("text", "Action"), ("due", "By")],
+                {},
+                {"due": DateDelegate(self)},
+                "Add an action",
+                (360,),
+            )
         if "compensation" in inputs:
             heads = [(h, HEAD_WORDS[h]) for h in COMPENSATION_HEADS]
-            box = self._rows(layout, "compensation", "Compensation (each amount with its reason)",
-                             [("head", "Head"), ("amount", "Amount (£)"), ("reason", "Why")],
-                             {"head": dict(heads)}, {"head": ChoiceDelegate(heads, self)},
-                             "Add a line", (190, 90))
+            box = self._rows(
+                layout,
+                "compensation",
+                "Compensation (each amount with its reason)",
+                [("head", "Head"), ("amount", "Amount (£)"), ("reason", "Why")],
+                {"head": dict(heads)},
+                {"head": ChoiceDelegate(heads, self)},
+                "Add a line",
+                (190, 90),
+            )
             calc = QPushButton("Calculator…", box)
             calc.setAccessibleName("Compensation calculator")
             calc.clicked.connect(self.sig_calculator.emit)
@@ -125,7 +150,9 @@ class DetailsForm(QWidget):
             box.layout().itemAt(box.layout().count() - 1).layout().insertWidget(2, calc)
         layout.addStretch(1)
 
-    def _line(self, form: QFormLayout, parent: QWidget, key: str, label: str, placeholder: str = "") -> None:
+    def _line(
+        self, form: QFormLayout, parent: QWidget, key: str, label: str, placeholder: str = ""
+    ) -> None:
         edit = QLineEdit(parent)
         edit.setAccessibleName(label.replace("&", ""))
         edit.setPlaceholderText(placeholder)
@@ -200,7 +227,9 @@ class DetailsForm(QWidget):
         if self.new_due is not None:
             q = self.new_due.date()
             out["extension.new_due"] = (
-                "" if q == self.new_due.minimumDate() else dt.date(q.year(), q.month(), q.day()).isoformat()
+                ""
+                if q == self.new_due.minimumDate()
+                else dt.date(q.year(), q.month(), q.day()).isoformat()
             )
         return out
 
@@ -211,4 +240,3 @@ class DetailsForm(QWidget):
         rows += [{"head": h, "amount": a, "reason": why} for h, (a, why) in lines.items()]
         model.set_rows(rows, self.editable)
         self.sig_edited.emit()
-

@@ -8,7 +8,6 @@ from here; an approved (or approval-free) finalised letter is issued from here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 
@@ -44,6 +43,13 @@ from app.services.workspace import Workspace
 from app.ui.letters.details import DetailsForm
 from app.ui.letters.models import ChecklistModel
 from app.ui.letters.preview import PreviewPane
+from app.ui.letters.sections import (
+    WHEN_WORDS,
+    SectionRow,
+    SectionsView,
+    guidance_html,
+    section_name,
+)
 from app.ui.records_model import Column, RecordsModel
 
 BANNER = "padding: 6px; border-radius: 4px;"
@@ -52,44 +58,6 @@ INFO = BANNER + "background: #e8f0fe; color: #174ea6;"
 ISSUED = BANNER + "background: #e6f4ea; color: #1b5e20;"
 ERROR = "color: #b3261e;"
 DEBOUNCE_MS = 350
-
-
-SECTION_NAMES = {"opening": "Opening", "closing": "Closing", "actions": "Actions we will take",
-                 "money": "Compensation offered"}
-WHEN_WORDS = {"outstanding": "if actions", "compensation": "if offered"}
-
-
-def section_name(spec) -> str:
-    return spec.heading or SECTION_NAMES.get(spec.key, spec.key.replace("_", " ").capitalize())
-
-
-class SectionsView(QTableView):
-    """The sections list: Enter (or Return) goes to the section's text."""
-
-    sig_enter = Signal()
-
-    def keyPressEvent(self, event) -> None:  # noqa: N802
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            self.sig_enter.emit()
-            return
-        super().keyPressEvent(event)
-
-
-@dataclass(frozen=True)
-class SectionRow:
-    key: str
-    title: str
-    state: str
-
-
-def _guidance_html(heading: str, guidance: str, example: str) -> str:
-    paras = "".join(f"<p>{escape(p).replace(chr(10), '<br>')}</p>" for p in guidance.split("\n\n") if p.strip())
-    ex = "".join(f"<p>{escape(p).replace(chr(10), '<br>')}</p>" for p in example.split("\n\n") if p.strip())
-    return (
-        f"<h3 style='margin:0'>Guidance: {escape(heading)}</h3>"
-        "<p style='color:#5f6368'><i>For you, never printed.</i></p>"
-        f"{paras}<h4>An example</h4><div style='background:#f3f6f9; padding:4px'>{ex}</div>"
-    )
 
 
 class LetterEditor(QDialog):
@@ -119,7 +87,8 @@ class LetterEditor(QDialog):
 
         # left: sections and checklist
         self.sections_model = RecordsModel[SectionRow](
-            [Column("Section", lambda r: r.title), Column("", lambda r: r.state)], self)
+            [Column("Section", lambda r: r.title), Column("", lambda r: r.state)], self
+        )
         self.sections_view = SectionsView(self)
         self.sections_view.setModel(self.sections_model)
         self.sections_view.setAccessibleName("Sections")
@@ -127,8 +96,12 @@ class LetterEditor(QDialog):
         self.sections_view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.sections_view.setSelectionMode(QTableView.SelectionMode.SingleSelection)
         self.sections_view.verticalHeader().setVisible(False)
-        self.sections_view.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.sections_view.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        self.sections_view.horizontalHeader().setSectionResizeMode(
+            0, QHeaderView.ResizeMode.Stretch
+        )
+        self.sections_view.horizontalHeader().setSectionResizeMode(
+            1, QHeaderView.ResizeMode.ResizeToContents
+        )
         self.checklist = ChecklistModel(self)
         self.checklist.sig_ticked.connect(self._ticked)
         self.checklist_view = QTableView(self)
@@ -137,7 +110,9 @@ class LetterEditor(QDialog):
         self.checklist_view.setTabKeyNavigation(False)
         self.checklist_view.setWordWrap(True)
         self.checklist_view.verticalHeader().setVisible(False)
-        self.checklist_view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.checklist_view.verticalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents
+        )
         self.checklist_view.horizontalHeader().setStretchLastSection(True)
         self.checklist_view.horizontalHeader().setVisible(False)
         self.checklist_view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
@@ -162,7 +137,9 @@ class LetterEditor(QDialog):
         self.text.textChanged.connect(self._text_changed)
         self.field_picker = QComboBox(self)
         self.field_picker.setAccessibleName("Merge field to insert")
-        self.field_picker.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.field_picker.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
         self.field_picker.setMinimumContentsLength(18)
         for name, info in FIELDS.items():
             self.field_picker.addItem(f"{{{name}}} — {info.description}", name)
@@ -182,8 +159,10 @@ class LetterEditor(QDialog):
         edit_box = QWidget(self)
         el = QVBoxLayout(edit_box)
         el.setContentsMargins(0, 0, 0, 0)
-        text_label = QLabel("&Wording (a blank line starts a paragraph; '- ' a bullet; '> ' the resident's words)",
-                            edit_box)
+        text_label = QLabel(
+            "&Wording (a blank line starts a paragraph; '- ' a bullet; '> ' the resident's words)",
+            edit_box,
+        )
         text_label.setWordWrap(True)
         text_label.setBuddy(self.text)
         el.addWidget(self.section_title)
@@ -206,7 +185,10 @@ class LetterEditor(QDialog):
         self.middle = QTabWidget(self)
         self.middle.setAccessibleName("Letter text and details")
         self.middle.addTab(text_split, "&Text and guidance")
-        self.middle.addTab(details_scroll, "&Details" + (f" ({len(self.template.inputs)})" if self.template.inputs else ""))
+        self.middle.addTab(
+            details_scroll,
+            "&Details" + (f" ({len(self.template.inputs)})" if self.template.inputs else ""),
+        )
 
         # right: the preview
         self.preview = PreviewPane(self)
@@ -272,7 +254,9 @@ class LetterEditor(QDialog):
         self.timer.timeout.connect(self.refresh)
         QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
         QShortcut(QKeySequence("Ctrl+I"), self, activated=self.insert_field)
-        self.sections_view.selectionModel().currentRowChanged.connect(lambda cur, _p: self._pick(cur.row()))
+        self.sections_view.selectionModel().currentRowChanged.connect(
+            lambda cur, _p: self._pick(cur.row())
+        )
         self.sections_view.sig_enter.connect(self.text.setFocus)
         self.sections_view.doubleClicked.connect(lambda _i: self.text.setFocus())
 
@@ -320,13 +304,20 @@ class LetterEditor(QDialog):
         )
         self._banner(view)
         self.checklist.set_items(view.checklist, editable)
-        self.sections_model.set_rows([
-            SectionRow(x.key, section_name(x),
-                       WHEN_WORDS[x.when] if x.when and not view.context.prints(x)
-                       else "written" if self.texts.get(x.key, "").strip()
-                       else ("optional" if not x.required else "empty"))
-            for x in self.template.sections
-        ])
+        self.sections_model.set_rows(
+            [
+                SectionRow(
+                    x.key,
+                    section_name(x),
+                    WHEN_WORDS[x.when]
+                    if x.when and not view.context.prints(x)
+                    else "written"
+                    if self.texts.get(x.key, "").strip()
+                    else ("optional" if not x.required else "empty"),
+                )
+                for x in self.template.sections
+            ]
+        )
         self.problems.setText("Problems: " + "; ".join(view.problems) if view.problems else "")
         status = view.status
         needs = s.approval_required
@@ -343,7 +334,10 @@ class LetterEditor(QDialog):
     def _banner(self, view: svc.LetterView) -> None:
         s = view.summary
         if s.status == "issued":
-            text, style = f"{s.status_text}: stored on the case and recorded in its history.", ISSUED
+            text, style = (
+                f"{s.status_text}: stored on the case and recorded in its history.",
+                ISSUED,
+            )
         elif view.returned_comments:
             last = next(r for r in reversed(view.reviews) if r.action == "returned")
             text, style = f"Returned by {last.by}: “{view.returned_comments}”", RETURNED
@@ -351,8 +345,12 @@ class LetterEditor(QDialog):
             text, style = "Finalised: waiting for a manager's approval (quality check).", INFO
         elif s.status == "approved":
             last = next(r for r in reversed(view.reviews) if r.action == "approved")
-            text, style = f"Approved by {last.by}" + (f": “{last.comments}”" if last.comments else "") + \
-                ". It can be issued.", INFO
+            text, style = (
+                f"Approved by {last.by}"
+                + (f": “{last.comments}”" if last.comments else "")
+                + ". It can be issued.",
+                INFO,
+            )
         elif s.status == "finalised":
             text, style = "Finalised: it can be issued.", INFO
         else:
@@ -374,7 +372,7 @@ class LetterEditor(QDialog):
         self.text.setPlainText(self.texts.get(spec.key, ""))
         self.text.setPlaceholderText(spec.example)
         self._loading = False
-        self.guidance.setHtml(_guidance_html(title, spec.guidance, spec.example))
+        self.guidance.setHtml(guidance_html(title, spec.guidance, spec.example))
 
     # -- editing ----------------------------------------------------------------------------------
     def _text_changed(self) -> None:
@@ -419,8 +417,11 @@ class LetterEditor(QDialog):
         """Checklist, problems and preview for the text as it stands (nothing is saved)."""
         self.timer.stop()
         try:
-            view = svc.preview_letter(self.ws, self.view.id, **self.edits()) if self.editable \
+            view = (
+                svc.preview_letter(self.ws, self.view.id, **self.edits())
+                if self.editable
                 else svc.get_letter(self.ws, self.view.id)
+            )
         except DoorstepError as exc:
             self.error.setText(str(exc))
             return None
@@ -433,7 +434,9 @@ class LetterEditor(QDialog):
         if view.problems:
             for label in self.preview.pages:
                 label.hide()
-            self.preview.show_message("Nothing is drawn while the letter has a gap:\n• " + "\n• ".join(view.problems))
+            self.preview.show_message(
+                "Nothing is drawn while the letter has a gap:\n• " + "\n• ".join(view.problems)
+            )
             self.pages_label.setText("")
             return
         self.preview.show_message("")
@@ -463,7 +466,11 @@ class LetterEditor(QDialog):
         self.checks = dict(view.checks)
         self._load_values(view)
         self._show_view(view)
-        self._pick(self.sections_view.currentIndex().row() if self.sections_view.currentIndex().isValid() else 0)
+        self._pick(
+            self.sections_view.currentIndex().row()
+            if self.sections_view.currentIndex().isValid()
+            else 0
+        )
         self._request_preview(view)
         self.sig_changed.emit(view.summary.case_ref)
         return True
@@ -473,8 +480,15 @@ class LetterEditor(QDialog):
             return True
         if not self.dirty:
             return True
-        return self._after(self._run(svc.save_letter, self.ws, self.view.id, expected_version=self.view.version,
-                                     **self.edits()))
+        return self._after(
+            self._run(
+                svc.save_letter,
+                self.ws,
+                self.view.id,
+                expected_version=self.view.version,
+                **self.edits(),
+            )
+        )
 
     def finalise(self) -> None:
         if self.save():
@@ -484,22 +498,29 @@ class LetterEditor(QDialog):
         self._after(self._run(svc.reopen_letter, self.ws, self.view.id, self.view.version))
 
     def approve(self) -> None:
-        self._after(self._run(svc.approve_letter, self.ws, self.view.id, expected_version=self.view.version))
+        self._after(
+            self._run(svc.approve_letter, self.ws, self.view.id, expected_version=self.view.version)
+        )
 
     def return_letter(self, comments: str | None = None) -> None:
         if comments is None:
             comments, ok = QInputDialog.getMultiLineText(
-                self, "Return with comments", "What should the officer change before it is sent?")
+                self, "Return with comments", "What should the officer change before it is sent?"
+            )
             if not ok:
                 return
-        self._after(self._run(svc.return_letter, self.ws, self.view.id, comments, self.view.version))
+        self._after(
+            self._run(svc.return_letter, self.ws, self.view.id, comments, self.view.version)
+        )
 
     def issue(self, confirm: bool = True) -> None:
         if confirm:
             answer = QMessageBox.question(
-                self, "Issue the letter",
+                self,
+                "Issue the letter",
                 f"Issue {self.template.title.lower()} {self.view.context.reference}? It is dated today, stored "
-                "on the case and recorded in its history; it cannot be changed afterwards.")
+                "on the case and recorded in its history; it cannot be changed afterwards.",
+            )
             if answer != QMessageBox.StandardButton.Yes:
                 return
         result = self._run(issue_letter, self.ws, self.view.id, self.view.version)
@@ -508,8 +529,12 @@ class LetterEditor(QDialog):
             self.sig_issued.emit(result.case_ref)
 
     def discard(self) -> None:
-        if QMessageBox.question(self, "Discard", "Discard this letter? It stays listed as discarded.") \
-                != QMessageBox.StandardButton.Yes:
+        if (
+            QMessageBox.question(
+                self, "Discard", "Discard this letter? It stays listed as discarded."
+            )
+            != QMessageBox.StandardButton.Yes
+        ):
             return
         if self._run(svc.discard_letter, self.ws, self.view.id, self.view.version) is not None:
             self.sig_changed.emit(self.view.summary.case_ref)
@@ -518,7 +543,11 @@ class LetterEditor(QDialog):
     def export_pdf(self, path: str | None = None) -> Path | None:
         if path is None:
             path, _ = QFileDialog.getSaveFileName(
-                self, "Export PDF", f"{self.view.context.reference.replace('/', '-')}.pdf", "PDF (*.pdf)")
+                self,
+                "Export PDF",
+                f"{self.view.context.reference.replace('/', '-')}.pdf",
+                "PDF (*.pdf)",
+            )
             if not path:
                 return None
         try:
@@ -536,7 +565,11 @@ class LetterEditor(QDialog):
     def export_text(self, path: str | None = None) -> Path | None:
         if path is None:
             path, _ = QFileDialog.getSaveFileName(
-                self, "Plain-text copy", f"{self.view.context.reference.replace('/', '-')}.txt", "Text (*.txt)")
+                self,
+                "Plain-text copy",
+                f"{self.view.context.reference.replace('/', '-')}.txt",
+                "Text (*.txt)",
+            )
             if not path:
                 return None
         try:

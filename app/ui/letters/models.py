@@ -67,7 +67,9 @@ class ChecklistModel(QAbstractTableModel):
         if role == DISPLAY:
             if item.auto:
                 mark = "✓" if item.done else "✗"
-                return f"{mark} {item.label}" + (f" — {item.problem}" if item.problem and not item.done else "")
+                return f"{mark} {item.label}" + (
+                    f" — {item.problem}" if item.problem and not item.done else ""
+                )
             return item.label
         if role == Qt.ItemDataRole.CheckStateRole and not item.auto:
             return Qt.CheckState.Checked if item.done else Qt.CheckState.Unchecked
@@ -78,7 +80,9 @@ class ChecklistModel(QAbstractTableModel):
             return f"{item.label} ({who})" + (f": {item.problem}" if item.problem else "")
         if role == Qt.ItemDataRole.AccessibleTextRole:
             state = "done" if item.done else "not done"
-            return f"{item.label}: {state}" + (f", {item.problem}" if item.problem and not item.done else "")
+            return f"{item.label}: {state}" + (
+                f", {item.problem}" if item.problem and not item.done else ""
+            )
         return None
 
     def setData(self, index: Index, value: Any, role: int = EDIT) -> bool:
@@ -97,7 +101,12 @@ class RowsModel(QAbstractTableModel):
 
     sig_edited = Signal()
 
-    def __init__(self, columns: Sequence[tuple[str, str]], parent=None, words: dict[str, dict[str, str]] | None = None):
+    def __init__(
+        self,
+        columns: Sequence[tuple[str, str]],
+        parent=None,
+        words: dict[str, dict[str, str]] | None = None,
+    ):
         super().__init__(parent)
         self.columns = list(columns)  # (key, title)
         self.rows: list[dict[str, str]] = []
@@ -175,7 +184,9 @@ class ChoiceDelegate(QStyledItemDelegate):
 
     def createEditor(self, parent: QWidget, option, index):  # noqa: N802
         combo = QComboBox(parent)
-        combo.setAccessibleName(str(index.model().headerData(index.column(), Qt.Orientation.Horizontal)))
+        combo.setAccessibleName(
+            str(index.model().headerData(index.column(), Qt.Orientation.Horizontal))
+        )
         for value, words in self.choices:
             combo.addItem(words, value)
         return combo

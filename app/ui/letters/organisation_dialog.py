@@ -42,12 +42,16 @@ class OrganisationDialog(ActionDialog):
         self.line("email", "&Email", org.email)
         self.line("website", "&Website", org.website)
         self.line("signature_title", "&Team under the name", org.signature_title)
-        logo = self.line("logo", "&Logo (PNG or JPEG)", org.logo, placeholder="none: the initials are drawn")
+        logo = self.line(
+            "logo", "&Logo (PNG or JPEG)", org.logo, placeholder="none: the initials are drawn"
+        )
         browse = QPushButton("&Browse…", self)
         browse.setAccessibleName("Choose a logo")
         browse.clicked.connect(self.browse)
         self.form.addRow("", browse)
-        box = QGroupBox("Quality check: a manager approves these letters before they are issued", self)
+        box = QGroupBox(
+            "Quality check: a manager approves these letters before they are issued", self
+        )
         grid = QVBoxLayout(box)
         self.approvals: dict[str, QCheckBox] = {}
         policy = approval_policy(ws)
@@ -62,7 +66,9 @@ class OrganisationDialog(ActionDialog):
         self.submit = self.save
 
     def browse(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Logo", str(Path.home()), "Images (*.png *.jpg *.jpeg)")
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Logo", str(Path.home()), "Images (*.png *.jpg *.jpeg)"
+        )
         if path:
             self._logo.setText(path)
 

@@ -60,8 +60,13 @@ class TemplatePicker(QDialog):
             [
                 Column("Letter", lambda c: c.title),
                 Column("For", lambda c: GROUP_WORDS.get(c.group, c.group)),
-                Column("Can be written now?", lambda c: "yes" if c.available else f"no: {c.reason}"),
-                Column("What it does", lambda c: c.purpose + (" A manager approves it." if c.approval else "")),
+                Column(
+                    "Can be written now?", lambda c: "yes" if c.available else f"no: {c.reason}"
+                ),
+                Column(
+                    "What it does",
+                    lambda c: c.purpose + (" A manager approves it." if c.approval else ""),
+                ),
             ],
             self,
         )
@@ -75,13 +80,18 @@ class TemplatePicker(QDialog):
         self.error = QLabel("", self)
         self.error.setStyleSheet("color: #b3261e;")
         self.error.setWordWrap(True)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText("&Write this letter")
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        intro = QLabel("Choose a letter. Each starts from a template written to be clear and kind, with "
-                       "guidance for every section.", self)
+        intro = QLabel(
+            "Choose a letter. Each starts from a template written to be clear and kind, with "
+            "guidance for every section.",
+            self,
+        )
         intro.setWordWrap(True)
         layout.addWidget(intro)
         layout.addWidget(self.table, 1)
@@ -120,7 +130,9 @@ class LettersPanel(QWidget):
                 Column("No.", lambda s: f"{s.case_ref}/{s.number}"),
                 Column("Letter", lambda s: s.title),
                 Column("Status", lambda s: s.status_text),
-                Column("Last change", lambda s: f"{s.updated_at.astimezone(LONDON):%d %b %Y %H:%M}"),
+                Column(
+                    "Last change", lambda s: f"{s.updated_at.astimezone(LONDON):%d %b %Y %H:%M}"
+                ),
                 Column("Written by", lambda s: s.created_by),
             ],
             self,

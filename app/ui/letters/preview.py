@@ -29,7 +29,11 @@ def rasterise(pdf: bytes, scale: float = SCALE) -> list[QImage]:
             bitmap = page.render(scale=scale, rev_byteorder=True)
             try:
                 w, h, stride = bitmap.width, bitmap.height, bitmap.stride
-                fmt = QImage.Format.Format_RGB888 if bitmap.n_channels == 3 else QImage.Format.Format_RGBA8888
+                fmt = (
+                    QImage.Format.Format_RGB888
+                    if bitmap.n_channels == 3
+                    else QImage.Format.Format_RGBA8888
+                )
                 images.append(QImage(bytes(bitmap.buffer), w, h, stride, fmt).copy())
             finally:
                 bitmap.close()

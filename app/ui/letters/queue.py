@@ -26,7 +26,9 @@ class ApprovalQueueDialog(QDialog):
                 Column("Case", lambda s: s.case_ref),
                 Column("Letter", lambda s: f"{s.title} ({s.case_ref}/{s.number})"),
                 Column("Written by", lambda s: s.created_by),
-                Column("Finalised", lambda s: f"{s.updated_at.astimezone(LONDON):%a %d %b %Y %H:%M}"),
+                Column(
+                    "Finalised", lambda s: f"{s.updated_at.astimezone(LONDON):%a %d %b %Y %H:%M}"
+                ),
             ],
             self,
         )
@@ -63,7 +65,8 @@ class ApprovalQueueDialog(QDialog):
         self.caption.setText(
             f"{n} letter{'s' if n != 1 else ''} waiting for a quality check. Open one to read it with its "
             "checklist and preview, then approve it or return it to the officer with comments."
-            if n else "No letters are waiting for approval."
+            if n
+            else "No letters are waiting for approval."
         )
         if rows:
             self.table.selectRow(0)
