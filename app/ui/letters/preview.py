@@ -7,6 +7,7 @@ Requests are debounced by the editor; only the newest request's pages are shown
 from __future__ import annotations
 
 import itertools
+import threading
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, QRunnable, Qt, QThreadPool, Signal
@@ -17,8 +18,18 @@ SCALE = 1.25  # 90 dpi: A4 is ~744 px wide
 A4_WIDTH_PT = 595.28
 
 
+# PDFium is not thread-safe: every use in the process (two editors may be previewing at once)
+# goes through this lock.
+PDFIUM_LOCK = threading.Lock()
+
+
 def rasterise(pdf: bytes, scale: float = SCALE) -> list[QImage]:
     """Each page of a PDF as an image (safe off the UI thread: QImage, not QPixmap)."""
+    with PDFIUM_LOCK:
+        return _rasterise(pdf, scale)
+
+
+def _rasterise(pdf: bytes, scale: float) -> list[QImage]:
     import pypdfium2 as pdfium
 
     doc = pdfium.PdfDocument(pdf)
