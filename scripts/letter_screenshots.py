@@ -388,6 +388,12 @@ def shots(ws, clock: Clock, ids: dict[str, str]) -> None:
     settle(review)
     review.grab().save(str(SHOTS / "letter-review.png"))
     review.close()
+    from app.services.letter_issue import issue_letter
+
+    ws.actor = Actor("a.khan", "screens")
+    ack = L.get_letter(ws, ids["complaint_ack_stage1"])
+    ack = L.save_letter(ws, ack.id, checks={c.key: True for c in ack.template.checks if not c.auto})
+    issue_letter(ws, L.finalise_letter(ws, ack.id).id)
     panel = LettersPanel(ws)
     panel.resize(1100, 420)
     panel.load(get_case(ws, "CMP-2025-0031"))

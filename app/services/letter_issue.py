@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
 
 from app.errors import ConflictError, StorageError, ValidationError
 from app.letters.merge import MergeError
@@ -165,6 +166,7 @@ def _store(
         row.updated_by = ws.actor.username
         row.device = ws.actor.device
         row.updated_at = ws.now()
+        flag_modified(row, "updated_at")
         files = [(f"{name}.pdf", sha, size, "application/pdf")]
         if text_sha is not None:
             files.append((f"{name} (plain text).txt", text_sha, text_size, "text/plain"))

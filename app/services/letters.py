@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
 
 from app.errors import ConflictError, NotFound, PermissionDenied, ValidationError
 from app.letters.compose import LetterContext, compose
@@ -246,6 +247,8 @@ def _touch(ws: Workspace, row: Letter, content: dict[str, Any]) -> None:
     row.updated_by = ws.actor.username
     row.device = ws.actor.device
     row.updated_at = ws.now()
+    # marked even when equal to the old value, so the column's onupdate (the system clock) never wins
+    flag_modified(row, "updated_at")
 
 
 def _review(ws: Workspace, content: dict[str, Any], action: str, comments: str = "") -> None:

@@ -464,3 +464,14 @@ def test_a_stage_2_letter_names_the_assigned_reviewer_never_a_default(ws, clock)
         "p.natarajan, who was not involved in the first response, will review your complaint"
         in text
     )
+
+
+def test_every_step_is_stamped_with_the_workspace_clock(ws, clock):
+    complaint_case(ws, clock)
+    v = tick_all(ws, L.create_letter(ws, "CMP-7", "complaint_ack_stage1"))
+    v = L.finalise_letter(ws, v.id, v.version)  # same instant as the save before it
+    assert v.summary.updated_at == clock.now
+    issue_letter(ws, v.id, v.version)
+    with ws.db.read() as s:
+        row = s.scalar(select(Letter))
+        assert row.updated_at == row.issued_at == clock.now
