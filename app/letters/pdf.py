@@ -117,11 +117,9 @@ def _styles(s: Sizes) -> dict[str, ParagraphStyle]:
             spaceBefore=s.body * 0.4,
             spaceAfter=s.body * 0.9,
         ),
-        "point": ParagraphStyle(
-            "point", parent=base, fontName=FONT_BOLD, spaceAfter=s.body * 0.2, keepWithNext=1
-        ),
+        "point": ParagraphStyle("point", parent=base, fontName=FONT_BOLD, spaceAfter=s.body * 0.2),
         "decision": ParagraphStyle(
-            "decision", parent=base, fontName=FONT_BOLD, spaceAfter=s.body * 0.2, keepWithNext=1
+            "decision", parent=base, fontName=FONT_BOLD, spaceAfter=s.body * 0.2
         ),
         "bullet": ParagraphStyle(
             "bullet",
@@ -335,11 +333,19 @@ def _section(section: Section, st: dict[str, ParagraphStyle], width: float) -> l
             out.append(_table(block, st, width))
             out.append(Spacer(1, st["body"].fontSize * 0.8))
         elif isinstance(block, Point):
-            out.append(Paragraph(f"{block.number}. {esc(block.point)}", st["point"]))
-            out.append(Paragraph(f"Our decision: {esc(block.decision)}", st["decision"]))
-            for para in block.reasons.split("\n\n"):
-                if para.strip():
-                    out.append(Paragraph(_lines(para.strip().split("\n")), st["body"]))
+            # The point and its decision stay with the first paragraph of the reasons; longer
+            # reasons may run on to the next page.
+            reasons = [
+                Paragraph(_lines(p.strip().split("\n")), st["body"])
+                for p in block.reasons.split("\n\n")
+                if p.strip()
+            ]
+            head = [
+                Paragraph(f"{block.number}. {esc(block.point)}", st["point"]),
+                Paragraph(f"Our decision: {esc(block.decision)}", st["decision"]),
+            ]
+            out.append(KeepTogether(head + reasons[:1]))
+            out.extend(reasons[1:])
     return out
 
 
