@@ -236,6 +236,41 @@ def cmd_search(args) -> int:
     return 0
 
 
+def cmd_letter(args) -> int:
+    from app.letters.merge import MergeError
+    from app.letters.templates import template_names
+
+    names = template_names()
+    if args.list:
+        if args.ref or args.template:
+            raise CommandUsageError("--list takes no case or template")
+        print("\n".join(names))
+        return 0
+    if not args.ref or not args.template:
+        raise CommandUsageError("give the case reference and the template name (or --list)")
+    if args.template not in names:
+        raise CommandUsageError(f"unknown letter template {args.template!r}; see 'doorstep letter --list'")
+    from app.services.letters import render_for_case
+
+    ws = _workspace(args, create=False)
+    try:
+        try:
+            data = render_for_case(ws, args.ref, args.template, large_print=args.large_print,
+                                   text=args.text)
+        except MergeError as exc:
+            raise ValidationError(str(exc)) from None
+    finally:
+        ws.close()
+    suffix = ".txt" if args.text else ".pdf"
+    out = args.out or Path(f"{args.ref.replace('/', '-')}-{args.template}{suffix}")
+    try:
+        out.write_bytes(data)
+    except OSError as exc:
+        raise ValidationError(f"{out}: cannot be written ({exc.strerror or exc})") from None
+    print(f"Wrote {out}")
+    return 0
+
+
 def cmd_demo(args) -> int:
     from app.services.demo_db import create_demo_database
 
@@ -259,6 +294,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "audit": cmd_audit,
     "inbox": cmd_inbox,
     "search": cmd_search,
+    "letter": cmd_letter,
     "demo": cmd_demo,
     "gui": cmd_gui,
 }

@@ -261,3 +261,57 @@ def cold_start(quick: bool) -> Iterator[str]:
 
 
 GROUPS.update({"inbox": inbox, "search": search, "case_view": case_view, "cold_start": cold_start})
+
+
+# -- issue 7: letters --------------------------------------------------------------------------
+def letters(quick: bool) -> Iterator[str]:
+    """100 stage 1 responses (five points, two compensation heads, two actions) rendered to PDF."""
+    import tempfile
+
+    from app.letters.pdf import register_fonts, render_pdf
+    from app.services import complaints as svc
+    from app.services import letters as L
+    from app.services.cases import create_case
+    from app.services.workspace import Actor, open_workspace
+
+    now = dt.datetime(2025, 6, 10, 9, 0, tzinfo=dt.UTC)
+    with tempfile.TemporaryDirectory() as tmp:
+        ws = open_workspace(Path(tmp) / "letters.sqlite", actor=Actor("bench", "bench"), clock=lambda: now)
+        n = 20 if quick else 100
+        views = []
+        for i in range(n):
+            ref = f"BENCH-{i:03d}"
+            create_case(ws, ref=ref, kind="complaint", officer="bench", resident_name=f"Resident Łucja {i}",
+                        address=f"Flat {i}, 5 Elm Road\nLondon SE6 1AA")
+            points = [f"Point {p} of the complaint about the repair" for p in range(5)]
+            svc.receive_complaint(ws, ref, at=dt.date(2025, 6, 2), channel="email",
+                                  summary="Leak not repaired after three visits", points=points)
+            v = L.create_letter(ws, ref, "response_stage1")
+            inputs = {
+                "points": [{"point": p, "decision": "upheld", "reasons": "Our records show no follow-up. " * 6}
+                           for p in points],
+                "outstanding": [{"text": "Replace the waste pipe", "due": "2025-06-20"},
+                                {"text": "Redecorate the ceiling", "due": "2025-07-04"}],
+                "compensation": [{"head": "distress_inconvenience", "amount": "250", "reason": "Four weeks of leaks."},
+                                 {"head": "time_trouble", "amount": "50", "reason": "Four calls to chase us."}],
+            }
+            views.append(L.save_letter(ws, v.id, inputs=inputs))
+        register_fonts()
+        render_pdf(views[0].document(draft=False))  # warm up: font subsetting tables
+        t0 = time.perf_counter()
+        pages = 0
+        for v in views:
+            data = render_pdf(v.document(draft=False))
+            pages += data.count(b"/Type /Page\n")
+        render = (time.perf_counter() - t0) / n
+        t0 = time.perf_counter()
+        for v in views:
+            L.get_letter(ws, v.id).pdf()
+        full = (time.perf_counter() - t0) / n
+        ws.close()
+    yield (f"response letters to PDF: {1 / render:,.0f} letters/s ({render * 1000:.1f} ms a letter, "
+           f"{pages / n:.1f} pages each, {n} letters; target under 50 ms); with reading the case and "
+           f"merging: {full * 1000:.1f} ms a letter ({render / 0.05:.2f}x the 50 ms budget for rendering)")
+
+
+GROUPS["letters"] = letters

@@ -48,7 +48,7 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   { .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip \
       && .venv/bin/python -m pip install -q --disable-pip-version-check -e ".[test]"; } > .venv/pip.log 2>&1 \
     || { tail -30 .venv/pip.log >&2; echo "bootstrap: pip install failed" >&2; exit 1; }
-  .venv/bin/python -c "import app, PySide6, sqlalchemy, alembic, holidays, reportlab, pytest" \
+  .venv/bin/python -c "import app, PySide6, sqlalchemy, alembic, holidays, reportlab, pypdfium2, pytest" \
     || { echo "bootstrap: the Python install failed" >&2; exit 1; }
   echo "$want" > "$stamp"
 fi

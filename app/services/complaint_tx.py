@@ -109,18 +109,20 @@ def complaint_action(
     at: Instant,
     expected_version: int | None,
     build: Callable[[Context], list[dict[str, Any]]],
+    after: Callable[[Session, list[str]], None] | None = None,
 ) -> list[str]:
     """Run one complaint action in one transaction; returns the ids of the events it recorded.
 
     ``build`` checks the rules against the context and returns the events to record
-    (as bundle objects without ``id``/``at``, unless it sets them). Nothing is saved
-    when it raises.
+    (as bundle objects without ``id``/``at``, unless it sets them). ``after`` runs in
+    the same transaction once they are recorded (an issued letter is stored with its
+    event this way). Nothing is saved when either raises.
     """
     instant = to_instant(ws, at)
     if instant > ws.now() + FUTURE_TOLERANCE:
         raise ValidationError("The date and time given are in the future; nothing was saved.")
     try:
-        return _run(ws, ref, action, instant, expected_version, build)
+        return _run(ws, ref, action, instant, expected_version, build, after)
     except StaleDataError as exc:  # another writer changed the case between our read and write
         raise ConflictError(
             f"Case {ref} was changed by someone else while this was being saved. Reload the "
@@ -128,7 +130,7 @@ def complaint_action(
         ) from exc
 
 
-def _run(ws, ref, action, instant, expected_version, build) -> list[str]:
+def _run(ws, ref, action, instant, expected_version, build, after=None) -> list[str]:
     with ws.db.write() as s:
         case = find_case(s, ref)
         if expected_version is not None and case.version != expected_version:
@@ -159,6 +161,8 @@ def _run(ws, ref, action, instant, expected_version, build) -> list[str]:
         case.device = ws.actor.device
         case.updated_at = ws.now()
         log_action(s, ws, action, "case", ref, events=local_ids, types=[r["type"] for r in stamped])
+        if after is not None:
+            after(s, local_ids)
     return local_ids
 
 

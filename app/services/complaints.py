@@ -13,8 +13,10 @@ id of its ``complaint_received``); None means the case's latest.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
+
+from sqlalchemy.orm import Session
 
 from app.domain import complaint_rules as rules
 from app.domain.complaint_response import (
@@ -30,6 +32,15 @@ from app.services.complaint_intake import offer_complaint, pending_offers, recei
 from app.services.complaint_tx import Context, Instant, complaint_action
 
 MANAGER_ROLES = ("manager", "admin")
+# Called with the write session and the recorded event's id, inside the action's transaction
+# (``app.services.letter_issue`` stores the issued letter with its event this way).
+OnRecorded = Callable[[Session, str], None]
+
+
+def _after(on_recorded: OnRecorded | None):
+    if on_recorded is None:
+        return None
+    return lambda session, ids: on_recorded(session, ids[0])
 
 
 def _by(ctx: Context, by: str | None) -> str:
@@ -55,6 +66,7 @@ def acknowledge(
     at: Instant = None,
     by: str | None = None,
     letter: str | None = None,
+    on_recorded: OnRecorded | None = None,
     summary: str = "",
     expected_version: int | None = None,
 ) -> str:
@@ -73,7 +85,7 @@ def acknowledge(
             raw["letter"] = letter
         return [raw]
 
-    return complaint_action(ws, ref, "acknowledge_complaint", at, expected_version, build)[0]
+    return complaint_action(ws, ref, "acknowledge_complaint", at, expected_version, build, _after(on_recorded))[0]
 
 
 def agree_extension(
@@ -86,6 +98,7 @@ def agree_extension(
     at: Instant = None,
     by: str | None = None,
     letter: str | None = None,
+    on_recorded: OnRecorded | None = None,
     expected_version: int | None = None,
 ) -> str:
     """Record the extension letter: before the current due date, within the stage's maximum."""
@@ -109,7 +122,7 @@ def agree_extension(
             raw["letter"] = letter
         return [raw]
 
-    return complaint_action(ws, ref, "agree_extension", at, expected_version, build)[0]
+    return complaint_action(ws, ref, "agree_extension", at, expected_version, build, _after(on_recorded))[0]
 
 
 def respond(
@@ -121,6 +134,7 @@ def respond(
     at: Instant = None,
     by: str | None = None,
     letter: str | None = None,
+    on_recorded: OnRecorded | None = None,
     summary: str = "",
     expected_version: int | None = None,
 ) -> str:
@@ -143,7 +157,7 @@ def respond(
             raw["letter"] = letter
         return [raw]
 
-    return complaint_action(ws, ref, "respond_to_complaint", at, expected_version, build)[0]
+    return complaint_action(ws, ref, "respond_to_complaint", at, expected_version, build, _after(on_recorded))[0]
 
 
 def _validated_compensation(draft: ResponseDraft) -> ResponseDraft:
@@ -193,6 +207,7 @@ def refuse_escalation(
     at: Instant = None,
     by: str | None = None,
     letter: str | None = None,
+    on_recorded: OnRecorded | None = None,
     expected_version: int | None = None,
 ) -> str:
     """Refuse an escalation in writing with reasons and the Ombudsman's details."""
@@ -214,7 +229,7 @@ def refuse_escalation(
             raw["letter"] = letter
         return [raw]
 
-    return complaint_action(ws, ref, "refuse_escalation", at, expected_version, build)[0]
+    return complaint_action(ws, ref, "refuse_escalation", at, expected_version, build, _after(on_recorded))[0]
 
 
 def refuse_complaint(
@@ -226,6 +241,7 @@ def refuse_complaint(
     at: Instant = None,
     by: str | None = None,
     letter: str | None = None,
+    on_recorded: OnRecorded | None = None,
     expected_version: int | None = None,
 ) -> str:
     """Refuse to accept a complaint (e.g. a matter over 12 months old), in writing with reasons."""
@@ -246,7 +262,7 @@ def refuse_complaint(
             raw["letter"] = letter
         return [raw]
 
-    return complaint_action(ws, ref, "refuse_complaint", at, expected_version, build)[0]
+    return complaint_action(ws, ref, "refuse_complaint", at, expected_version, build, _after(on_recorded))[0]
 
 
 # -- close, reopen, assign, remedy done ------------------------------------------------------------------------------

@@ -112,6 +112,7 @@ class MainWindow(QMainWindow):
         self._action(file, "Switch &officer…", self.switch_officer, "Ctrl+Shift+U")
         self._action(file, "&Out of office…", self.out_of_office)
         self.drafts_action = self._action(file, "&Visit drafts…", self.open_drafts)
+        self._action(file, "Organisation &details…", self.organisation_details)
         file.addSeparator()
         self._action(file, "&Quit", self.close, QKeySequence.StandardKey.Quit)
         view = bar.addMenu("&View")
@@ -120,6 +121,9 @@ class MainWindow(QMainWindow):
         self._action(view, "&Quick filter", self._quick_filter, "Ctrl+K")
         self._action(view, "&Refresh", self.refresh, QKeySequence.StandardKey.Refresh)
         self._action(view, "&Close case tab", self._close_current, QKeySequence.StandardKey.Close)
+        letters = bar.addMenu("&Letters")
+        self.queue_action = self._action(letters, "&Approval queue…", self.approval_queue, "Ctrl+Shift+A")
+        self._action(letters, "&Batch letters…", self.batch_letters, "Ctrl+Shift+B")
 
     # -- inbox -----------------------------------------------------------------------
     def _fetch(self, query: InboxQuery, offset: int, limit: int):
@@ -209,6 +213,30 @@ class MainWindow(QMainWindow):
         self.filters.set_scopes(scopes_for(self.ws))
         self._update_title()
         self.model.set_query(self.filters.query())
+
+    # -- letters ---------------------------------------------------------------------
+    def approval_queue(self):
+        from app.ui.letters.queue import ApprovalQueueDialog
+
+        dialog = ApprovalQueueDialog(self.ws, self)
+        dialog.finished.connect(lambda _r: self.refresh())
+        dialog.open()
+        return dialog
+
+    def batch_letters(self):
+        from app.ui.letters.batch import BatchDialog
+
+        dialog = BatchDialog(self.ws, self)
+        dialog.finished.connect(lambda _r: self.refresh())
+        dialog.open()
+        return dialog
+
+    def organisation_details(self):
+        from app.ui.letters.organisation_dialog import OrganisationDialog
+
+        dialog = OrganisationDialog(self.ws, self)
+        dialog.open()
+        return dialog
 
     def out_of_office(self) -> None:
         if AbsenceDialog(self.ws, self).exec():

@@ -29,5 +29,10 @@ def case_panels() -> list[tuple[str, PanelFactory, Applies]]:
     """(tab title, factory, whether it applies to the case). Complaints can arise on any case."""
     from app.ui.asb.panel import AsbPanel
     from app.ui.complaints.panel import ComplaintPanel
+    from app.ui.letters.panel import LettersPanel
 
-    return [("&Complaints", ComplaintPanel, _always), ("AS&B", AsbPanel, _asb)]
+    return [
+        ("&Complaints", ComplaintPanel, _always),
+        ("AS&B", AsbPanel, _asb),
+        ("L&etters", LettersPanel, _always),
+    ]

@@ -1,0 +1,105 @@
+"""Putting a letter together: a template, the officer's section texts and the case's values.
+
+``compose`` resolves every merge field of the subject and of every section first
+and raises ``MergeError`` listing every problem, so nothing is produced from a
+letter with a gap.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from app.letters.document import Block, LetterDocument, Organisation, Point, Section, Signature
+from app.letters.merge import MergeError, Problem, Value, merge_inline, merge_text
+from app.letters.templates import Template
+
+
+@dataclass(frozen=True)
+class LetterContext:
+    """What the case gives a letter (built by ``app.services.letter_context``)."""
+
+    values: Mapping[str, Value]
+    missing: Mapping[str, str]  # field -> why this case has no value for it
+    organisation: Organisation
+    recipient: tuple[str, ...]  # the resident's name and address lines
+    reference: str
+    date_text: str
+    signature: Signature
+    points: tuple[Point, ...] = ()  # a response's decisions, printed in its points section
+    author: str = ""
+    keywords: tuple[str, ...] = field(default=())
+    present: frozenset[str] = frozenset()  # inputs that have entries (a section's ``when``)
+
+    def prints(self, spec) -> bool:
+        """Whether a section is part of the letter (a ``when`` section needs its input filled)."""
+        return not spec.when or spec.when in self.present
+
+
+def merged_sections(
+    template: Template, texts: Mapping[str, str], ctx: LetterContext
+) -> tuple[tuple[Section, ...], list[Problem]]:
+    problems: list[Problem] = []
+    sections = []
+    for spec in template.sections:
+        if not ctx.prints(spec):
+            continue
+        text = texts.get(spec.key, spec.text)
+        where = spec.heading or spec.key.replace("_", " ").capitalize()
+        blocks: tuple[Block, ...] = merge_text(text, ctx.values, ctx.missing, where, problems)
+        if spec.kind == "points":
+            blocks = (*blocks, *ctx.points)
+        if blocks:
+            sections.append(Section(spec.heading, blocks))
+    return tuple(sections), problems
+
+
+def compose(
+    template: Template, texts: Mapping[str, str], ctx: LetterContext, draft: bool = True
+) -> LetterDocument:
+    sections, problems = merged_sections(template, texts, ctx)
+    subject = template.subject
+    try:
+        subject = merge_inline(template.subject, ctx.values, ctx.missing)
+    except MergeError as exc:
+        problems = list(exc.problems) + problems
+    if len(ctx.recipient) < 2:
+        why = ctx.missing.get("resident.address", "the resident has no postal address recorded")
+        problems.insert(
+            0, Problem("resident.address", "address", f"{{resident.address}} is missing ({why})")
+        )
+    if problems:
+        raise MergeError(problems)
+    return LetterDocument(
+        organisation=ctx.organisation,
+        recipient=ctx.recipient,
+        reference=ctx.reference,
+        date_text=ctx.date_text,
+        subject=subject,
+        sections=sections,
+        signature=ctx.signature,
+        title=f"{template.title} — {ctx.reference}",
+        author=ctx.author or ctx.organisation.name,
+        keywords=ctx.keywords,
+        draft=draft,
+    )
+
+
+def problems_of(template: Template, texts: Mapping[str, str], ctx: LetterContext) -> list[Problem]:
+    """Every merge problem, without raising (the editor lists them live)."""
+    try:
+        compose(template, texts, ctx)
+    except MergeError as exc:
+        return list(exc.problems)
+    return []
+
+
+DEFAULT_ORGANISATION = Organisation(
+    name="Larkspur Homes",
+    address=("Larkspur House", "14 Fernbank Road", "London", "SE6 4ZZ"),
+    phone="020 7946 0999",
+    email="housing@larkspur-homes.example.org",
+    website="www.larkspur-homes.example.org",
+    logo="",
+    signature_title="Housing services",
+)

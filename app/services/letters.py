@@ -1,0 +1,514 @@
+"""Letters on a case: draft, edit, finalise, approve or return, render. Issuing is ``letter_issue``.
+
+A letter is a row of ``letters`` whose ``content`` holds the officer's section
+texts (merge fields unresolved), the structured inputs, the ticked checklist
+items, the print options and the review history. Its status moves
+draft → finalised → (approved →) issued; editing a finalised or approved letter
+means reopening it as a draft, which voids an approval. A stale edit
+(``expected_version``) is refused. Every step is attributed in the audit log.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
+
+from app.errors import ConflictError, NotFound, PermissionDenied, ValidationError
+from app.letters.compose import LetterContext, compose
+from app.letters.pdf import render_pdf
+from app.letters.plain import render_text
+from app.letters.templates import get_template, library
+from app.services.cases import find_case, log_action
+from app.services.letter_checks import letter_checklist, section_texts
+from app.services.letter_context import CaseFacts, build_context, read_facts, read_inputs
+from app.services.letter_inputs import apply_edits
+from app.services.letter_rules import applicable, prefill_inputs
+from app.services.letter_views import (
+    STATUS_WORDS,
+    LetterSummary,
+    LetterView,
+    Review,
+    TemplateChoice,
+)
+from app.services.organisation import MANAGER_ROLES, approval_policy, get_organisation
+from app.services.workspace import Workspace
+from app.store.models import Case, Letter, Officer
+
+EDITABLE = ("draft",)
+OPEN_STATUSES = ("draft", "finalised", "approved")
+LARGE_PRINT_WORDS = ("large print", "visual", "sight", "partially sighted", "blind")
+
+
+# -- reading ---------------------------------------------------------------------------------------------
+
+
+def _letter(s: Session, letter_id: str) -> Letter:
+    try:
+        key = uuid.UUID(str(letter_id))
+    except ValueError:
+        raise NotFound(f"There is no letter {letter_id!r}.") from None
+    row = s.get(Letter, key)
+    if row is None:
+        raise NotFound(f"There is no letter {letter_id!r}.")
+    return row
+
+
+def _summary(row: Letter, ref: str, approvals: Mapping[str, bool]) -> LetterSummary:
+    t = library().get(row.template)
+    return LetterSummary(
+        id=str(row.id),
+        case_ref=ref,
+        template=row.template,
+        title=t.title if t else row.template,
+        status=row.status,
+        number=int((row.content or {}).get("number", 0)),
+        created_by=row.created_by,
+        updated_at=row.updated_at,
+        issued_at=row.issued_at,
+        approval_required=approvals.get(row.template, False),
+        event_id=row.event_local_id,
+        version=row.version,
+    )
+
+
+def context_for(
+    ws: Workspace, facts: CaseFacts, row: Letter, day: dt.date | None = None
+) -> LetterContext:
+    content = row.content or {}
+    template = get_template(row.template)
+    return build_context(
+        facts,
+        organisation=get_organisation(ws),
+        inputs=read_inputs(content.get("inputs") or {}),
+        complaint_id=content.get("complaint"),
+        number=int(content.get("number", 0)),
+        day=day or ws.today(),
+        signer=content.get("signer") or row.created_by,
+        template_title=template.title,
+    )
+
+
+def _view(ws: Workspace, s: Session, row: Letter, day: dt.date | None = None) -> LetterView:
+    case = s.get(Case, row.case_id)
+    facts = read_facts(s, ws, case)
+    template = get_template(row.template)
+    content = row.content or {}
+    ctx = context_for(ws, facts, row, day)
+    inputs = read_inputs(content.get("inputs") or {})
+    today = day or ws.today()
+    state = facts.complaint(content.get("complaint"))
+    items = letter_checklist(template, content, ctx, inputs, state, today)
+    fields = next(i for i in items if i.key == "fields")
+    return LetterView(
+        summary=_summary(row, case.ref, approval_policy(ws)),
+        template=template,
+        sections=section_texts(template, content),
+        inputs=dict(content.get("inputs") or {}),
+        checks={k: bool(v) for k, v in (content.get("checks") or {}).items()},
+        large_print=bool(content.get("large_print")),
+        text_copy=bool(content.get("text_copy")),
+        complaint=content.get("complaint"),
+        checklist=items,
+        problems=tuple(p for p in fields.problem.split("; ") if p),
+        reviews=tuple(Review(**r) for r in content.get("reviews") or ()),
+        context=ctx,
+    )
+
+
+def get_letter(ws: Workspace, letter_id: str, as_of: dt.date | None = None) -> LetterView:
+    with ws.db.read() as s:
+        return _view(ws, s, _letter(s, letter_id), as_of)
+
+
+def list_letters(ws: Workspace, ref: str) -> list[LetterSummary]:
+    """The case's letters, newest first (discarded drafts included, so nothing silently vanishes)."""
+    approvals = approval_policy(ws)
+    with ws.db.read() as s:
+        case = find_case(s, ref)
+        rows = s.scalars(
+            select(Letter).where(Letter.case_id == case.id).order_by(Letter.created_at.desc())
+        )
+        return [_summary(r, case.ref, approvals) for r in rows]
+
+
+def available_templates(ws: Workspace, ref: str) -> list[TemplateChoice]:
+    """Every template, and whether this case can have it now (with the reason when not)."""
+    approvals = approval_policy(ws)
+    with ws.db.read() as s:
+        facts = read_facts(s, ws, find_case(s, ref))
+    out = []
+    for t in library().values():
+        _complaint, why = applicable(t, facts, ws.today())
+        out.append(
+            TemplateChoice(t.name, t.title, t.group, t.purpose, not why, why, approvals[t.name])
+        )
+    return out
+
+
+def approval_queue(ws: Workspace) -> list[LetterSummary]:
+    """Finalised letters waiting for a manager's approval, oldest first."""
+    approvals = approval_policy(ws)
+    names = [n for n, needed in approvals.items() if needed]
+    with ws.db.read() as s:
+        rows = s.execute(
+            select(Letter, Case.ref)
+            .join(Case, Case.id == Letter.case_id)
+            .where(Letter.status == "finalised", Letter.template.in_(names))
+            .order_by(Letter.updated_at)
+        ).all()
+        return [_summary(r, ref, approvals) for r, ref in rows]
+
+
+# -- writing ---------------------------------------------------------------------------------------------
+
+
+def _large_print_default(case: Case, facts: CaseFacts) -> bool:
+    texts = [v.description for v in case.resident.vulnerabilities]
+    texts += [
+        str(e.f.get("adjustments") or "") + " " + str(e.f.get("communication") or "")
+        for e in facts.events
+        if e.type == "vulnerability_plan"
+    ]
+    return any(w in t.lower() for t in texts for w in LARGE_PRINT_WORDS)
+
+
+def create_letter(
+    ws: Workspace, ref: str, template: str, complaint: str | None = None
+) -> LetterView:
+    """A new draft from the template's default text, with its inputs pre-filled from the case."""
+    if template not in library():
+        raise ValidationError(
+            f"There is no letter template {template!r}; see 'doorstep letter --list'."
+        )
+    t = get_template(template)
+    with ws.db.write() as s:
+        case = find_case(s, ref)
+        facts = read_facts(s, ws, case)
+        chosen, why = applicable(t, facts, ws.today(), complaint)
+        if why:
+            raise ValidationError(f"{t.title} cannot be written for {ref} now: {why}.")
+        open_one = s.scalar(
+            select(Letter).where(
+                Letter.case_id == case.id,
+                Letter.template == template,
+                Letter.status.in_(OPEN_STATUSES),
+            )
+        )
+        if open_one is not None:
+            raise ValidationError(
+                f"{ref} already has a {t.title.lower()} that has not been issued "
+                f"(letter {open_one.content.get('number', '?')}); open that one instead."
+            )
+        number = (s.scalar(select(func.count(Letter.id)).where(Letter.case_id == case.id)) or 0) + 1
+        row = Letter(
+            case_id=case.id,
+            template=template,
+            status="draft",
+            content={
+                "number": number,
+                "complaint": chosen,
+                "sections": t.defaults(),
+                "inputs": prefill_inputs(t, facts, chosen),
+                "checks": {},
+                "large_print": _large_print_default(case, facts),
+                "text_copy": False,
+                "signer": ws.actor.username,
+                "reviews": [],
+            },
+            created_by=ws.actor.username,
+            updated_by=ws.actor.username,
+            device=ws.actor.device,
+        )
+        s.add(row)
+        s.flush()
+        log_action(s, ws, "create_letter", "letter", str(row.id), case=ref, template=template)
+        return _view(ws, s, row)
+
+
+def _checked_row(s: Session, letter_id: str, expected_version: int | None) -> Letter:
+    row = _letter(s, letter_id)
+    if expected_version is not None and row.version != expected_version:
+        raise ConflictError(
+            f"This letter was changed by {row.updated_by} since you opened it. Reload it; "
+            "your changes have not been saved."
+        )
+    return row
+
+
+def _touch(ws: Workspace, row: Letter, content: dict[str, Any]) -> None:
+    row.content = content
+    row.updated_by = ws.actor.username
+    row.device = ws.actor.device
+    row.updated_at = ws.now()
+    # marked even when equal to the old value, so the column's onupdate (the system clock) never wins
+    flag_modified(row, "updated_at")
+
+
+def _review(ws: Workspace, content: dict[str, Any], action: str, comments: str = "") -> None:
+    content.setdefault("reviews", []).append(
+        {
+            "action": action,
+            "by": ws.actor.username,
+            "at": ws.now().isoformat(),
+            "comments": comments,
+        }
+    )
+
+
+def preview_letter(
+    ws: Workspace,
+    letter_id: str,
+    *,
+    sections: Mapping[str, str] | None = None,
+    inputs: Mapping[str, Any] | None = None,
+    checks: Mapping[str, bool] | None = None,
+    large_print: bool | None = None,
+    text_copy: bool | None = None,
+) -> LetterView:
+    """The letter as it would be with these unsaved edits (the editor's live checklist and preview).
+
+    Nothing is written. Rendering the returned view needs no database, so it can run off the UI thread.
+    """
+    with ws.db.read() as s:
+        row = _letter(s, letter_id)
+        content = apply_edits(
+            get_template(row.template),
+            row.content or {},
+            sections,
+            inputs,
+            checks,
+            large_print,
+            text_copy,
+        )
+        edited = Letter(
+            id=row.id,
+            case_id=row.case_id,
+            template=row.template,
+            status=row.status,
+            content=content,
+            created_by=row.created_by,
+            updated_by=row.updated_by,
+            updated_at=row.updated_at,
+            issued_at=row.issued_at,
+            event_local_id=row.event_local_id,
+            version=row.version,
+        )
+        return _view(ws, s, edited)
+
+
+def save_letter(
+    ws: Workspace,
+    letter_id: str,
+    *,
+    sections: Mapping[str, str] | None = None,
+    inputs: Mapping[str, Any] | None = None,
+    checks: Mapping[str, bool] | None = None,
+    large_print: bool | None = None,
+    text_copy: bool | None = None,
+    expected_version: int | None = None,
+) -> LetterView:
+    """Save the officer's edits to a draft (sections, inputs, ticks, print options)."""
+    with ws.db.write() as s:
+        row = _checked_row(s, letter_id, expected_version)
+        if row.status not in EDITABLE:
+            raise ValidationError(
+                f"This letter is {STATUS_WORDS.get(row.status, row.status).lower()}; "
+                + (
+                    "it can no longer be changed."
+                    if row.status in ("issued", "discarded")
+                    else "reopen it as a draft to change it."
+                )
+            )
+        content = apply_edits(
+            get_template(row.template),
+            row.content or {},
+            sections,
+            inputs,
+            checks,
+            large_print,
+            text_copy,
+        )
+        _touch(ws, row, content)
+        s.flush()
+        log_action(s, ws, "save_letter", "letter", str(row.id))
+        return _view(ws, s, row)
+
+
+def finalise_letter(
+    ws: Workspace, letter_id: str, expected_version: int | None = None
+) -> LetterView:
+    """Mark a draft ready: refused while anything on its checklist is missing."""
+    with ws.db.write() as s:
+        row = _checked_row(s, letter_id, expected_version)
+        if row.status != "draft":
+            raise ValidationError(f"Only a draft can be finalised; this letter is {row.status}.")
+        view = _view(ws, s, row)
+        missing = [i for i in view.checklist if not i.done]
+        if missing:
+            listed = "; ".join(i.label + (f" ({i.problem})" if i.problem else "") for i in missing)
+            raise ValidationError(
+                f"The letter cannot be finalised until its checklist is complete: {listed}."
+            )
+        content = copy.deepcopy(row.content or {})
+        _review(ws, content, "finalised")
+        row.status = "finalised"
+        _touch(ws, row, content)
+        s.flush()
+        log_action(
+            s, ws, "finalise_letter", "letter", str(row.id), approval=view.summary.approval_required
+        )
+        return _view(ws, s, row)
+
+
+def _manager(ws: Workspace, s: Session, doing: str) -> None:
+    role = s.scalar(select(Officer.role).where(Officer.username == ws.actor.username))
+    if role not in MANAGER_ROLES:
+        raise PermissionDenied(f"Only a manager can {doing}; {ws.actor.username} is not a manager.")
+
+
+def approve_letter(
+    ws: Workspace, letter_id: str, comments: str = "", expected_version: int | None = None
+) -> LetterView:
+    """A manager's quality check passed: the letter may now be issued."""
+    with ws.db.write() as s:
+        row = _checked_row(s, letter_id, expected_version)
+        _manager(ws, s, "approve a letter")
+        if row.status != "finalised":
+            raise ValidationError(
+                f"Only a finalised letter can be approved; this one is {row.status}."
+            )
+        if not approval_policy(ws).get(row.template):
+            raise ValidationError("This letter does not need approval; it can be issued as it is.")
+        authors = {row.created_by} | {
+            r["by"]
+            for r in (row.content or {}).get("reviews", [])
+            if r.get("action") == "finalised"
+        }
+        if ws.actor.username in authors:
+            raise PermissionDenied(
+                "You wrote or finalised this letter, so another manager must approve it (a quality "
+                "check needs a second pair of eyes)."
+            )
+        content = copy.deepcopy(row.content or {})
+        _review(ws, content, "approved", comments.strip())
+        row.status = "approved"
+        row.approved_by = ws.actor.username
+        row.approved_at = ws.now()
+        _touch(ws, row, content)
+        s.flush()
+        log_action(s, ws, "approve_letter", "letter", str(row.id))
+        return _view(ws, s, row)
+
+
+def return_letter(
+    ws: Workspace, letter_id: str, comments: str, expected_version: int | None = None
+) -> LetterView:
+    """A manager sends a finalised letter back to its author with comments (it becomes a draft)."""
+    if not comments.strip():
+        raise ValidationError("Say what needs changing: the comments go back to the officer.")
+    with ws.db.write() as s:
+        row = _checked_row(s, letter_id, expected_version)
+        _manager(ws, s, "return a letter")
+        if row.status != "finalised":
+            raise ValidationError(
+                f"Only a finalised letter can be returned; this one is {row.status}."
+            )
+        content = copy.deepcopy(row.content or {})
+        _review(ws, content, "returned", comments.strip())
+        row.status = "draft"
+        _touch(ws, row, content)
+        s.flush()
+        log_action(s, ws, "return_letter", "letter", str(row.id))
+        return _view(ws, s, row)
+
+
+def reopen_letter(ws: Workspace, letter_id: str, expected_version: int | None = None) -> LetterView:
+    """Back to a draft for changes; an approval given to the old text no longer counts."""
+    with ws.db.write() as s:
+        row = _checked_row(s, letter_id, expected_version)
+        if row.status not in ("finalised", "approved"):
+            raise ValidationError(
+                f"Only a finalised or approved letter can be reopened; this one is {row.status}."
+            )
+        content = copy.deepcopy(row.content or {})
+        _review(ws, content, "reopened")
+        row.status = "draft"
+        row.approved_by = None
+        row.approved_at = None
+        _touch(ws, row, content)
+        s.flush()
+        log_action(s, ws, "reopen_letter", "letter", str(row.id))
+        return _view(ws, s, row)
+
+
+def discard_letter(
+    ws: Workspace, letter_id: str, expected_version: int | None = None
+) -> LetterSummary:
+    """Abandon a letter that was never issued (it stays listed as discarded)."""
+    with ws.db.write() as s:
+        row = _checked_row(s, letter_id, expected_version)
+        if row.status not in OPEN_STATUSES:
+            raise ValidationError(f"An {row.status} letter cannot be discarded.")
+        content = copy.deepcopy(row.content or {})
+        _review(ws, content, "discarded")
+        row.status = "discarded"
+        _touch(ws, row, content)
+        s.flush()
+        log_action(s, ws, "discard_letter", "letter", str(row.id))
+        return _summary(row, s.get(Case, row.case_id).ref, approval_policy(ws))
+
+
+# -- rendering without storing (previews, the command line) ----------------------------------------------------
+
+
+def render_for_case(
+    ws: Workspace, ref: str, template: str, large_print: bool = False, text: bool = False
+) -> bytes:
+    """A PDF (or the plain-text copy) of the case's open letter of this template, else of the
+    template's defaults, marked DRAFT: nothing rendered here is issued or recorded.
+
+    Raises ``MergeError`` (a ``ValueError``) listing every missing or unknown field.
+    """
+    t = get_template(template)
+    with ws.db.read() as s:
+        case = find_case(s, ref)
+        row = s.scalar(
+            select(Letter)
+            .where(
+                Letter.case_id == case.id,
+                Letter.template == template,
+                Letter.status.in_(OPEN_STATUSES),
+            )
+            .order_by(Letter.created_at.desc())
+        )
+        if row is not None:
+            view = _view(ws, s, row)
+            return (
+                view.text().encode("utf-8") if text else view.pdf(large_print=large_print or None)
+            )
+        facts = read_facts(s, ws, case)
+        chosen, _why = applicable(t, facts, ws.today())
+        number = (s.scalar(select(func.count(Letter.id)).where(Letter.case_id == case.id)) or 0) + 1
+        transient = Letter(
+            case_id=case.id,
+            template=template,
+            status="draft",
+            created_by=ws.actor.username,
+            content={
+                "number": number,
+                "complaint": chosen,
+                "sections": t.defaults(),
+                "inputs": prefill_inputs(t, facts, chosen),
+            },
+        )
+        doc = compose(t, t.defaults(), context_for(ws, facts, transient), draft=True)
+        return (
+            render_text(doc).encode("utf-8") if text else render_pdf(doc, large_print=large_print)
+        )
