@@ -250,7 +250,7 @@ def cmd_letter(args) -> int:
         raise CommandUsageError("give the case reference and the template name (or --list)")
     if args.template not in names:
         raise CommandUsageError(f"unknown letter template {args.template!r}; see 'doorstep letter --list'")
-    from app.services.letters import render_for_case
+    from app.letters.letters import render_for_case
 
     ws = _workspace(args, create=False)
     try:

@@ -268,9 +268,9 @@ def letters(quick: bool) -> Iterator[str]:
     """100 stage 1 responses (five points, two compensation heads, two actions) rendered to PDF."""
     import tempfile
 
+    from app.letters import letters as L
     from app.letters.pdf import register_fonts, render_pdf
     from app.services import complaints as svc
-    from app.services import letters as L
     from app.services.cases import create_case
     from app.services.workspace import Actor, open_workspace
 

@@ -17,8 +17,8 @@ sys.path.insert(0, str(ROOT))
 
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
+from app.letters import letters as L  # noqa: E402
 from app.services import complaints as svc  # noqa: E402
-from app.services import letters as L  # noqa: E402
 from app.services.cases import create_case, get_case, record_event  # noqa: E402
 from app.services.workspace import Actor, open_workspace  # noqa: E402
 from app.store.models import Officer  # noqa: E402
@@ -388,7 +388,7 @@ def shots(ws, clock: Clock, ids: dict[str, str]) -> None:
     settle(review)
     review.grab().save(str(SHOTS / "letter-review.png"))
     review.close()
-    from app.services.letter_issue import issue_letter
+    from app.letters.letter_issue import issue_letter
 
     ws.actor = Actor("a.khan", "screens")
     ack = L.get_letter(ws, ids["complaint_ack_stage1"])

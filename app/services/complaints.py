@@ -33,7 +33,7 @@ from app.services.complaint_tx import Context, Instant, complaint_action
 
 MANAGER_ROLES = ("manager", "admin")
 # Called with the write session and the recorded event's id, inside the action's transaction
-# (``app.services.letter_issue`` stores the issued letter with its event this way).
+# (``app.letters.letter_issue`` stores the issued letter with its event this way).
 OnRecorded = Callable[[Session, str], None]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from app.cli import main
-from app.services import letters as L
+from app.letters import letters as L
 from app.services.bundles import import_bundle
 from tests.services.letter_helpers import complaint_case, flat, pdf_text
 

@@ -6,8 +6,8 @@ import io
 
 from pypdf import PdfReader
 
+from app.letters import letters as L
 from app.services import complaints as svc
-from app.services import letters as L
 from app.services.cases import create_case, record_event
 from tests.services.complaint_helpers import at
 

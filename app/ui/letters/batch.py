@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import DoorstepError
+from app.letters.letter_batch import BatchItem, Candidate, candidates, generate
 from app.letters.templates import library
-from app.services.letter_batch import BatchItem, Candidate, candidates, generate
 from app.services.workspace import Workspace
 from app.ui.letters.panel import _table
 

@@ -31,8 +31,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import DoorstepError
+from app.letters import letters as svc
 from app.letters.fields import FIELDS
-from app.services import letters as svc
 from app.services.officers import current_officer
 from app.services.workspace import Workspace
 from app.ui.letters.details import DetailsForm

@@ -7,8 +7,8 @@ from pathlib import Path
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 
 from app.errors import DoorstepError
-from app.services import letters as svc
-from app.services.letter_issue import issue_letter, issued_file
+from app.letters import letters as svc
+from app.letters.letter_issue import issue_letter, issued_file
 
 
 class EditorActions:

@@ -14,13 +14,13 @@ from PySide6.QtWidgets import (
 )
 
 from app.letters.document import Organisation
-from app.letters.templates import library
-from app.services.organisation import (
+from app.letters.organisation import (
     approval_policy,
     get_organisation,
     save_approval_policy,
     save_organisation,
 )
+from app.letters.templates import library
 from app.services.workspace import Workspace
 from app.ui.complaints.forms import ActionDialog
 

@@ -6,7 +6,7 @@ from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLa
 
 from app.domain.calendar import LONDON
 from app.errors import DoorstepError
-from app.services import letters as svc
+from app.letters import letters as svc
 from app.services.workspace import Workspace
 from app.ui.letters.editor import LetterEditor
 from app.ui.letters.panel import _table

@@ -29,13 +29,13 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
 from app.errors import ConflictError, StorageError, ValidationError
+from app.letters.letter_checks import response_draft
+from app.letters.letter_context import _date, read_inputs
+from app.letters.letters import LetterView, _letter, _view
 from app.letters.merge import MergeError
 from app.services import complaints
 from app.services.attachments import blob_path, store_dir
 from app.services.cases import add_events, find_case, log_action, new_local_id
-from app.services.letter_checks import response_draft
-from app.services.letter_context import _date, read_inputs
-from app.services.letters import LetterView, _letter, _view
 from app.services.recompute import recompute
 from app.services.workspace import Workspace
 from app.store.models import Attachment, Case

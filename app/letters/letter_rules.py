@@ -14,8 +14,8 @@ from typing import Any
 from app.domain.complaint_record import ComplaintState
 from app.domain.complaint_rules import extension_window
 from app.domain.deadlines.timeline import fmt
+from app.letters.letter_context import CaseFacts
 from app.letters.templates import Template
-from app.services.letter_context import CaseFacts
 
 REQUIREMENT_WORDS = {
     "complaint": "the case has no complaint",

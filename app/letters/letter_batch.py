@@ -14,11 +14,11 @@ from pathlib import Path
 from sqlalchemy import select
 
 from app.errors import DoorstepError
+from app.letters import letters as svc
+from app.letters.letter_context import read_facts
+from app.letters.letter_rules import applicable
 from app.letters.merge import MergeError
 from app.letters.templates import get_template
-from app.services import letters as svc
-from app.services.letter_context import read_facts
-from app.services.letter_rules import applicable
 from app.services.workspace import Workspace
 from app.store.models import Case, DeadlineRow, Letter
 

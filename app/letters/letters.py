@@ -22,22 +22,22 @@ from sqlalchemy.orm.attributes import flag_modified
 
 from app.errors import ConflictError, NotFound, PermissionDenied, ValidationError
 from app.letters.compose import LetterContext, compose
-from app.letters.pdf import render_pdf
-from app.letters.plain import render_text
-from app.letters.templates import get_template, library
-from app.services.cases import find_case, log_action
-from app.services.letter_checks import letter_checklist, section_texts
-from app.services.letter_context import CaseFacts, build_context, read_facts, read_inputs
-from app.services.letter_inputs import apply_edits
-from app.services.letter_rules import applicable, prefill_inputs
-from app.services.letter_views import (
+from app.letters.letter_checks import letter_checklist, section_texts
+from app.letters.letter_context import CaseFacts, build_context, read_facts, read_inputs
+from app.letters.letter_inputs import apply_edits
+from app.letters.letter_rules import applicable, prefill_inputs
+from app.letters.letter_views import (
     STATUS_WORDS,
     LetterSummary,
     LetterView,
     Review,
     TemplateChoice,
 )
-from app.services.organisation import MANAGER_ROLES, approval_policy, get_organisation
+from app.letters.organisation import MANAGER_ROLES, approval_policy, get_organisation
+from app.letters.pdf import render_pdf
+from app.letters.plain import render_text
+from app.letters.templates import get_template, library
+from app.services.cases import find_case, log_action
 from app.services.workspace import Workspace
 from app.store.models import Case, Letter, Officer
 
