@@ -83,7 +83,10 @@ def build_parser() -> Parser:
     p.add_argument("bundles", nargs="*", type=Path)
     p.add_argument("--all", action="store_true")
     p.add_argument("--as-of", type=iso_date)
-    p = add("search", "full-text search over case refs, resident names and contact summaries, best first")
+    p = add(
+        "search",
+        "full-text search over case refs, resident names and contact summaries, best first",
+    )
     p.add_argument("text", nargs="+")
     p.add_argument("--limit", type=whole, default=50)
     p = add("letter", "render a letter for a case to PDF; --list prints the template names")

@@ -222,8 +222,14 @@ def cmd_search(args) -> int:
     if args.json:
         emit(
             [
-                {"case": h.ref, "resident": h.resident, "kind": h.kind, "where": h.where, "event": h.event_id,
-                 "snippet": h.snippet_text()}
+                {
+                    "case": h.ref,
+                    "resident": h.resident,
+                    "kind": h.kind,
+                    "where": h.where,
+                    "event": h.event_id,
+                    "snippet": h.snippet_text(),
+                }
                 for h in hits
             ]
         )
@@ -249,14 +255,17 @@ def cmd_letter(args) -> int:
     if not args.ref or not args.template:
         raise CommandUsageError("give the case reference and the template name (or --list)")
     if args.template not in names:
-        raise CommandUsageError(f"unknown letter template {args.template!r}; see 'doorstep letter --list'")
+        raise CommandUsageError(
+            f"unknown letter template {args.template!r}; see 'doorstep letter --list'"
+        )
     from app.letters.letters import render_for_case
 
     ws = _workspace(args, create=False)
     try:
         try:
-            data = render_for_case(ws, args.ref, args.template, large_print=args.large_print,
-                                   text=args.text)
+            data = render_for_case(
+                ws, args.ref, args.template, large_print=args.large_print, text=args.text
+            )
         except MergeError as exc:
             raise ValidationError(str(exc)) from None
     finally:

@@ -55,7 +55,9 @@ def _vocabulary(size: int = 4000, seed: int = 3) -> list[str]:
 WORDS = _vocabulary()
 WEIGHTS = [1 / (rank + 1) ** 1.07 for rank in range(len(WORDS))]
 FIRST = "Amina Ben Carys Dev Eilidh Femi Grace Hana Idris Jas Kofi Lena Maya Niall Ola Priya Rhys Sian Tom Zoe".split()
-LAST = "Khan Jones Morgan Okafor Patel Smith Nowak Evans Reid Shah Clarke Ali Wood Hughes Bell".split()
+LAST = (
+    "Khan Jones Morgan Okafor Patel Smith Nowak Evans Reid Shah Clarke Ali Wood Hughes Bell".split()
+)
 
 
 def _uid() -> str:
@@ -90,21 +92,31 @@ def build(n_cases: int, n_events: int, seed: int = 11) -> Path:
     batch_cases, batch_res, batch_events, batch_deadlines = [], [], [], []
 
     def flush():
-        conn.executemany("INSERT INTO residents (id, name, address, phone, email, listed_vulnerabilities, "
-                         "extra, created_at, updated_at, updated_by, device, version) "
-                         "VALUES (?,?,NULL,NULL,NULL,1,'{}',?,?,'bench','bench',1)", batch_res)
-        conn.executemany("INSERT INTO cases (id, ref, kind, opened, status, closed_on, officer_id, resident_id, "
-                         "policy_name, extra, risk_tier, next_due, next_kind, next_label, open_deadlines, "
-                         "in_inbox, sort_due, event_count, last_event_at, created_at, updated_at, updated_by, "
-                         "device, version) VALUES (?,?,?,?,'open',NULL,?,?,NULL,'{}',?,?,?,?,?,1,?,?,?,?,?,"
-                         "'bench','bench',1)", batch_cases)
-        conn.executemany("INSERT INTO case_events (id, case_id, local_id, seq, type, at, summary, data, actor, "
-                         "recorded_at, recorded_by, device) VALUES (?,?,?,?,?,?,?,?,?,?,'bench','bench')",
-                         batch_events)
-        conn.executemany("INSERT INTO deadlines (id, case_id, key, kind, label, started_by, started_on, due, "
-                         "original_due, policy, status, met_by, met_on, closed_on, stage, complaint, detail, "
-                         "holds, evidence, computed_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,'[]','[]',?)",
-                         batch_deadlines)
+        conn.executemany(
+            "INSERT INTO residents (id, name, address, phone, email, listed_vulnerabilities, "
+            "extra, created_at, updated_at, updated_by, device, version) "
+            "VALUES (?,?,NULL,NULL,NULL,1,'{}',?,?,'bench','bench',1)",
+            batch_res,
+        )
+        conn.executemany(
+            "INSERT INTO cases (id, ref, kind, opened, status, closed_on, officer_id, resident_id, "
+            "policy_name, extra, risk_tier, next_due, next_kind, next_label, open_deadlines, "
+            "in_inbox, sort_due, event_count, last_event_at, created_at, updated_at, updated_by, "
+            "device, version) VALUES (?,?,?,?,'open',NULL,?,?,NULL,'{}',?,?,?,?,?,1,?,?,?,?,?,"
+            "'bench','bench',1)",
+            batch_cases,
+        )
+        conn.executemany(
+            "INSERT INTO case_events (id, case_id, local_id, seq, type, at, summary, data, actor, "
+            "recorded_at, recorded_by, device) VALUES (?,?,?,?,?,?,?,?,?,?,'bench','bench')",
+            batch_events,
+        )
+        conn.executemany(
+            "INSERT INTO deadlines (id, case_id, key, kind, label, started_by, started_on, due, "
+            "original_due, policy, status, met_by, met_on, closed_on, stage, complaint, detail, "
+            "holds, evidence, computed_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,'[]','[]',?)",
+            batch_deadlines,
+        )
         conn.commit()
         for b in (batch_cases, batch_res, batch_events, batch_deadlines):
             b.clear()
@@ -128,7 +140,9 @@ def build(n_cases: int, n_events: int, seed: int = 11) -> Path:
                 "channel": rng.choice(("phone", "email", "letter", "visit")),
                 "direction": "in" if inbound else "out",
                 "by": "resident" if inbound else officer,
-                "summary": " ".join(rng.choices(WORDS, WEIGHTS, k=rng.randrange(6, 14))).capitalize(),
+                "summary": " ".join(
+                    rng.choices(WORDS, WEIGHTS, k=rng.randrange(6, 14))
+                ).capitalize(),
             }
             if inbound and rng.random() < 0.15:
                 raw["callback_requested"] = True
@@ -137,25 +151,72 @@ def build(n_cases: int, n_events: int, seed: int = 11) -> Path:
         result = derive(info, events, history)
         nxt = result.next_due()
         batch_res.append((res_id, name, now, now))
-        batch_cases.append((case_id, ref, "general", opened.isoformat(), officer_ids[officer], res_id, None,
-                            nxt.due.isoformat() if nxt else None, nxt.kind if nxt else None,
-                            nxt.label if nxt else None, len(result.open()),
-                            (nxt.due if nxt else NOTHING_DUE).isoformat(), n,
-                            events[-1].at.strftime("%Y-%m-%d %H:%M:%S.%f"), now, now))
+        batch_cases.append(
+            (
+                case_id,
+                ref,
+                "general",
+                opened.isoformat(),
+                officer_ids[officer],
+                res_id,
+                None,
+                nxt.due.isoformat() if nxt else None,
+                nxt.kind if nxt else None,
+                nxt.label if nxt else None,
+                len(result.open()),
+                (nxt.due if nxt else NOTHING_DUE).isoformat(),
+                n,
+                events[-1].at.strftime("%Y-%m-%d %H:%M:%S.%f"),
+                now,
+                now,
+            )
+        )
         for e in events:
             data = {k: v for k, v in e.data.items()}
-            batch_events.append((_uid(), case_id, e.id, e.seq, e.type, e.at.strftime("%Y-%m-%d %H:%M:%S.%f"),
-                                 e.summary, json.dumps(data), e.by, now))
+            batch_events.append(
+                (
+                    _uid(),
+                    case_id,
+                    e.id,
+                    e.seq,
+                    e.type,
+                    e.at.strftime("%Y-%m-%d %H:%M:%S.%f"),
+                    e.summary,
+                    json.dumps(data),
+                    e.by,
+                    now,
+                )
+            )
         for d in result.deadlines:
-            batch_deadlines.append((_uid(), case_id, d.key, d.kind, d.label, d.started_by,
-                                    d.started_on.isoformat(), d.due.isoformat() if d.due else None,
-                                    d.original_due.isoformat() if d.original_due else None, d.policy, d.status,
-                                    d.met_by, d.met_on.isoformat() if d.met_on else None,
-                                    d.closed_on.isoformat() if d.closed_on else None, d.stage, d.complaint,
-                                    d.detail, now))
+            batch_deadlines.append(
+                (
+                    _uid(),
+                    case_id,
+                    d.key,
+                    d.kind,
+                    d.label,
+                    d.started_by,
+                    d.started_on.isoformat(),
+                    d.due.isoformat() if d.due else None,
+                    d.original_due.isoformat() if d.original_due else None,
+                    d.policy,
+                    d.status,
+                    d.met_by,
+                    d.met_on.isoformat() if d.met_on else None,
+                    d.closed_on.isoformat() if d.closed_on else None,
+                    d.stage,
+                    d.complaint,
+                    d.detail,
+                    now,
+                )
+            )
         if len(batch_cases) >= 2000:
             flush()
-            print(f"  … {i + 1:,} cases ({time.perf_counter() - started:.0f} s)", file=sys.stderr, flush=True)
+            print(
+                f"  … {i + 1:,} cases ({time.perf_counter() - started:.0f} s)",
+                file=sys.stderr,
+                flush=True,
+            )
     flush()
     conn.execute("PRAGMA synchronous=FULL")
     conn.execute("ANALYZE")

@@ -157,18 +157,26 @@ def inbox(quick: bool) -> Iterator[str]:
     service = _median(lambda: list_inbox(ws, q, as_of=TODAY, limit=50), 50)
     hand = _median(lambda: raw.execute(INBOX_RAW, ("officer07",)).fetchall(), 50)
     n_cases = raw.execute("SELECT count(*) FROM cases").fetchone()[0]
-    yield (f"inbox first page (50 rows, one officer, {n_cases:,} cases): {service * 1000:.2f} ms; "
-           f"hand-written SQLite {hand * 1000:.2f} ms; ratio {service / hand:.2f}x")
+    yield (
+        f"inbox first page (50 rows, one officer, {n_cases:,} cases): {service * 1000:.2f} ms; "
+        f"hand-written SQLite {hand * 1000:.2f} ms; ratio {service / hand:.2f}x"
+    )
     cutoff = TODAY.isoformat()
-    expected = raw.execute("SELECT count(*) FROM cases WHERE in_inbox = 1 AND sort_due < ?", (cutoff,)).fetchone()[0]
+    expected = raw.execute(
+        "SELECT count(*) FROM cases WHERE in_inbox = 1 AND sort_due < ?", (cutoff,)
+    ).fetchone()[0]
     assert breached_count(ws, as_of=TODAY) == expected
     service = _median(lambda: breached_count(ws, as_of=TODAY), 50)
     hand = _median(
-        lambda: raw.execute("SELECT count(*) FROM cases WHERE in_inbox = 1 AND sort_due < ?", (cutoff,)).fetchone(),
+        lambda: raw.execute(
+            "SELECT count(*) FROM cases WHERE in_inbox = 1 AND sort_due < ?", (cutoff,)
+        ).fetchone(),
         50,
     )
-    yield (f"breached count ({expected:,} of {n_cases:,}): {service * 1000:.2f} ms; hand-written SQLite "
-           f"{hand * 1000:.2f} ms; ratio {service / hand:.2f}x")
+    yield (
+        f"breached count ({expected:,} of {n_cases:,}): {service * 1000:.2f} ms; hand-written SQLite "
+        f"{hand * 1000:.2f} ms; ratio {service / hand:.2f}x"
+    )
     ws.close()
     raw.close()
 
@@ -202,9 +210,11 @@ def search(quick: bool) -> Iterator[str]:
         hits += len(run(ws, text))
         times.append(time.perf_counter() - t)
     times.sort()
-    yield (f"search, two words, first 50 hits: median {times[len(times) // 2] * 1000:.1f} ms, "
-           f"90th percentile {times[int(len(times) * 0.9)] * 1000:.1f} ms ({len(queries)} queries, "
-           f"{hits / len(queries):.0f} hits each on average)")
+    yield (
+        f"search, two words, first 50 hits: median {times[len(times) // 2] * 1000:.1f} ms, "
+        f"90th percentile {times[int(len(times) * 0.9)] * 1000:.1f} ms ({len(queries)} queries, "
+        f"{hits / len(queries):.0f} hits each on average)"
+    )
     common = f"{WORDS[0]} {WORDS[1]}"
     t = _median(lambda: run(ws, common), 5)
     yield f"search, two very common words ('{common}'): median {t * 1000:.1f} ms (recent matches ranked)"
@@ -252,12 +262,19 @@ def cold_start(quick: bool) -> Iterator[str]:
         runs = []
         for _ in range(3):
             t = time.perf_counter()
-            out = subprocess.run([sys.executable, "-c", COLD_START, str(db)], capture_output=True, text=True,
-                                 env=env, check=True)
+            out = subprocess.run(
+                [sys.executable, "-c", COLD_START, str(db)],
+                capture_output=True,
+                text=True,
+                env=env,
+                check=True,
+            )
             runs.append((time.perf_counter() - t, float(out.stdout.strip())))
     wall, inside = min(runs)
-    yield (f"cold start to an interactive inbox on the demo database: {wall:.2f} s "
-           f"(process start to first inbox page; {inside:.2f} s after the interpreter started)")
+    yield (
+        f"cold start to an interactive inbox on the demo database: {wall:.2f} s "
+        f"(process start to first inbox page; {inside:.2f} s after the interpreter started)"
+    )
 
 
 GROUPS.update({"inbox": inbox, "search": search, "case_view": case_view, "cold_start": cold_start})
@@ -276,24 +293,52 @@ def letters(quick: bool) -> Iterator[str]:
 
     now = dt.datetime(2025, 6, 10, 9, 0, tzinfo=dt.UTC)
     with tempfile.TemporaryDirectory() as tmp:
-        ws = open_workspace(Path(tmp) / "letters.sqlite", actor=Actor("bench", "bench"), clock=lambda: now)
+        ws = open_workspace(
+            Path(tmp) / "letters.sqlite", actor=Actor("bench", "bench"), clock=lambda: now
+        )
         n = 20 if quick else 100
         views = []
         for i in range(n):
             ref = f"BENCH-{i:03d}"
-            create_case(ws, ref=ref, kind="complaint", officer="bench", resident_name=f"Resident Łucja {i}",
-                        address=f"Flat {i}, 5 Elm Road\nLondon SE6 1AA")
+            create_case(
+                ws,
+                ref=ref,
+                kind="complaint",
+                officer="bench",
+                resident_name=f"Resident Łucja {i}",
+                address=f"Flat {i}, 5 Elm Road\nLondon SE6 1AA",
+            )
             points = [f"Point {p} of the complaint about the repair" for p in range(5)]
-            svc.receive_complaint(ws, ref, at=dt.date(2025, 6, 2), channel="email",
-                                  summary="Leak not repaired after three visits", points=points)
+            svc.receive_complaint(
+                ws,
+                ref,
+                at=dt.date(2025, 6, 2),
+                channel="email",
+                summary="Leak not repaired after three visits",
+                points=points,
+            )
             v = L.create_letter(ws, ref, "response_stage1")
             inputs = {
-                "points": [{"point": p, "decision": "upheld", "reasons": "Our records show no follow-up. " * 6}
-                           for p in points],
-                "outstanding": [{"text": "Replace the waste pipe", "due": "2025-06-20"},
-                                {"text": "Redecorate the ceiling", "due": "2025-07-04"}],
-                "compensation": [{"head": "distress_inconvenience", "amount": "250", "reason": "Four weeks of leaks."},
-                                 {"head": "time_trouble", "amount": "50", "reason": "Four calls to chase us."}],
+                "points": [
+                    {
+                        "point": p,
+                        "decision": "upheld",
+                        "reasons": "Our records show no follow-up. " * 6,
+                    }
+                    for p in points
+                ],
+                "outstanding": [
+                    {"text": "Replace the waste pipe", "due": "2025-06-20"},
+                    {"text": "Redecorate the ceiling", "due": "2025-07-04"},
+                ],
+                "compensation": [
+                    {
+                        "head": "distress_inconvenience",
+                        "amount": "250",
+                        "reason": "Four weeks of leaks.",
+                    },
+                    {"head": "time_trouble", "amount": "50", "reason": "Four calls to chase us."},
+                ],
             }
             views.append(L.save_letter(ws, v.id, inputs=inputs))
         register_fonts()
@@ -309,9 +354,11 @@ def letters(quick: bool) -> Iterator[str]:
             L.get_letter(ws, v.id).pdf()
         full = (time.perf_counter() - t0) / n
         ws.close()
-    yield (f"response letters to PDF: {1 / render:,.0f} letters/s ({render * 1000:.1f} ms a letter, "
-           f"{pages / n:.1f} pages each, {n} letters; target under 50 ms); with reading the case and "
-           f"merging: {full * 1000:.1f} ms a letter ({render / 0.05:.2f}x the 50 ms budget for rendering)")
+    yield (
+        f"response letters to PDF: {1 / render:,.0f} letters/s ({render * 1000:.1f} ms a letter, "
+        f"{pages / n:.1f} pages each, {n} letters; target under 50 ms); with reading the case and "
+        f"merging: {full * 1000:.1f} ms a letter ({render / 0.05:.2f}x the 50 ms budget for rendering)"
+    )
 
 
 GROUPS["letters"] = letters

@@ -19,8 +19,12 @@ from bench import figures  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("groups", nargs="*", help=f"groups to run (default all): {', '.join(figures.GROUPS)}")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "groups", nargs="*", help=f"groups to run (default all): {', '.join(figures.GROUPS)}"
+    )
     parser.add_argument("--quick", action="store_true", help="smaller sizes (a smoke run)")
     args = parser.parse_args(argv)
     groups = args.groups or list(figures.GROUPS)

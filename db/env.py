@@ -16,7 +16,9 @@ config = context.config
 def run() -> None:
     connection = config.attributes.get("connection")
     if connection is None:  # `alembic` command line: -x url=...
-        url = context.get_x_argument(as_dictionary=True).get("url", "sqlite:///./alembic-dev.sqlite")
+        url = context.get_x_argument(as_dictionary=True).get(
+            "url", "sqlite:///./alembic-dev.sqlite"
+        )
         engine = create_engine(url)
         with engine.begin() as conn:
             _migrate(conn)

@@ -46,7 +46,9 @@ def ws(tmp_path, clock):
     """A workspace on a fresh SQLite database in a temporary folder."""
     from app.services.workspace import Actor, open_workspace
 
-    workspace = open_workspace(tmp_path / "cases.sqlite", actor=Actor("tester", "test-device"), clock=clock)
+    workspace = open_workspace(
+        tmp_path / "cases.sqlite", actor=Actor("tester", "test-device"), clock=clock
+    )
     yield workspace
     workspace.close()
 

@@ -74,13 +74,18 @@ def covered_officers(session: Session, username: str, day: dt.date) -> list[Cove
     if me.team_id is not None:
         conds.append(Absence.cover_team_id == me.team_id)
     rows = session.execute(
-        select(Absence, Officer).join(Officer, Absence.officer_id == Officer.id).where(_active(day), or_(*conds))
+        select(Absence, Officer)
+        .join(Officer, Absence.officer_id == Officer.id)
+        .where(_active(day), or_(*conds))
     ).all()
     out: dict[uuid.UUID, Covered] = {}
     for absence, officer in rows:
         if officer.id == me.id:
             continue
-        out.setdefault(officer.id, Covered(officer.id, officer.username, officer.name, absence.cover_officer_id is None))
+        out.setdefault(
+            officer.id,
+            Covered(officer.id, officer.username, officer.name, absence.cover_officer_id is None),
+        )
     return list(out.values())
 
 
@@ -88,7 +93,9 @@ def away_today(session: Session, day: dt.date) -> dict[uuid.UUID, str]:
     """officer id -> cover label, for everyone away on ``day``."""
     out = {}
     for a in session.scalars(select(Absence).where(_active(day))):
-        out[a.officer_id] = a.cover_officer.name if a.cover_officer else f"{a.cover_team.name} team queue"
+        out[a.officer_id] = (
+            a.cover_officer.name if a.cover_officer else f"{a.cover_team.name} team queue"
+        )
     return out
 
 
@@ -116,8 +123,14 @@ def add_absence(
     with ws.db.write() as s:
         who = officer_row(s, officer)
         _check_may_manage(s, ws, who)
-        absence = Absence(officer=who, starts=starts, ends=ends, note=note.strip(),
-                          updated_by=ws.actor.username, device=ws.actor.device)
+        absence = Absence(
+            officer=who,
+            starts=starts,
+            ends=ends,
+            note=note.strip(),
+            updated_by=ws.actor.username,
+            device=ws.actor.device,
+        )
         if cover_officer is not None:
             cover = officer_row(s, cover_officer)
             if cover.id == who.id:
@@ -143,7 +156,15 @@ def add_absence(
             absence.cover_team = team
         s.add(absence)
         s.flush()
-        log_action(s, ws, "add_absence", "officer", who.username, starts=starts.isoformat(), ends=ends.isoformat())
+        log_action(
+            s,
+            ws,
+            "add_absence",
+            "officer",
+            who.username,
+            starts=starts.isoformat(),
+            ends=ends.isoformat(),
+        )
         return _view(absence)
 
 
@@ -154,16 +175,24 @@ def cancel_absence(ws: Workspace, absence_id: str, expected_version: int | None 
             raise NotFound("That absence no longer exists.")
         _check_may_manage(s, ws, absence.officer)
         if expected_version is not None and absence.version != expected_version:
-            raise ConflictError("This absence was changed since you opened it; reload and try again.")
+            raise ConflictError(
+                "This absence was changed since you opened it; reload and try again."
+            )
         absence.cancelled = True
         absence.updated_by = ws.actor.username
         log_action(s, ws, "cancel_absence", "officer", absence.officer.username)
 
 
-def list_absences(ws: Workspace, officer: str | None = None, from_day: dt.date | None = None) -> list[AbsenceView]:
+def list_absences(
+    ws: Workspace, officer: str | None = None, from_day: dt.date | None = None
+) -> list[AbsenceView]:
     day = from_day or ws.today()
     with ws.db.read() as s:
-        q = select(Absence).where(Absence.cancelled.is_(False), Absence.ends >= day).order_by(Absence.starts)
+        q = (
+            select(Absence)
+            .where(Absence.cancelled.is_(False), Absence.ends >= day)
+            .order_by(Absence.starts)
+        )
         if officer is not None:
             q = q.where(Absence.officer_id == officer_row(s, officer).id)
         return [_view(a) for a in s.scalars(q)]
@@ -176,7 +205,9 @@ def reassign_case(
     with ws.db.write() as s:
         case = find_case(s, ref)
         if expected_version is not None and case.version != expected_version:
-            raise ConflictError(f"Case {ref} was changed since you opened it; reload and try again.")
+            raise ConflictError(
+                f"Case {ref} was changed since you opened it; reload and try again."
+            )
         target = officer_row(s, to_officer)
         if target.id == case.officer_id:
             raise ValidationError(f"Case {ref} is already with {target.name or target.username}.")
@@ -185,7 +216,8 @@ def reassign_case(
             "at": ws.now().isoformat(),
             "from_officer": case.officer.username,
             "to_officer": target.username,
-            "summary": f"Case handed to {target.name or target.username}" + (f": {reason}" if reason else ""),
+            "summary": f"Case handed to {target.name or target.username}"
+            + (f": {reason}" if reason else ""),
         }
         if reason:
             raw["reason"] = reason

@@ -68,15 +68,21 @@ def _hash_copy(source: Path, limit: int, folder: Path) -> tuple[str, int, Path]:
     return digest.hexdigest(), size, Path(tmp)
 
 
-def add_attachment(ws: Workspace, ref: str, source: Path, event_id: str | None = None) -> AttachmentView:
+def add_attachment(
+    ws: Workspace, ref: str, source: Path, event_id: str | None = None
+) -> AttachmentView:
     source = Path(source)
     policy = ws.registry.get()
     limit = policy.attachments_max_mb * (1 << 20)
     if not source.is_file():
-        raise ValidationError(f"{source.name} cannot be attached: it is not a file that can be read.")
+        raise ValidationError(
+            f"{source.name} cannot be attached: it is not a file that can be read."
+        )
     try:
         if source.stat().st_size > limit:
-            raise ValidationError(f"{source.name} is larger than the {policy.attachments_max_mb} MB limit for attachments.")
+            raise ValidationError(
+                f"{source.name} is larger than the {policy.attachments_max_mb} MB limit for attachments."
+            )
         if source.stat().st_size == 0:
             raise ValidationError(f"{source.name} is empty; nothing to attach.")
         sha, size, tmp = _hash_copy(source, limit, store_dir(ws))
@@ -95,9 +101,15 @@ def add_attachment(ws: Workspace, ref: str, source: Path, event_id: str | None =
             os.replace(tmp, target)
         with ws.db.write() as s:
             case = find_case(s, ref)
-            if event_id is not None and s.scalar(
-                select(CaseEvent.id).where(CaseEvent.case_id == case.id, CaseEvent.local_id == event_id)
-            ) is None:
+            if (
+                event_id is not None
+                and s.scalar(
+                    select(CaseEvent.id).where(
+                        CaseEvent.case_id == case.id, CaseEvent.local_id == event_id
+                    )
+                )
+                is None
+            ):
                 raise NotFound(f"There is no entry {event_id!r} on case {ref}.")
             row = Attachment(
                 case_id=case.id,
@@ -134,7 +146,9 @@ def _view(a: Attachment) -> AttachmentView:
 def list_attachments(ws: Workspace, ref: str) -> list[AttachmentView]:
     with ws.db.read() as s:
         case = find_case(s, ref)
-        rows = s.scalars(select(Attachment).where(Attachment.case_id == case.id).order_by(Attachment.added_at))
+        rows = s.scalars(
+            select(Attachment).where(Attachment.case_id == case.id).order_by(Attachment.added_at)
+        )
         return [_view(a) for a in rows]
 
 

@@ -330,7 +330,9 @@ def get_case(ws: Workspace, ref: str, as_of: dt.date | None = None) -> CaseDetai
         )
 
 
-def _repairs(events: list[EventView], rows: list[DeadlineRow], cal, today: dt.date) -> tuple[RepairView, ...]:
+def _repairs(
+    events: list[EventView], rows: list[DeadlineRow], cal, today: dt.date
+) -> tuple[RepairView, ...]:
     by_start = {r.started_by: r for r in rows if r.kind == "repair"}
     out = []
     for e in reversed(events):  # oldest first
@@ -346,7 +348,9 @@ def _repairs(events: list[EventView], rows: list[DeadlineRow], cal, today: dt.da
                 raised_on=london_date(e.at),
                 target=target,
                 done_on=done,
-                wd_left=cal.working_days_between(today, d.due) if d is not None and d.status == "open" and d.due else None,
+                wd_left=cal.working_days_between(today, d.due)
+                if d is not None and d.status == "open" and d.due
+                else None,
             )
         )
     return tuple(out)

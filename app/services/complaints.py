@@ -85,7 +85,9 @@ def acknowledge(
             raw["letter"] = letter
         return [raw]
 
-    return complaint_action(ws, ref, "acknowledge_complaint", at, expected_version, build, _after(on_recorded))[0]
+    return complaint_action(
+        ws, ref, "acknowledge_complaint", at, expected_version, build, _after(on_recorded)
+    )[0]
 
 
 def agree_extension(
@@ -122,7 +124,9 @@ def agree_extension(
             raw["letter"] = letter
         return [raw]
 
-    return complaint_action(ws, ref, "agree_extension", at, expected_version, build, _after(on_recorded))[0]
+    return complaint_action(
+        ws, ref, "agree_extension", at, expected_version, build, _after(on_recorded)
+    )[0]
 
 
 def respond(
@@ -157,7 +161,9 @@ def respond(
             raw["letter"] = letter
         return [raw]
 
-    return complaint_action(ws, ref, "respond_to_complaint", at, expected_version, build, _after(on_recorded))[0]
+    return complaint_action(
+        ws, ref, "respond_to_complaint", at, expected_version, build, _after(on_recorded)
+    )[0]
 
 
 def _validated_compensation(draft: ResponseDraft) -> ResponseDraft:
@@ -229,7 +235,9 @@ def refuse_escalation(
             raw["letter"] = letter
         return [raw]
 
-    return complaint_action(ws, ref, "refuse_escalation", at, expected_version, build, _after(on_recorded))[0]
+    return complaint_action(
+        ws, ref, "refuse_escalation", at, expected_version, build, _after(on_recorded)
+    )[0]
 
 
 def refuse_complaint(
@@ -262,7 +270,9 @@ def refuse_complaint(
             raw["letter"] = letter
         return [raw]
 
-    return complaint_action(ws, ref, "refuse_complaint", at, expected_version, build, _after(on_recorded))[0]
+    return complaint_action(
+        ws, ref, "refuse_complaint", at, expected_version, build, _after(on_recorded)
+    )[0]
 
 
 # -- close, reopen, assign, remedy done ------------------------------------------------------------------------------

@@ -77,12 +77,16 @@ def log_contact(
         event["corrects"] = corrects
     with ws.db.read() as s:
         case = find_case(s, ref)
-        covering = {c.officer_id: c.username for c in covered_officers(s, ws.actor.username, ws.today())}
+        covering = {
+            c.officer_id: c.username for c in covered_officers(s, ws.actor.username, ws.today())
+        }
         if case.officer_id in covering:
             event["covering_for"] = covering[case.officer_id]
         if corrects:
             original = s.scalar(
-                select(CaseEvent).where(CaseEvent.case_id == case.id, CaseEvent.local_id == corrects)
+                select(CaseEvent).where(
+                    CaseEvent.case_id == case.id, CaseEvent.local_id == corrects
+                )
             )
             if original is None:
                 raise NotFound(f"There is no entry {corrects!r} on case {ref} to correct.")

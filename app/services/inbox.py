@@ -28,10 +28,26 @@ SCOPES = ("mine", "team", "covering", "all")
 STATUSES = ("open", "closed", "any")
 DUE_FILTERS = ("today", "at_risk", "breached")
 AT_RISK_WD = 2
-RISK_ORDER = case((Case.risk_tier == "high", 0), (Case.risk_tier == "medium", 1), (Case.risk_tier == "low", 2), else_=3)
+RISK_ORDER = case(
+    (Case.risk_tier == "high", 0),
+    (Case.risk_tier == "medium", 1),
+    (Case.risk_tier == "low", 2),
+    else_=3,
+)
 COLUMNS = (
-    Case.ref, Resident.name, Case.kind, Case.risk_tier, Case.status, Case.next_kind, Case.next_label,
-    Case.next_due, Officer.username, Officer.name, Case.open_deadlines, Case.version, Case.officer_id,
+    Case.ref,
+    Resident.name,
+    Case.kind,
+    Case.risk_tier,
+    Case.status,
+    Case.next_kind,
+    Case.next_label,
+    Case.next_due,
+    Officer.username,
+    Officer.name,
+    Case.open_deadlines,
+    Case.version,
+    Case.officer_id,
 )
 SORTS = {
     "ref": (Case.ref,),
@@ -130,8 +146,10 @@ def _filtered(
         .where(Case.in_inbox.is_(True))
     )
     if by_officer:
-        stmt = stmt.where(Case.officer_id == select(Officer.id).where(
-            Officer.username == bindparam("officer")).scalar_subquery())
+        stmt = stmt.where(
+            Case.officer_id
+            == select(Officer.id).where(Officer.username == bindparam("officer")).scalar_subquery()
+        )
     if n_ids == 0:
         stmt = stmt.where(false())
     elif n_ids == 1:
@@ -147,10 +165,14 @@ def _filtered(
     elif due == "breached":
         stmt = stmt.where(Case.next_due < bindparam("today"))
     elif due == "at_risk":
-        stmt = stmt.where(and_(Case.next_due >= bindparam("today"), Case.next_due <= bindparam("risk_limit")))
+        stmt = stmt.where(
+            and_(Case.next_due >= bindparam("today"), Case.next_due <= bindparam("risk_limit"))
+        )
     if has_text:
         like = bindparam("like")
-        stmt = stmt.where(or_(func.lower(Case.ref).like(like), func.lower(Resident.name).like(like)))
+        stmt = stmt.where(
+            or_(func.lower(Case.ref).like(like), func.lower(Resident.name).like(like))
+        )
     return stmt
 
 
@@ -163,7 +185,9 @@ def _page(shape: tuple, sort: str, descending: bool, with_officer_id: bool, page
 
 
 @lru_cache(maxsize=256)
-def _fast_page(shape: tuple, sort: str, descending: bool, with_officer_id: bool, paged: bool) -> CompiledRead | None:
+def _fast_page(
+    shape: tuple, sort: str, descending: bool, with_officer_id: bool, paged: bool
+) -> CompiledRead | None:
     try:
         return CompiledRead(_page(shape, sort, descending, with_officer_id, paged), SQLITE)
     except ValueError:  # IN lists: SQLAlchemy expands them per call
@@ -241,18 +265,27 @@ def list_inbox(
             rows = [(*r[:12], uuid.UUID(r[12])) for r in rows]
     else:
         with ws.db.connect() as conn:
-            rows = conn.execute(_page(shape, q.sort, q.descending, with_officer, paged), params).all()
+            rows = conn.execute(
+                _page(shape, q.sort, q.descending, with_officer, paged), params
+            ).all()
     if not rows:
         _check_officer(ws, q.officer)
     left = cal.countdown_from(today)
     if who.covering:
         covering = who.covering
         return [
-            InboxRow(*r[:7], r[7], left(r[7]) if r[7] is not None else None, *r[8:12],
-                     covering[r[12]].name if r[12] in covering else None)
+            InboxRow(
+                *r[:7],
+                r[7],
+                left(r[7]) if r[7] is not None else None,
+                *r[8:12],
+                covering[r[12]].name if r[12] in covering else None,
+            )
             for r in rows
         ]
-    return [InboxRow(*r[:7], r[7], left(r[7]) if r[7] is not None else None, *r[8:12]) for r in rows]
+    return [
+        InboxRow(*r[:7], r[7], left(r[7]) if r[7] is not None else None, *r[8:12]) for r in rows
+    ]
 
 
 @lru_cache(maxsize=128)
@@ -261,12 +294,16 @@ def _counts(shape: tuple) -> Select:
     return _filtered(*shape).with_only_columns(
         func.count(),
         func.coalesce(func.sum(case((Case.next_due == today, 1), else_=0)), 0),
-        func.coalesce(func.sum(case((and_(Case.next_due >= today, Case.next_due <= limit), 1), else_=0)), 0),
+        func.coalesce(
+            func.sum(case((and_(Case.next_due >= today, Case.next_due <= limit), 1), else_=0)), 0
+        ),
         func.coalesce(func.sum(case((Case.next_due < today, 1), else_=0)), 0),
     )
 
 
-def count_inbox(ws: Workspace, query: InboxQuery | None = None, as_of: dt.date | None = None) -> InboxCounts:
+def count_inbox(
+    ws: Workspace, query: InboxQuery | None = None, as_of: dt.date | None = None
+) -> InboxCounts:
     """How many cases the query shows, and how many are due today, at risk or breached."""
     q = query or InboxQuery()
     q.check()
@@ -278,9 +315,15 @@ def count_inbox(ws: Workspace, query: InboxQuery | None = None, as_of: dt.date |
     return InboxCounts(int(total), int(due_today), int(at_risk), int(breached))
 
 
-BREACHED = select(func.count()).select_from(Case).where(Case.in_inbox.is_(True), Case.sort_due < bindparam("today"))
-BREACHED_FOR = BREACHED.where(Case.officer_id == select(Officer.id).where(
-    Officer.username == bindparam("officer")).scalar_subquery())
+BREACHED = (
+    select(func.count())
+    .select_from(Case)
+    .where(Case.in_inbox.is_(True), Case.sort_due < bindparam("today"))
+)
+BREACHED_FOR = BREACHED.where(
+    Case.officer_id
+    == select(Officer.id).where(Officer.username == bindparam("officer")).scalar_subquery()
+)
 
 
 @lru_cache(maxsize=4)

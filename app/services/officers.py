@@ -28,11 +28,17 @@ class OfficerView:
 
     @property
     def label(self) -> str:
-        return f"{self.name} ({self.username})" if self.name and self.name != self.username else self.username
+        return (
+            f"{self.name} ({self.username})"
+            if self.name and self.name != self.username
+            else self.username
+        )
 
 
 def _view(o: Officer) -> OfficerView:
-    return OfficerView(o.username, o.name or o.username, o.role, o.team.name if o.team else None, o.active)
+    return OfficerView(
+        o.username, o.name or o.username, o.role, o.team.name if o.team else None, o.active
+    )
 
 
 def officer_row(session: Session, username: str) -> Officer:

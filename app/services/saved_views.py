@@ -20,16 +20,22 @@ def save_view(ws: Workspace, name: str, query: InboxQuery) -> None:
     filters = asdict(query)
     filters["kinds"] = list(query.kinds)
     with ws.db.write() as s:
-        row = s.scalar(select(SavedView).where(SavedView.owner == ws.actor.username, SavedView.name == name))
+        row = s.scalar(
+            select(SavedView).where(SavedView.owner == ws.actor.username, SavedView.name == name)
+        )
         if row is None:
-            s.add(SavedView(owner=ws.actor.username, name=name, filters=filters, created_at=ws.now()))
+            s.add(
+                SavedView(owner=ws.actor.username, name=name, filters=filters, created_at=ws.now())
+            )
         else:
             row.filters = filters
 
 
 def list_views(ws: Workspace) -> list[tuple[str, InboxQuery]]:
     with ws.db.read() as s:
-        rows = s.scalars(select(SavedView).where(SavedView.owner == ws.actor.username).order_by(SavedView.name))
+        rows = s.scalars(
+            select(SavedView).where(SavedView.owner == ws.actor.username).order_by(SavedView.name)
+        )
         out = []
         for r in rows:
             f = dict(r.filters)
@@ -41,4 +47,6 @@ def list_views(ws: Workspace) -> list[tuple[str, InboxQuery]]:
 
 def delete_view(ws: Workspace, name: str) -> None:
     with ws.db.write() as s:
-        s.execute(delete(SavedView).where(SavedView.owner == ws.actor.username, SavedView.name == name))
+        s.execute(
+            delete(SavedView).where(SavedView.owner == ws.actor.username, SavedView.name == name)
+        )

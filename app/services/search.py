@@ -127,23 +127,32 @@ def _plain(ws: Workspace, query: str, limit: int) -> list[SearchHit]:
     with ws.db.read() as s:
         case_conds = [or_(_word(Case.ref, t), _word(Resident.name, t)) for t in terms]
         rows = s.execute(
-            select(Case.ref, Resident.name, Case.kind).join(Resident, Case.resident_id == Resident.id)
-            .where(*case_conds).order_by(Case.ref).limit(limit)
+            select(Case.ref, Resident.name, Case.kind)
+            .join(Resident, Case.resident_id == Resident.id)
+            .where(*case_conds)
+            .order_by(Case.ref)
+            .limit(limit)
         ).all()
         hits = [SearchHit(r, n, k, "case", None, f"{r} — {n}", 0.0) for r, n, k in rows]
         if len(hits) < limit:
             ev = s.execute(
                 select(Case.ref, Resident.name, Case.kind, CaseEvent.local_id, CaseEvent.summary)
-                .join(Case, CaseEvent.case_id == Case.id).join(Resident, Case.resident_id == Resident.id)
+                .join(Case, CaseEvent.case_id == Case.id)
+                .join(Resident, Case.resident_id == Resident.id)
                 .where(*[_word(CaseEvent.summary, t) for t in terms])
-                .order_by(CaseEvent.at.desc()).limit(limit - len(hits))
+                .order_by(CaseEvent.at.desc())
+                .limit(limit - len(hits))
             ).all()
-            hits += [SearchHit(r, n, k, "entry", e, _mark(summ, terms), 0.0) for r, n, k, e, summ in ev]
+            hits += [
+                SearchHit(r, n, k, "entry", e, _mark(summ, terms), 0.0) for r, n, k, e, summ in ev
+            ]
     return hits
 
 
 def _mark(summary: str, terms: list[str]) -> str:
     out = summary
     for t in terms:
-        out = re.sub(rf"\b({re.escape(t)})\b", MARK_START + r"\1" + MARK_END, out, flags=re.IGNORECASE)
+        out = re.sub(
+            rf"\b({re.escape(t)})\b", MARK_START + r"\1" + MARK_END, out, flags=re.IGNORECASE
+        )
     return out

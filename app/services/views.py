@@ -97,7 +97,9 @@ class CaseDetail:
     deadlines: tuple[DeadlineView, ...] = field(default=())
     repairs: tuple[RepairView, ...] = field(default=())
     partners: tuple[PartnerView, ...] = field(default=())
-    corrected: dict[str, str] = field(default_factory=dict)  # entry id -> id of the entry correcting it
+    corrected: dict[str, str] = field(
+        default_factory=dict
+    )  # entry id -> id of the entry correcting it
 
 
 @dataclass(frozen=True)

@@ -119,7 +119,13 @@ class CaseView(QWidget):
         self.attach_btn = QPushButton("Attac&h file…", self)
         self.reassign_btn = QPushButton("Rea&ssign…", self)
         self.visit_btn = QPushButton("&Visit mode…", self)
-        for b in (self.log_btn, self.correct_btn, self.attach_btn, self.reassign_btn, self.visit_btn):
+        for b in (
+            self.log_btn,
+            self.correct_btn,
+            self.attach_btn,
+            self.reassign_btn,
+            self.visit_btn,
+        ):
             buttons.addWidget(b)
         buttons.addStretch(1)
 
@@ -127,9 +133,14 @@ class CaseView(QWidget):
             [
                 Column("Owed", lambda d: d.label, tooltip=lambda d: f"{d.detail} ({d.policy})"),
                 Column("Due", lambda d: fmt_date(d.due)),
-                Column("Countdown", _deadline_state,
-                       decoration=lambda d: countdown_icon(d.wd_left) if d.status == "open" else None,
-                       foreground=lambda d: countdown_colour(d.wd_left) if d.status == "open" else None),
+                Column(
+                    "Countdown",
+                    _deadline_state,
+                    decoration=lambda d: countdown_icon(d.wd_left) if d.status == "open" else None,
+                    foreground=lambda d: (
+                        countdown_colour(d.wd_left) if d.status == "open" else None
+                    ),
+                ),
             ],
             self,
         )
@@ -138,7 +149,12 @@ class CaseView(QWidget):
                 Column("Repair", lambda r: r.job),
                 Column("Priority", lambda r: r.priority),
                 Column("Target", lambda r: fmt_date(r.target)),
-                Column("State", lambda r: f"done {fmt_date(r.done_on)}" if r.done_on else countdown_text(r.wd_left)),
+                Column(
+                    "State",
+                    lambda r: (
+                        f"done {fmt_date(r.done_on)}" if r.done_on else countdown_text(r.wd_left)
+                    ),
+                ),
             ],
             self,
         )
@@ -146,9 +162,18 @@ class CaseView(QWidget):
             [
                 Column("Agency", lambda p: p.agency),
                 Column("Asked", lambda p: fmt_date(p.asked_on)),
-                Column("Answer", lambda p: f"answered {fmt_date(p.answered_on)}" if p.answered_on
-                       else (f"chased {fmt_date(p.chased_on)}" if p.chased_on
-                             else (f"chase by {fmt_date(p.chase_due)}" if p.chase_due else "—"))),
+                Column(
+                    "Answer",
+                    lambda p: (
+                        f"answered {fmt_date(p.answered_on)}"
+                        if p.answered_on
+                        else (
+                            f"chased {fmt_date(p.chased_on)}"
+                            if p.chased_on
+                            else (f"chase by {fmt_date(p.chase_due)}" if p.chase_due else "—")
+                        )
+                    ),
+                ),
                 Column("Asked for", lambda p: p.ask),
             ],
             self,
@@ -188,7 +213,9 @@ class CaseView(QWidget):
         self.timeline_filter = TimelineFilter(self)
         self.timeline_filter.setSourceModel(self.timeline)
         self.timeline_view = _table("Case history", self.timeline_filter, self)
-        self.timeline_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.timeline_view.horizontalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.Interactive
+        )
         for col, width in enumerate((175, 170, 90, 420, 170)):
             self.timeline_view.setColumnWidth(col, width)
         self.group = QComboBox(self)
@@ -196,7 +223,9 @@ class CaseView(QWidget):
         self.group.addItem("All entries", None)
         for name in GROUPS:
             self.group.addItem(name, name)
-        self.group.currentIndexChanged.connect(lambda _i: self.timeline_filter.set_group(self.group.currentData()))
+        self.group.currentIndexChanged.connect(
+            lambda _i: self.timeline_filter.set_group(self.group.currentData())
+        )
         right = QWidget(self)
         right_lay = QVBoxLayout(right)
         right_lay.setContentsMargins(0, 0, 0, 0)
@@ -230,8 +259,12 @@ class CaseView(QWidget):
         self.reassign_btn.clicked.connect(self.reassign)
         self.visit_btn.clicked.connect(self.visit_mode)
         # Scoped to this case: with several case tabs open, a window-wide Ctrl+L would be ambiguous.
-        QShortcut(QKeySequence("Ctrl+L"), self, activated=self.log_contact,
-                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        QShortcut(
+            QKeySequence("Ctrl+L"),
+            self,
+            activated=self.log_contact,
+            context=Qt.ShortcutContext.WidgetWithChildrenShortcut,
+        )
         self.reload()
 
     # -- panels from other parts of the app (complaints, ASB, letters) ---------------
@@ -261,7 +294,9 @@ class CaseView(QWidget):
         parts = [p for p in (c.address, c.phone, c.email) if p]
         self.contact.setText("  ·  ".join(parts) if parts else "No contact details recorded")
         if c.vulnerabilities:
-            self.vulns.setText("⚠ <b>Household vulnerabilities:</b> " + escape("; ".join(c.vulnerabilities)))
+            self.vulns.setText(
+                "⚠ <b>Household vulnerabilities:</b> " + escape("; ".join(c.vulnerabilities))
+            )
             self.vulns.setStyleSheet(VULN_STYLE)
         else:
             self.vulns.setText("No household vulnerabilities recorded.")
@@ -314,7 +349,9 @@ class CaseView(QWidget):
     def correct_entry(self) -> None:
         entry = self.selected_entry()
         if entry is None or entry.type != "contact":
-            QMessageBox.information(self, "Correct an entry", "Select a contact in the history to correct it.")
+            QMessageBox.information(
+                self, "Correct an entry", "Select a contact in the history to correct it."
+            )
             return
         dialog = ContactDialog(self.ws, self.case, corrects=entry, parent=self)
         if dialog.exec():
@@ -323,7 +360,9 @@ class CaseView(QWidget):
     def attach_file(self, path: str | None = None) -> None:
         if path is None:
             path, _ = QFileDialog.getOpenFileName(
-                self, "Attach a file", str(Path.home()),
+                self,
+                "Attach a file",
+                str(Path.home()),
                 "Documents (*.pdf *.eml *.msg *.jpg *.jpeg *.png *.heic *.docx *.txt);;All files (*)",
             )
             if not path:

@@ -25,8 +25,14 @@ from app.services.views import CaseDetail, EventView
 from app.services.workspace import Workspace
 from app.ui.timeline import entry_label, when
 
-CHANNELS = [("phone", "Phone"), ("email", "Email"), ("letter", "Letter"), ("visit", "Visit"),
-            ("portal", "Portal"), ("in_person", "In person")]
+CHANNELS = [
+    ("phone", "Phone"),
+    ("email", "Email"),
+    ("letter", "Letter"),
+    ("visit", "Visit"),
+    ("portal", "Portal"),
+    ("in_person", "In person"),
+]
 DIRECTIONS = [("in", "From the resident"), ("out", "To the resident")]
 TOPICS = [(None, "—"), ("general", "General"), ("repair", "Repair"), ("complaint", "Complaint")]
 LONDON_TZ = QTimeZone(b"Europe/London")
@@ -43,7 +49,9 @@ def _combo(name: str, items, parent) -> QComboBox:
 class ContactDialog(QDialog):
     """Channel, direction, summary, dissatisfaction, call back, and what it answers."""
 
-    def __init__(self, ws: Workspace, case: CaseDetail, corrects: EventView | None = None, parent=None):
+    def __init__(
+        self, ws: Workspace, case: CaseDetail, corrects: EventView | None = None, parent=None
+    ):
         super().__init__(parent)
         self.ws = ws
         self.case = case
@@ -72,8 +80,14 @@ class ContactDialog(QDialog):
                 self.answers.addItem(f"{entry_label(e)}, {when(e)}: {e.summary[:50]}", e.id)
         self.dissatisfied = QCheckBox("Resident expressed &dissatisfaction", self)
         self.callback = QCheckBox("Call &back requested", self)
-        rows = [("&Channel:", self.channel), ("Di&rection:", self.direction), ("&When:", self.when),
-                ("&Summary:", self.summary), ("&Answers:", self.answers), ("T&opic:", self.topic)]
+        rows = [
+            ("&Channel:", self.channel),
+            ("Di&rection:", self.direction),
+            ("&When:", self.when),
+            ("&Summary:", self.summary),
+            ("&Answers:", self.answers),
+            ("T&opic:", self.topic),
+        ]
         for text, widget in rows:
             label = QLabel(text, self)
             label.setBuddy(widget)
@@ -85,13 +99,18 @@ class ContactDialog(QDialog):
         self.error.setStyleSheet("color: #b3261e;")
         self.error.setAccessibleName("Error")
         self.error.hide()
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
+        )
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         if corrects is not None:
-            note = QLabel(f"Correcting <b>{corrects.id}</b> ({entry_label(corrects)}, {when(corrects)}). "
-                          "The original stays in the history, marked as corrected.", self)
+            note = QLabel(
+                f"Correcting <b>{corrects.id}</b> ({entry_label(corrects)}, {when(corrects)}). "
+                "The original stays in the history, marked as corrected.",
+                self,
+            )
             note.setWordWrap(True)
             layout.addWidget(note)
             self._prefill(corrects)
@@ -102,8 +121,11 @@ class ContactDialog(QDialog):
         self.channel.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _prefill(self, e: EventView) -> None:
-        for box, value in ((self.channel, e.fields.get("channel")), (self.direction, e.fields.get("direction")),
-                           (self.topic, e.fields.get("topic"))):
+        for box, value in (
+            (self.channel, e.fields.get("channel")),
+            (self.direction, e.fields.get("direction")),
+            (self.topic, e.fields.get("topic")),
+        ):
             i = box.findData(value)
             if i >= 0:
                 box.setCurrentIndex(i)
@@ -144,8 +166,10 @@ class ComplaintOfferDialog(QMessageBox):
         super().__init__(parent)
         self.setWindowTitle("Offer a formal complaint")
         self.setIcon(QMessageBox.Icon.Question)
-        self.setText("<b>The resident expressed dissatisfaction.</b><br>Ask whether they want to make a "
-                     "formal complaint, and record their answer.")
+        self.setText(
+            "<b>The resident expressed dissatisfaction.</b><br>Ask whether they want to make a "
+            "formal complaint, and record their answer."
+        )
         self.setInformativeText(f"A complaint is “{definition}”")
         self.accept_btn = self.addButton("Resident &accepted", QMessageBox.ButtonRole.YesRole)
         self.decline_btn = self.addButton("Resident &declined", QMessageBox.ButtonRole.NoRole)

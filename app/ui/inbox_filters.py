@@ -19,11 +19,27 @@ from app.services.inbox import InboxQuery
 from app.services.saved_views import delete_view, list_views, save_view
 from app.services.workspace import Workspace
 
-SCOPE_LABELS = {"mine": "My cases", "team": "My team", "covering": "Covering", "all": "All officers"}
-KINDS = [("", "All kinds"), ("asb", "ASB"), ("complaint", "Complaint"), ("general", "General"),
-         ("repair", "Repair"), ("arrears", "Arrears")]
+SCOPE_LABELS = {
+    "mine": "My cases",
+    "team": "My team",
+    "covering": "Covering",
+    "all": "All officers",
+}
+KINDS = [
+    ("", "All kinds"),
+    ("asb", "ASB"),
+    ("complaint", "Complaint"),
+    ("general", "General"),
+    ("repair", "Repair"),
+    ("arrears", "Arrears"),
+]
 STATUSES = [("any", "Open or owing"), ("open", "Open"), ("closed", "Closed, still owing")]
-DUES = [(None, "Any deadline"), ("today", "Due today"), ("at_risk", "At risk (≤ 2 WD)"), ("breached", "Breached")]
+DUES = [
+    (None, "Any deadline"),
+    ("today", "Due today"),
+    ("at_risk", "At risk (≤ 2 WD)"),
+    ("breached", "Breached"),
+]
 
 
 def _combo(name: str, items: list[tuple], parent: QWidget) -> QComboBox:
@@ -56,8 +72,12 @@ class InboxFilters(QWidget):
         self.views.setMinimumWidth(150)
         self.save_btn = QPushButton("Save &view…", self)
         self.delete_btn = QPushButton("Delete view", self)
-        for label, widget in (("&Show:", self.scope), ("&Kind:", self.kind), ("S&tatus:", self.status),
-                              ("&Due:", self.due)):
+        for label, widget in (
+            ("&Show:", self.scope),
+            ("&Kind:", self.kind),
+            ("S&tatus:", self.status),
+            ("&Due:", self.due),
+        ):
             lab = QLabel(label, self)
             lab.setBuddy(widget)
             layout.addWidget(lab)
@@ -82,8 +102,9 @@ class InboxFilters(QWidget):
         self.delete_btn.clicked.connect(self._delete_view)
         self._sort = ("due", False)
         self._loading = False
-        self.scope.setCurrentIndex(self.scope.findData("all") if scopes and scopes[-1] == "all" and len(scopes) == 4
-                                   else 0)  # managers start with everyone's cases
+        self.scope.setCurrentIndex(
+            self.scope.findData("all") if scopes and scopes[-1] == "all" and len(scopes) == 4 else 0
+        )  # managers start with everyone's cases
         self.reload_views()
 
     def set_scopes(self, scopes: list[str]) -> None:
@@ -113,8 +134,12 @@ class InboxFilters(QWidget):
     def set_query(self, q: InboxQuery) -> None:
         self._loading = True
         try:
-            for box, value in ((self.scope, q.scope), (self.kind, q.kinds[0] if q.kinds else ""),
-                               (self.status, q.status), (self.due, q.due)):
+            for box, value in (
+                (self.scope, q.scope),
+                (self.kind, q.kinds[0] if q.kinds else ""),
+                (self.status, q.status),
+                (self.due, q.due),
+            ):
                 i = box.findData(value)
                 if i >= 0:
                     box.setCurrentIndex(i)

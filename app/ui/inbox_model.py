@@ -13,7 +13,13 @@ from app.ui.countdown import countdown_colour, countdown_icon, countdown_text
 
 Fetch = Callable[[InboxQuery, int, int], list[InboxRow]]  # (query, offset, limit) -> rows
 
-KIND_NAMES = {"asb": "ASB", "complaint": "Complaint", "general": "General", "repair": "Repair", "arrears": "Arrears"}
+KIND_NAMES = {
+    "asb": "ASB",
+    "complaint": "Complaint",
+    "general": "General",
+    "repair": "Repair",
+    "arrears": "Arrears",
+}
 COLUMNS = ("Case", "Resident", "Kind", "Risk", "Next deadline", "Due", "Countdown", "Officer")
 SORT_KEYS = ("ref", "resident", "kind", "risk", "next", "due", "due", "officer")
 PAGE = 200

@@ -58,7 +58,9 @@ class MainWindow(QMainWindow):
         self.table.setAccessibleName("Case inbox")
         self.table.setModel(self.model)
         self.table.setSortingEnabled(True)
-        self.table.horizontalHeader().setSortIndicator(SORT_KEYS.index("due"), Qt.SortOrder.AscendingOrder)
+        self.table.horizontalHeader().setSortIndicator(
+            SORT_KEYS.index("due"), Qt.SortOrder.AscendingOrder
+        )
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
         self.table.setAlternatingRowColors(True)
@@ -122,7 +124,9 @@ class MainWindow(QMainWindow):
         self._action(view, "&Refresh", self.refresh, QKeySequence.StandardKey.Refresh)
         self._action(view, "&Close case tab", self._close_current, QKeySequence.StandardKey.Close)
         letters = bar.addMenu("&Letters")
-        self.queue_action = self._action(letters, "&Approval queue…", self.approval_queue, "Ctrl+Shift+A")
+        self.queue_action = self._action(
+            letters, "&Approval queue…", self.approval_queue, "Ctrl+Shift+A"
+        )
         self._action(letters, "&Batch letters…", self.batch_letters, "Ctrl+Shift+B")
 
     # -- inbox -----------------------------------------------------------------------
@@ -135,7 +139,9 @@ class MainWindow(QMainWindow):
 
     def _query_changed(self, query: InboxQuery) -> None:
         # The filter bar picks what to show; the column headers keep choosing the order.
-        self.model.set_query(query.with_(sort=self.model.query.sort, descending=self.model.query.descending))
+        self.model.set_query(
+            query.with_(sort=self.model.query.sort, descending=self.model.query.descending)
+        )
 
     def _update_counts(self) -> None:
         try:
@@ -246,8 +252,10 @@ class MainWindow(QMainWindow):
         n = len(pending_drafts())
         self.drafts_action.setText(f"&Visit drafts ({n})…" if n else "&Visit drafts…")
         if n:
-            self.statusBar().showMessage(f"{n} home-visit draft{'s' if n != 1 else ''} not yet saved: "
-                                         "File › Visit drafts", 15000)
+            self.statusBar().showMessage(
+                f"{n} home-visit draft{'s' if n != 1 else ''} not yet saved: File › Visit drafts",
+                15000,
+            )
 
     def open_drafts(self) -> None:
         from app.ui.visit_mode import VisitModeDialog

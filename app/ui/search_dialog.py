@@ -36,7 +36,9 @@ class HtmlDelegate(QStyledItemDelegate):
             style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
         ctx = QAbstractTextDocumentLayout.PaintContext()
         if opt.state & QStyle.StateFlag.State_Selected:
-            ctx.palette.setColor(QPalette.ColorRole.Text, opt.palette.color(QPalette.ColorRole.HighlightedText))
+            ctx.palette.setColor(
+                QPalette.ColorRole.Text, opt.palette.color(QPalette.ColorRole.HighlightedText)
+            )
         painter.save()
         painter.translate(opt.rect.topLeft())
         painter.setClipRect(QRectF(0, 0, opt.rect.width(), opt.rect.height()))
@@ -70,7 +72,9 @@ class SearchDialog(QDialog):
             [
                 Column("Case", lambda h: h.ref),
                 Column("Resident", lambda h: h.resident),
-                Column("Found in", lambda h: "case" if h.where == "case" else f"entry {h.event_id}"),
+                Column(
+                    "Found in", lambda h: "case" if h.where == "case" else f"entry {h.event_id}"
+                ),
                 Column("Match", lambda h: h.snippet_text("", "")),
             ],
             self,
@@ -107,8 +111,11 @@ class SearchDialog(QDialog):
             self.status.setText(str(exc))
             return
         self.model.set_rows(hits)
-        self.status.setText(f"{len(hits)} match{'es' if len(hits) != 1 else ''}, best first"
-                            if self.query.text().strip() else "")
+        self.status.setText(
+            f"{len(hits)} match{'es' if len(hits) != 1 else ''}, best first"
+            if self.query.text().strip()
+            else ""
+        )
         if hits:
             self.results.selectRow(0)
 

@@ -32,7 +32,9 @@ class _Form(QDialog):
         self.error.setWordWrap(True)
         self.error.setStyleSheet("color: #b3261e;")
         self.error.hide()
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
         buttons.accepted.connect(self.submit)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -72,8 +74,13 @@ class ReassignDialog(_Form):
 
     def submit(self) -> None:
         try:
-            reassign_case(self.ws, self.case.ref, self.officer.currentData(), self.reason.text().strip(),
-                          expected_version=self.case.version)
+            reassign_case(
+                self.ws,
+                self.case.ref,
+                self.officer.currentData(),
+                self.reason.text().strip(),
+                expected_version=self.case.version,
+            )
         except DoorstepError as exc:
             self.fail(exc)
             return
@@ -109,7 +116,9 @@ class AbsenceDialog(_Form):
         for team in sorted({o.team for o in list_officers(ws) if o.team}):
             self.team.addItem(f"{team} team", team)
         self.team.setEnabled(False)
-        self.by_team.toggled.connect(lambda on: (self.team.setEnabled(on), self.cover.setEnabled(not on)))
+        self.by_team.toggled.connect(
+            lambda on: (self.team.setEnabled(on), self.cover.setEnabled(not on))
+        )
         self.note = QLineEdit(self)
         self.add("&Who is away:", self.officer)
         self.add("&From:", self.starts)

@@ -45,18 +45,47 @@ TYPE_LABELS = {
     "case_reassigned": "Case reassigned",
     "case_closed": "Case closed",
 }
-CHANNEL_WORDS = {"phone": "Call", "email": "Email", "letter": "Letter", "visit": "Visit",
-                 "portal": "Portal message", "in_person": "In person"}
+CHANNEL_WORDS = {
+    "phone": "Call",
+    "email": "Email",
+    "letter": "Letter",
+    "visit": "Visit",
+    "portal": "Portal message",
+    "in_person": "In person",
+}
 GROUPS: dict[str, frozenset[str]] = {
     "Contacts and visits": frozenset({"contact", "home_visit", "home_visit_request"}),
-    "Letters": frozenset({"complaint_ack", "extension_notice", "complaint_response", "escalation_refused",
-                          "complaint_refused"}),
-    "Complaints": frozenset({"complaint_offered", "complaint_received", "complaint_ack", "extension_notice",
-                             "complaint_response", "escalation_request", "escalation_refused", "complaint_refused",
-                             "complaint_closed", "complaint_reopened", "compensation_decision",
-                             "compensation_paid", "ombudsman_enquiry", "ombudsman_order", "order_complied"}),
-    "ASB and assessments": frozenset({"asb_report", "risk_assessment", "vulnerability_plan",
-                                      "action_plan_agreed", "action_done"}),
+    "Letters": frozenset(
+        {
+            "complaint_ack",
+            "extension_notice",
+            "complaint_response",
+            "escalation_refused",
+            "complaint_refused",
+        }
+    ),
+    "Complaints": frozenset(
+        {
+            "complaint_offered",
+            "complaint_received",
+            "complaint_ack",
+            "extension_notice",
+            "complaint_response",
+            "escalation_request",
+            "escalation_refused",
+            "complaint_refused",
+            "complaint_closed",
+            "complaint_reopened",
+            "compensation_decision",
+            "compensation_paid",
+            "ombudsman_enquiry",
+            "ombudsman_order",
+            "order_complied",
+        }
+    ),
+    "ASB and assessments": frozenset(
+        {"asb_report", "risk_assessment", "vulnerability_plan", "action_plan_agreed", "action_done"}
+    ),
     "Repairs": frozenset({"repair_raised", "repair_done"}),
     "Partner agencies": frozenset({"partner_request", "partner_reply"}),
     "Requests and decisions": frozenset({"request_made", "request_decided"}),
@@ -110,7 +139,11 @@ class TimelineModel(RecordsModel[EventView]):
         self.set_rows(events)
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if role == Qt.ItemDataRole.FontRole and index.isValid() and self.rows[index.row()].id in self.corrected:
+        if (
+            role == Qt.ItemDataRole.FontRole
+            and index.isValid()
+            and self.rows[index.row()].id in self.corrected
+        ):
             font = QFont()
             font.setStrikeOut(True)
             return font

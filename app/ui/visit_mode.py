@@ -28,7 +28,9 @@ class VisitModeDialog(QDialog):
         self.resize(720, 560)
         intro = QLabel(
             "Notes are kept on this laptop as you type, so nothing is lost without a network. "
-            "<b>Save visit</b> records the visit on the case.", self)
+            "<b>Save visit</b> records the visit on the case.",
+            self,
+        )
         intro.setWordWrap(True)
         self.notes = QPlainTextEdit(self)
         self.notes.setAccessibleName("Visit notes")
@@ -53,7 +55,15 @@ class VisitModeDialog(QDialog):
         self.save_btn.clicked.connect(self.save)
         self.later_btn.clicked.connect(self.keep)
         layout = QVBoxLayout(self)
-        for w in (intro, self.notes, self.dissatisfied, self.callback, self.status, self.error, buttons):
+        for w in (
+            intro,
+            self.notes,
+            self.dissatisfied,
+            self.callback,
+            self.status,
+            self.error,
+            buttons,
+        ):
             layout.addWidget(w)
         self._autosave = QTimer(self)
         self._autosave.setSingleShot(True)

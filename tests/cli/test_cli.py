@@ -56,11 +56,17 @@ def test_wrong_arguments_exit_2_with_one_sentence(capsys, argv):
 
 
 def test_audit_of_the_worked_example(capsys, shared_dir):
-    code, out, _ = run(capsys, *EXAMPLE_AUDIT, str(shared_dir / "examples" / "asb-with-complaint.json"))
+    code, out, _ = run(
+        capsys, *EXAMPLE_AUDIT, str(shared_dir / "examples" / "asb-with-complaint.json")
+    )
     expected = json.loads((shared_dir / "examples" / "asb-with-complaint.audit.json").read_text())
     got = json.loads(out)
     assert code == 1
-    assert (got["case"], got["as_of"], got["policy"]) == ("EX-ASB-0001", "2025-09-01", "code-2024@3")
+    assert (got["case"], got["as_of"], got["policy"]) == (
+        "EX-ASB-0001",
+        "2025-09-01",
+        "code-2024@3",
+    )
     assert [(f["code"], f["date"], f["events"]) for f in got["findings"]] == [
         (f["code"], f["date"], f["events"]) for f in expected["findings"]
     ]
@@ -84,7 +90,9 @@ def test_several_bundles_give_a_list(capsys, shared_dir):
 
 
 def test_seed_001_audit_reports_the_ombudsmans_complaint_failures(capsys):
-    code, out, _ = run(capsys, "audit", "resources/demo/seed-001.json", "--as-of", "2025-06-24", "--json")
+    code, out, _ = run(
+        capsys, "audit", "resources/demo/seed-001.json", "--as-of", "2025-06-24", "--json"
+    )
     found = {(f["code"], f["date"], tuple(f["events"])) for f in json.loads(out)["findings"]}
     assert code == 1
     assert {
@@ -108,7 +116,8 @@ def test_import_export_inbox_and_audit_all_against_a_database(capsys, tmp_path, 
     rows = json.loads(out)
     assert code == 0
     assert [(r["case"], r["deadline"], r["due"], r["wd_left"]) for r in rows] == [
-        ("HX-0001", "ombudsman_order", "2025-07-22", 15)]
+        ("HX-0001", "ombudsman_order", "2025-07-22", 15)
+    ]
     code, out, _ = run(capsys, "audit", "--all", "--db", db, "--as-of", "2025-06-24", "--json")
     assert code == 1 and [d["case"] for d in json.loads(out)] == ["EX-ASB-0001", "HX-0001"]
 

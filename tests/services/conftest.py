@@ -30,10 +30,27 @@ def office(ws):
         ("REP-4", "t.wis", "repair", "2025-06-23T09:00"),  # due Mon 30 Jun: 4 WD left
     ]
     for ref, officer, kind, at in cases:
-        create_case(ws, ref=ref, kind=kind, officer=officer, resident_name=f"Resident {ref}",
-                    opened=dt.date(2025, 6, 2))
-        record_event(ws, ref, {"type": "contact", "channel": "phone", "direction": "in", "by": "resident",
-                               "callback_requested": True, "at": at, "summary": f"Call back please ({ref})"})
+        create_case(
+            ws,
+            ref=ref,
+            kind=kind,
+            officer=officer,
+            resident_name=f"Resident {ref}",
+            opened=dt.date(2025, 6, 2),
+        )
+        record_event(
+            ws,
+            ref,
+            {
+                "type": "contact",
+                "channel": "phone",
+                "direction": "in",
+                "by": "resident",
+                "callback_requested": True,
+                "at": at,
+                "summary": f"Call back please ({ref})",
+            },
+        )
     return ws
 
 

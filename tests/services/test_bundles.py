@@ -15,7 +15,9 @@ from app.services.inbox import list_inbox
 def assert_same_bundle(a: dict, b: dict) -> None:
     """Equal as data: same case fields, same events and values, each `at` the same instant."""
     assert a["case"] == b["case"]
-    assert {k: v for k, v in a.items() if k != "events"} == {k: v for k, v in b.items() if k != "events"}
+    assert {k: v for k, v in a.items() if k != "events"} == {
+        k: v for k, v in b.items() if k != "events"
+    }
     ea = {e["id"]: e for e in a["events"]}
     eb = {e["id"]: e for e in b["events"]}
     assert ea.keys() == eb.keys()
@@ -55,17 +57,28 @@ def test_events_may_arrive_in_any_order(ws, example_doc):
 @pytest.mark.parametrize(
     "mutate, message",
     [
-        (lambda d: d["events"][-1].update(type="teleport"), "event 'x1', field 'type': unknown event type"),
+        (
+            lambda d: d["events"][-1].update(type="teleport"),
+            "event 'x1', field 'type': unknown event type",
+        ),
         (lambda d: d["events"][-1].pop("outcome"), "event 'x1', field 'outcome': is missing"),
         (lambda d: d["events"][-1].update(at="2025-02-30T10:00"), "event 'x1', field 'at'"),
         (lambda d: d["events"][-1].update(id="r1"), "event 'r1', field 'id': duplicate"),
         (lambda d: d["events"][2].update(channel="fax"), "event 'c1', field 'channel'"),
-        (lambda d: d["events"][6].update(plan="nope"), "field 'plan': refers to unknown event 'nope'"),
-        (lambda d: d["events"][19].update(compensation=[{"head": "costs", "amount": -5}]), "amount"),
+        (
+            lambda d: d["events"][6].update(plan="nope"),
+            "field 'plan': refers to unknown event 'nope'",
+        ),
+        (
+            lambda d: d["events"][19].update(compensation=[{"head": "costs", "amount": -5}]),
+            "amount",
+        ),
         (lambda d: d.update(format="doorstep-case/0"), "'format' must be"),
     ],
 )
-def test_bad_bundles_are_rejected_whole_with_the_event_and_field_named(ws, example_doc, mutate, message):
+def test_bad_bundles_are_rejected_whole_with_the_event_and_field_named(
+    ws, example_doc, mutate, message
+):
     doc = copy.deepcopy(example_doc)
     mutate(doc)
     with pytest.raises(ValidationError, match=message):
@@ -82,8 +95,16 @@ def test_importing_an_existing_ref_is_refused_unless_merging(ws, example_doc):
     doc = copy.deepcopy(example_doc)
     doc["case"]["officer"] = "someone.else"  # merge changes nothing but adds new events
     doc["events"].append(
-        {"id": "c9", "at": "2025-06-02T09:00:00+01:00", "type": "contact", "channel": "phone",
-         "direction": "out", "by": "k.mensah", "answers": "c5", "summary": "Follow-up call"}
+        {
+            "id": "c9",
+            "at": "2025-06-02T09:00:00+01:00",
+            "type": "contact",
+            "channel": "phone",
+            "direction": "out",
+            "by": "k.mensah",
+            "answers": "c5",
+            "summary": "Follow-up call",
+        }
     )
     result = import_bundle(ws, doc, merge=True)
     assert (result.created, result.events_added) == (False, 1)
@@ -97,8 +118,13 @@ def test_merge_may_refer_to_events_already_stored(ws, example_doc):
     import_bundle(ws, example_doc)
     doc = copy.deepcopy(example_doc)
     doc["events"] = [
-        {"id": "d2", "at": "2025-06-02T09:00:00+01:00", "type": "action_done", "plan": "p1",
-         "action": "Noise app installed"}
+        {
+            "id": "d2",
+            "at": "2025-06-02T09:00:00+01:00",
+            "type": "action_done",
+            "plan": "p1",
+            "action": "Noise app installed",
+        }
     ]
     assert import_bundle(ws, doc, merge=True).events_added == 1
 

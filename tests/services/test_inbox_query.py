@@ -63,23 +63,39 @@ def test_countdown_is_judged_on_the_day_asked(office):
 
 
 def test_bad_queries_are_refused(office):
-    for bad in (InboxQuery(scope="everyone"), InboxQuery(sort="colour"), InboxQuery(kinds=("boats",)),
-                InboxQuery(due="soon"), InboxQuery(status="maybe")):
+    for bad in (
+        InboxQuery(scope="everyone"),
+        InboxQuery(sort="colour"),
+        InboxQuery(kinds=("boats",)),
+        InboxQuery(due="soon"),
+        InboxQuery(status="maybe"),
+    ):
         with pytest.raises(ValidationError):
             list_inbox(office, bad)
 
 
 def test_an_absent_officers_cases_appear_in_the_covers_inbox(office):
     act_as(office, "a.khan")
-    add_absence(office, "a.khan", dt.date(2025, 6, 23), dt.date(2025, 6, 27), cover_officer="r.morgan",
-                note="Annual leave")
+    add_absence(
+        office,
+        "a.khan",
+        dt.date(2025, 6, 23),
+        dt.date(2025, 6, 27),
+        cover_officer="r.morgan",
+        note="Annual leave",
+    )
     act_as(office, "r.morgan")
     rows = list_inbox(office, InboxQuery(scope="mine"))
-    assert [(r.ref, r.covering_for) for r in rows] == [("GEN-2", "Aisha Khan"), ("ASB-1", "Aisha Khan"),
-                                                       ("CMP-3", None)]
+    assert [(r.ref, r.covering_for) for r in rows] == [
+        ("GEN-2", "Aisha Khan"),
+        ("ASB-1", "Aisha Khan"),
+        ("CMP-3", None),
+    ]
     assert refs(office, scope="covering") == ["GEN-2", "ASB-1"]
     # after the absence, the cover's inbox is theirs alone again
-    assert [r.ref for r in list_inbox(office, InboxQuery(scope="covering"), as_of=dt.date(2025, 6, 30))] == []
+    assert [
+        r.ref for r in list_inbox(office, InboxQuery(scope="covering"), as_of=dt.date(2025, 6, 30))
+    ] == []
 
 
 def test_a_team_queue_covers_for_the_whole_team(office):
@@ -93,15 +109,25 @@ def test_a_team_queue_covers_for_the_whole_team(office):
 def test_absence_rules(office):
     act_as(office, "a.khan")
     with pytest.raises(ValidationError, match="ends before it starts"):
-        add_absence(office, "a.khan", dt.date(2025, 6, 27), dt.date(2025, 6, 23), cover_officer="r.morgan")
+        add_absence(
+            office, "a.khan", dt.date(2025, 6, 27), dt.date(2025, 6, 23), cover_officer="r.morgan"
+        )
     with pytest.raises(ValidationError, match="own absence"):
-        add_absence(office, "a.khan", dt.date(2025, 6, 23), dt.date(2025, 6, 27), cover_officer="a.khan")
+        add_absence(
+            office, "a.khan", dt.date(2025, 6, 23), dt.date(2025, 6, 27), cover_officer="a.khan"
+        )
     with pytest.raises(PermissionDenied, match="manager"):
-        add_absence(office, "r.morgan", dt.date(2025, 6, 23), dt.date(2025, 6, 27), cover_officer="a.khan")
-    absence = add_absence(office, "a.khan", dt.date(2025, 6, 23), dt.date(2025, 6, 27), cover_officer="r.morgan")
+        add_absence(
+            office, "r.morgan", dt.date(2025, 6, 23), dt.date(2025, 6, 27), cover_officer="a.khan"
+        )
+    absence = add_absence(
+        office, "a.khan", dt.date(2025, 6, 23), dt.date(2025, 6, 27), cover_officer="r.morgan"
+    )
     act_as(office, "r.morgan")
     with pytest.raises(ValidationError, match="Aisha Khan is away"):
-        add_absence(office, "r.morgan", dt.date(2025, 6, 25), dt.date(2025, 6, 26), cover_officer="a.khan")
+        add_absence(
+            office, "r.morgan", dt.date(2025, 6, 25), dt.date(2025, 6, 26), cover_officer="a.khan"
+        )
     act_as(office, "a.khan")
     cancel_absence(office, absence.id)
     assert list_absences(office) == []
@@ -110,12 +136,17 @@ def test_absence_rules(office):
 def test_reassignment_is_an_event_in_the_history(office):
     act_as(office, "p.natarajan")
     before = get_case(office, "ASB-1")
-    reassign_case(office, "ASB-1", "r.morgan", "Rebalancing caseloads", expected_version=before.version)
+    reassign_case(
+        office, "ASB-1", "r.morgan", "Rebalancing caseloads", expected_version=before.version
+    )
     after = get_case(office, "ASB-1")
     assert after.officer == "r.morgan"
     entry = after.events[0]
     assert (entry.type, entry.fields["from_officer"], entry.fields["to_officer"]) == (
-        "case_reassigned", "a.khan", "r.morgan")
+        "case_reassigned",
+        "a.khan",
+        "r.morgan",
+    )
     from app.errors import ConflictError
 
     with pytest.raises(ConflictError):
@@ -127,10 +158,16 @@ def test_fast_sqlite_path_returns_exactly_what_sqlalchemy_returns(office, monkey
     from app.services import inbox
 
     act_as(office, "a.khan")
-    add_absence(office, "a.khan", dt.date(2025, 6, 23), dt.date(2025, 6, 27), cover_officer="r.morgan")
+    add_absence(
+        office, "a.khan", dt.date(2025, 6, 23), dt.date(2025, 6, 27), cover_officer="r.morgan"
+    )
     act_as(office, "r.morgan")
-    queries = [InboxQuery(scope=scope), InboxQuery(scope=scope, due="at_risk", sort="resident"),
-               InboxQuery(scope=scope, officer="a.khan"), InboxQuery(scope=scope, text="asb", status="open")]
+    queries = [
+        InboxQuery(scope=scope),
+        InboxQuery(scope=scope, due="at_risk", sort="resident"),
+        InboxQuery(scope=scope, officer="a.khan"),
+        InboxQuery(scope=scope, text="asb", status="open"),
+    ]
     fast = [list_inbox(office, q, limit=10) for q in queries]
     assert inbox._fast_page.cache_info().currsize > 0
     monkeypatch.setattr(inbox, "_fast_page", lambda *a: None)

@@ -23,8 +23,17 @@ def test_new_entries_are_searchable_at_once(ws, example_doc):
     from app.services.cases import record_event
 
     import_bundle(ws, example_doc)
-    record_event(ws, "EX-ASB-0001", {"type": "contact", "channel": "phone", "direction": "in",
-                                     "by": "resident", "summary": "Trampoline noise every evening"})
+    record_event(
+        ws,
+        "EX-ASB-0001",
+        {
+            "type": "contact",
+            "channel": "phone",
+            "direction": "in",
+            "by": "resident",
+            "summary": "Trampoline noise every evening",
+        },
+    )
     assert [h.ref for h in search(ws, "trampoline")] == ["EX-ASB-0001"]
 
 

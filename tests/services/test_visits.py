@@ -15,14 +15,20 @@ def data_dir(tmp_path, monkeypatch):
 
 
 def test_saving_a_visit_records_it_and_removes_the_draft(office):
-    draft = VisitDraft(ref="ASB-1", started_at="2025-06-24T08:30:00+00:00", notes="Checked the door locks.\nOK.",
-                       callback_requested=True)
+    draft = VisitDraft(
+        ref="ASB-1",
+        started_at="2025-06-24T08:30:00+00:00",
+        notes="Checked the door locks.\nOK.",
+        callback_requested=True,
+    )
     save_draft(draft)
     assert [d.ref for _p, d in pending_drafts()] == ["ASB-1"]
     save_visit(office, draft)
     case = get_case(office, "ASB-1")
     visit = next(e for e in case.events if e.type == "home_visit")
-    assert visit.fields["offline"] is True and visit.fields["notes"].startswith("Checked the door locks")
+    assert visit.fields["offline"] is True and visit.fields["notes"].startswith(
+        "Checked the door locks"
+    )
     assert visit.summary == "Checked the door locks."
     assert any(d.kind == "callback" and d.status == "open" for d in case.deadlines)
     assert pending_drafts() == []
@@ -34,4 +40,6 @@ def test_a_visit_that_cannot_be_saved_keeps_its_draft(office):
         save_visit(office, draft)
     assert [d.notes for _p, d in pending_drafts()] == ["Notes"]
     with pytest.raises(ValidationError):
-        save_visit(office, VisitDraft(ref="ASB-1", started_at="2025-06-24T08:30:00+00:00", notes=" "))
+        save_visit(
+            office, VisitDraft(ref="ASB-1", started_at="2025-06-24T08:30:00+00:00", notes=" ")
+        )

@@ -33,7 +33,9 @@ def test_fresh_database_is_migrated_with_wal_full_sync_and_foreign_keys(tmp_path
 def test_models_and_migrations_agree(tmp_path):
     db = open_database(tmp_path / "c.sqlite")
     with db.engine.connect() as conn:
-        skip_search = {"include_name": lambda name, type_, _p: not (type_ == "table" and is_search_table(name))}
+        skip_search = {
+            "include_name": lambda name, type_, _p: not (type_ == "table" and is_search_table(name))
+        }
         diffs = compare_metadata(MigrationContext.configure(conn, opts=skip_search), Base.metadata)
     db.close()
     assert diffs == []
@@ -130,4 +132,6 @@ def test_case_events_are_append_only_in_the_database(ws, example_doc):
         with pytest.raises(IntegrityError, match="append-only"):
             conn.execute(text("DELETE FROM case_events"))
         conn.rollback()
-        assert conn.execute(text("SELECT count(*) FROM case_events")).scalar() == len(example_doc["events"])
+        assert conn.execute(text("SELECT count(*) FROM case_events")).scalar() == len(
+            example_doc["events"]
+        )

@@ -21,7 +21,13 @@ from app.services.workspace import Actor, Workspace
 from app.store.database import open_database
 
 ROOT = Path(__file__).resolve().parents[2]
-CONTACT = {"type": "contact", "channel": "phone", "direction": "out", "by": "k.mensah", "summary": "Called"}
+CONTACT = {
+    "type": "contact",
+    "channel": "phone",
+    "direction": "out",
+    "by": "k.mensah",
+    "summary": "Called",
+}
 
 
 def _counts(path: Path) -> tuple[int, int]:

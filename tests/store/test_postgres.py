@@ -20,7 +20,10 @@ PG_URL = os.environ.get("DOORSTEP_TEST_PG_URL")
 
 if not PG_URL and os.environ.get("CI"):
     pytest.fail("CI must provide PostgreSQL (DOORSTEP_TEST_PG_URL)", pytrace=False)
-pytestmark = [pytest.mark.postgres, pytest.mark.skipif(not PG_URL, reason="no PostgreSQL (DOORSTEP_TEST_PG_URL)")]
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.skipif(not PG_URL, reason="no PostgreSQL (DOORSTEP_TEST_PG_URL)"),
+]
 
 
 @pytest.fixture
@@ -46,10 +49,18 @@ def test_migrations_and_services_run_on_postgresql(pg_url, clock, example_doc, s
         assert_same_bundle(seed001_doc, export_bundle(ws, "HX-0001"))
         assert [r.ref for r in list_inbox(ws)] == ["HX-0001"]
         assert count_inbox(ws).total == 1
-        assert [r.ref for r in list_inbox(ws, InboxQuery(kinds=("asb", "complaint"), sort="resident"))] == ["HX-0001"]
+        assert [
+            r.ref for r in list_inbox(ws, InboxQuery(kinds=("asb", "complaint"), sort="resident"))
+        ] == ["HX-0001"]
         assert breached_count(ws, as_of=dt.date(2025, 8, 1)) == 1
         hits = search(ws, "call back")  # PostgreSQL: plain match, newest first
-        assert {(h.ref, h.event_id) for h in hits} == {("HX-0001", "c1"), ("HX-0001", "c3"), ("HX-0001", "c4"), ("EX-ASB-0001", "c3"), ("EX-ASB-0001", "k1")}
+        assert {(h.ref, h.event_id) for h in hits} == {
+            ("HX-0001", "c1"),
+            ("HX-0001", "c3"),
+            ("HX-0001", "c4"),
+            ("EX-ASB-0001", "c3"),
+            ("EX-ASB-0001", "k1"),
+        }
         assert search(ws, "whitfield")[0].where == "case"
         with ws.db.engine.connect() as conn, pytest.raises(DBAPIError, match="append-only"):
             conn.execute(text("UPDATE case_events SET summary = 'x'"))

@@ -47,7 +47,11 @@ def test_log_contact_dialog_by_keyboard(qtbot, office):
     qtbot.keyClick(dialog, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     assert dialog.result() == ContactDialog.DialogCode.Accepted
     entry = get_case(office, "ASB-1").events[0]
-    assert (entry.fields["channel"], entry.fields["direction"], entry.by) == ("email", "out", "a.khan")
+    assert (entry.fields["channel"], entry.fields["direction"], entry.by) == (
+        "email",
+        "out",
+        "a.khan",
+    )
     assert entry.summary == "Sent the diary sheets and explained next steps"
     assert entry.fields["answers"] == get_case(office, "ASB-1").events[1].id
 
@@ -82,8 +86,10 @@ def test_dissatisfaction_prompt_offers_a_complaint_and_accepting_starts_it(qtbot
     view.offer_complaint(dialog.result_contact.id)
     kinds = [d.kind for d in view.case.deadlines if d.status == "open"]
     assert "complaint_ack" in kinds and "dissatisfaction_offer" not in kinds
-    labels = [view.deadlines_filter.data(view.deadlines_filter.index(r, 0))
-              for r in range(view.deadlines_filter.rowCount())]
+    labels = [
+        view.deadlines_filter.data(view.deadlines_filter.index(r, 0))
+        for r in range(view.deadlines_filter.rowCount())
+    ]
     assert "Acknowledge stage 1 complaint" in labels
 
 
@@ -97,12 +103,16 @@ def test_asking_later_leaves_the_offer_deadline_running(qtbot, office):
     _answer_prompt(qtbot, Qt.Key.Key_L)  # "Ask &later"
     view.offer_complaint(dialog.result_contact.id)
     view.reload()
-    assert any(d.kind == "dissatisfaction_offer" and d.status == "open" for d in view.case.deadlines)
+    assert any(
+        d.kind == "dissatisfaction_offer" and d.status == "open" for d in view.case.deadlines
+    )
 
 
 def test_attachment_refusal_is_shown_and_nothing_is_attached(qtbot, office, tmp_path, monkeypatch):
     shown = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda _parent, title, text: shown.append((title, text)))
+    monkeypatch.setattr(
+        QMessageBox, "warning", lambda _parent, title, text: shown.append((title, text))
+    )
     view = CaseView(office, "ASB-1")
     qtbot.addWidget(view)
     big = tmp_path / "video.mp4"

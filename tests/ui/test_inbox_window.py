@@ -27,8 +27,12 @@ def make_window(qtbot, ws, user="p.natarajan"):
 def test_manager_sees_everyone_soonest_first_with_counts(qtbot, office):
     w = make_window(qtbot, office)
     assert w.filters.scope.currentData() == "all"
-    assert shown(w) == [("GEN-2", "5 WD overdue"), ("ASB-1", "due today"), ("CMP-3", "2 WD left"),
-                        ("REP-4", "4 WD left")]
+    assert shown(w) == [
+        ("GEN-2", "5 WD overdue"),
+        ("ASB-1", "due today"),
+        ("CMP-3", "2 WD left"),
+        ("REP-4", "4 WD left"),
+    ]
     assert w.counts.text() == "4 cases · 1 due today · 2 at risk (≤ 2 WD) · 1 breached"
 
 
@@ -56,13 +60,22 @@ def test_filter_bar_by_keyboard(qtbot, office):
 
 def test_officer_scopes_and_cover_routing(qtbot, office):
     act_as(office, "a.khan")
-    add_absence(office, "a.khan", dt.date(2025, 6, 23), dt.date(2025, 6, 27), cover_officer="r.morgan")
+    add_absence(
+        office, "a.khan", dt.date(2025, 6, 23), dt.date(2025, 6, 27), cover_officer="r.morgan"
+    )
     w = make_window(qtbot, office, "r.morgan")
-    assert [w.filters.scope.itemData(i) for i in range(w.filters.scope.count())] == ["mine", "team", "covering"]
+    assert [w.filters.scope.itemData(i) for i in range(w.filters.scope.count())] == [
+        "mine",
+        "team",
+        "covering",
+    ]
     m = w.model
     officers = {m.data(m.index(r, 0)): m.data(m.index(r, 7)) for r in range(m.rowCount())}
-    assert officers == {"GEN-2": "covering for Aisha Khan", "ASB-1": "covering for Aisha Khan",
-                        "CMP-3": "Rhys Morgan"}
+    assert officers == {
+        "GEN-2": "covering for Aisha Khan",
+        "ASB-1": "covering for Aisha Khan",
+        "CMP-3": "Rhys Morgan",
+    }
 
 
 def test_countdowns_roll_over_at_midnight_without_a_restart(qtbot, office, clock):

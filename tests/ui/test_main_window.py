@@ -13,9 +13,21 @@ from app.ui.main_window import MainWindow
 
 
 def _row(i: int, wd_left: int | None) -> InboxRow:
-    return InboxRow(ref=f"C-{i:05d}", resident="R", kind="asb", risk_tier="high", status="open",
-                    next_kind="callback", next_label="Call back", due=dt.date(2025, 7, 1), wd_left=wd_left,
-                    officer="a.khan", officer_name="Aisha Khan", open_deadlines=1, version=1)
+    return InboxRow(
+        ref=f"C-{i:05d}",
+        resident="R",
+        kind="asb",
+        risk_tier="high",
+        status="open",
+        next_kind="callback",
+        next_label="Call back",
+        due=dt.date(2025, 7, 1),
+        wd_left=wd_left,
+        officer="a.khan",
+        officer_name="Aisha Khan",
+        open_deadlines=1,
+        version=1,
+    )
 
 
 def test_model_fetches_a_page_at_a_time(qtbot):
@@ -36,21 +48,41 @@ def test_model_fetches_a_page_at_a_time(qtbot):
 
 
 def test_countdown_reads_without_colour(qtbot):
-    model = InboxModel(lambda _q, o, n: [_row(0, -3), _row(1, 0), _row(2, 2), _row(3, None)][o : o + n])
+    model = InboxModel(
+        lambda _q, o, n: [_row(0, -3), _row(1, 0), _row(2, 2), _row(3, None)][o : o + n]
+    )
     model.reload()
     texts = [model.data(model.index(r, 6)) for r in range(4)]
     assert texts == ["3 WD overdue", "due today", "2 WD left", "nothing due"]
     icons = [model.data(model.index(r, 6), Qt.ItemDataRole.DecorationRole) for r in range(4)]
     assert all(not i.isNull() for i in icons)
-    assert icons[0].cacheKey() != icons[1].cacheKey() != icons[3].cacheKey()  # shape carries the meaning
+    assert (
+        icons[0].cacheKey() != icons[1].cacheKey() != icons[3].cacheKey()
+    )  # shape carries the meaning
     assert model.data(model.index(0, 0), Qt.ItemDataRole.AccessibleTextRole) == "Case: C-00000"
 
 
 def test_main_window_shows_the_inbox_of_the_database(qtbot, ws):
-    create_case(ws, ref="GEN-7", kind="general", officer="a.khan", resident_name="Łucja Nowak",
-                opened=dt.date(2025, 6, 23))
-    record_event(ws, "GEN-7", {"type": "contact", "channel": "phone", "direction": "in", "by": "resident",
-                               "callback_requested": True, "at": "2025-06-23T09:00:00+01:00"})
+    create_case(
+        ws,
+        ref="GEN-7",
+        kind="general",
+        officer="a.khan",
+        resident_name="Łucja Nowak",
+        opened=dt.date(2025, 6, 23),
+    )
+    record_event(
+        ws,
+        "GEN-7",
+        {
+            "type": "contact",
+            "channel": "phone",
+            "direction": "in",
+            "by": "resident",
+            "callback_requested": True,
+            "at": "2025-06-23T09:00:00+01:00",
+        },
+    )
     window = MainWindow(ws)
     qtbot.addWidget(window)
     model = window.table.model()

@@ -43,8 +43,15 @@ def test_find_open_log_a_call_with_call_back_and_see_the_countdown(qtbot, office
 
     QTimer.singleShot(100, fill)
     qtbot.keyClick(first.log_btn, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
-    shown = [(first.deadlines_filter.data(first.deadlines_filter.index(r, 0)),
-              first.deadlines_filter.data(first.deadlines_filter.index(r, 2)))
-             for r in range(first.deadlines_filter.rowCount())]
-    assert shown == [("Call back", "2 WD left"), ("Call back", "5 WD left")]  # the old one and the new one
+    shown = [
+        (
+            first.deadlines_filter.data(first.deadlines_filter.index(r, 0)),
+            first.deadlines_filter.data(first.deadlines_filter.index(r, 2)),
+        )
+        for r in range(first.deadlines_filter.rowCount())
+    ]
+    assert shown == [
+        ("Call back", "2 WD left"),
+        ("Call back", "5 WD left"),
+    ]  # the old one and the new one
     assert first.case.events[0].summary == "Resident rang about the complaint; wants a call back"
