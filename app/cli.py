@@ -10,7 +10,7 @@ import argparse
 import datetime as dt
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NoReturn
 
@@ -103,7 +103,10 @@ def build_parser() -> Parser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(
+    argv: Sequence[str] | None = None,
+    launch_gui: Callable[[str | None, str | None], int] | None = None,
+) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
@@ -111,6 +114,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"doorstep: {exc} (see 'doorstep --help')", file=sys.stderr)
         return 2
     command = args.command or "gui"
+    args.launch_gui = launch_gui
     try:
         return cmd.COMMANDS[command](args)
     except cmd.CommandUsageError as exc:

@@ -290,9 +290,10 @@ def cmd_demo(args) -> int:
 
 
 def cmd_gui(args) -> int:
-    from app.ui.app import run_gui
-
-    return run_gui(getattr(args, "db", None), getattr(args, "user", None))
+    launch = getattr(args, "launch_gui", None)
+    if launch is None:
+        raise CommandUsageError("the desktop app cannot be opened from here; run `doorstep` itself")
+    return launch(getattr(args, "db", None), getattr(args, "user", None))
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
