@@ -540,3 +540,32 @@ def test_plan_action_hold_pushes_its_due_date():
     # Due Fri 6 Jun; 5 and 6 Jun on hold: due Tue 10 Jun.
     assert deadline(deadlines(raws, case=ASB), "plan_action:p1:0").due == D("2025-06-10")
     assert audit_of(raws) == []
+
+
+def test_a_shorter_schedule_agreed_mid_gap_binds_from_that_day_not_before():
+    """Report (high hint, 10 WD), assessed low (20 WD) the next day, then a plan with 5 WD
+    updates agreed 12 WD after the last contact: the update is due that day, not 7 WD earlier."""
+    case = make_case(kind="asb", opened="2025-06-02")
+    raws = [
+        E("r1", "2025-06-02T09:00", "asb_report", risk_hint="threat"),
+        out("c1", "2025-06-02T10:00"),
+        E("ra1", "2025-06-03T09:00", "risk_assessment", tier="low"),
+        E(
+            "p1",
+            "2025-06-18T09:00",
+            "action_plan_agreed",
+            actions=[{"text": "Diary sheets", "owner": "resident", "due": "2025-07-31"}],
+            update_every_wd=5,
+        ),
+        out("c2", "2025-06-18T11:00"),
+    ]
+    before = [f for f in findings(raws, case=case, as_of="2025-06-24") if f[0] == "CONTACT_GAP"]
+    assert (
+        before == []
+    )  # 4 Jun was only 2 WD after c1; the gap of 12 WD was within the 20 WD in force
+    raws[-1] = out(
+        "c2", "2025-06-19T11:00"
+    )  # a day after the plan: now the 5 WD schedule was missed
+    assert [f for f in findings(raws, case=case, as_of="2025-06-24") if f[0] == "CONTACT_GAP"] == [
+        ("CONTACT_GAP", "2025-06-18", ["c2"])
+    ]

@@ -192,7 +192,8 @@ def _gap(tl: Timeline, first: Event, anchor: Event, end: Event | None, n: int) -
             break  # already missed under the schedule then in force
         if e.type in ("action_plan_agreed", "risk_assessment"):
             interval, why = _interval_at(tl, e, first)
-            due = cal.add_working_days(anchor.day, interval)
+            # A stricter schedule binds from the day it was set, never before it.
+            due = max(cal.add_working_days(anchor.day, interval), e.day)
     what = CONTACT_WORDS.get(anchor.f.get("channel")) if anchor.type == "contact" else None
     what = what or ("report" if anchor.type == "asb_report" else anchor.type.replace("_", " "))
     closed = end is not None and end.type == "case_closed"
