@@ -33,13 +33,14 @@ from app.letters.letter_views import (
     Review,
     TemplateChoice,
 )
-from app.letters.organisation import MANAGER_ROLES, approval_policy, get_organisation
+from app.letters.organisation import approval_policy, get_organisation
 from app.letters.pdf import render_pdf
 from app.letters.plain import render_text
 from app.letters.templates import get_template, library
 from app.services.cases import find_case, log_action
+from app.services.officers import MANAGER_ROLES, role_of
 from app.services.workspace import Workspace
-from app.store.models import Case, Letter, Officer
+from app.store.models import Case, Letter
 
 EDITABLE = ("draft",)
 OPEN_STATUSES = ("draft", "finalised", "approved")
@@ -368,8 +369,7 @@ def finalise_letter(
 
 
 def _manager(ws: Workspace, s: Session, doing: str) -> None:
-    role = s.scalar(select(Officer.role).where(Officer.username == ws.actor.username))
-    if role not in MANAGER_ROLES:
+    if role_of(s, ws.actor.username) not in MANAGER_ROLES:
         raise PermissionDenied(f"Only a manager can {doing}; {ws.actor.username} is not a manager.")
 
 

@@ -10,19 +10,17 @@ from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
-
 from app.errors import PermissionDenied, ValidationError
 from app.letters.compose import DEFAULT_ORGANISATION
 from app.letters.document import Organisation
 from app.letters.templates import library
 from app.services.cases import log_action
+from app.services.officers import MANAGER_ROLES, role_of
 from app.services.workspace import Workspace
-from app.store.models import Officer, Setting
+from app.store.models import Setting
 
 ORG_KEY = "organisation"
 APPROVAL_KEY = "letter_approval"
-MANAGER_ROLES = ("manager", "admin")
 
 
 def _from_value(value: Any) -> Organisation:
@@ -41,8 +39,7 @@ def get_organisation(ws: Workspace) -> Organisation:
 
 
 def _require_manager(ws: Workspace, session, doing: str) -> None:
-    role = session.scalar(select(Officer.role).where(Officer.username == ws.actor.username))
-    if role not in MANAGER_ROLES:
+    if role_of(session, ws.actor.username) not in MANAGER_ROLES:
         raise PermissionDenied(f"Only a manager can {doing}; ask your manager.")
 
 

@@ -27,9 +27,10 @@ from app.domain.policy import PolicyHistory
 from app.errors import ConflictError, NotFound, PermissionDenied, ValidationError
 from app.services.cases import FUTURE_TOLERANCE, add_events, find_case, log_action
 from app.services.convert import case_info_from_row, events_from_rows
+from app.services.officers import role_of
 from app.services.recompute import case_history, policy_history, recompute
 from app.services.workspace import Workspace
-from app.store.models import Case, CaseEvent, Officer
+from app.store.models import Case, CaseEvent
 
 Instant = dt.datetime | dt.date | None
 
@@ -69,9 +70,7 @@ class Context:
         raise NotFound(f"Case {self.case.ref} has no entry {event_id!r}.")
 
     def actor_role(self) -> str | None:
-        return self.session.scalar(
-            select(Officer.role).where(Officer.username == self.ws.actor.username)
-        )
+        return role_of(self.session, self.ws.actor.username)
 
 
 def to_instant(ws: Workspace, at: Instant) -> dt.datetime:

@@ -30,8 +30,8 @@ from app.domain.deadlines.timeline import fmt
 from app.errors import NotFound, PermissionDenied, ValidationError
 from app.services.complaint_intake import offer_complaint, pending_offers, receive_complaint
 from app.services.complaint_tx import Context, Instant, complaint_action
+from app.services.officers import MANAGER_ROLES
 
-MANAGER_ROLES = ("manager", "admin")
 # Called with the write session and the recorded event's id, inside the action's transaction
 # (``app.letters.letter_issue`` stores the issued letter with its event this way).
 OnRecorded = Callable[[Session, str], None]
