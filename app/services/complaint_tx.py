@@ -129,6 +129,37 @@ def complaint_action(
         ) from exc
 
 
+# Called with the write session and the recorded event's id, inside the action's transaction
+# (``app.letters.letter_issue`` stores the issued letter with its event this way).
+OnRecorded = Callable[[Session, str], None]
+
+
+def record_one(
+    ws: Workspace,
+    ref: str,
+    action: str,
+    at: Instant,
+    expected_version: int | None,
+    build: Callable[[Context], dict[str, Any]],
+    on_recorded: OnRecorded | None = None,
+) -> str:
+    """``complaint_action`` for an action that records one event; returns that event's id."""
+
+    def after(session: Session, ids: list[str]) -> None:
+        assert on_recorded is not None
+        on_recorded(session, ids[0])
+
+    return complaint_action(
+        ws,
+        ref,
+        action,
+        at,
+        expected_version,
+        lambda ctx: [build(ctx)],
+        None if on_recorded is None else after,
+    )[0]
+
+
 def _run(ws, ref, action, instant, expected_version, build, after=None) -> list[str]:
     with ws.db.write() as s:
         case = find_case(s, ref)
