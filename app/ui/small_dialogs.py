@@ -20,6 +20,7 @@ from app.services.absences import add_absence, reassign_case
 from app.services.officers import current_officer, list_officers
 from app.services.views import CaseDetail
 from app.services.workspace import Workspace
+from app.ui.formats import DATE_FORMAT
 
 
 class _Form(QDialog):
@@ -106,7 +107,7 @@ class AbsenceDialog(_Form):
         self.ends = QDateEdit(today.addDays(4), self)
         for d in (self.starts, self.ends):
             d.setCalendarPopup(True)
-            d.setDisplayFormat("ddd d MMM yyyy")
+            d.setDisplayFormat(DATE_FORMAT)
         self.by_officer = QRadioButton("An &officer", self)
         self.by_team = QRadioButton("A &team queue", self)
         self.by_officer.setChecked(True)

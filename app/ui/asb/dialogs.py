@@ -9,7 +9,7 @@ from app.services import asb
 from app.services.asb_views import AsbView, PartnerView, PlanActionView, RepairView
 from app.services.workspace import Workspace
 from app.ui.asb.forms import FormDialog, combo_value, from_qdatetime, london_now, value
-from app.ui.asb.tables import day
+from app.ui.formats import day
 
 MEMBERS = ("resident", "son", "daughter", "partner", "child", "parent", "other adult")
 VULNERABILITIES = (

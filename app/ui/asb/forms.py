@@ -26,9 +26,7 @@ from PySide6.QtWidgets import (
 from app.domain.calendar import LONDON
 from app.errors import DoorstepError
 from app.services.workspace import Workspace
-
-DATE_FORMAT = "ddd d MMM yyyy"
-DATETIME_FORMAT = "ddd d MMM yyyy HH:mm"
+from app.ui.formats import DATE_FORMAT, DATETIME_FORMAT
 
 
 def plain(label: str) -> str:

@@ -39,7 +39,8 @@ from app.ui.asb.columns import (
 )
 from app.ui.asb.plan_editor import ActionPlanEditor
 from app.ui.asb.risk_dialog import RiskAssessmentDialog
-from app.ui.asb.tables import RowsModel, day, make_table, selected_row
+from app.ui.asb.tables import RowsModel, make_table, selected_row
+from app.ui.formats import day
 
 ALERT_STYLE = "background: #fff4e5; color: #7a3e00; border: 1px solid #b45309; padding: 6px;"
 

@@ -37,9 +37,9 @@ from app.errors import ConflictError, DoorstepError
 from app.services.asb import agree_plan, asb_view
 from app.services.asb_views import AsbView
 from app.services.workspace import Workspace
-from app.ui.asb.forms import DATE_FORMAT, from_qdate, to_qdate
+from app.ui.asb.forms import from_qdate, to_qdate
 from app.ui.asb.plan_model import DUE, OWNER, STATUS, TEXT, EditRow, PlanTableModel, rows_from
-from app.ui.asb.tables import day
+from app.ui.formats import DATE_FORMAT, day
 
 NEW_ROW_DAYS = 7  # a new action's due date starts a week after it is added (editable)
 

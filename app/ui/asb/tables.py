@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -24,11 +23,6 @@ STATUS_COLOURS = {
     "answered": "#1b6e3a",
     "chased": "#1b6e3a",
 }
-
-
-def day(d: dt.date | None) -> str:
-    """'Mon 2 Jun 2025'; '' for none."""
-    return f"{d:%a} {d.day} {d:%b %Y}" if d else ""
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.calendar import LONDON
 from app.errors import DoorstepError
+from app.ui.formats import DATE_FORMAT, DATETIME_FORMAT
 
 ERROR_STYLE = "color: #b3261e; font-weight: bold;"
 NOTE_STYLE = "color: #5f6368;"
@@ -103,7 +104,7 @@ class ActionDialog(QDialog):
         now = (value or dt.datetime.now(dt.UTC)).astimezone(LONDON)
         edit = QDateTimeEdit(self)
         edit.setCalendarPopup(True)
-        edit.setDisplayFormat("ddd d MMM yyyy HH:mm")
+        edit.setDisplayFormat(DATETIME_FORMAT)
         edit.setDateTime(QDateTime(qdate(now.date()), QTime(now.hour, now.minute)))
         return self._add(name, label, edit)
 
@@ -112,7 +113,7 @@ class ActionDialog(QDialog):
     ):
         edit = QDateEdit(self)
         edit.setCalendarPopup(True)
-        edit.setDisplayFormat("ddd d MMM yyyy")
+        edit.setDisplayFormat(DATE_FORMAT)
         if minimum is not None:
             edit.setMinimumDate(qdate(minimum))
         if maximum is not None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
@@ -10,20 +9,16 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
-from app.domain.calendar import LONDON
 from app.domain.compensation import money
 from app.domain.complaint_response import ChecklistItem
 from app.services.complaint_views import CompensationView, HistoryLine, TrackedView
 from app.ui.countdown import countdown_colour, countdown_icon
+from app.ui.formats import day, day_time
 
 Index = QModelIndex | QPersistentModelIndex
 DISPLAY = Qt.ItemDataRole.DisplayRole
 LATE = QColor("#b3261e")
 DONE = QColor("#1b6e3a")
-
-
-def day_text(d: dt.date | None) -> str:
-    return f"{d:%a} {d.day} {d:%b %Y}" if d else ""
 
 
 class _Rows(QAbstractTableModel):
@@ -77,8 +72,7 @@ class HistoryModel(_Rows):
 
     def text(self, item: HistoryLine, col: int) -> str:
         if col == 0:
-            local = item.at.astimezone(LONDON)
-            return f"{day_text(local.date())} {local:%H:%M}"
+            return day_time(item.at)
         if col == 1:
             return item.what
         if col == 2:
@@ -95,7 +89,7 @@ class TrackedModel(_Rows):
         if col == 0:
             return item.text
         if col == 1:
-            return day_text(item.due)
+            return day(item.due)
         return item.countdown + (" — late" if item.late and item.status != "met" else "")
 
     def extra(self, item: TrackedView, col: int, role: int):
@@ -182,7 +176,7 @@ class FindingsModel(_Rows):
 
     def text(self, item, col: int) -> str:
         if col == 0:
-            return day_text(item.date)
+            return day(item.date)
         if col == 1:
             return item.code
         if col == 2:

@@ -34,15 +34,7 @@ from app.services.complaint_reading import response_checklist
 from app.services.complaint_views import ComplaintView
 from app.ui.complaints.forms import ActionDialog, pydate, qdate
 from app.ui.complaints.models import ChecklistModel
-
-HEAD_WORDS = {
-    "distress_inconvenience": "Distress and inconvenience",
-    "time_trouble": "Time and trouble",
-    "complaint_handling": "Complaint handling",
-    "costs": "Costs",
-    "loss_of_use": "Loss of use",
-    "other": "Other",
-}
+from app.ui.formats import DATE_FORMAT, HEAD_WORDS
 
 
 class RespondDialog(ActionDialog):
@@ -190,7 +182,7 @@ class RespondDialog(ActionDialog):
         edit.setAccessibleName(f"Outstanding action {n}")
         date = QDateEdit()
         date.setCalendarPopup(True)
-        date.setDisplayFormat("ddd d MMM yyyy")
+        date.setDisplayFormat(DATE_FORMAT)
         date.setDate(qdate(due or self.ws.today() + dt.timedelta(days=14)))
         date.setAccessibleName(f"Outstanding action {n} due date")
         self.actions_grid.addWidget(edit, n, 0)
