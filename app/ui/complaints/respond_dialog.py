@@ -32,9 +32,10 @@ from app.errors import DoorstepError
 from app.services import complaints as svc
 from app.services.complaint_reading import response_checklist
 from app.services.complaint_views import ComplaintView
-from app.ui.complaints.forms import ActionDialog, pydate, qdate
+from app.ui.complaints.forms import ActionDialog
 from app.ui.complaints.models import ChecklistModel
-from app.ui.formats import DATE_FORMAT, HEAD_WORDS
+from app.ui.formats import HEAD_WORDS
+from app.ui.forms import date_edit, from_qdate
 
 
 class RespondDialog(ActionDialog):
@@ -180,10 +181,7 @@ class RespondDialog(ActionDialog):
         n = len(self.action_rows) + 1
         edit = QLineEdit(text or "")
         edit.setAccessibleName(f"Outstanding action {n}")
-        date = QDateEdit()
-        date.setCalendarPopup(True)
-        date.setDisplayFormat(DATE_FORMAT)
-        date.setDate(qdate(due or self.ws.today() + dt.timedelta(days=14)))
+        date = date_edit(None, due or self.ws.today() + dt.timedelta(days=14))
         date.setAccessibleName(f"Outstanding action {n} due date")
         self.actions_grid.addWidget(edit, n, 0)
         self.actions_grid.addWidget(date, n, 1)
@@ -217,7 +215,7 @@ class RespondDialog(ActionDialog):
             if p.text().strip() or r.text().strip() or d.currentData()
         )
         actions = tuple(
-            OutstandingAction(e.text(), pydate(d.date()))
+            OutstandingAction(e.text(), from_qdate(d.date()))
             for e, d in self.action_rows
             if e.text().strip()
         )
