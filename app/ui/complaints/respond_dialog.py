@@ -32,6 +32,7 @@ from app.errors import DoorstepError
 from app.services import complaints as svc
 from app.services.complaint_reading import response_checklist
 from app.services.complaint_views import ComplaintView
+from app.ui.complaints.dialogs import conflict_note
 from app.ui.complaints.forms import ActionDialog
 from app.ui.complaints.models import ChecklistModel
 from app.ui.formats import HEAD_WORDS
@@ -51,7 +52,7 @@ class RespondDialog(ActionDialog):
         self.ws, self.view = ws, view
         self.resize(820, 760)
         self.when(value=ws.now())
-        self.line("by", "&Decided by", ws.actor.username, note=_conflict(view))
+        self.line("by", "&Decided by", ws.actor.username, note=conflict_note(view))
         self.point_rows: list[tuple[QLineEdit, QComboBox, QLineEdit]] = []
         self.action_rows: list[tuple[QLineEdit, QDateEdit]] = []
         self.amounts: dict[str, QLineEdit] = {}
@@ -254,12 +255,6 @@ class RespondDialog(ActionDialog):
             by=self.value("by"),
             expected_version=self.view.version,
         )
-
-
-def _conflict(view: ComplaintView) -> str:
-    if not view.conflicted:
-        return ""
-    return "Cannot be: " + ", ".join(sorted(view.conflicted)) + " (conflict of interest)."
 
 
 def _on_change(widget, slot) -> None:
