@@ -26,12 +26,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.attributes import flag_modified
 
 from app.errors import ConflictError, StorageError, ValidationError
 from app.letters.letter_checks import response_draft
 from app.letters.letter_context import _date, read_inputs
-from app.letters.letters import LetterView, _letter, _view
+from app.letters.letters import LetterView, _letter, _review, _touch, _view
 from app.letters.merge import MergeError
 from app.services import complaints
 from app.services.attachments import blob_path, store_dir
@@ -149,24 +148,13 @@ def _store(
             "large_print": view.large_print,
             "text_sha256": text_sha,
         }
-        content.setdefault("reviews", []).append(
-            {
-                "action": "issued",
-                "by": ws.actor.username,
-                "at": ws.now().isoformat(),
-                "comments": "",
-            }
-        )
-        row.content = content
+        _review(ws, content, "issued")
         row.status = "issued"
         row.pdf_sha256 = sha
         row.file_path = f"attachments/{sha[:2]}/{sha}"
         row.issued_at = ws.now()
         row.event_local_id = event_id
-        row.updated_by = ws.actor.username
-        row.device = ws.actor.device
-        row.updated_at = ws.now()
-        flag_modified(row, "updated_at")
+        _touch(ws, row, content)
         files = [(f"{name}.pdf", sha, size, "application/pdf")]
         if text_sha is not None:
             files.append((f"{name} (plain text).txt", text_sha, text_size, "text/plain"))

@@ -33,13 +33,14 @@ from app.letters.letter_views import (
     Review,
     TemplateChoice,
 )
-from app.letters.organisation import MANAGER_ROLES, approval_policy, get_organisation
+from app.letters.organisation import approval_policy, get_organisation
 from app.letters.pdf import render_pdf
 from app.letters.plain import render_text
 from app.letters.templates import get_template, library
 from app.services.cases import find_case, log_action
+from app.services.officers import MANAGER_ROLES, role_of
 from app.services.workspace import Workspace
-from app.store.models import Case, Letter, Officer
+from app.store.models import Case, Letter
 
 EDITABLE = ("draft",)
 OPEN_STATUSES = ("draft", "finalised", "approved")
@@ -262,6 +263,22 @@ def _review(ws: Workspace, content: dict[str, Any], action: str, comments: str =
     )
 
 
+def _reviewed(ws: Workspace, row: Letter, action: str, comments: str = "") -> dict[str, Any]:
+    """A copy of the letter's content with this review step added to its history."""
+    content = copy.deepcopy(row.content or {})
+    _review(ws, content, action, comments)
+    return content
+
+
+def _store(
+    ws: Workspace, s: Session, row: Letter, content: dict[str, Any], action: str, **audit: Any
+) -> None:
+    """Save the new content (attributed to the acting officer) and write the audit entry."""
+    _touch(ws, row, content)
+    s.flush()
+    log_action(s, ws, action, "letter", str(row.id), **audit)
+
+
 def preview_letter(
     ws: Workspace,
     letter_id: str,
@@ -335,9 +352,7 @@ def save_letter(
             large_print,
             text_copy,
         )
-        _touch(ws, row, content)
-        s.flush()
-        log_action(s, ws, "save_letter", "letter", str(row.id))
+        _store(ws, s, row, content, "save_letter")
         return _view(ws, s, row)
 
 
@@ -356,20 +371,14 @@ def finalise_letter(
             raise ValidationError(
                 f"The letter cannot be finalised until its checklist is complete: {listed}."
             )
-        content = copy.deepcopy(row.content or {})
-        _review(ws, content, "finalised")
+        content = _reviewed(ws, row, "finalised")
         row.status = "finalised"
-        _touch(ws, row, content)
-        s.flush()
-        log_action(
-            s, ws, "finalise_letter", "letter", str(row.id), approval=view.summary.approval_required
-        )
+        _store(ws, s, row, content, "finalise_letter", approval=view.summary.approval_required)
         return _view(ws, s, row)
 
 
 def _manager(ws: Workspace, s: Session, doing: str) -> None:
-    role = s.scalar(select(Officer.role).where(Officer.username == ws.actor.username))
-    if role not in MANAGER_ROLES:
+    if role_of(s, ws.actor.username) not in MANAGER_ROLES:
         raise PermissionDenied(f"Only a manager can {doing}; {ws.actor.username} is not a manager.")
 
 
@@ -396,14 +405,11 @@ def approve_letter(
                 "You wrote or finalised this letter, so another manager must approve it (a quality "
                 "check needs a second pair of eyes)."
             )
-        content = copy.deepcopy(row.content or {})
-        _review(ws, content, "approved", comments.strip())
+        content = _reviewed(ws, row, "approved", comments.strip())
         row.status = "approved"
         row.approved_by = ws.actor.username
         row.approved_at = ws.now()
-        _touch(ws, row, content)
-        s.flush()
-        log_action(s, ws, "approve_letter", "letter", str(row.id))
+        _store(ws, s, row, content, "approve_letter")
         return _view(ws, s, row)
 
 
@@ -420,12 +426,9 @@ def return_letter(
             raise ValidationError(
                 f"Only a finalised letter can be returned; this one is {row.status}."
             )
-        content = copy.deepcopy(row.content or {})
-        _review(ws, content, "returned", comments.strip())
+        content = _reviewed(ws, row, "returned", comments.strip())
         row.status = "draft"
-        _touch(ws, row, content)
-        s.flush()
-        log_action(s, ws, "return_letter", "letter", str(row.id))
+        _store(ws, s, row, content, "return_letter")
         return _view(ws, s, row)
 
 
@@ -437,14 +440,11 @@ def reopen_letter(ws: Workspace, letter_id: str, expected_version: int | None = 
             raise ValidationError(
                 f"Only a finalised or approved letter can be reopened; this one is {row.status}."
             )
-        content = copy.deepcopy(row.content or {})
-        _review(ws, content, "reopened")
+        content = _reviewed(ws, row, "reopened")
         row.status = "draft"
         row.approved_by = None
         row.approved_at = None
-        _touch(ws, row, content)
-        s.flush()
-        log_action(s, ws, "reopen_letter", "letter", str(row.id))
+        _store(ws, s, row, content, "reopen_letter")
         return _view(ws, s, row)
 
 
@@ -456,12 +456,9 @@ def discard_letter(
         row = _checked_row(s, letter_id, expected_version)
         if row.status not in OPEN_STATUSES:
             raise ValidationError(f"An {row.status} letter cannot be discarded.")
-        content = copy.deepcopy(row.content or {})
-        _review(ws, content, "discarded")
+        content = _reviewed(ws, row, "discarded")
         row.status = "discarded"
-        _touch(ws, row, content)
-        s.flush()
-        log_action(s, ws, "discard_letter", "letter", str(row.id))
+        _store(ws, s, row, content, "discard_letter")
         return _summary(row, s.get(Case, row.case_id).ref, approval_policy(ws))
 
 

@@ -10,19 +10,16 @@ from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
-
 from app.errors import PermissionDenied, ValidationError
 from app.letters.compose import DEFAULT_ORGANISATION
 from app.letters.document import Organisation
 from app.letters.templates import library
 from app.services.cases import log_action
-from app.services.workspace import Workspace
-from app.store.models import Officer, Setting
+from app.services.officers import MANAGER_ROLES, role_of
+from app.services.workspace import Workspace, put_setting
 
 ORG_KEY = "organisation"
 APPROVAL_KEY = "letter_approval"
-MANAGER_ROLES = ("manager", "admin")
 
 
 def _from_value(value: Any) -> Organisation:
@@ -41,8 +38,7 @@ def get_organisation(ws: Workspace) -> Organisation:
 
 
 def _require_manager(ws: Workspace, session, doing: str) -> None:
-    role = session.scalar(select(Officer.role).where(Officer.username == ws.actor.username))
-    if role not in MANAGER_ROLES:
+    if role_of(session, ws.actor.username) not in MANAGER_ROLES:
         raise PermissionDenied(f"Only a manager can {doing}; ask your manager.")
 
 
@@ -78,11 +74,7 @@ def save_organisation(ws: Workspace, org: Organisation) -> Organisation:
     value["address"] = list(org.address)
     with ws.db.write() as s:
         _require_manager(ws, s, "change the organisation's details")
-        row = s.get(Setting, ORG_KEY)
-        if row is None:
-            s.add(Setting(key=ORG_KEY, value=value))
-        else:
-            row.value = value
+        put_setting(s, ORG_KEY, value)
         log_action(s, ws, "save_organisation", "setting", ORG_KEY)
     return org
 
@@ -108,10 +100,6 @@ def save_approval_policy(ws: Workspace, policy: dict[str, bool]) -> dict[str, bo
     value = {**approval_policy(ws), **{k: bool(v) for k, v in policy.items()}}
     with ws.db.write() as s:
         _require_manager(ws, s, "change which letters need approval")
-        row = s.get(Setting, APPROVAL_KEY)
-        if row is None:
-            s.add(Setting(key=APPROVAL_KEY, value=value))
-        else:
-            row.value = value
+        put_setting(s, APPROVAL_KEY, value)
         log_action(s, ws, "save_letter_approval", "setting", APPROVAL_KEY)
     return value

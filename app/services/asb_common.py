@@ -21,7 +21,7 @@ from app.services.cases import append_events, find_case, get_case, log_action
 from app.services.convert import events_from_rows
 from app.services.recompute import case_history, policy_history
 from app.services.views import CaseDetail
-from app.services.workspace import Workspace
+from app.services.workspace import Workspace, put_setting
 from app.store.models import Case, CaseEvent, Officer, Resident, Setting
 
 AGENCIES_SETTING = "partner_agencies"
@@ -156,11 +156,7 @@ def set_known_agencies(ws: Workspace, names: list[str]) -> tuple[str, ...]:
     if not cleaned:
         raise ValidationError("Name at least one partner agency.")
     with ws.db.write() as s:
-        row = s.get(Setting, AGENCIES_SETTING)
-        if row is None:
-            s.add(Setting(key=AGENCIES_SETTING, value=cleaned))
-        else:
-            row.value = cleaned
+        put_setting(s, AGENCIES_SETTING, cleaned)
         log_action(s, ws, "set_partner_agencies", "setting", AGENCIES_SETTING, count=len(cleaned))
     return tuple(cleaned)
 

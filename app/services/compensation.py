@@ -17,7 +17,7 @@ from app.domain.compensation import (
 )
 from app.domain.complaint_rules import check_after
 from app.errors import ValidationError
-from app.services.complaint_tx import Context, Instant, complaint_action, read_states
+from app.services.complaint_tx import Context, Instant, read_states, record_one
 
 
 def parse_items(items: Iterable[Any]) -> list[tuple[str, Decimal]]:
@@ -122,7 +122,7 @@ def record_compensation_decision(
 ) -> str:
     """The resident accepts or declines what has been offered."""
 
-    def build(ctx: Context) -> list[dict[str, Any]]:
+    def build(ctx: Context) -> dict[str, Any]:
         state = ctx.complaint(complaint)
         total = state.ledger.total_offered()
         if total <= 0:
@@ -132,16 +132,14 @@ def record_compensation_decision(
         ]
         check_after(ctx.day, offers[-1].day, "decision", "the latest offer")
         word = "accepted" if accepted else "declined"
-        return [
-            {
-                "type": "compensation_decision",
-                "summary": summary.strip() or f"Resident {word} the compensation offered",
-                "accepted": accepted,
-                "complaint": state.id,
-            }
-        ]
+        return {
+            "type": "compensation_decision",
+            "summary": summary.strip() or f"Resident {word} the compensation offered",
+            "accepted": accepted,
+            "complaint": state.id,
+        }
 
-    return complaint_action(ws, ref, "compensation_decision", at, expected_version, build)[0]
+    return record_one(ws, ref, "compensation_decision", at, expected_version, build)
 
 
 def record_compensation_paid(
@@ -156,7 +154,7 @@ def record_compensation_paid(
 ) -> str:
     """A payment, itemised by head (amounts ≥ 0, whole pence)."""
 
-    def build(ctx: Context) -> list[dict[str, Any]]:
+    def build(ctx: Context) -> dict[str, Any]:
         state = ctx.complaint(complaint)
         parsed = [(h, a) for h, a in parse_items(items) if a > 0]
         if not parsed:
@@ -171,9 +169,9 @@ def record_compensation_paid(
         }
         if reference.strip():
             raw["reference"] = reference.strip()
-        return [raw]
+        return raw
 
-    return complaint_action(ws, ref, "compensation_paid", at, expected_version, build)[0]
+    return record_one(ws, ref, "compensation_paid", at, expected_version, build)
 
 
 __all__ = [

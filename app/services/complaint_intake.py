@@ -14,7 +14,7 @@ from typing import Any
 from app.domain import complaint_rules as rules
 from app.domain.events import CHANNELS
 from app.errors import ValidationError
-from app.services.complaint_tx import Context, Instant, complaint_action, read_states
+from app.services.complaint_tx import Context, Instant, complaint_action, read_states, record_one
 
 
 def _text(value: str | None) -> str:
@@ -40,14 +40,12 @@ def receive_complaint(
 ) -> str:
     """Log a complaint received (from any contact). Returns the complaint's id."""
 
-    def build(ctx: Context) -> list[dict[str, Any]]:
-        return [
-            _receipt(
-                ctx, summary, channel, points, about_officer, handler, matter_date, late_reason
-            )
-        ]
+    def build(ctx: Context) -> dict[str, Any]:
+        return _receipt(
+            ctx, summary, channel, points, about_officer, handler, matter_date, late_reason
+        )
 
-    return complaint_action(ws, ref, "receive_complaint", at, expected_version, build)[0]
+    return record_one(ws, ref, "receive_complaint", at, expected_version, build)
 
 
 def _receipt(ctx, summary, channel, points, about_officer, handler, matter_date, late_reason):

@@ -27,9 +27,10 @@ from app.domain.policy import PolicyHistory
 from app.errors import ConflictError, NotFound, PermissionDenied, ValidationError
 from app.services.cases import FUTURE_TOLERANCE, add_events, find_case, log_action
 from app.services.convert import case_info_from_row, events_from_rows
+from app.services.officers import role_of
 from app.services.recompute import case_history, policy_history, recompute
 from app.services.workspace import Workspace
-from app.store.models import Case, CaseEvent, Officer
+from app.store.models import Case, CaseEvent
 
 Instant = dt.datetime | dt.date | None
 
@@ -69,9 +70,7 @@ class Context:
         raise NotFound(f"Case {self.case.ref} has no entry {event_id!r}.")
 
     def actor_role(self) -> str | None:
-        return self.session.scalar(
-            select(Officer.role).where(Officer.username == self.ws.actor.username)
-        )
+        return role_of(self.session, self.ws.actor.username)
 
 
 def to_instant(ws: Workspace, at: Instant) -> dt.datetime:
@@ -128,6 +127,37 @@ def complaint_action(
             f"Case {ref} was changed by someone else while this was being saved. Reload the "
             "case; your entry has not been saved."
         ) from exc
+
+
+# Called with the write session and the recorded event's id, inside the action's transaction
+# (``app.letters.letter_issue`` stores the issued letter with its event this way).
+OnRecorded = Callable[[Session, str], None]
+
+
+def record_one(
+    ws: Workspace,
+    ref: str,
+    action: str,
+    at: Instant,
+    expected_version: int | None,
+    build: Callable[[Context], dict[str, Any]],
+    on_recorded: OnRecorded | None = None,
+) -> str:
+    """``complaint_action`` for an action that records one event; returns that event's id."""
+
+    def after(session: Session, ids: list[str]) -> None:
+        assert on_recorded is not None
+        on_recorded(session, ids[0])
+
+    return complaint_action(
+        ws,
+        ref,
+        action,
+        at,
+        expected_version,
+        lambda ctx: [build(ctx)],
+        None if on_recorded is None else after,
+    )[0]
 
 
 def _run(ws, ref, action, instant, expected_version, build, after=None) -> list[str]:

@@ -13,10 +13,8 @@ id of its ``complaint_received``); None means the case's latest.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
-
-from sqlalchemy.orm import Session
 
 from app.domain import complaint_rules as rules
 from app.domain.complaint_response import (
@@ -29,18 +27,8 @@ from app.domain.complaint_rules import RuleBroken
 from app.domain.deadlines.timeline import fmt
 from app.errors import NotFound, PermissionDenied, ValidationError
 from app.services.complaint_intake import offer_complaint, pending_offers, receive_complaint
-from app.services.complaint_tx import Context, Instant, complaint_action
-
-MANAGER_ROLES = ("manager", "admin")
-# Called with the write session and the recorded event's id, inside the action's transaction
-# (``app.letters.letter_issue`` stores the issued letter with its event this way).
-OnRecorded = Callable[[Session, str], None]
-
-
-def _after(on_recorded: OnRecorded | None):
-    if on_recorded is None:
-        return None
-    return lambda session, ids: on_recorded(session, ids[0])
+from app.services.complaint_tx import Context, Instant, OnRecorded, record_one
+from app.services.officers import MANAGER_ROLES
 
 
 def _by(ctx: Context, by: str | None) -> str:
@@ -53,6 +41,20 @@ def _complaint_field(ctx: Context, complaint: str | None) -> dict[str, Any]:
 
 def _text(value: str | None) -> str:
     return (value or "").strip()
+
+
+def _in_writing(
+    event: dict[str, Any],
+    who: str,
+    complaint_id: str,
+    letter: str | None,
+    more: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """An event for a step done in writing: who did it, the complaint, and the letter it went in."""
+    raw = {**event, "by": who, "complaint": complaint_id, **(more or {})}
+    if letter:
+        raw["letter"] = letter
+    return raw
 
 
 # -- acknowledge, extend, respond -------------------------------------------------------------------------------
@@ -70,24 +72,18 @@ def acknowledge(
     summary: str = "",
     expected_version: int | None = None,
 ) -> str:
-    def build(ctx: Context) -> list[dict[str, Any]]:
+    def build(ctx: Context) -> dict[str, Any]:
         state = ctx.complaint(complaint)
         who = _by(ctx, by)
         stage = rules.check_ack(state, ctx.day, who)
-        raw = {
+        event = {
             "type": "complaint_ack",
             "summary": _text(summary) or f"{stage.label} acknowledged in writing",
             "stage": stage.number,
-            "by": who,
-            "complaint": state.id,
         }
-        if letter:
-            raw["letter"] = letter
-        return [raw]
+        return _in_writing(event, who, state.id, letter)
 
-    return complaint_action(
-        ws, ref, "acknowledge_complaint", at, expected_version, build, _after(on_recorded)
-    )[0]
+    return record_one(ws, ref, "acknowledge_complaint", at, expected_version, build, on_recorded)
 
 
 def agree_extension(
@@ -105,28 +101,22 @@ def agree_extension(
 ) -> str:
     """Record the extension letter: before the current due date, within the stage's maximum."""
 
-    def build(ctx: Context) -> list[dict[str, Any]]:
+    def build(ctx: Context) -> dict[str, Any]:
         state = ctx.complaint(complaint)
         who = _by(ctx, by)
         stage = rules.check_extension(state, ctx.day, new_due, reason, who)
         omb = rules.ombudsman_line(state.policy)
-        raw = {
+        event = {
             "type": "extension_notice",
             "summary": f"Extension letter: {stage.label.lower()} response now due {fmt(new_due)} "
             f"because {reason.strip()}. Ombudsman's details given ({omb}).",
             "stage": stage.number,
             "new_due": new_due.isoformat(),
             "reason": reason.strip(),
-            "by": who,
-            "complaint": state.id,
         }
-        if letter:
-            raw["letter"] = letter
-        return [raw]
+        return _in_writing(event, who, state.id, letter)
 
-    return complaint_action(
-        ws, ref, "agree_extension", at, expected_version, build, _after(on_recorded)
-    )[0]
+    return record_one(ws, ref, "agree_extension", at, expected_version, build, on_recorded)
 
 
 def respond(
@@ -144,26 +134,19 @@ def respond(
 ) -> str:
     """Mark the stage's response sent. Refused while its checklist is incomplete."""
 
-    def build(ctx: Context) -> list[dict[str, Any]]:
+    def build(ctx: Context) -> dict[str, Any]:
         state = ctx.complaint(complaint)
         who = _by(ctx, by)
         clean = _validated_compensation(draft)
         stage = check_response(state, clean, ctx.day, who)
-        raw = {
+        event = {
             "type": "complaint_response",
             "summary": _text(summary) or f"{stage.label} response sent ({decision_summary(clean)})",
             "stage": stage.number,
-            "by": who,
-            "complaint": state.id,
-            **response_fields(clean),
         }
-        if letter:
-            raw["letter"] = letter
-        return [raw]
+        return _in_writing(event, who, state.id, letter, response_fields(clean))
 
-    return complaint_action(
-        ws, ref, "respond_to_complaint", at, expected_version, build, _after(on_recorded)
-    )[0]
+    return record_one(ws, ref, "respond_to_complaint", at, expected_version, build, on_recorded)
 
 
 def _validated_compensation(draft: ResponseDraft) -> ResponseDraft:
@@ -188,20 +171,18 @@ def request_escalation(
 ) -> str:
     """The resident asks to escalate: the next stage's acknowledgement clock starts at once."""
 
-    def build(ctx: Context) -> list[dict[str, Any]]:
+    def build(ctx: Context) -> dict[str, Any]:
         state = ctx.complaint(complaint)
         stage = rules.check_escalation(state, ctx.day)
         label = state.policy.stage(stage).label
-        return [
-            {
-                "type": "escalation_request",
-                "summary": _text(summary) or f"Resident asked to escalate to {label}",
-                "stage": stage,
-                "complaint": state.id,
-            }
-        ]
+        return {
+            "type": "escalation_request",
+            "summary": _text(summary) or f"Resident asked to escalate to {label}",
+            "stage": stage,
+            "complaint": state.id,
+        }
 
-    return complaint_action(ws, ref, "request_escalation", at, expected_version, build)[0]
+    return record_one(ws, ref, "request_escalation", at, expected_version, build)
 
 
 def refuse_escalation(
@@ -218,26 +199,20 @@ def refuse_escalation(
 ) -> str:
     """Refuse an escalation in writing with reasons and the Ombudsman's details."""
 
-    def build(ctx: Context) -> list[dict[str, Any]]:
+    def build(ctx: Context) -> dict[str, Any]:
         state = ctx.complaint(complaint)
         who = _by(ctx, by)
         stage = rules.check_escalation_refusal(state, ctx.day, reason, who)
-        raw = {
+        event = {
             "type": "escalation_refused",
             "summary": f"Escalation to {stage.label} refused in writing: {reason.strip()}. "
             f"Told of the right to go to the Ombudsman ({rules.ombudsman_line(state.policy)}).",
             "stage": stage.number,
             "reason": reason.strip(),
-            "by": who,
-            "complaint": state.id,
         }
-        if letter:
-            raw["letter"] = letter
-        return [raw]
+        return _in_writing(event, who, state.id, letter)
 
-    return complaint_action(
-        ws, ref, "refuse_escalation", at, expected_version, build, _after(on_recorded)
-    )[0]
+    return record_one(ws, ref, "refuse_escalation", at, expected_version, build, on_recorded)
 
 
 def refuse_complaint(
@@ -254,25 +229,19 @@ def refuse_complaint(
 ) -> str:
     """Refuse to accept a complaint (e.g. a matter over 12 months old), in writing with reasons."""
 
-    def build(ctx: Context) -> list[dict[str, Any]]:
+    def build(ctx: Context) -> dict[str, Any]:
         state = ctx.complaint(complaint)
         who = _by(ctx, by)
         rules.check_refusal(state, ctx.day, reason, who)
-        raw = {
+        event = {
             "type": "complaint_refused",
             "summary": f"Complaint not accepted, in writing: {reason.strip()}. "
             f"Told of the right to go to the Ombudsman ({rules.ombudsman_line(state.policy)}).",
             "reason": reason.strip(),
-            "by": who,
-            "complaint": state.id,
         }
-        if letter:
-            raw["letter"] = letter
-        return [raw]
+        return _in_writing(event, who, state.id, letter)
 
-    return complaint_action(
-        ws, ref, "refuse_complaint", at, expected_version, build, _after(on_recorded)
-    )[0]
+    return record_one(ws, ref, "refuse_complaint", at, expected_version, build, on_recorded)
 
 
 # -- close, reopen, assign, remedy done ------------------------------------------------------------------------------
@@ -289,23 +258,21 @@ def close_complaint(
     at: Instant = None,
     expected_version: int | None = None,
 ) -> str:
-    def build(ctx: Context) -> list[dict[str, Any]]:
+    def build(ctx: Context) -> dict[str, Any]:
         state = ctx.complaint(complaint)
         rules.check_close(state, ctx.day, outcome, lessons, withdrawn)
         text = outcome.strip()
         if withdrawn and not text.lower().startswith("withdrawn"):
             text = f"Withdrawn by the resident: {text}"
-        return [
-            {
-                "type": "complaint_closed",
-                "summary": f"Complaint closed: {text}",
-                "outcome": text,
-                "lessons": lessons.strip(),
-                "complaint": state.id,
-            }
-        ]
+        return {
+            "type": "complaint_closed",
+            "summary": f"Complaint closed: {text}",
+            "outcome": text,
+            "lessons": lessons.strip(),
+            "complaint": state.id,
+        }
 
-    return complaint_action(ws, ref, "close_complaint", at, expected_version, build)[0]
+    return record_one(ws, ref, "close_complaint", at, expected_version, build)
 
 
 def reopen_complaint(
@@ -319,19 +286,17 @@ def reopen_complaint(
 ) -> str:
     """Reopen a closed complaint: a new response is owed at its stage, counted from today."""
 
-    def build(ctx: Context) -> list[dict[str, Any]]:
+    def build(ctx: Context) -> dict[str, Any]:
         state = ctx.complaint(complaint)
         rules.check_reopen(state, ctx.day, reason)
-        return [
-            {
-                "type": "complaint_reopened",
-                "summary": f"Complaint reopened: {reason.strip()}",
-                "reason": reason.strip(),
-                "complaint": state.id,
-            }
-        ]
+        return {
+            "type": "complaint_reopened",
+            "summary": f"Complaint reopened: {reason.strip()}",
+            "reason": reason.strip(),
+            "complaint": state.id,
+        }
 
-    return complaint_action(ws, ref, "reopen_complaint", at, expected_version, build)[0]
+    return record_one(ws, ref, "reopen_complaint", at, expected_version, build)
 
 
 def assign_handler(
@@ -347,7 +312,7 @@ def assign_handler(
 ) -> str:
     """A manager assigns who handles a stage (never the officer complained about or an earlier decider)."""
 
-    def build(ctx: Context) -> list[dict[str, Any]]:
+    def build(ctx: Context) -> dict[str, Any]:
         role = ctx.actor_role()
         if role not in MANAGER_ROLES:
             raise PermissionDenied(
@@ -367,9 +332,9 @@ def assign_handler(
         }
         if reason.strip():
             raw["reason"] = reason.strip()
-        return [raw]
+        return raw
 
-    return complaint_action(ws, ref, "assign_complaint", at, expected_version, build)[0]
+    return record_one(ws, ref, "assign_complaint", at, expected_version, build)
 
 
 def complete_remedy_action(
@@ -384,7 +349,7 @@ def complete_remedy_action(
 ) -> str:
     """Record that an action promised in a response was done."""
 
-    def build(ctx: Context) -> list[dict[str, Any]]:
+    def build(ctx: Context) -> dict[str, Any]:
         response = ctx.event(response_id)
         if response.type != "complaint_response":
             raise ValidationError(f"{response_id!r} is not a complaint response.")
@@ -407,9 +372,9 @@ def complete_remedy_action(
         }
         if notes.strip():
             raw["notes"] = notes.strip()
-        return [raw]
+        return raw
 
-    return complaint_action(ws, ref, "complete_remedy_action", at, expected_version, build)[0]
+    return record_one(ws, ref, "complete_remedy_action", at, expected_version, build)
 
 
 def officers_conflicted(states: Iterable, complaint_id: str) -> set[str]:

@@ -48,6 +48,11 @@ def officer_row(session: Session, username: str) -> Officer:
     return officer
 
 
+def role_of(session: Session, username: str) -> str | None:
+    """The officer's role, or None when ``username`` is not a known officer."""
+    return session.scalar(select(Officer.role).where(Officer.username == username))
+
+
 def list_officers(ws: Workspace, active_only: bool = True) -> list[OfficerView]:
     with ws.db.read() as s:
         q = select(Officer).order_by(Officer.name, Officer.username)

@@ -11,7 +11,7 @@ from app.domain.complaint_rules import check_after
 from app.domain.deadlines.timeline import fmt
 from app.errors import ValidationError
 from app.services.compensation import items_json, parse_items
-from app.services.complaint_tx import Context, Instant, complaint_action, to_instant
+from app.services.complaint_tx import Context, Instant, record_one, to_instant
 
 STAGES = ("enquiry", "investigation", "determination")
 
@@ -36,7 +36,7 @@ def record_enquiry(
 ) -> str:
     """An Ombudsman enquiry, investigation or determination about the case's complaint."""
 
-    def build(ctx: Context) -> list[dict[str, Any]]:
+    def build(ctx: Context) -> dict[str, Any]:
         if stage not in STAGES:
             raise ValidationError(f"Stage must be one of {', '.join(STAGES)}; got {stage!r}.")
         if not reference.strip():
@@ -52,9 +52,9 @@ def record_enquiry(
         }
         if due is not None:
             raw["due"] = due.isoformat()
-        return [raw]
+        return raw
 
-    return complaint_action(ws, ref, "ombudsman_enquiry", at, expected_version, build)[0]
+    return record_one(ws, ref, "ombudsman_enquiry", at, expected_version, build)
 
 
 def record_order(
@@ -76,7 +76,7 @@ def record_order(
     when = london_date(to_instant(ws, at))
     due_date = due if due is not None else order_due(when, weeks)  # type: ignore[arg-type]
 
-    def build(ctx: Context) -> list[dict[str, Any]]:
+    def build(ctx: Context) -> dict[str, Any]:
         if not text.strip():
             raise ValidationError("Give the text of the order.")
         check_after(due_date, ctx.day, "due", "the order")
@@ -96,9 +96,9 @@ def record_order(
             raw["enquiry"] = enquiry
         else:
             ctx.complaint(None)
-        return [raw]
+        return raw
 
-    return complaint_action(ws, ref, "ombudsman_order", at, expected_version, build)[0]
+    return record_one(ws, ref, "ombudsman_order", at, expected_version, build)
 
 
 def record_compliance(
@@ -113,7 +113,7 @@ def record_compliance(
 ) -> str:
     """Evidence of compliance with an order, and the date it was sent to the Ombudsman."""
 
-    def build(ctx: Context) -> list[dict[str, Any]]:
+    def build(ctx: Context) -> dict[str, Any]:
         o = ctx.event(order)
         if o.type != "ombudsman_order":
             raise ValidationError(f"{order!r} is not an Ombudsman order.")
@@ -134,6 +134,6 @@ def record_compliance(
                     f"recorded ({fmt(ctx.day)})."
                 )
             raw["evidence_sent"] = evidence_sent.isoformat()
-        return [raw]
+        return raw
 
-    return complaint_action(ws, ref, "order_complied", at, expected_version, build)[0]
+    return record_one(ws, ref, "order_complied", at, expected_version, build)

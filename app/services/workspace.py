@@ -10,6 +10,9 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+from sqlalchemy.orm import Session
 
 from app.domain.calendar import london_date
 from app.domain.policy import PolicyError
@@ -21,6 +24,15 @@ from app.store.policies import PolicyRegistry, load_registry
 
 def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
+
+
+def put_setting(session: Session, key: str, value: Any) -> None:
+    """Store an organisation setting (``Workspace.setting`` reads it), inside the caller's write."""
+    row = session.get(Setting, key)
+    if row is None:
+        session.add(Setting(key=key, value=value))
+    else:
+        row.value = value
 
 
 @dataclass(frozen=True)

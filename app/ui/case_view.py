@@ -37,7 +37,8 @@ from app.services.views import CaseDetail, DeadlineView, PartnerView, RepairView
 from app.services.workspace import Workspace
 from app.ui.contact_dialog import ComplaintOfferDialog, ContactDialog
 from app.ui.countdown import countdown_colour, countdown_icon, countdown_text
-from app.ui.inbox_model import KIND_NAMES, fmt_date
+from app.ui.formats import day
+from app.ui.inbox_model import KIND_NAMES
 from app.ui.records_model import Column, RecordsModel
 from app.ui.small_dialogs import ReassignDialog
 from app.ui.timeline import GROUPS, TimelineFilter, TimelineModel
@@ -51,7 +52,7 @@ def _deadline_state(d: DeadlineView) -> str:
     if d.status == "on_hold":
         return "on hold"
     if d.status == "met":
-        return f"done {fmt_date(d.met_on)}" + (" (late)" if d.breached else "")
+        return f"done {day(d.met_on)}" + (" (late)" if d.breached else "")
     return "closed" + (" (missed)" if d.breached else "")
 
 
@@ -132,7 +133,7 @@ class CaseView(QWidget):
         self.deadlines = RecordsModel[DeadlineView](
             [
                 Column("Owed", lambda d: d.label, tooltip=lambda d: f"{d.detail} ({d.policy})"),
-                Column("Due", lambda d: fmt_date(d.due)),
+                Column("Due", lambda d: day(d.due)),
                 Column(
                     "Countdown",
                     _deadline_state,
@@ -148,12 +149,10 @@ class CaseView(QWidget):
             [
                 Column("Repair", lambda r: r.job),
                 Column("Priority", lambda r: r.priority),
-                Column("Target", lambda r: fmt_date(r.target)),
+                Column("Target", lambda r: day(r.target)),
                 Column(
                     "State",
-                    lambda r: (
-                        f"done {fmt_date(r.done_on)}" if r.done_on else countdown_text(r.wd_left)
-                    ),
+                    lambda r: f"done {day(r.done_on)}" if r.done_on else countdown_text(r.wd_left),
                 ),
             ],
             self,
@@ -161,16 +160,16 @@ class CaseView(QWidget):
         self.partners = RecordsModel[PartnerView](
             [
                 Column("Agency", lambda p: p.agency),
-                Column("Asked", lambda p: fmt_date(p.asked_on)),
+                Column("Asked", lambda p: day(p.asked_on)),
                 Column(
                     "Answer",
                     lambda p: (
-                        f"answered {fmt_date(p.answered_on)}"
+                        f"answered {day(p.answered_on)}"
                         if p.answered_on
                         else (
-                            f"chased {fmt_date(p.chased_on)}"
+                            f"chased {day(p.chased_on)}"
                             if p.chased_on
-                            else (f"chase by {fmt_date(p.chase_due)}" if p.chase_due else "—")
+                            else (f"chase by {day(p.chase_due)}" if p.chase_due else "—")
                         )
                     ),
                 ),

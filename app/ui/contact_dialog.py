@@ -23,6 +23,7 @@ from app.errors import DoorstepError
 from app.services.contacts import LoggedContact, log_contact
 from app.services.views import CaseDetail, EventView
 from app.services.workspace import Workspace
+from app.ui.formats import DATETIME_FORMAT
 from app.ui.timeline import entry_label, when
 
 CHANNELS = [
@@ -65,7 +66,7 @@ class ContactDialog(QDialog):
         self.topic = _combo("Topic", TOPICS, self)
         self.when = QDateTimeEdit(self)
         self.when.setAccessibleName("When")
-        self.when.setDisplayFormat("ddd d MMM yyyy HH:mm")
+        self.when.setDisplayFormat(DATETIME_FORMAT)
         self.when.setCalendarPopup(True)
         self.when.setTimeZone(LONDON_TZ)
         self.when.setDateTime(QDateTime.fromSecsSinceEpoch(int(ws.now().timestamp()), LONDON_TZ))

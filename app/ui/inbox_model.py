@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
@@ -10,6 +9,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from app.services.inbox import InboxQuery
 from app.services.views import InboxRow
 from app.ui.countdown import countdown_colour, countdown_icon, countdown_text
+from app.ui.formats import day
 
 Fetch = Callable[[InboxQuery, int, int], list[InboxRow]]  # (query, offset, limit) -> rows
 
@@ -24,10 +24,6 @@ COLUMNS = ("Case", "Resident", "Kind", "Risk", "Next deadline", "Due", "Countdow
 SORT_KEYS = ("ref", "resident", "kind", "risk", "next", "due", "due", "officer")
 PAGE = 200
 Index = QModelIndex | QPersistentModelIndex
-
-
-def fmt_date(d: dt.date | None) -> str:
-    return f"{d:%a} {d.day} {d:%b %Y}" if d else ""
 
 
 class InboxModel(QAbstractTableModel):
@@ -127,7 +123,7 @@ class InboxModel(QAbstractTableModel):
         if col == 4:
             return r.next_label or "Nothing due"
         if col == 5:
-            return fmt_date(r.due)
+            return day(r.due)
         if col == 6:
             return countdown_text(r.wd_left)
         name = r.officer_name or r.officer

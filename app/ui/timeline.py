@@ -5,8 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import QSortFilterProxyModel, Qt
 from PySide6.QtGui import QFont
 
-from app.domain.calendar import LONDON
 from app.services.views import EventView
+from app.ui.formats import day_time
 from app.ui.records_model import Column, RecordsModel
 
 TYPE_LABELS = {
@@ -100,8 +100,7 @@ def entry_label(e: EventView) -> str:
 
 
 def when(e: EventView) -> str:
-    local = e.at.astimezone(LONDON)
-    return f"{local:%a} {local.day} {local:%b %Y %H:%M}"
+    return day_time(e.at)
 
 
 def flags(e: EventView, corrected: dict[str, str]) -> str:

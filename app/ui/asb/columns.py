@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from app.services.asb_views import AdjustmentView, VulnerabilityView
-from app.ui.asb.tables import Column, day
+from app.ui.formats import day
+from app.ui.records_model import Column
 
 
 def _yes(flag: bool) -> str:

@@ -8,8 +8,9 @@ from app.domain.events import CHANNELS, INCIDENT_TYPES, VISIT_REASONS
 from app.services import asb
 from app.services.asb_views import AsbView, PartnerView, PlanActionView, RepairView
 from app.services.workspace import Workspace
-from app.ui.asb.forms import FormDialog, combo_value, from_qdatetime, london_now, value
-from app.ui.asb.tables import day
+from app.ui.asb.forms import AsbForm, combo_value, london_now, value
+from app.ui.formats import day
+from app.ui.forms import from_qdatetime
 
 MEMBERS = ("resident", "son", "daughter", "partner", "child", "parent", "other adult")
 VULNERABILITIES = (
@@ -28,7 +29,7 @@ def words(key: str) -> str:
     return key.replace("_", " ")
 
 
-class ReportDialog(FormDialog):
+class ReportDialog(AsbForm):
     ok_text = "&Record report"
 
     def __init__(self, ws: Workspace, view: AsbView, parent=None):
@@ -62,7 +63,7 @@ class ReportDialog(FormDialog):
         )
 
 
-class VulnerabilityDialog(FormDialog):
+class VulnerabilityDialog(AsbForm):
     ok_text = "&Record"
 
     def __init__(self, ws: Workspace, view: AsbView, parent=None):
@@ -100,7 +101,7 @@ class VulnerabilityDialog(FormDialog):
         )
 
 
-class PartnerRequestDialog(FormDialog):
+class PartnerRequestDialog(AsbForm):
     ok_text = "&Send request"
 
     def __init__(self, ws: Workspace, view: AsbView, parent=None):
@@ -124,7 +125,7 @@ class PartnerRequestDialog(FormDialog):
         )
 
 
-class PartnerReplyDialog(FormDialog):
+class PartnerReplyDialog(AsbForm):
     ok_text = "&Record answer"
 
     def __init__(self, ws: Workspace, ref: str, request: PartnerView, parent=None):
@@ -144,7 +145,7 @@ class PartnerReplyDialog(FormDialog):
         )
 
 
-class VisitRequestDialog(FormDialog):
+class VisitRequestDialog(AsbForm):
     ok_text = "&Record request"
 
     def __init__(self, ws: Workspace, view: AsbView, parent=None):
@@ -167,7 +168,7 @@ class VisitRequestDialog(FormDialog):
         )
 
 
-class VisitDialog(FormDialog):
+class VisitDialog(AsbForm):
     ok_text = "&Record visit"
 
     def __init__(self, ws: Workspace, view: AsbView, parent=None):
@@ -190,7 +191,7 @@ class VisitDialog(FormDialog):
         )
 
 
-class RepairDialog(FormDialog):
+class RepairDialog(AsbForm):
     ok_text = "&Raise repair"
 
     def __init__(self, ws: Workspace, view: AsbView, parent=None):
@@ -215,7 +216,7 @@ class RepairDialog(FormDialog):
         )
 
 
-class RepairDoneDialog(FormDialog):
+class RepairDoneDialog(AsbForm):
     ok_text = "&Record done"
 
     def __init__(self, ws: Workspace, ref: str, repair: RepairView, parent=None):
@@ -230,7 +231,7 @@ class RepairDoneDialog(FormDialog):
         )
 
 
-class ActionDoneDialog(FormDialog):
+class ActionDoneDialog(AsbForm):
     ok_text = "&Mark done"
 
     def __init__(self, ws: Workspace, ref: str, plan_id: str, action: PlanActionView, parent=None):
@@ -261,7 +262,7 @@ SATISFACTION = (
 )
 
 
-class ClosureDialog(FormDialog):
+class ClosureDialog(AsbForm):
     ok_text = "&Close case"
 
     def __init__(self, ws: Workspace, view: AsbView, parent=None):

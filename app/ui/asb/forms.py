@@ -1,5 +1,5 @@
-"""A small base for the ASB dialogs: labelled fields with accessible names, an error line,
-and a submit step that calls a service and stays open (input kept) when it is refused."""
+"""The ASB dialogs' form: the shared ``FormDialog`` with field helpers that return the widget,
+a Save button named by each dialog (``ok_text``), and times that cannot be in the future."""
 
 from __future__ import annotations
 
@@ -7,94 +7,39 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QDate, QDateTime, Qt, QTime
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
     QDateTimeEdit,
-    QDialog,
-    QDialogButtonBox,
     QFormLayout,
-    QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QVBoxLayout,
-    QWidget,
 )
 
 from app.domain.calendar import LONDON
-from app.errors import DoorstepError
 from app.services.workspace import Workspace
-
-DATE_FORMAT = "ddd d MMM yyyy"
-DATETIME_FORMAT = "ddd d MMM yyyy HH:mm"
-
-
-def plain(label: str) -> str:
-    return label.replace("&", "").rstrip(":")
+from app.ui.forms import FormDialog, date_edit, datetime_edit
 
 
 def london_now(ws: Workspace) -> dt.datetime:
     return ws.now().astimezone(LONDON)
 
 
-def to_qdatetime(value: dt.datetime) -> QDateTime:
-    v = value.astimezone(LONDON) if value.tzinfo else value
-    return QDateTime(QDate(v.year, v.month, v.day), QTime(v.hour, v.minute))
-
-
-def from_qdatetime(value: QDateTime) -> dt.datetime:
-    d, t = value.date(), value.time()
-    return dt.datetime(d.year(), d.month(), d.day(), t.hour(), t.minute(), tzinfo=LONDON)
-
-
-def to_qdate(value: dt.date) -> QDate:
-    return QDate(value.year, value.month, value.day)
-
-
-def from_qdate(value: QDate) -> dt.date:
-    return dt.date(value.year(), value.month(), value.day())
-
-
-class FormDialog(QDialog):
+class AsbForm(FormDialog):
     """Subclasses add fields in ``__init__`` and implement ``submit`` (call a service)."""
 
     ok_text = "&Save"
 
     def __init__(self, ws: Workspace, title: str, parent=None):
-        super().__init__(parent)
+        super().__init__(title, parent, ok_text=self.ok_text, ok_icon=False)
         self.ws = ws
-        self.result_value: Any = None
-        self.setWindowTitle(title)
-        self.setAccessibleName(title)
-        self.setMinimumWidth(560)
-        outer = QVBoxLayout(self)
-        self.intro = QLabel(self)
-        self.intro.setWordWrap(True)
         self.intro.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-        self.intro.setVisible(False)
-        outer.addWidget(self.intro)
-        self.form = QFormLayout()
         self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        outer.addLayout(self.form)
-        self.error = QLabel(self)
         self.error.setObjectName("error")
         self.error.setAccessibleName("Problem")
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #b3261e;")
-        self.error.setVisible(False)
-        outer.addWidget(self.error)
-        self.buttons = QDialogButtonBox(self)
-        self.ok = self.buttons.addButton(self.ok_text, QDialogButtonBox.ButtonRole.AcceptRole)
-        self.ok.setDefault(True)
-        cancel = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
-        cancel.setAccessibleName("Cancel")
-        self.ok.setAccessibleName(plain(self.ok_text))
-        self.ok.clicked.connect(self._submit)
-        cancel.clicked.connect(self.reject)
-        outer.addWidget(self.buttons)
 
     def showEvent(self, event) -> None:
         """Fit the height to the wrapped labels at the width the dialog opens with."""
@@ -105,21 +50,10 @@ class FormDialog(QDialog):
             self.resize(self.width(), layout.totalHeightForWidth(self.width()))
 
     # -- fields ------------------------------------------------------------------------------
-    def set_intro(self, text: str) -> None:
-        self.intro.setText(text)
-        self.intro.setVisible(bool(text))
-
-    def _add(self, label: str, widget: QWidget) -> QWidget:
-        widget.setAccessibleName(plain(label))
-        caption = QLabel(label, self)
-        caption.setBuddy(widget)
-        self.form.addRow(caption, widget)
-        return widget
-
     def line(self, label: str, text: str = "", placeholder: str = "") -> QLineEdit:
         w = QLineEdit(text, self)
         w.setPlaceholderText(placeholder)
-        self._add(label, w)
+        self.add_field(label, w)
         return w
 
     def text(self, label: str, placeholder: str = "", lines: int = 3) -> QPlainTextEdit:
@@ -127,7 +61,7 @@ class FormDialog(QDialog):
         w.setTabChangesFocus(True)
         w.setPlaceholderText(placeholder)
         w.setFixedHeight(24 + 20 * lines)
-        self._add(label, w)
+        self.add_field(label, w)
         return w
 
     def combo(
@@ -144,46 +78,21 @@ class FormDialog(QDialog):
         if current is not None:
             i = w.findData(current)
             w.setCurrentIndex(max(i, 0))
-        self._add(label, w)
+        self.add_field(label, w)
         return w
 
     def when(self, label: str, value: dt.datetime) -> QDateTimeEdit:
-        w = QDateTimeEdit(to_qdatetime(value), self)
-        w.setDisplayFormat(DATETIME_FORMAT)
-        w.setCalendarPopup(True)
-        w.setMaximumDateTime(to_qdatetime(london_now(self.ws)))
-        self._add(label, w)
+        w = datetime_edit(self, value, maximum=london_now(self.ws))
+        self.add_field(label, w)
         return w
 
     def date(self, label: str, value: dt.date) -> QDateEdit:
-        w = QDateEdit(to_qdate(value), self)
-        w.setDisplayFormat(DATE_FORMAT)
-        w.setCalendarPopup(True)
-        self._add(label, w)
+        w = date_edit(self, value)
+        self.add_field(label, w)
         return w
 
     def check(self, label: str, checked: bool = False) -> QCheckBox:
-        w = QCheckBox(label, self)
-        w.setChecked(checked)
-        w.setAccessibleName(plain(label))
-        self.form.addRow("", w)
-        return w
-
-    # -- submitting --------------------------------------------------------------------------
-    def show_error(self, message: str) -> None:
-        self.error.setText(message)
-        self.error.setVisible(bool(message))
-
-    def submit(self) -> Any:  # pragma: no cover - every dialog overrides it
-        raise NotImplementedError
-
-    def _submit(self) -> None:
-        try:
-            self.result_value = self.submit()
-        except DoorstepError as exc:
-            self.show_error(str(exc))
-            return
-        self.accept()
+        return self.add_check(label, checked)
 
 
 def value(widget: QLineEdit | QPlainTextEdit) -> str:

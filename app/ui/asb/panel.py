@@ -39,7 +39,8 @@ from app.ui.asb.columns import (
 )
 from app.ui.asb.plan_editor import ActionPlanEditor
 from app.ui.asb.risk_dialog import RiskAssessmentDialog
-from app.ui.asb.tables import RowsModel, day, make_table, selected_row
+from app.ui.formats import day
+from app.ui.records_model import RecordsModel, make_table, selected_row
 
 ALERT_STYLE = "background: #fff4e5; color: #7a3e00; border: 1px solid #b45309; padding: 6px;"
 
@@ -83,7 +84,7 @@ class AsbPanel(QWidget):
         self.tabs = QTabWidget(self)
         self.tabs.setAccessibleName("ASB sections")
         layout.addWidget(self.tabs, 1)
-        self.models: dict[str, RowsModel] = {}
+        self.models: dict[str, RecordsModel] = {}
         self.tables: dict[str, QTableView] = {}
 
         risk = self._tab("Risk")
@@ -159,7 +160,8 @@ class AsbPanel(QWidget):
         return page
 
     def _table(self, key: str, columns, name: str, parent: QWidget) -> QTableView:
-        self.models[key] = RowsModel(columns, self)
+        # A screen reader hears each cell with its column; only long cells get a tooltip.
+        self.models[key] = RecordsModel(columns, self, titled=True, tooltip_over=30)
         self.tables[key] = make_table(self.models[key], name, parent)
         return self.tables[key]
 

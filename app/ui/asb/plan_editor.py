@@ -37,9 +37,9 @@ from app.errors import ConflictError, DoorstepError
 from app.services.asb import agree_plan, asb_view
 from app.services.asb_views import AsbView
 from app.services.workspace import Workspace
-from app.ui.asb.forms import DATE_FORMAT, from_qdate, to_qdate
 from app.ui.asb.plan_model import DUE, OWNER, STATUS, TEXT, EditRow, PlanTableModel, rows_from
-from app.ui.asb.tables import day
+from app.ui.formats import DATE_FORMAT, day
+from app.ui.forms import date_edit, from_qdate, to_qdate
 
 NEW_ROW_DAYS = 7  # a new action's due date starts a week after it is added (editable)
 
@@ -172,10 +172,7 @@ class ActionPlanEditor(QDialog):
 
         terms = QHBoxLayout()
         agreed_label = QLabel("Agreed with the resident &on:", self)
-        self.agreed_on = QDateEdit(to_qdate(ws.today()), self)
-        self.agreed_on.setDisplayFormat(DATE_FORMAT)
-        self.agreed_on.setCalendarPopup(True)
-        self.agreed_on.setMaximumDate(to_qdate(ws.today()))
+        self.agreed_on = date_edit(self, ws.today(), maximum=ws.today())
         self.agreed_on.setAccessibleName("Agreed with the resident on")
         agreed_label.setBuddy(self.agreed_on)
         every_label = QLabel("Update the resident &every", self)

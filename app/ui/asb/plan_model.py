@@ -11,7 +11,7 @@ from PySide6.QtGui import QColor, QUndoCommand, QUndoStack
 
 from app.domain.action_plan import STATUSES, PlanRow
 from app.services.asb_views import OwnerChoice, PlanVersion
-from app.ui.asb.tables import day
+from app.ui.formats import day
 
 Index = QModelIndex | QPersistentModelIndex
 TEXT, OWNER, DUE, STATUS, NOTES = range(5)

@@ -9,7 +9,8 @@ from app.domain.asb_risk import score_answers
 from app.services.asb import assess_risk
 from app.services.asb_views import AsbView
 from app.services.workspace import Workspace
-from app.ui.asb.forms import FormDialog, from_qdatetime, london_now
+from app.ui.asb.forms import AsbForm, london_now
+from app.ui.forms import from_qdatetime
 
 ANSWERS = (("Unanswered", None), ("Yes", True), ("No", False))
 TIER_STYLE = {
@@ -19,7 +20,7 @@ TIER_STYLE = {
 }
 
 
-class RiskAssessmentDialog(FormDialog):
+class RiskAssessmentDialog(AsbForm):
     ok_text = "&Record assessment"
 
     def __init__(self, ws: Workspace, view: AsbView, parent=None):

@@ -27,10 +27,20 @@ CHANNEL_WORDS = {
 }
 
 
-def _conflict_note(view: ComplaintView | None) -> str:
+def conflict_note(view: ComplaintView | None) -> str:
+    """Who may not decide this stage (shown where a handler or decider is chosen)."""
     if view is None or not view.conflicted:
         return ""
     return "Cannot be: " + ", ".join(sorted(view.conflicted)) + " (conflict of interest)."
+
+
+def _calls(d: ActionDialog, ws, view: ComplaintView, service, *fields: str) -> ActionDialog:
+    """On OK, ``service`` records the action on this complaint with the named fields' values
+    (as keyword arguments of the same names) and the version the dialog was opened with."""
+    d.submit = lambda: service(
+        ws, view.case_ref, view.id, **{f: d.value(f) for f in fields}, expected_version=view.version
+    )
+    return d
 
 
 def receive_dialog(
@@ -116,7 +126,7 @@ def acknowledge_dialog(ws, view: ComplaintView, parent=None) -> ActionDialog:
     d = ActionDialog(
         f"Acknowledge — {view.stage_label}",
         f"Record the written acknowledgement of the {view.stage_label.lower()} complaint. "
-        f"{_conflict_note(view)}",
+        f"{conflict_note(view)}",
         "&Acknowledge",
         parent,
     )
@@ -151,17 +161,7 @@ def extend_dialog(ws, view: ComplaintView, parent=None) -> ActionDialog:
     d.date("new_due", "&New due date", min(start, latest) if latest else start, maximum=latest)
     d.text("reason", "&Reason", note="The letter explains it to the resident.")
     d.line("by", "&By", ws.actor.username)
-    d.submit = lambda: svc.agree_extension(
-        ws,
-        view.case_ref,
-        view.id,
-        new_due=d.value("new_due"),
-        reason=d.value("reason"),
-        at=d.value("at"),
-        by=d.value("by"),
-        expected_version=view.version,
-    )
-    return d
+    return _calls(d, ws, view, svc.agree_extension, "new_due", "reason", "at", "by")
 
 
 def escalate_dialog(ws, view: ComplaintView, parent=None) -> ActionDialog:
@@ -174,61 +174,40 @@ def escalate_dialog(ws, view: ComplaintView, parent=None) -> ActionDialog:
     )
     d.when(value=ws.now())
     d.text("summary", "&What the resident said")
-    d.submit = lambda: svc.request_escalation(
-        ws,
-        view.case_ref,
-        view.id,
-        summary=d.value("summary"),
-        at=d.value("at"),
-        expected_version=view.version,
-    )
-    return d
+    return _calls(d, ws, view, svc.request_escalation, "summary", "at")
+
+
+def _refusal(ws, view: ComplaintView, parent, title: str, intro: str, service) -> ActionDialog:
+    """A refusal in writing: when, the reasons and who decided."""
+    d = ActionDialog(title, f"{intro} {conflict_note(view)}", "&Record refusal", parent)
+    d.when(value=ws.now())
+    d.text("reason", "&Reasons")
+    d.line("by", "&By", ws.actor.username)
+    return _calls(d, ws, view, service, "reason", "at", "by")
 
 
 def refuse_escalation_dialog(ws, view: ComplaintView, parent=None) -> ActionDialog:
-    d = ActionDialog(
+    return _refusal(
+        ws,
+        view,
+        parent,
         "Refuse the escalation in writing",
         "The letter gives the reasons and the resident's right to go to the Housing Ombudsman "
-        f"(their details are added). {_conflict_note(view)}",
-        "&Record refusal",
-        parent,
+        "(their details are added).",
+        svc.refuse_escalation,
     )
-    d.when(value=ws.now())
-    d.text("reason", "&Reasons")
-    d.line("by", "&By", ws.actor.username)
-    d.submit = lambda: svc.refuse_escalation(
-        ws,
-        view.case_ref,
-        view.id,
-        reason=d.value("reason"),
-        at=d.value("at"),
-        by=d.value("by"),
-        expected_version=view.version,
-    )
-    return d
 
 
 def refuse_dialog(ws, view: ComplaintView, parent=None) -> ActionDialog:
-    d = ActionDialog(
+    return _refusal(
+        ws,
+        view,
+        parent,
         "Refuse to accept the complaint",
         "Refuse in writing with reasons (for example, a matter over 12 months old). The "
-        f"Ombudsman's details are added. {_conflict_note(view)}",
-        "&Record refusal",
-        parent,
+        "Ombudsman's details are added.",
+        svc.refuse_complaint,
     )
-    d.when(value=ws.now())
-    d.text("reason", "&Reasons")
-    d.line("by", "&By", ws.actor.username)
-    d.submit = lambda: svc.refuse_complaint(
-        ws,
-        view.case_ref,
-        view.id,
-        reason=d.value("reason"),
-        at=d.value("at"),
-        by=d.value("by"),
-        expected_version=view.version,
-    )
-    return d
 
 
 def close_dialog(ws, view: ComplaintView, parent=None) -> ActionDialog:
@@ -242,17 +221,7 @@ def close_dialog(ws, view: ComplaintView, parent=None) -> ActionDialog:
     d.line("outcome", "&Outcome")
     d.text("lessons", "&Lessons learnt", "\n".join(view.lessons))
     d.check("withdrawn", "The resident &withdrew the complaint")
-    d.submit = lambda: svc.close_complaint(
-        ws,
-        view.case_ref,
-        view.id,
-        outcome=d.value("outcome"),
-        lessons=d.value("lessons"),
-        withdrawn=d.value("withdrawn"),
-        at=d.value("at"),
-        expected_version=view.version,
-    )
-    return d
+    return _calls(d, ws, view, svc.close_complaint, "outcome", "lessons", "withdrawn", "at")
 
 
 def reopen_dialog(ws, view: ComplaintView, parent=None) -> ActionDialog:
@@ -264,35 +233,19 @@ def reopen_dialog(ws, view: ComplaintView, parent=None) -> ActionDialog:
     )
     d.when(value=ws.now())
     d.text("reason", "&Reason")
-    d.submit = lambda: svc.reopen_complaint(
-        ws,
-        view.case_ref,
-        view.id,
-        reason=d.value("reason"),
-        at=d.value("at"),
-        expected_version=view.version,
-    )
-    return d
+    return _calls(d, ws, view, svc.reopen_complaint, "reason", "at")
 
 
 def assign_dialog(ws, view: ComplaintView, parent=None) -> ActionDialog:
     d = ActionDialog(
         f"Assign — {view.stage_label}",
-        f"A manager assigns who handles this stage. {_conflict_note(view)}",
+        f"A manager assigns who handles this stage. {conflict_note(view)}",
         "&Assign",
         parent,
     )
     d.line("handler", "&Handler", view.handler or "")
     d.line("reason", "&Reason")
-    d.submit = lambda: svc.assign_handler(
-        ws,
-        view.case_ref,
-        view.id,
-        handler=d.value("handler"),
-        reason=d.value("reason"),
-        expected_version=view.version,
-    )
-    return d
+    return _calls(d, ws, view, svc.assign_handler, "handler", "reason")
 
 
 def remedy_done_dialog(ws, view: ComplaintView, parent=None) -> ActionDialog:

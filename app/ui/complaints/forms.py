@@ -7,118 +7,69 @@ the officer can correct it; nothing is half-saved because each OK is one service
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QDate, QDateTime, Qt, QTime
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
     QDateTimeEdit,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
     QSpinBox,
-    QVBoxLayout,
     QWidget,
 )
 
-from app.domain.calendar import LONDON
-from app.errors import DoorstepError
+from app.ui.forms import FormDialog, date_edit, datetime_edit, from_qdate, from_qdatetime
 
 ERROR_STYLE = "color: #b3261e; font-weight: bold;"
 NOTE_STYLE = "color: #5f6368;"
 
 
-def qdate(d: dt.date) -> QDate:
-    return QDate(d.year, d.month, d.day)
-
-
-def pydate(q: QDate) -> dt.date:
-    return dt.date(q.year(), q.month(), q.day())
-
-
-class ActionDialog(QDialog):
-    """Title, a short explanation, form fields, an error line and OK / Cancel."""
+class ActionDialog(FormDialog):
+    """Title, a short explanation, form fields (named, to read back with ``value``), an error
+    line and OK / Cancel; ``submit`` is set to the action's service call."""
 
     def __init__(self, title: str, intro: str, ok_text: str, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.setWindowTitle(title)
-        self.setAccessibleName(title)
-        self.setMinimumWidth(560)
-        self.submit: Callable[[], Any] | None = None
-        self.result_value: Any = None
-        layout = QVBoxLayout(self)
-        self.intro = QLabel(intro, self)
-        self.intro.setWordWrap(True)
+        super().__init__(title, parent, ok_text=ok_text)
         self.intro.setAccessibleName("Explanation")
-        layout.addWidget(self.intro)
-        self.form = QFormLayout()
+        self.set_intro(intro)
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
-        layout.addLayout(self.form)
-        self.body = layout
-        self.error = QLabel("", self)
-        self.error.setWordWrap(True)
         self.error.setStyleSheet(ERROR_STYLE)
         self.error.setAccessibleName("Error")
-        self.error.hide()
-        layout.addWidget(self.error)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
-        )
-        self.ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok.setText(ok_text)
-        self.ok.setAccessibleName(ok_text.replace("&", ""))
-        self.ok.setDefault(True)
-        cancel = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
-        cancel.setAccessibleName("Cancel")
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        layout.addWidget(self.buttons)
         self.fields: dict[str, QWidget] = {}
         self._tab_ordered = False
 
     # -- fields -----------------------------------------------------------------------------
+    def _note(self, label: str, note: str, named: bool = True) -> None:
+        hint = QLabel(note, self)
+        hint.setWordWrap(True)
+        hint.setMinimumWidth(360)
+        hint.setStyleSheet(NOTE_STYLE)
+        if named:
+            hint.setAccessibleName(f"{label.replace('&', '')} note")
+        self.form.addRow("", hint)
+
     def _add(self, name: str, label: str, widget: QWidget, note: str = "") -> QWidget:
         widget.setObjectName(name)
-        widget.setAccessibleName(label.replace("&", ""))
-        caption = QLabel(label, self)
-        caption.setBuddy(widget)
-        self.form.addRow(caption, widget)
+        self.add_field(label, widget)
         if note:
-            hint = QLabel(note, self)
-            hint.setWordWrap(True)
-            hint.setMinimumWidth(360)
-            hint.setStyleSheet(NOTE_STYLE)
-            hint.setAccessibleName(f"{label.replace('&', '')} note")
-            self.form.addRow("", hint)
+            self._note(label, note)
         self.fields[name] = widget
         return widget
 
     def when(self, name: str = "at", label: str = "&When", value: dt.datetime | None = None):
-        now = (value or dt.datetime.now(dt.UTC)).astimezone(LONDON)
-        edit = QDateTimeEdit(self)
-        edit.setCalendarPopup(True)
-        edit.setDisplayFormat("ddd d MMM yyyy HH:mm")
-        edit.setDateTime(QDateTime(qdate(now.date()), QTime(now.hour, now.minute)))
-        return self._add(name, label, edit)
+        return self._add(name, label, datetime_edit(self, value or dt.datetime.now(dt.UTC)))
 
     def date(
         self, name: str, label: str, value: dt.date, note: str = "", maximum=None, minimum=None
     ):
-        edit = QDateEdit(self)
-        edit.setCalendarPopup(True)
-        edit.setDisplayFormat("ddd d MMM yyyy")
-        if minimum is not None:
-            edit.setMinimumDate(qdate(minimum))
-        if maximum is not None:
-            edit.setMaximumDate(qdate(maximum))
-        edit.setDate(qdate(value))
-        return self._add(name, label, edit, note)
+        return self._add(name, label, date_edit(self, value, minimum, maximum), note)
 
     def line(self, name: str, label: str, text: str = "", note: str = "", placeholder: str = ""):
         edit = QLineEdit(text, self)
@@ -141,17 +92,10 @@ class ActionDialog(QDialog):
         return self._add(name, label, combo, note)
 
     def check(self, name: str, label: str, checked: bool = False, note: str = ""):
-        box = QCheckBox(label.replace("&&", "&"), self)
-        box.setChecked(checked)
+        box = self.add_check(label, checked, text=label.replace("&&", "&"))
         box.setObjectName(name)
-        box.setAccessibleName(label.replace("&", ""))
-        self.form.addRow("", box)
         if note:
-            hint = QLabel(note, self)
-            hint.setWordWrap(True)
-            hint.setMinimumWidth(360)
-            hint.setStyleSheet(NOTE_STYLE)
-            self.form.addRow("", hint)
+            self._note(label, note, named=False)
         self.fields[name] = box
         return box
 
@@ -165,11 +109,9 @@ class ActionDialog(QDialog):
     def value(self, name: str) -> Any:
         w = self.fields[name]
         if isinstance(w, QDateTimeEdit) and not isinstance(w, QDateEdit):
-            q = w.dateTime()
-            d, t = q.date(), q.time()
-            return dt.datetime(d.year(), d.month(), d.day(), t.hour(), t.minute(), tzinfo=LONDON)
+            return from_qdatetime(w.dateTime())
         if isinstance(w, QDateEdit):
-            return pydate(w.date())
+            return from_qdate(w.date())
         if isinstance(w, QLineEdit):
             return w.text()
         if isinstance(w, QPlainTextEdit):
@@ -191,20 +133,6 @@ class ActionDialog(QDialog):
             if first is not None:
                 first.setFocus()
         super().showEvent(event)
-
-    # -- submitting -------------------------------------------------------------------------
-    def show_error(self, message: str) -> None:
-        self.error.setText(message)
-        self.error.show()
-
-    def accept(self) -> None:
-        if self.submit is not None:
-            try:
-                self.result_value = self.submit()
-            except DoorstepError as exc:
-                self.show_error(str(exc))
-                return
-        super().accept()
 
 
 def _walk(layout, out: list[QWidget]) -> None:

@@ -1,195 +1,140 @@
-"""Qt table models over the frozen complaint views: history, compensation, tracked promises, checklist."""
+"""Qt table models over the frozen complaint views: history, compensation, tracked promises, checklist.
+
+Each is a ``RecordsModel`` whose cells a screen reader hears with their column title.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QColor
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QFont
 
-from app.domain.calendar import LONDON
 from app.domain.compensation import money
 from app.domain.complaint_response import ChecklistItem
 from app.services.complaint_views import CompensationView, HistoryLine, TrackedView
 from app.ui.countdown import countdown_colour, countdown_icon
+from app.ui.formats import day, day_time
+from app.ui.records_model import Column, Index, RecordsModel
 
-Index = QModelIndex | QPersistentModelIndex
 DISPLAY = Qt.ItemDataRole.DisplayRole
 LATE = QColor("#b3261e")
 DONE = QColor("#1b6e3a")
 
 
-def day_text(d: dt.date | None) -> str:
-    return f"{d:%a} {d.day} {d:%b %Y}" if d else ""
-
-
-class _Rows(QAbstractTableModel):
-    """A read-only table of rows with fixed columns; subclasses say what each cell shows."""
-
-    columns: tuple[str, ...] = ()
-
+class HistoryModel(RecordsModel[HistoryLine]):
     def __init__(self, parent=None):
-        super().__init__(parent)
-        self._rows: list[Any] = []
-
-    def set_rows(self, rows: Sequence[Any]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def row(self, i: int) -> Any:
-        return self._rows[i]
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.columns)
-
-    def headerData(self, section: int, orientation, role=DISPLAY):
-        if orientation == Qt.Orientation.Horizontal and role == DISPLAY:
-            return self.columns[section]
-        return None
-
-    def data(self, index: Index, role: int = DISPLAY):
-        if not index.isValid():
-            return None
-        item = self._rows[index.row()]
-        text = self.text(item, index.column())
-        if role in (DISPLAY, Qt.ItemDataRole.ToolTipRole):
-            return text
-        if role == Qt.ItemDataRole.AccessibleTextRole:
-            return f"{self.columns[index.column()]}: {text}"
-        return self.extra(item, index.column(), role)
-
-    def text(self, item: Any, col: int) -> str:  # pragma: no cover - overridden
-        raise NotImplementedError
-
-    def extra(self, item: Any, col: int, role: int):
-        return None
+        super().__init__(
+            [
+                Column("When", lambda h: day_time(h.at)),
+                Column("What", lambda h: h.what),
+                Column("By", lambda h: h.by or ""),
+                Column("Details", lambda h: h.summary),
+            ],
+            parent,
+            titled=True,
+        )
 
 
-class HistoryModel(_Rows):
-    columns = ("When", "What", "By", "Details")
-
-    def text(self, item: HistoryLine, col: int) -> str:
-        if col == 0:
-            local = item.at.astimezone(LONDON)
-            return f"{day_text(local.date())} {local:%H:%M}"
-        if col == 1:
-            return item.what
-        if col == 2:
-            return item.by or ""
-        return item.summary
+def _countdown(item: TrackedView) -> str:
+    return item.countdown + (" — late" if item.late and item.status != "met" else "")
 
 
-class TrackedModel(_Rows):
+def _countdown_colour(item: TrackedView) -> QColor:
+    if item.status == "met":
+        return LATE if item.late else DONE
+    return countdown_colour(item.wd_left)
+
+
+class TrackedModel(RecordsModel[TrackedView]):
     """Remedy actions and Ombudsman orders: what was promised, by when, the countdown."""
 
-    columns = ("Promise", "Due", "Countdown")
-
-    def text(self, item: TrackedView, col: int) -> str:
-        if col == 0:
-            return item.text
-        if col == 1:
-            return day_text(item.due)
-        return item.countdown + (" — late" if item.late and item.status != "met" else "")
-
-    def extra(self, item: TrackedView, col: int, role: int):
-        if col != 2:
-            return None
-        if role == Qt.ItemDataRole.DecorationRole and item.status == "open":
-            return countdown_icon(item.wd_left)
-        if role == Qt.ItemDataRole.ForegroundRole:
-            if item.status == "met":
-                return LATE if item.late else DONE
-            return countdown_colour(item.wd_left)
-        return None
+    def __init__(self, parent=None):
+        super().__init__(
+            [
+                Column("Promise", lambda t: t.text),
+                Column("Due", lambda t: day(t.due)),
+                Column(
+                    "Countdown",
+                    _countdown,
+                    decoration=lambda t: countdown_icon(t.wd_left) if t.status == "open" else None,
+                    foreground=_countdown_colour,
+                ),
+            ],
+            parent,
+            titled=True,
+        )
 
 
-class LedgerModel(_Rows):
-    """Compensation by head (rows) and by stage (columns), with a total row."""
+class LedgerModel(RecordsModel[Any]):
+    """Compensation by head (rows) and by stage (columns), with a total row (``None``)."""
 
     def __init__(self, parent=None):
-        super().__init__(parent)
-        self._view: CompensationView | None = None
-        self.columns = ("Head",)
+        super().__init__([Column("Head", lambda r: r.label)], parent, titled=True)
 
     def set_view(self, view: CompensationView) -> None:
         self.beginResetModel()
-        self._view = view
-        self.columns = ("Head", *view.columns, "Still to pay")
+        stages = [
+            Column(title, lambda r, i=i: _cell((view.totals if r is None else r.cells)[i]))
+            for i, title in enumerate(view.columns)
+        ]
+        self.columns = [
+            Column("Head", lambda r: "Total" if r is None else r.label),
+            *stages,
+            Column(
+                "Still to pay", lambda r: money(view.outstanding if r is None else r.outstanding)
+            ),
+        ]
         rows: list[Any] = list(view.rows)
         if rows:
             rows.append(None)  # the total row
         self._rows = rows
         self.endResetModel()
 
-    def text(self, item, col: int) -> str:
-        view = self._view
-        assert view is not None
-        if item is None:
-            if col == 0:
-                return "Total"
-            if col == len(self.columns) - 1:
-                return money(view.outstanding)
-            return _cell(view.totals[col - 1])
-        if col == 0:
-            return item.label
-        if col == len(self.columns) - 1:
-            return money(item.outstanding)
-        return _cell(item.cells[col - 1])
-
-    def extra(self, item, col: int, role: int):
-        if role == Qt.ItemDataRole.TextAlignmentRole and col > 0:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.FontRole and item is None:
-            from PySide6.QtGui import QFont
-
-            font = QFont()
-            font.setBold(True)
-            return font
-        return None
+    def data(self, index: Index, role: int = DISPLAY):
+        if index.isValid():
+            if role == Qt.ItemDataRole.TextAlignmentRole and index.column() > 0:
+                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            if role == Qt.ItemDataRole.FontRole and self._rows[index.row()] is None:
+                font = QFont()
+                font.setBold(True)
+                return font
+        return super().data(index, role)
 
 
 def _cell(amount: Decimal) -> str:
     return money(amount) if amount else "–"
 
 
-class ChecklistModel(_Rows):
-    columns = ("", "Response checklist", "What is missing")
+class ChecklistModel(RecordsModel[ChecklistItem]):
+    def __init__(self, parent=None):
+        super().__init__(
+            [
+                Column(
+                    "",
+                    lambda c: "Done" if c.done else "Missing",
+                    foreground=lambda c: DONE if c.done else LATE,
+                ),
+                Column("Response checklist", lambda c: c.label),
+                Column("What is missing", lambda c: c.problem),
+            ],
+            parent,
+            titled=True,
+        )
 
-    def text(self, item: ChecklistItem, col: int) -> str:
-        if col == 0:
-            return "Done" if item.done else "Missing"
-        if col == 1:
-            return item.label
-        return item.problem
 
-    def extra(self, item: ChecklistItem, col: int, role: int):
-        if col == 0 and role == Qt.ItemDataRole.ForegroundRole:
-            return DONE if item.done else LATE
-        return None
-
-
-class FindingsModel(_Rows):
+class FindingsModel(RecordsModel[Any]):
     """The audit's findings about this complaint, with their evidence."""
 
-    columns = ("Date", "Finding", "Evidence", "Details")
-
-    def text(self, item, col: int) -> str:
-        if col == 0:
-            return day_text(item.date)
-        if col == 1:
-            return item.code
-        if col == 2:
-            return ", ".join(item.events)
-        return item.detail
-
-    def extra(self, item, col: int, role: int):
-        if col == 1 and role == Qt.ItemDataRole.ForegroundRole:
-            return LATE
-        return None
+    def __init__(self, parent=None):
+        super().__init__(
+            [
+                Column("Date", lambda f: day(f.date)),
+                Column("Finding", lambda f: f.code, foreground=lambda f: LATE),
+                Column("Evidence", lambda f: ", ".join(f.events)),
+                Column("Details", lambda f: f.detail),
+            ],
+            parent,
+            titled=True,
+        )

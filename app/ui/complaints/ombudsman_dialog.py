@@ -9,7 +9,7 @@ from app.domain.deadlines.timeline import fmt
 from app.services.complaint_views import ComplaintView
 from app.services.ombudsman import STAGES, record_compliance, record_enquiry, record_order
 from app.ui.complaints.forms import ActionDialog
-from app.ui.complaints.respond_dialog import HEAD_WORDS
+from app.ui.formats import HEAD_WORDS
 
 
 def enquiry_dialog(ws, view: ComplaintView, parent=None) -> ActionDialog:

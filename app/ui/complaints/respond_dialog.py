@@ -32,17 +32,11 @@ from app.errors import DoorstepError
 from app.services import complaints as svc
 from app.services.complaint_reading import response_checklist
 from app.services.complaint_views import ComplaintView
-from app.ui.complaints.forms import ActionDialog, pydate, qdate
+from app.ui.complaints.dialogs import conflict_note
+from app.ui.complaints.forms import ActionDialog
 from app.ui.complaints.models import ChecklistModel
-
-HEAD_WORDS = {
-    "distress_inconvenience": "Distress and inconvenience",
-    "time_trouble": "Time and trouble",
-    "complaint_handling": "Complaint handling",
-    "costs": "Costs",
-    "loss_of_use": "Loss of use",
-    "other": "Other",
-}
+from app.ui.formats import HEAD_WORDS
+from app.ui.forms import date_edit, from_qdate
 
 
 class RespondDialog(ActionDialog):
@@ -58,7 +52,7 @@ class RespondDialog(ActionDialog):
         self.ws, self.view = ws, view
         self.resize(820, 760)
         self.when(value=ws.now())
-        self.line("by", "&Decided by", ws.actor.username, note=_conflict(view))
+        self.line("by", "&Decided by", ws.actor.username, note=conflict_note(view))
         self.point_rows: list[tuple[QLineEdit, QComboBox, QLineEdit]] = []
         self.action_rows: list[tuple[QLineEdit, QDateEdit]] = []
         self.amounts: dict[str, QLineEdit] = {}
@@ -188,10 +182,7 @@ class RespondDialog(ActionDialog):
         n = len(self.action_rows) + 1
         edit = QLineEdit(text or "")
         edit.setAccessibleName(f"Outstanding action {n}")
-        date = QDateEdit()
-        date.setCalendarPopup(True)
-        date.setDisplayFormat("ddd d MMM yyyy")
-        date.setDate(qdate(due or self.ws.today() + dt.timedelta(days=14)))
+        date = date_edit(None, due or self.ws.today() + dt.timedelta(days=14))
         date.setAccessibleName(f"Outstanding action {n} due date")
         self.actions_grid.addWidget(edit, n, 0)
         self.actions_grid.addWidget(date, n, 1)
@@ -225,7 +216,7 @@ class RespondDialog(ActionDialog):
             if p.text().strip() or r.text().strip() or d.currentData()
         )
         actions = tuple(
-            OutstandingAction(e.text(), pydate(d.date()))
+            OutstandingAction(e.text(), from_qdate(d.date()))
             for e, d in self.action_rows
             if e.text().strip()
         )
@@ -264,12 +255,6 @@ class RespondDialog(ActionDialog):
             by=self.value("by"),
             expected_version=self.view.version,
         )
-
-
-def _conflict(view: ComplaintView) -> str:
-    if not view.conflicted:
-        return ""
-    return "Cannot be: " + ", ".join(sorted(view.conflicted)) + " (conflict of interest)."
 
 
 def _on_change(widget, slot) -> None:

@@ -27,16 +27,9 @@ from PySide6.QtWidgets import (
 
 from app.domain.compensation import COMPENSATION_HEADS
 from app.domain.complaint_rules import DECISION_WORDS
+from app.ui.formats import DATE_FORMAT, HEAD_WORDS
 from app.ui.letters.models import ChoiceDelegate, DateDelegate, RowsModel
 
-HEAD_WORDS = {
-    "distress_inconvenience": "Distress and inconvenience",
-    "time_trouble": "Time and trouble",
-    "complaint_handling": "Complaint handling",
-    "costs": "Costs",
-    "loss_of_use": "Loss of use",
-    "other": "Other",
-}
 DECISIONS = [("", "Not yet decided"), *DECISION_WORDS.items()]
 
 
@@ -83,7 +76,7 @@ class DetailsForm(QWidget):
             form = QFormLayout(box)
             self.new_due = QDateEdit(box)
             self.new_due.setCalendarPopup(True)
-            self.new_due.setDisplayFormat("ddd d MMM yyyy")
+            self.new_due.setDisplayFormat(DATE_FORMAT)
             self.new_due.setAccessibleName("New response date")
             self.new_due.setSpecialValueText("not set")
             self.new_due.setMinimumDate(QDate(2000, 1, 1))

@@ -18,6 +18,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QComboBox, QDateEdit, QStyledItemDelegate, QWidget
 
 from app.letters.letter_checks import CheckItem
+from app.ui.formats import DATE_FORMAT
 
 Index = QModelIndex | QPersistentModelIndex
 DISPLAY = Qt.ItemDataRole.DisplayRole
@@ -205,7 +206,7 @@ class DateDelegate(QStyledItemDelegate):
     def createEditor(self, parent: QWidget, option, index):  # noqa: N802
         edit = QDateEdit(parent)
         edit.setCalendarPopup(True)
-        edit.setDisplayFormat("ddd d MMM yyyy")
+        edit.setDisplayFormat(DATE_FORMAT)
         edit.setAccessibleName("Due date")
         return edit
 
