@@ -408,3 +408,19 @@ def test_tab_walks_the_panel_in_reading_order(qtbot, panel, ws, complaint_case):
         "",  # the tab bar: Ctrl+Tab or arrows switch the tabs
         "Response checklist",
     ]
+
+
+def test_remedy_dialog_with_nothing_open_says_so_instead_of_crashing(
+    qtbot, panel, ws, complaint_case
+):
+    from app.services.complaint_reading import list_complaints
+    from app.ui.complaints.dialogs import remedy_done_dialog
+
+    (view,) = list_complaints(ws, REF)
+    assert [r for r in view.remedies if r.status == "open"] == []
+    dialog = remedy_done_dialog(ws, view, panel)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.accept()  # OK with no action to choose
+    assert dialog.isVisible()
+    assert "no open remedy action" in dialog.error.text()

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QWidget
 
 from app.domain.deadlines.timeline import fmt
 from app.domain.events import CHANNELS
+from app.errors import ValidationError
 from app.services import complaints as svc
 from app.services.complaint_views import ComplaintView
 from app.services.workspace import Workspace
@@ -262,6 +263,8 @@ def remedy_done_dialog(ws, view: ComplaintView, parent=None) -> ActionDialog:
 
     def submit():
         item = d.value("action")
+        if item is None:
+            raise ValidationError("There is no open remedy action on this complaint to record as done.")
         return svc.complete_remedy_action(
             ws,
             view.case_ref,
