@@ -264,7 +264,9 @@ def remedy_done_dialog(ws, view: ComplaintView, parent=None) -> ActionDialog:
     def submit():
         item = d.value("action")
         if item is None:
-            raise ValidationError("There is no open remedy action on this complaint to record as done.")
+            raise ValidationError(
+                "There is no open remedy action on this complaint to record as done."
+            )
         return svc.complete_remedy_action(
             ws,
             view.case_ref,
