@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from app.domain.bundle import CASE_KINDS
 from app.domain.calendar import london_date
+from app.domain.deadlines.model import missed
 from app.domain.events import BundleError, build_event, check_references, people_named
 from app.errors import ConflictError, NotFound, ValidationError
 from app.services.convert import event_from_row
@@ -255,14 +256,6 @@ def record_event(
 
 def _deadline_view(row: DeadlineRow, ws: Workspace, cal, today: dt.date) -> DeadlineView:
     wd_left = cal.working_days_between(today, row.due) if row.status == "open" and row.due else None
-    late = False
-    if row.due is not None:
-        if row.status == "met" and row.met_on is not None:
-            late = row.met_on > row.due
-        elif row.status == "closed" and row.closed_on is not None:
-            late = row.closed_on > row.due
-        elif row.status == "open":
-            late = row.due < today
     return DeadlineView(
         key=row.key,
         kind=row.kind,
@@ -274,7 +267,7 @@ def _deadline_view(row: DeadlineRow, ws: Workspace, cal, today: dt.date) -> Dead
         met_on=row.met_on,
         policy=row.policy,
         wd_left=wd_left,
-        breached=late,
+        breached=missed(row.status, row.due, row.met_on, row.closed_on, today),
         detail=row.detail,
         holds=tuple(row.holds or ()),
     )

@@ -51,6 +51,26 @@ FINDING_CODES = (
 OPEN, MET, ON_HOLD, CLOSED = "open", "met", "on_hold", "closed"
 
 
+def missed(
+    status: str,
+    due: dt.date | None,
+    met_on: dt.date | None,
+    closed_on: dt.date | None,
+    as_of: dt.date | None,
+) -> bool:
+    """Met late, closed late, or (judged on ``as_of``, if given) still open past its due date.
+
+    The one rule for "breached", used by the engine's deadlines and by stored deadline rows.
+    """
+    if due is None:
+        return False
+    if status == MET and met_on is not None:
+        return met_on > due
+    if status == CLOSED and closed_on is not None:
+        return closed_on > due
+    return as_of is not None and status == OPEN and due < as_of
+
+
 @dataclass(frozen=True)
 class Hold:
     reason: str
@@ -95,19 +115,11 @@ class Deadline:
     @property
     def late(self) -> bool:
         """Met or closed after its due date."""
-        if self.due is None:
-            return False
-        if self.status == MET and self.met_on is not None:
-            return self.met_on > self.due
-        if self.status == CLOSED and self.closed_on is not None:
-            return self.closed_on > self.due
-        return False
+        return missed(self.status, self.due, self.met_on, self.closed_on, None)
 
     def breached(self, as_of: dt.date) -> bool:
         """Missed, judged on ``as_of``: met late, closed late, or still open past its due date."""
-        if self.late:
-            return True
-        return self.status == OPEN and self.due is not None and self.due < as_of
+        return missed(self.status, self.due, self.met_on, self.closed_on, as_of)
 
     def working_days_left(self, as_of: dt.date, calendar) -> int | None:
         if self.due is None or self.status != OPEN:
