@@ -1,4 +1,4 @@
-"""The audit against the shared worked example and the seed 001 reconstruction."""
+"""The audit against the worked example (the project's copy, and the shared spec's when present) and the seed 001 reconstruction."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import pytest
 
 from app.domain.audit import audit
 from app.domain.deadlines.model import FINDING_CODES
+from tests.conftest import EXAMPLE, EXAMPLE_AUDIT
 from tests.domain.helpers import SEED_001, load_bundle, load_json, shipped
 
 D = dt.date.fromisoformat
@@ -18,8 +19,8 @@ def triples(found):
 
 
 @pytest.fixture(scope="module")
-def example_bundle(shared_dir):
-    return load_bundle(shared_dir / "examples" / "asb-with-complaint.json")
+def example_bundle(examples_dir):
+    return load_bundle(examples_dir / EXAMPLE)
 
 
 @pytest.fixture(scope="module")
@@ -27,8 +28,8 @@ def seed_bundle():
     return load_bundle(SEED_001)
 
 
-def test_shared_worked_example(shared_dir, example_bundle):
-    expected_doc = load_json(shared_dir / "examples" / "asb-with-complaint.audit.json")
+def test_shared_worked_example(examples_dir, example_bundle):
+    expected_doc = load_json(examples_dir / EXAMPLE_AUDIT)
     as_of = D(expected_doc["as_of"])
     assert as_of == D("2025-09-01")
     assert expected_doc["case"] == example_bundle.case.ref
