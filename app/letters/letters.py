@@ -37,8 +37,8 @@ from app.letters.organisation import approval_policy, get_organisation
 from app.letters.pdf import render_pdf
 from app.letters.plain import render_text
 from app.letters.templates import get_template, library
+from app.services.access import Do, acting, who_may
 from app.services.cases import find_case, log_action
-from app.services.officers import MANAGER_ROLES, role_of
 from app.services.workspace import Workspace
 from app.store.models import Case, Letter
 
@@ -378,8 +378,9 @@ def finalise_letter(
 
 
 def _manager(ws: Workspace, s: Session, doing: str) -> None:
-    if role_of(s, ws.actor.username) not in MANAGER_ROLES:
-        raise PermissionDenied(f"Only a manager can {doing}; {ws.actor.username} is not a manager.")
+    """Approving and returning letters: a manager's quality check (access.MATRIX)."""
+    if not acting(s).may(Do.APPROVE_LETTERS):
+        raise PermissionDenied(f"Only {who_may(Do.APPROVE_LETTERS)} can {doing}.")
 
 
 def approve_letter(

@@ -14,8 +14,8 @@ from app.errors import PermissionDenied, ValidationError
 from app.letters.compose import DEFAULT_ORGANISATION
 from app.letters.document import Organisation
 from app.letters.templates import library
+from app.services.access import Do, acting, who_may
 from app.services.cases import log_action
-from app.services.officers import MANAGER_ROLES, role_of
 from app.services.workspace import Workspace, put_setting
 
 ORG_KEY = "organisation"
@@ -38,8 +38,8 @@ def get_organisation(ws: Workspace) -> Organisation:
 
 
 def _require_manager(ws: Workspace, session, doing: str) -> None:
-    if role_of(session, ws.actor.username) not in MANAGER_ROLES:
-        raise PermissionDenied(f"Only a manager can {doing}; ask your manager.")
+    if not acting(session).may(Do.CHANGE_POLICY):
+        raise PermissionDenied(f"Only {who_may(Do.CHANGE_POLICY)} can {doing}; ask your manager.")
 
 
 def save_organisation(ws: Workspace, org: Organisation) -> Organisation:

@@ -9,9 +9,10 @@ from dataclasses import dataclass
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from app.errors import ConflictError, NotFound, PermissionDenied, ValidationError
+from app.errors import ConflictError, NotFound, ValidationError
+from app.services.access import Do, acting, require
 from app.services.cases import add_events, find_case, log_action, new_local_id
-from app.services.officers import MANAGER_ROLES, officer_row
+from app.services.officers import officer_row
 from app.services.recompute import recompute
 from app.services.workspace import Workspace
 from app.store.models import Absence, Officer, Team
@@ -100,11 +101,9 @@ def away_today(session: Session, day: dt.date) -> dict[uuid.UUID, str]:
 
 
 def _check_may_manage(session: Session, ws: Workspace, officer: Officer) -> None:
-    if officer.username == ws.actor.username:
+    if officer.username == acting(session).username:
         return
-    me = session.scalar(select(Officer).where(Officer.username == ws.actor.username))
-    if me is None or me.role not in MANAGER_ROLES:
-        raise PermissionDenied("Only a manager can set another officer's out-of-office cover.")
+    require(session, Do.MANAGE_COVER)
 
 
 def add_absence(
@@ -204,6 +203,8 @@ def reassign_case(
     """Hand a case to another officer; the handover is an event in its history."""
     with ws.db.write() as s:
         case = find_case(s, ref)
+        if case.officer_id != acting(s).officer_id:  # an officer hands over only their own
+            require(s, Do.REASSIGN_ANY)
         if expected_version is not None and case.version != expected_version:
             raise ConflictError(
                 f"Case {ref} was changed since you opened it; reload and try again."

@@ -13,6 +13,7 @@ from app.domain.bundle import parse_bundle
 from app.domain.deadlines import Finding
 from app.domain.events import BundleError
 from app.errors import ValidationError
+from app.services.access import Do, require
 from app.services.cases import find_case
 from app.services.convert import case_info_from_row, events_from_rows
 from app.services.recompute import case_history, policy_history
@@ -63,6 +64,7 @@ def audit_case(ws: Workspace, ref: str, as_of: dt.date | None = None) -> AuditRe
 def audit_all(ws: Workspace, as_of: dt.date | None = None) -> list[AuditReport]:
     as_of = as_of or ws.today()
     with ws.db.read() as s:
+        require(s, Do.OVERSIGHT)
         cases = s.scalars(select(Case).order_by(Case.ref)).all()
         return [_audit_row(s, ws, c, as_of) for c in cases]
 

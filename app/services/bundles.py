@@ -9,6 +9,7 @@ from sqlalchemy import select
 from app.domain.bundle import Bundle, bundle_to_dict, parse_bundle
 from app.domain.events import BundleError, people_named
 from app.errors import ConflictError, ValidationError
+from app.services.access import Do, require
 from app.services.cases import (
     add_events,
     check_policy,
@@ -40,6 +41,7 @@ def import_bundle(ws: Workspace, doc: Any, merge: bool = False) -> ImportResult:
         return _merge_with_references(ws, doc)
     check_policy(ws, bundle.case.policy)
     with ws.db.write() as s:
+        require(s, Do.IMPORT)  # a bundle names its own officers and events: a manager's step
         existing = s.scalar(select(Case).where(Case.ref == bundle.case.ref))
         if existing is not None:
             if not merge:
@@ -112,6 +114,7 @@ def _merge_with_references(ws: Workspace, doc: dict) -> ImportResult:
     """A merge whose new events refer to events stored earlier: validate against the stored ones."""
     ref = doc.get("case", {}).get("ref") if isinstance(doc.get("case"), dict) else None
     with ws.db.write() as s:
+        require(s, Do.IMPORT)
         case = find_case(s, str(ref))
         known = dict(
             s.execute(

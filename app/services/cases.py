@@ -14,6 +14,7 @@ from app.domain.calendar import london_date
 from app.domain.deadlines.model import missed
 from app.domain.events import BundleError, build_event, check_references, people_named
 from app.errors import ConflictError, NotFound, ValidationError
+from app.services.access import check_case
 from app.services.convert import event_from_row
 from app.services.recompute import case_history, policy_history, recompute
 from app.services.views import CaseDetail, DeadlineView, EventView, PartnerView, RepairView
@@ -64,9 +65,11 @@ def get_or_create_officer(
 
 
 def find_case(session: Session, ref: str) -> Case:
+    """The case REF, if the acting person may see it (and change it, in a write)."""
     case = session.scalar(select(Case).where(Case.ref == ref))
     if case is None:
         raise NotFound(f"There is no case {ref!r}.")
+    check_case(session, ref, case.officer_id, write=bool(session.info.get("writing")))
     return case
 
 

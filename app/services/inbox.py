@@ -15,8 +15,9 @@ from sqlalchemy import Select, and_, bindparam, case, false, func, or_, select
 from sqlalchemy.dialects.sqlite import dialect as sqlite_dialect
 
 from app.domain.bundle import CASE_KINDS
-from app.errors import NotFound, ValidationError
+from app.errors import NotFound, PermissionDenied, ValidationError
 from app.services.absences import Covered, covered_officers
+from app.services.access import visible_officer_ids
 from app.services.views import InboxRow
 from app.services.workspace import Workspace
 from app.store.fastread import CompiledRead
@@ -104,6 +105,7 @@ class _Who:
     team: uuid.UUID | None
     team_members: tuple[uuid.UUID, ...]
     covering: dict[uuid.UUID, Covered]
+    visible: frozenset[uuid.UUID] | None  # officers whose cases they may see; None = all
 
 
 def _who(ws: Workspace, today: dt.date) -> _Who:
@@ -116,7 +118,10 @@ def _who(ws: Workspace, today: dt.date) -> _Who:
                 members = tuple(s.scalars(select(Officer.id).where(Officer.team_id == me.team_id)))
             elif me is not None:
                 members = (me.id,)
-            return _Who(me.id if me else None, me.team_id if me else None, members, covering)
+            visible = visible_officer_ids(s)
+            return _Who(
+                me.id if me else None, me.team_id if me else None, members, covering, visible
+            )
 
     return ws.memo(("inbox-who", ws.actor.username, today), compute)
 
@@ -204,8 +209,10 @@ def _base(ws: Workspace, q: InboxQuery, today: dt.date, who: _Who) -> tuple[tupl
     n_ids = None
     if q.officer is not None:
         params["officer"] = q.officer
-    if q.scope != "all":
-        ids = _scope_ids(q, who)
+    if q.scope != "all" or who.visible is not None:
+        ids = _scope_ids(q, who) if q.scope != "all" else sorted(who.visible or ())
+        if who.visible is not None:  # never more than the person may see
+            ids = [i for i in ids if i in who.visible]
         n_ids = min(len(ids), 2)
         if len(ids) == 1:
             params["officer_id"] = ids[0]
@@ -224,13 +231,17 @@ def _base(ws: Workspace, q: InboxQuery, today: dt.date, who: _Who) -> tuple[tupl
     return shape, params
 
 
-def _check_officer(ws: Workspace, username: str | None) -> None:
-    """An empty answer for an unknown officer is a mistake worth saying so."""
+def _check_officer(ws: Workspace, username: str | None, who: _Who | None = None) -> None:
+    """An empty answer for an unknown officer is a mistake worth saying so; another officer's
+    cases are refused to someone who may not see them."""
     if username is None:
         return
     with ws.db.connect() as conn:
-        if conn.execute(select(Officer.id).where(Officer.username == username)).first() is None:
-            raise NotFound(f"There is no officer {username!r}.")
+        row = conn.execute(select(Officer.id).where(Officer.username == username)).first()
+    if row is None:
+        raise NotFound(f"There is no officer {username!r}.")
+    if who is not None and who.visible is not None and row[0] not in who.visible:
+        raise PermissionDenied(f"{username}'s cases are not yours, your team's or ones you cover.")
 
 
 def list_inbox(
@@ -253,6 +264,8 @@ def list_inbox(
     today = as_of or ws.today()
     cal = ws.registry.get().calendar
     who = _who(ws, today)
+    if who.visible is not None:
+        _check_officer(ws, q.officer, who)
     shape, params = _base(ws, q, today, who)
     paged = limit is not None
     if paged:
@@ -308,7 +321,10 @@ def count_inbox(
     q = query or InboxQuery()
     q.check()
     today = as_of or ws.today()
-    shape, params = _base(ws, q, today, _who(ws, today))
+    who = _who(ws, today)
+    if who.visible is not None:
+        _check_officer(ws, q.officer, who)
+    shape, params = _base(ws, q, today, who)
     params["risk_limit"] = ws.registry.get().calendar.add_working_days(today, AT_RISK_WD)
     with ws.db.connect() as conn:
         total, due_today, at_risk, breached = conn.execute(_counts(shape), params).one()
@@ -333,6 +349,8 @@ def _compiled(stmt: Select) -> CompiledRead:
 
 def breached_count(ws: Workspace, officer: str | None = None, as_of: dt.date | None = None) -> int:
     """Cases whose next deadline has passed: one index range scan on (in_inbox, sort_due)."""
+    if _who(ws, as_of or ws.today()).visible is not None:  # only the cases they may see
+        return count_inbox(ws, InboxQuery(officer=officer), as_of).breached
     params = {"today": as_of or ws.today(), "officer": officer}
     stmt = BREACHED if officer is None else BREACHED_FOR
     if ws.db.is_sqlite:

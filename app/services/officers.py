@@ -11,7 +11,7 @@ from app.errors import NotFound
 from app.services.workspace import Workspace
 from app.store.models import Officer
 
-MANAGER_ROLES = frozenset({"manager", "admin"})
+MANAGER_ROLES = frozenset({"manager", "admin"})  # roles that manage cases (access.MATRIX)
 
 
 @dataclass(frozen=True)
@@ -35,7 +35,7 @@ class OfficerView:
         )
 
 
-def _view(o: Officer) -> OfficerView:
+def officer_view(o: Officer) -> OfficerView:
     return OfficerView(
         o.username, o.name or o.username, o.role, o.team.name if o.team else None, o.active
     )
@@ -58,16 +58,16 @@ def list_officers(ws: Workspace, active_only: bool = True) -> list[OfficerView]:
         q = select(Officer).order_by(Officer.name, Officer.username)
         if active_only:
             q = q.where(Officer.active.is_(True))
-        return [_view(o) for o in s.scalars(q)]
+        return [officer_view(o) for o in s.scalars(q)]
 
 
 def get_officer(ws: Workspace, username: str) -> OfficerView:
     with ws.db.read() as s:
-        return _view(officer_row(s, username))
+        return officer_view(officer_row(s, username))
 
 
 def current_officer(ws: Workspace) -> OfficerView | None:
     """The officer record of the acting user, if there is one."""
     with ws.db.read() as s:
         o = s.scalar(select(Officer).where(Officer.username == ws.actor.username))
-        return _view(o) if o else None
+        return officer_view(o) if o else None

@@ -8,11 +8,13 @@ types is interpreted as FTS syntax.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 
 from sqlalchemy import or_, select, text
 
+from app.services.access import visible_officer_ids
 from app.services.workspace import Workspace
 from app.store.models import Case, CaseEvent, Resident
 
@@ -61,18 +63,20 @@ def search(ws: Workspace, query: str, limit: int = 50) -> list[SearchHit]:
     return _plain(ws, query, limit)
 
 
-CASE_SQL = text(
-    """
+# Someone who may see only some officers' cases searches only those: the condition sits
+# inside the ranked query, so they still get `limit` hits when there are that many.
+VISIBLE = " AND c.officer_id IN (SELECT value FROM json_each(:visible))"
+
+CASE_SQL = """
     SELECT c.ref, r.name, c.kind, bm25(case_fts) AS rank,
            highlight(case_fts, 0, :a, :b), highlight(case_fts, 1, :a, :b)
     FROM case_fts
     JOIN cases c ON c.rowid = case_fts.rowid
     JOIN residents r ON r.id = c.resident_id
-    WHERE case_fts MATCH :q
+    WHERE case_fts MATCH :q{visible}
     ORDER BY rank
     LIMIT :n
     """
-)
 
 # Ranking every match of a very common word is slow (bm25 over 100,000s of rows), so
 # only the most recent CANDIDATES matches are ranked: first find the rowid where that
@@ -80,13 +84,12 @@ CASE_SQL = text(
 CUTOFF_SQL = text(
     "SELECT rowid FROM event_fts WHERE event_fts MATCH :q ORDER BY rowid DESC LIMIT 1 OFFSET :cand"
 )
-EVENT_SQL = text(
-    """
+EVENT_SQL = """
     WITH hits AS (
-        SELECT rowid AS rid, bm25(event_fts) AS rank,
+        SELECT event_fts.rowid AS rid, bm25(event_fts) AS rank,
                snippet(event_fts, 0, :a, :b, '…', 14) AS snip
-        FROM event_fts
-        WHERE event_fts MATCH :q AND rowid > :cutoff
+        FROM event_fts{join}
+        WHERE event_fts MATCH :q AND event_fts.rowid > :cutoff{visible}
         ORDER BY rank
         LIMIT :n
     )
@@ -97,14 +100,25 @@ EVENT_SQL = text(
     JOIN residents r ON r.id = c.resident_id
     ORDER BY hits.rank
     """
-)
+EVENT_JOIN = " JOIN case_events ev ON ev.rowid = event_fts.rowid JOIN cases c ON c.id = ev.case_id"
+SQL = {
+    False: (text(CASE_SQL.format(visible="")), text(EVENT_SQL.format(join="", visible=""))),
+    True: (
+        text(CASE_SQL.format(visible=VISIBLE)),
+        text(EVENT_SQL.format(join=EVENT_JOIN, visible=VISIBLE)),
+    ),
+}
 
 
 def _sqlite(ws: Workspace, query: str, limit: int) -> list[SearchHit]:
     q = fts_query(query)
     params = {"q": q, "n": limit, "a": MARK_START, "b": MARK_END, "cand": CANDIDATES}
     with ws.db.read() as s:
-        cases = s.execute(CASE_SQL, params).all()
+        visible = visible_officer_ids(s)
+        if visible is not None:
+            params["visible"] = json.dumps([i.hex for i in visible])
+        case_sql, event_sql = SQL[visible is not None]
+        cases = s.execute(case_sql, params).all()
         hits = [
             SearchHit(ref, name, kind, "case", None, f"{ref_h} — {name_h}", float(rank) - 1000.0)
             for ref, name, kind, rank, ref_h, name_h in cases
@@ -112,7 +126,7 @@ def _sqlite(ws: Workspace, query: str, limit: int) -> list[SearchHit]:
         if len(hits) < limit:
             params["n"] = limit - len(hits)
             params["cutoff"] = s.execute(CUTOFF_SQL, params).scalar() or 0
-            for ref, name, kind, local_id, snip, rank in s.execute(EVENT_SQL, params):
+            for ref, name, kind, local_id, snip, rank in s.execute(event_sql, params):
                 hits.append(SearchHit(ref, name, kind, "entry", local_id, snip, float(rank)))
     return hits[:limit]
 
@@ -126,6 +140,9 @@ def _plain(ws: Workspace, query: str, limit: int) -> list[SearchHit]:
     terms = words(query)  # \w+ only: nothing here is a regex operator
     with ws.db.read() as s:
         case_conds = [or_(_word(Case.ref, t), _word(Resident.name, t)) for t in terms]
+        visible = visible_officer_ids(s)
+        if visible is not None:
+            case_conds.append(Case.officer_id.in_(visible))
         rows = s.execute(
             select(Case.ref, Resident.name, Case.kind)
             .join(Resident, Case.resident_id == Resident.id)
@@ -140,6 +157,7 @@ def _plain(ws: Workspace, query: str, limit: int) -> list[SearchHit]:
                 .join(Case, CaseEvent.case_id == Case.id)
                 .join(Resident, Case.resident_id == Resident.id)
                 .where(*[_word(CaseEvent.summary, t) for t in terms])
+                .where(*case_conds[len(terms) :])
                 .order_by(CaseEvent.at.desc())
                 .limit(limit - len(hits))
             ).all()

@@ -67,7 +67,10 @@ class Workspace:
         self.clock = clock
         self._registry: PolicyRegistry | None = None
         self._memo: dict[object, tuple[float, object]] = {}
+        # The username that proved who they are (app.services.accounts.sign_in), if anyone has.
+        self.signed_in: str | None = None
         db.after_write.append(self.forget)
+        db.session_info["ws"] = self
 
     def now(self) -> dt.datetime:
         return self.clock()

@@ -132,6 +132,8 @@ class Database:
         self._writer = sessionmaker(bind=writer, expire_on_commit=False)
         self.backup_path: Path | None = None
         self.after_write: list[Callable[[], None]] = []  # called after every committed write
+        # Put in every session's ``info`` (the workspace adds itself: services find who is acting).
+        self.session_info: dict[str, object] = {}
 
     @property
     def label(self) -> str:
@@ -142,7 +144,7 @@ class Database:
 
     @contextlib.contextmanager
     def read(self) -> Iterator[Session]:
-        session = self._reader()
+        session = self._reader(info={**self.session_info, "writing": False})
         try:
             yield session
         except DBAPIError as exc:
@@ -165,7 +167,7 @@ class Database:
     @contextlib.contextmanager
     def write(self) -> Iterator[Session]:
         """One transaction: committed if the block succeeds, rolled back entirely otherwise."""
-        session = self._writer()
+        session = self._writer(info={**self.session_info, "writing": True})
         try:
             yield session
             session.commit()

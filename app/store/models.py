@@ -35,8 +35,13 @@ class Officer(Tracked, Base):
     username: Mapped[str] = mapped_column(String(80), unique=True)
     name: Mapped[str] = mapped_column(String(200), default="")
     email: Mapped[str] = mapped_column(String(200), default="")
-    role: Mapped[str] = mapped_column(String(20), default="officer")  # officer | manager | admin
+    role: Mapped[str] = mapped_column(String(20), default="officer")  # app.services.access.ROLES
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Sign-in (app/services/accounts.py): an argon2id hash; None = no password (cannot sign in).
+    password_hash: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    password_changed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
     team_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("teams.id"), nullable=True)
     team: Mapped[Team | None] = relationship(back_populates="officers")
 

@@ -205,4 +205,4 @@ def test_an_officer_cannot_change_the_organisation(qtbot, ws, case):
     qtbot.addWidget(dialog)
     dialog.show()
     dialog.accept()
-    assert "Only a manager can change the organisation's details" in dialog.error.text()
+    assert "Only a manager or an admin can change the organisation's details" in dialog.error.text()
