@@ -53,6 +53,7 @@ def fit_to_screen(widget: QWidget, width: int, height: int) -> None:
 def _note(text: str, parent: QWidget) -> QLabel:
     label = QLabel(text, parent)
     label.setWordWrap(True)
+    label.setMinimumWidth(420)
     label.setStyleSheet(NOTE_STYLE)
     return label
 

@@ -182,6 +182,7 @@ class PolicyTab(_Tab):
         self.row("&Policy", self.choice)
         self.description = QLabel("", self)
         self.description.setWordWrap(True)
+        self.description.setMinimumWidth(480)
         self.description.setAccessibleName("Policy description")
         self.form.addRow("", self.description)
         self.model: RecordsModel[Timescale] = RecordsModel(TIMESCALE_COLUMNS, self, titled=True)
