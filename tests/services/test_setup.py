@@ -196,3 +196,18 @@ def test_a_manager_chooses_the_policy(office):
         set_default_policy(office, "nope")
     set_default_policy(office, "hexagon-4-stage")
     assert office.registry.default == "hexagon-4-stage"
+
+
+def test_the_job_title_given_at_set_up_signs_letters(office, clock):
+    from app.letters import letters as L
+    from app.store.models import Setting
+    from tests.services.letter_helpers import complaint_case
+
+    complaint_case(office, clock)
+    act_as(office, "a.khan")
+    before = L.create_letter(office, "CMP-7", "complaint_ack_stage1")
+    assert before.context.signature.title == "Housing officer"  # from the role
+    with office.db.write() as s:
+        s.add(Setting(key=setup.TITLES_KEY, value={"a.khan": "Tenancy sustainment officer"}))
+    after = L.get_letter(office, before.id)
+    assert after.context.signature.title == "Tenancy sustainment officer"
