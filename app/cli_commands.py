@@ -143,10 +143,11 @@ def cmd_import_csv(args) -> int:
         plan = ci.plan_import(ws, mapping, export)
         summary = plan.summary()
         if not args.dry_run:
-            big = len(plan.cases) >= 1000
+            every = ci.PROGRESS_EVERY
+            big = len(plan.cases) >= every
 
             def progress(done: int, total: int) -> None:
-                if big and (done % 1000 < ci.BATCH or done == total):
+                if big and (done % every < ci.BATCH or done == total):
                     print(f"import-csv: {done} of {total} cases imported", file=sys.stderr)
 
             outcome = ci.run_import(ws, plan, progress)

@@ -37,6 +37,7 @@ from app.store.models import Case, Officer
 REPLY_CHANNELS = ("email", "letter")  # an inbound message on these is owed a reply by policy
 EXTRA_KEY = "\x00extra"  # where rows_from_file puts values beyond the header's columns
 BATCH = 200  # cases per transaction (each case in its own savepoint)
+PROGRESS_EVERY = 1000  # cases between progress lines, for imports at least this large
 
 
 class MappingError(DoorstepError):
