@@ -156,4 +156,3 @@ def test_a_large_file_prints_progress_on_stderr(capsys, tmp_path, monkeypatch):
         "import-csv: 125 of 125 cases imported",
     ]
     assert "Imported 125 cases (asb 125)." in out
-

@@ -406,6 +406,7 @@ def test_planning_writes_nothing(ws, tmp_path):
     assert dump(db_path) == before
 
 
+@pytest.mark.slow  # about 70 s of CPU: 10,000 cases through the bundle import path
 def test_ten_thousand_rows_import_with_nothing_half_made(ws, tmp_path):
     rows = []
     for i in range(10_000):
