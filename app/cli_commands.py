@@ -138,7 +138,10 @@ def cmd_import_csv(args) -> int:
         return 2
     path = to_url(_target(args))[1]
     # A dry run against a database not made yet plans against an empty one and makes none.
-    ws = None if args.dry_run and path is not None and not path.exists() else _workspace(args)
+    if args.dry_run and path is not None and not path.exists():
+        ws = None
+    else:
+        ws = _workspace(args, create=not args.dry_run)
     try:
         plan = ci.plan_import(ws, mapping, export)
         summary = plan.summary()
