@@ -386,6 +386,8 @@ def read_export(path: Path) -> Export:
         fmt, columns, rows, unit = _rows(text)
     except (RowsFromFileError, json.JSONDecodeError, csv.Error) as exc:
         raise ValidationError(f"{path}: cannot be read as CSV, TSV or JSON ({exc}).") from None
+    except ValidationError as exc:
+        raise ValidationError(f"{path}: {exc}") from None
     if not rows:
         raise ValidationError(f"{path}: the file has a header but no rows.")
     return Export(path, fmt, encoding, columns, tuple(rows), unit)
@@ -456,7 +458,7 @@ def _json_rows(
     for i, raw in enumerate(found):
         number = lines[i] if lines else i + 1
         if not isinstance(raw, dict):
-            raise ValidationError(f"{unit} {number} is not an object of column: value.")
+            raise ValidationError(f"{unit} {number} is not an object of column: value pairs.")
         for k in raw:
             columns.setdefault(str(k).strip(), None)
         rows.append(Row(number, {str(k).strip(): v for k, v in raw.items()}))

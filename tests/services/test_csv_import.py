@@ -440,3 +440,20 @@ def test_ten_thousand_rows_import_with_nothing_half_made(ws, tmp_path):
     assert events == expected_events
     assert {f"officer.{i}" for i in range(7)} <= officers
     assert not refs & {f"K-{i:05d}" for i in bad}
+
+
+@pytest.mark.parametrize(
+    "content, words",
+    [
+        ("", "the file is empty"),
+        ("Ref,Name\r\n", "has a header but no rows"),
+        ('[{"Ref": "A-1"}, 7]', "record 2 is not an object"),
+        ('[{"Ref": "A-1"', "cannot be read as CSV, TSV or JSON"),
+    ],
+)
+def test_an_unusable_file_is_rejected_in_one_sentence(tmp_path, content, words):
+    path = tmp_path / "export.txt"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(ci.ValidationError) as err:
+        ci.read_export(path)
+    assert str(err.value).startswith(f"{path}: ") and words in str(err.value)
