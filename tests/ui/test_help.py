@@ -9,7 +9,14 @@ from PySide6.QtWidgets import QApplication, QLabel, QMenu, QTextBrowser
 from app.paths import resources_dir
 from app.ui.help.about import AboutDialog
 from app.ui.help.guide import GuideDialog, load_topics
-from app.ui.help.shortcuts import NO_DESCRIPTION, ShortcutsDialog, collect_shortcuts, mnemonic
+from app.ui.help.shortcuts import (
+    NO_DESCRIPTION,
+    Shortcut,
+    ShortcutsDialog,
+    collect_shortcuts,
+    mark_clashes,
+    mnemonic,
+)
 from app.ui.main_window import MainWindow
 from tests.ui.keyboard import alt, focused, shown
 
@@ -133,6 +140,37 @@ def test_the_list_follows_the_window_so_it_cannot_drift(qtbot, office):
     assert ("Ctrl+Alt+J", "Do something new", "Main window") in [
         (s.keys, s.does, s.where) for s in collect_shortcuts(w)
     ]
+
+
+def test_keys_that_do_two_things_at_once_are_flagged():
+    rows = mark_clashes(
+        [
+            Shortcut("Alt+L", "Open the Letters menu", "Menu bar"),
+            Shortcut("Alt+L", "Log contact", "Case"),
+            Shortcut("Alt+N", "New letter", "Case › Letters"),
+            Shortcut("Alt+N", "New request", "Case › ASB"),  # sibling tabs: never both
+            Shortcut("Alt+S", "Go to Show", "Inbox"),
+            Shortcut("Alt+S", "Reassign", "Case"),  # inbox and case: never both
+            Shortcut("F5", "Refresh", "View menu"),
+            Shortcut("F5", "Refresh complaints", "Case › Complaints"),
+        ]
+    )
+    clashes = {(r.does, r.where): r.clashes for r in rows}
+    assert clashes[("Log contact", "Case")] == "Open the Letters menu (Menu bar)"
+    assert clashes[("Open the Letters menu", "Menu bar")] == "Log contact (Case)"
+    assert clashes[("Refresh complaints", "Case › Complaints")] == "Refresh (View menu)"
+    assert clashes[("New letter", "Case › Letters")] == ""
+    assert clashes[("Reassign", "Case")] == ""
+
+
+def test_a_clash_in_the_live_window_shows_in_the_table(qtbot, office):
+    w = _window(qtbot, office)
+    extra = QAction("Another quick thing", w)
+    extra.setShortcut(QKeySequence("Ctrl+K"))
+    w.addAction(extra)
+    dialog = _open(qtbot, w, "shortcuts", ShortcutsDialog)
+    row = next(s for s in dialog.rows_shown() if s.does == "Quick filter")
+    assert row.clashes == "Another quick thing (Main window)"
 
 
 def test_an_open_case_is_read_as_it_is(qtbot, office):

@@ -9,7 +9,8 @@ case selected in the inbox.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
@@ -39,11 +40,38 @@ class Shortcut:
     does: str
     where: str
     menu_keys: str = ""  # how to reach a menu item from the keyboard: "Alt+V, S"
+    clashes: str = ""  # other things the same keys do in a place showing at the same time
 
 
 def clean(text: str) -> str:
-    """A caption without its mnemonic marker or trailing ellipsis."""
-    return text.replace("&&", "\0").replace("&", "").replace("\0", "&").rstrip("…").strip()
+    """A caption without its mnemonic marker, trailing ellipsis or a count in brackets
+    ("Show &done and missed (3, 1 missed)" → "Show done and missed")."""
+    text = text.replace("&&", "\0").replace("&", "").replace("\0", "&").strip()
+    return re.sub(r"\s*\([^()]*\d[^()]*\)$", "", text.rstrip("…")).rstrip("…").strip()
+
+
+WINDOW_WIDE = ("Menu bar", "Main window")
+
+
+def _together(a: str, b: str) -> bool:
+    """Whether two places can show at once: one holds the other, or either is window-wide.
+    (Sibling tabs cannot: a hidden widget's keys do nothing.)"""
+    if a in WINDOW_WIDE or b in WINDOW_WIDE or a.endswith(" menu") or b.endswith(" menu"):
+        return True
+    return a == b or a.startswith(b + " › ") or b.startswith(a + " › ")
+
+
+def mark_clashes(rows: list[Shortcut]) -> list[Shortcut]:
+    """Note, on each row, what else its keys do where both can be reached at once."""
+    out = []
+    for row in rows:
+        others = [
+            f"{o.does} ({o.where})"
+            for o in rows
+            if o is not row and row.keys and o.keys == row.keys and _together(row.where, o.where)
+        ]
+        out.append(replace(row, clashes="; ".join(others)))
+    return out
 
 
 def mnemonic(text: str) -> str | None:
@@ -169,7 +197,7 @@ def collect_shortcuts(window: QMainWindow) -> list[Shortcut]:
         if key not in seen and (row.keys or row.menu_keys):
             seen.add(key)
             out.append(row)
-    return out
+    return mark_clashes(out)
 
 
 COLUMNS = [
@@ -177,6 +205,7 @@ COLUMNS = [
     Column("Does", lambda s: s.does, 330),
     Column("Where", lambda s: s.where, 200),
     Column("From the menu", lambda s: s.menu_keys, 120),
+    Column("Same keys also", lambda s: s.clashes, 260),
 ]
 
 
