@@ -153,6 +153,8 @@ def test_keys_that_do_two_things_at_once_are_flagged():
             Shortcut("Alt+S", "Reassign", "Case"),  # inbox and case: never both
             Shortcut("F5", "Refresh", "View menu"),
             Shortcut("F5", "Refresh complaints", "Case › Complaints"),
+            Shortcut("", "Out of office", "File menu", "Alt+F, O"),
+            Shortcut("Ctrl+Shift+U", "Switch officer", "File menu", "Alt+F, O"),
         ]
     )
     clashes = {(r.does, r.where): r.clashes for r in rows}
@@ -161,6 +163,7 @@ def test_keys_that_do_two_things_at_once_are_flagged():
     assert clashes[("Refresh complaints", "Case › Complaints")] == "Refresh (View menu)"
     assert clashes[("New letter", "Case › Letters")] == ""
     assert clashes[("Reassign", "Case")] == ""
+    assert clashes[("Out of office", "File menu")] == "Switch officer (File menu)"
 
 
 def test_a_clash_in_the_live_window_shows_in_the_table(qtbot, office):

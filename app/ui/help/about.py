@@ -63,7 +63,6 @@ class AboutDialog(QDialog):
         self.values: dict[str, QLabel] = {}
         for name, value in self.rows:
             label = QLabel(value, self)
-            label.setWordWrap(True)
             label.setTextFormat(Qt.TextFormat.PlainText)
             label.setTextInteractionFlags(
                 Qt.TextInteractionFlag.TextSelectableByMouse

@@ -65,7 +65,12 @@ def mark_clashes(rows: list[Shortcut]) -> list[Shortcut]:
     """Note, on each row, what else its keys do where both can be reached at once."""
     out = []
     for row in rows:
-        others = [
+        same_menu_key = [
+            f"{o.does} ({o.where})"
+            for o in rows
+            if o is not row and row.menu_keys and o.menu_keys == row.menu_keys
+        ]
+        others = same_menu_key + [
             f"{o.does} ({o.where})"
             for o in rows
             if o is not row and row.keys and o.keys == row.keys and _together(row.where, o.where)
@@ -201,11 +206,11 @@ def collect_shortcuts(window: QMainWindow) -> list[Shortcut]:
 
 
 COLUMNS = [
-    Column("Keys", lambda s: s.keys or "—", 170),
-    Column("Does", lambda s: s.does, 330),
-    Column("Where", lambda s: s.where, 200),
-    Column("From the menu", lambda s: s.menu_keys, 120),
-    Column("Same keys also", lambda s: s.clashes, 260),
+    Column("Keys", lambda s: s.keys or "—", 120),
+    Column("Does", lambda s: s.does, 260),
+    Column("Where", lambda s: s.where, 190),
+    Column("From the menu", lambda s: s.menu_keys, 110),
+    Column("Same keys also", lambda s: s.clashes, 300),
 ]
 
 
@@ -214,7 +219,7 @@ class ShortcutsDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Keyboard shortcuts")
         self.setObjectName("shortcuts")
-        self.resize(900, 600)
+        self.resize(1080, 600)
         intro = QLabel(
             "Every key Doorstep's window answers to, read from the window itself. A case "
             "tab's keys work when that case's tab is showing; dialogs show theirs on their "
@@ -236,6 +241,9 @@ class ShortcutsDialog(QDialog):
         self.filter.textChanged.connect(self.proxy.setFilterFixedString)
         self.table = make_table(self.model, "Keyboard shortcuts", self)
         self.table.setModel(self.proxy)
+        for i, col in enumerate(COLUMNS):
+            self.table.setColumnWidth(i, col.width)
+        self.table.verticalHeader().setDefaultSectionSize(24)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # the collected order
         table_label = QLabel("&Shortcuts:", self)
