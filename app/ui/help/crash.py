@@ -66,7 +66,7 @@ class CrashDialog(QDialog):
         self.text = QPlainTextEdit(report, self)
         self.text.setReadOnly(True)
         self.text.setAccessibleName("Crash report")
-        self.text.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.text.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         self.text.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         report_label = QLabel("&Report:", self)
         report_label.setBuddy(self.text)
