@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QApplication, QLabel, QMenu, QTextBrowser
+from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QMenu, QTextBrowser
 
 from app.paths import resources_dir
 from app.ui.help.about import AboutDialog
@@ -225,4 +225,9 @@ def test_every_help_dialog_fits_a_small_laptop_screen(qtbot, office):
         assert size.width() <= 1366 and size.height() <= 768 - 40, (key, size)
         hint = dialog.sizeHint()
         assert hint.width() <= 1366 and hint.height() <= 728, (key, hint)
+        buttons = [b.text() for b in dialog.findChildren(QAbstractButton) if b.text()]
+        assert all(mnemonic(b) for b in buttons), (key, buttons)
+        labels = [x.text() for x in dialog.findChildren(QLabel) if x.buddy() is not None]
+        letters = [m for c in buttons + labels if (m := mnemonic(c))]
+        assert len(set(letters)) == len(letters), (key, letters)
         dialog.close()
