@@ -28,7 +28,7 @@ from pathlib import Path
 from types import TracebackType
 from urllib.parse import urlsplit, urlunsplit
 
-from app.paths import data_dir, project_root
+from app.paths import data_dir
 
 WITHHELD = "‹message withheld: it may contain personal data›"
 LOG_NAME = "doorstep.log"
@@ -157,12 +157,17 @@ def _type_name(exc: BaseException) -> str:
     )
 
 
+def _code_root() -> Path:
+    """The folder holding the ``app`` package: the checkout, site-packages or the bundle."""
+    return Path(__file__).resolve().parent.parent
+
+
 def short_path(filename: str) -> str:
     """A frame's file relative to the app or its site-packages (no home folder, so no user
     name, and shorter to read)."""
     path = Path(filename)
     try:
-        return path.resolve().relative_to(project_root()).as_posix()
+        return path.resolve().relative_to(_code_root()).as_posix()
     except (ValueError, OSError):
         pass
     parts = path.parts

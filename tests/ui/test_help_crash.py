@@ -177,6 +177,7 @@ def test_installing_replaces_the_hooks_and_uninstalling_restores_them(qtbot):
     try:
         assert sys.excepthook == reporter.excepthook
         assert threading.excepthook == reporter.thread_excepthook
+        assert install_crash_reporter(QApplication.instance()) is reporter
     finally:
         reporter.uninstall()
     assert (sys.excepthook, threading.excepthook) == before

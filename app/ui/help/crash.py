@@ -231,7 +231,11 @@ def _signature(report: str) -> str:
 
 
 def install_crash_reporter(app: QApplication) -> CrashReporter:
-    """Install the reporter for the running app (kept alive by the app, its parent)."""
+    """Install the reporter for the running app (kept alive by the app, its parent); a
+    second call returns the one already installed."""
+    existing = app.findChild(CrashReporter)
+    if existing is not None and existing._old is not None:
+        return existing
     reporter = CrashReporter(app)
     reporter.install()
     return reporter
