@@ -163,7 +163,7 @@ def test_keys_that_do_two_things_at_once_are_flagged():
     assert clashes[("Refresh complaints", "Case › Complaints")] == "Refresh (View menu)"
     assert clashes[("New letter", "Case › Letters")] == ""
     assert clashes[("Reassign", "Case")] == ""
-    assert clashes[("Out of office", "File menu")] == "Switch officer (File menu)"
+    assert clashes[("Out of office", "File menu")] == "Switch officer (File menu, same menu letter)"
 
 
 def test_a_clash_in_the_live_window_shows_in_the_table(qtbot, office):

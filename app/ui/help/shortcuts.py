@@ -66,7 +66,7 @@ def mark_clashes(rows: list[Shortcut]) -> list[Shortcut]:
     out = []
     for row in rows:
         same_menu_key = [
-            f"{o.does} ({o.where})"
+            f"{o.does} ({o.where}, same menu letter)"
             for o in rows
             if o is not row and row.menu_keys and o.menu_keys == row.menu_keys
         ]
