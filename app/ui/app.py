@@ -66,10 +66,12 @@ def run_gui(db: str | None = None, user: str | None = None) -> int:
 
     from app.services.setup import is_first_run, read_profile
     from app.ui.appearance import restore_font_size
+    from app.ui.help.crash import install_crash_reporter
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Doorstep")
     app.setOrganizationName("Doorstep")
+    install_crash_reporter(app)  # from here on, an unexpected error shows a report
     restore_font_size()
     demo: Path | None = None
     windows: list = []
