@@ -27,6 +27,7 @@ from app.store.models import (
     Resident,
     Vulnerability,
 )
+from app.store.trail import append_entry
 
 FUTURE_TOLERANCE = dt.timedelta(minutes=5)
 
@@ -34,8 +35,10 @@ FUTURE_TOLERANCE = dt.timedelta(minutes=5)
 def log_action(
     session: Session, ws: Workspace, action: str, entity: str, entity_id: str, **detail
 ) -> None:
-    """Attribute a write (who, when, which device). Never pass resident details here."""
-    session.add(
+    """Attribute a write (who, when, which device) in the chained trail, inside the caller's
+    transaction. ``detail`` says what changed (ids, field names, counts): never resident details."""
+    append_entry(
+        session,
         AuditLog(
             at=ws.now(),
             actor=ws.actor.username,

@@ -79,6 +79,8 @@ def _sqlite_pragmas(engine: Engine) -> None:
         dbapi_conn.isolation_level = None  # we issue BEGIN ourselves
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA foreign_keys=ON")
+        # a REPLACE that removes a row fires its delete triggers (append-only tables refuse it)
+        cur.execute("PRAGMA recursive_triggers=ON")
         cur.execute("PRAGMA busy_timeout=10000")
         with contextlib.suppress(
             sqlite3.OperationalError
