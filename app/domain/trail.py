@@ -115,9 +115,7 @@ def check_chain(
                 "inserted or changed.",
             )
         if entry_hash(e.fields(), e.prev_hash) != e.hash:
-            return TrailCheck(
-                count, e, f"Trail {e.label()} was changed after it was recorded."
-            )
+            return TrailCheck(count, e, f"Trail {e.label()} was changed after it was recorded.")
         prev, expected_seq, last = e.hash, expected_seq + 1, e
     recorded = head_seq or 0
     if recorded > count:
@@ -160,7 +158,9 @@ def carried_recording(data: Mapping[str, Any]) -> Recording | None:
         return None
     if at.tzinfo is None:
         return None
-    return Recording(at.astimezone(dt.UTC), str(value.get("by") or ""), str(value.get("device") or ""))
+    return Recording(
+        at.astimezone(dt.UTC), str(value.get("by") or ""), str(value.get("device") or "")
+    )
 
 
 def first_recording(
@@ -193,9 +193,7 @@ def late_words(days: int) -> str:
     return "1 day later" if days == 1 else f"{days} days later"
 
 
-def note_late_evidence(
-    findings: Iterable[Any], late: Mapping[str, tuple[str, int]]
-) -> list[Any]:
+def note_late_evidence(findings: Iterable[Any], late: Mapping[str, tuple[str, int]]) -> list[Any]:
     """Findings whose evidence includes a late entry get it said in their detail.
 
     ``late`` maps an event id to (a name for the entry, how many days late it was recorded)."""

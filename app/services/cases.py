@@ -47,7 +47,7 @@ def log_action(
             entity=entity,
             entity_id=entity_id,
             detail=detail,
-        )
+        ),
     )
 
 
@@ -253,7 +253,16 @@ def record_event(
     """
     with ws.db.write() as s:
         _, (local_id,) = append_events(s, ws, ref, [event], expected_version)
-        log_action(s, ws, "record_event", "case", ref, event=local_id, type=event.get("type"))
+        log_action(
+            s,
+            ws,
+            "record_event",
+            "case",
+            ref,
+            event=local_id,
+            type=event.get("type"),
+            fields=sorted(k for k in event if k not in ("id", "type")),
+        )
     return local_id, get_case(ws, ref)
 
 
