@@ -209,3 +209,13 @@ def note_late_evidence(findings: Iterable[Any], late: Mapping[str, tuple[str, in
             f = replace(f, detail=f"{detail}; {'; '.join(notes)}.")
         out.append(f)
     return out
+
+
+def late_evidence_in(events: Iterable[Any], late_entry_days: int) -> dict[str, tuple[str, int]]:
+    """For a bundle's events: the late ones by id, judged by the ``recorded`` key they carry."""
+    out = {}
+    for e in events:
+        rec = carried_recording(e.data)
+        if rec is not None and is_late(e.at, rec.at, late_entry_days):
+            out[e.id] = (f"the {e.type.replace('_', ' ')} entry", days_late(e.at, rec.at))
+    return out

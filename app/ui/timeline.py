@@ -115,6 +115,10 @@ def flags(e: EventView, corrected: dict[str, str]) -> str:
         out.append(f"corrected by {corrected[e.id]}")
     if e.fields.get("covering_for"):
         out.append(f"logged covering for {e.fields['covering_for']}")
+    if e.late is not None:
+        out.append(
+            f"late entry, recorded {day_time(e.late.recorded_at)} by {e.late.recorded_by_name}"
+        )
     return ", ".join(out)
 
 
