@@ -10,17 +10,20 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import logging
 import os
 import re
 import sqlite3
+import threading
 from pathlib import Path
 
 from app.domain.calendar import london_date
-from app.errors import StorageError, ValidationError
+from app.errors import DoorstepError, StorageError, ValidationError
 from app.paths import make_private, private_dir, private_umask, sqlite_companions
 from app.services.workspace import Workspace
 from app.store.database import is_known_revision, to_url
 
+log = logging.getLogger(__name__)
 KEEP_DAYS_SETTING = "backup_keep_days"
 DEFAULT_KEEP_DAYS = 14
 STAMP = "%Y%m%dT%H%M%SZ"
@@ -227,3 +230,21 @@ def scheduled_backup(ws: Workspace) -> Path | None:
     new = None if made is not None else backup(ws)
     prune_backups(folder, keep_days(ws), ws.now())
     return new
+
+
+def scheduled_backup_in_background(ws: Workspace) -> threading.Thread:
+    """Run ``scheduled_backup`` on a worker thread (a large database takes a while to copy);
+    a failure is logged, never shown as a traceback, and leaves the app working."""
+
+    def run() -> None:
+        try:
+            made = scheduled_backup(ws)
+        except (DoorstepError, OSError, sqlite3.Error) as exc:
+            log.warning("the daily backup was not made: %s", exc)
+        else:
+            if made is not None:
+                log.info("daily backup written to %s", made.name)
+
+    worker = threading.Thread(target=run, name="doorstep-daily-backup", daemon=True)
+    worker.start()
+    return worker

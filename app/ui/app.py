@@ -62,6 +62,9 @@ def run_gui(db: str | None = None, user: str | None = None) -> int:
     except DoorstepError as exc:
         QMessageBox.critical(None, "Doorstep", str(exc))
         return 1
+    from app.services.backups import scheduled_backup_in_background
+
+    scheduled_backup_in_background(ws)  # at most one verified copy a day, old ones pruned
     window = MainWindow(ws)
     window.show()
     try:
