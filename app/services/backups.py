@@ -124,10 +124,10 @@ def backup(ws: Workspace, out: Path | None = None) -> Path:
         folder = private_dir(backups_dir(path))
         out = folder / f"{path.stem}-{_stamp(ws.now())}.sqlite"
     out = Path(out)
-    if out.exists():
-        raise ValidationError(f"{out} already exists; choose another name for the backup.")
     if out.resolve() in {p.resolve() for p in sqlite_companions(path)}:
         raise ValidationError("A backup cannot be written over the database itself.")
+    if out.exists():
+        raise ValidationError(f"{out} already exists; choose another name for the backup.")
     if not out.parent.is_dir():
         raise ValidationError(f"{out.parent} is not a folder that exists.")
     _copy(path, out)
