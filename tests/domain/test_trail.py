@@ -8,6 +8,7 @@ from dataclasses import replace
 import pytest
 
 from app.domain.deadlines import Finding
+from app.domain.events import build_event
 from app.domain.trail import (
     GENESIS,
     Recording,
@@ -19,7 +20,6 @@ from app.domain.trail import (
     late_evidence_in,
     note_late_evidence,
 )
-from app.domain.events import build_event
 
 T0 = dt.datetime(2025, 6, 24, 10, 0, tzinfo=dt.UTC)
 
