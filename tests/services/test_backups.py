@@ -190,6 +190,7 @@ def test_the_scheduled_backup_makes_one_a_day_and_prunes_by_the_setting(ws, cloc
 
 def test_a_team_database_gets_no_scheduled_backup():
     """PostgreSQL has no file to copy: scheduled_backup does nothing rather than fail."""
+
     class Db:
         is_sqlite = False
         path = None
