@@ -115,6 +115,7 @@ class MainWindow(QMainWindow):
         self._action(file, "&Out of office…", self.out_of_office)
         self.drafts_action = self._action(file, "&Visit drafts…", self.open_drafts)
         self._action(file, "Organisation &details…", self.organisation_details)
+        self._action(file, "Se&ttings…", self.open_settings, "Ctrl+,")
         file.addSeparator()
         self._action(file, "&Quit", self.close, QKeySequence.StandardKey.Quit)
         view = bar.addMenu("&View")
@@ -241,6 +242,14 @@ class MainWindow(QMainWindow):
         from app.ui.letters.organisation_dialog import OrganisationDialog
 
         dialog = OrganisationDialog(self.ws, self)
+        dialog.open()
+        return dialog
+
+    def open_settings(self):
+        from app.ui.settings_dialog import SettingsDialog
+
+        dialog = SettingsDialog(self.ws, self)
+        dialog.finished.connect(lambda _r: self.refresh())
         dialog.open()
         return dialog
 
