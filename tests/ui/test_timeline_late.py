@@ -25,3 +25,8 @@ def test_the_case_view_history_marks_a_late_entry(qtbot, ws, seed001_doc):
         if "late entry" in (model.data(model.index(r, notes)) or "")
     }
     assert marked == {"k1a": "late entry, recorded Tue 24 Jun 2025 11:00 by Tess Ter"}
+    entry = next(c for c in model.columns if c.title == "Entry")
+    row = next(r for r in model.rows if r.id == "k1a")
+    assert entry.text(row) == "Late entry: Complaint acknowledged"  # seen without scrolling
+    assert entry.tooltip(row) == marked["k1a"]
+    assert not any("Late" in entry.text(r) for r in model.rows if r.id != "k1a")
