@@ -196,6 +196,10 @@ def prune_backups(folder: Path, keep_days: int, now: dt.datetime | None = None) 
         reverse=True,
     )
     removed = []
+    for p in folder.glob(".*.partial"):  # a copy cut short (the app closed mid-backup)
+        if now.timestamp() - p.stat().st_mtime > 86400:
+            p.unlink(missing_ok=True)
+            removed.append(p)
     for made_at, p in made[1:]:
         if now - made_at > dt.timedelta(days=keep_days):
             p.unlink(missing_ok=True)

@@ -172,6 +172,18 @@ def test_pruning_keeps_recent_copies_the_newest_and_other_files(tmp_path):
         prune_backups(folder, 0, now)
 
 
+def test_pruning_removes_a_copy_cut_short_a_day_ago(tmp_path):
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    stale, fresh = folder / ".cases-1.sqlite.partial", folder / ".cases-2.sqlite.partial"
+    for p in (stale, fresh):
+        p.write_text("x")
+    now = dt.datetime.now(dt.UTC)
+    os.utime(stale, (now.timestamp() - 2 * 86400,) * 2)
+    assert prune_backups(folder, 14, now) == [stale]
+    assert fresh.exists()
+
+
 def test_the_scheduled_backup_makes_one_a_day_and_prunes_by_the_setting(ws, clock):
     first = scheduled_backup(ws)
     assert first is not None and verify_backup(first)
