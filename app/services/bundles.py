@@ -18,6 +18,7 @@ from app.services.cases import (
     log_action,
 )
 from app.services.convert import case_info_from_row, events_from_rows
+from app.services.late_entries import export_recording
 from app.services.recompute import case_history, recompute
 from app.services.views import ImportResult
 from app.services.workspace import Workspace
@@ -49,15 +50,24 @@ def import_bundle(ws: Workspace, doc: Any, merge: bool = False) -> ImportResult:
                     f"Case {bundle.case.ref} already exists; use --merge to add its new events."
                 )
             return _merge(s, ws, existing, bundle)
-        created: list[str] = []
-        case = _create_from_bundle(s, ws, bundle, created)
-        for e in bundle.events:
-            for username in sorted(people_named(e)):
-                get_or_create_officer(s, ws, username, created)
-        add_events(s, ws, case, [_event_dict(e) for e in bundle.events])
-        recompute(s, case, ws.registry)
-        log_action(s, ws, "import_bundle", "case", case.ref, events=len(bundle.events))
-        return ImportResult(case.ref, True, len(bundle.events), tuple(created))
+        return import_new_case(s, ws, bundle)
+
+
+def import_new_case(s, ws: Workspace, bundle: Bundle) -> ImportResult:
+    """Create the case of a parsed bundle inside the caller's transaction (its ref must be new).
+
+    ``import_bundle`` and batch imports (``services/csv_import.py``) share this one path,
+    so a case gets the same officers, events and deadlines whichever way it arrives.
+    """
+    created: list[str] = []
+    case = _create_from_bundle(s, ws, bundle, created)
+    for e in bundle.events:
+        for username in sorted(people_named(e)):
+            get_or_create_officer(s, ws, username, created)
+    add_events(s, ws, case, [_event_dict(e) for e in bundle.events], origin="imported")
+    recompute(s, case, ws.registry)
+    log_action(s, ws, "import_bundle", "case", case.ref, events=len(bundle.events))
+    return ImportResult(case.ref, True, len(bundle.events), tuple(created))
 
 
 def _create_from_bundle(s, ws: Workspace, bundle: Bundle, created: list[str]) -> Case:
@@ -129,9 +139,17 @@ def _merge_with_references(ws: Workspace, doc: dict) -> ImportResult:
 
 
 def export_bundle(ws: Workspace, ref: str) -> dict[str, Any]:
+    """The case as a bundle. An event entered here carries ``recorded`` (when, by whom, from
+    which device this database recorded it), so a late entry stays visible wherever it goes."""
     with ws.db.read() as s:
         case = find_case(s, ref)
         info = case_info_from_row(case)
-        events = events_from_rows(case_history(s, case))
+        rows = case_history(s, case)
+        events = events_from_rows(rows)
+        recorded = {r.local_id: rec for r in rows if (rec := export_recording(r)) is not None}
         extra = dict((case.extra or {}).get("__bundle__", {}))
-    return bundle_to_dict(Bundle(case=info, events=tuple(events), extra=extra))
+    doc = bundle_to_dict(Bundle(case=info, events=tuple(events), extra=extra))
+    for event in doc["events"]:
+        if event["id"] in recorded:
+            event["recorded"] = dict(recorded[event["id"]])
+    return doc

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -12,6 +13,7 @@ from app.domain.calendar import today_london
 from app.errors import ValidationError
 from app.paths import resources_dir
 from app.services.bundles import import_bundle
+from app.services.cases import log_action
 from app.services.workspace import Actor, Workspace, open_workspace
 from app.store.models import Case, Officer, Setting, Team
 
@@ -46,9 +48,15 @@ def _remove(path: Path) -> None:
 
 
 def create_demo_database(
-    path: Path, n_cases: int = 200, seed: int = 2026, today: dt.date | None = None
+    path: Path,
+    n_cases: int = 200,
+    seed: int = 2026,
+    today: dt.date | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Path:
-    """Create (or re-create) a demo database at ``path`` and return its path."""
+    """Create (or re-create) a demo database at ``path`` and return its path.
+
+    ``progress(done, total)`` is called after each case is imported."""
     from app.services.demo.generator import OFFICERS, generate_bundles
 
     path = Path(path).expanduser().resolve()
@@ -75,8 +83,12 @@ def create_demo_database(
                         updated_by="demo",
                     )
                 )
-        for doc in seed_bundles() + generate_bundles(today, n_cases=n_cases, seed=seed):
+            log_action(s, ws, "create_demo", "setting", "demo", officers=len(OFFICERS))
+        docs = seed_bundles() + generate_bundles(today, n_cases=n_cases, seed=seed)
+        for done, doc in enumerate(docs, 1):
             import_bundle(ws, doc)
+            if progress is not None:
+                progress(done, len(docs))
     finally:
         ws.close()
     return path

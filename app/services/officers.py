@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.errors import NotFound
+from app.errors import NotFound, PermissionDenied
+from app.services.access import Do, acting, who_may
 from app.services.workspace import Workspace
 from app.store.models import Officer
 
@@ -71,3 +72,16 @@ def current_officer(ws: Workspace) -> OfficerView | None:
     with ws.db.read() as s:
         o = s.scalar(select(Officer).where(Officer.username == ws.actor.username))
         return officer_view(o) if o else None
+
+
+def require_manager(session: Session, ws: Workspace, doing: str) -> None:
+    """Refuse (``PermissionDenied``) unless the acting person may change the organisation's
+    policy and settings (access.MATRIX), saying what was refused."""
+    if not acting(session).may(Do.CHANGE_POLICY):
+        raise PermissionDenied(f"Only {who_may(Do.CHANGE_POLICY)} can {doing}; ask your manager.")
+
+
+def is_manager(ws: Workspace) -> bool:
+    """Whether the acting person may make a manager's changes (for the UI to disable the rest)."""
+    with ws.db.read() as s:
+        return acting(s).may(Do.CHANGE_POLICY)
