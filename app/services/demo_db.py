@@ -84,6 +84,9 @@ def create_demo_database(
                     )
                 )
             log_action(s, ws, "create_demo", "setting", "demo", officers=len(OFFICERS))
+        # The demo's roles are enforced like a real team's: its cases come in as a demo manager.
+        manager = next(o["username"] for o in OFFICERS if o["role"] == "manager")
+        ws.actor = Actor(manager, "demo")
         docs = seed_bundles() + generate_bundles(today, n_cases=n_cases, seed=seed)
         for done, doc in enumerate(docs, 1):
             import_bundle(ws, doc)
