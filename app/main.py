@@ -10,10 +10,10 @@ import sys
 from collections.abc import Sequence
 
 
-def launch_gui(db: str | None, user: str | None) -> int:
+def launch_gui(db: str | None, user: str | None, quit_after_load: bool = False) -> int:
     from app.ui.app import run_gui
 
-    return run_gui(db, user)
+    return run_gui(db, user, quit_after_load=quit_after_load)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
