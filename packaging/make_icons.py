@@ -2,6 +2,9 @@
 
 python packaging/make_icons.py            # rewrites resources/icons/doorstep-<size>.png
 python packaging/make_icons.py OUT_DIR    # writes them elsewhere (the tests compare the two)
+
+It also writes the Windows and macOS icon files the spec uses (packaging/windows/doorstep.ico,
+packaging/macos/doorstep.icns) from the same PNGs, with Pillow (installed with reportlab).
 """
 
 from __future__ import annotations
@@ -15,9 +18,11 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parent.parent
 ICONS = ROOT / "resources" / "icons"
 SIZES = (16, 24, 32, 48, 64, 128, 256)
+ICO = ROOT / "packaging" / "windows" / "doorstep.ico"
+ICNS = ROOT / "packaging" / "macos" / "doorstep.icns"
 
 
-def make_icons(out: Path, svg: Path = ICONS / "doorstep.svg") -> list[Path]:
+def make_icons(out: Path, svg: Path = ICONS / "doorstep.svg", sizes=SIZES) -> list[Path]:
     from PySide6.QtCore import Qt
     from PySide6.QtGui import QGuiApplication, QImage, QPainter
     from PySide6.QtSvg import QSvgRenderer
@@ -28,7 +33,7 @@ def make_icons(out: Path, svg: Path = ICONS / "doorstep.svg") -> list[Path]:
         raise SystemExit(f"make_icons: {svg} is not a valid SVG")
     out.mkdir(parents=True, exist_ok=True)
     written = []
-    for size in SIZES:
+    for size in sizes:
         image = QImage(size, size, QImage.Format.Format_ARGB32)
         image.fill(Qt.GlobalColor.transparent)
         painter = QPainter(image)
@@ -42,6 +47,26 @@ def make_icons(out: Path, svg: Path = ICONS / "doorstep.svg") -> list[Path]:
     return written
 
 
+def make_platform_icons(ico: Path = ICO, icns: Path = ICNS) -> list[Path]:
+    import tempfile
+
+    from PIL import Image
+
+    with tempfile.TemporaryDirectory() as tmp:
+        (big,) = make_icons(Path(tmp), sizes=(512,))  # macOS's largest common size
+        image = Image.open(big)
+        image.load()
+    ico.parent.mkdir(parents=True, exist_ok=True)
+    image.save(ico, sizes=[(s, s) for s in SIZES])
+    icns.parent.mkdir(parents=True, exist_ok=True)
+    image.save(icns)
+    return [ico, icns]
+
+
 if __name__ == "__main__":
-    for p in make_icons(Path(sys.argv[1]) if len(sys.argv) > 1 else ICONS):
+    out = Path(sys.argv[1]) if len(sys.argv) > 1 else ICONS
+    pngs = make_icons(out)
+    if out == ICONS:
+        pngs += make_platform_icons()
+    for p in pngs:
         print(p)

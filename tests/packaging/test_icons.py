@@ -45,3 +45,13 @@ def test_committed_pngs_match_the_svg(qapp, tmp_path):
 def test_icons_are_small():
     total = sum(p.stat().st_size for p in ICONS.iterdir())
     assert total < 64_000
+
+
+def test_windows_and_macos_icons_hold_the_drawing():
+    from PIL import Image
+
+    make_icons = load_make_icons()
+    ico = Image.open(make_icons.ICO)
+    assert {(s, s) for s in make_icons.SIZES} <= set(ico.info["sizes"])
+    icns = Image.open(make_icons.ICNS)
+    assert (512, 512, 1) in icns.info["sizes"]
