@@ -124,6 +124,49 @@ def cmd_import(args) -> int:
     return 1 if failures else 0
 
 
+def cmd_import_csv(args) -> int:
+    from app.services import csv_import as ci
+    from app.store.database import to_url
+
+    try:
+        mapping = ci.load_mapping(args.mapping)
+        export = ci.read_export(args.file)
+        ci.check_columns(mapping, export)
+    except ci.MappingError as exc:
+        for problem in exc.problems:
+            print(f"doorstep: {problem}", file=sys.stderr)
+        return 2
+    path = to_url(_target(args))[1]
+    # A dry run against a database not made yet plans against an empty one and makes none.
+    if args.dry_run and path is not None and not path.exists():
+        ws = None
+    else:
+        ws = _workspace(args, create=not args.dry_run)
+    try:
+        plan = ci.plan_import(ws, mapping, export)
+        summary = plan.summary()
+        if not args.dry_run:
+            every = ci.PROGRESS_EVERY
+            big = len(plan.cases) >= every
+
+            def progress(done: int, total: int) -> None:
+                if big and (done % every < ci.BATCH or done == total):
+                    print(f"import-csv: {done} of {total} cases imported", file=sys.stderr)
+
+            outcome = ci.run_import(ws, plan, progress)
+            summary = plan.summary()
+            del summary["officers_to_create"]
+            summary["officers_created"] = outcome.officers_created
+    finally:
+        if ws is not None:
+            ws.close()
+    if args.json:
+        emit(summary | {"dry_run": args.dry_run})
+    else:
+        print("\n".join(ci.report_lines(summary, args.dry_run)))
+    return 1 if summary["refused_rows"] else 0
+
+
 def cmd_export(args) -> int:
     from app.services.bundles import export_bundle
 
@@ -303,6 +346,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "due": cmd_due,
     "wd": cmd_wd,
     "import": cmd_import,
+    "import-csv": cmd_import_csv,
     "export": cmd_export,
     "audit": cmd_audit,
     "inbox": cmd_inbox,

@@ -1,26 +1,55 @@
-"""Where Doorstep keeps its files: bundled resources and the user's data directory."""
+"""Where Doorstep keeps its files: shipped resources (read-only) and the user's data directory.
+
+The shipped folders ``resources/`` (policy, letter templates, fonts, demo seed) and
+``db/`` (Alembic migrations) are found in one of three places:
+
+* a PyInstaller bundle: ``sys._MEIPASS/resources`` and ``sys._MEIPASS/db``;
+* an installed wheel: inside the package, ``app/_data/resources`` and ``app/_data/db``
+  (setup.py maps the repository's folders there at build time);
+* a checkout (including an editable install): the repository's top-level folders.
+
+Nothing is ever written there: databases, drafts and attachments go under ``data_dir()``.
+"""
 
 from __future__ import annotations
 
 import os
 import sys
+from importlib import resources as importlib_resources
 from pathlib import Path
 
+from app.errors import DoorstepError
 
-def project_root() -> Path:
-    """The folder holding ``resources/`` and ``db/`` (the checkout, or a frozen bundle)."""
+PACKAGED = "_data"  # app/_data/… in an installed wheel
+
+
+def _installed(name: str) -> Path | None:
+    """``app/_data/NAME`` when Doorstep runs from an installed wheel."""
+    folder = importlib_resources.files("app").joinpath(PACKAGED, name)
+    # Wheels install as plain files; a zipped app (no real path) cannot feed Alembic or reportlab.
+    if isinstance(folder, Path) and folder.is_dir():
+        return folder
+    return None
+
+
+def shipped_dir(name: str) -> Path:
+    """The shipped folder NAME (``resources`` or ``db``), wherever this Doorstep runs from."""
     frozen = getattr(sys, "_MEIPASS", None)
     if frozen:
-        return Path(frozen)
-    return Path(__file__).resolve().parent.parent
+        folder = Path(frozen) / name
+    else:
+        folder = _installed(name) or Path(__file__).resolve().parent.parent / name
+    if not folder.is_dir():
+        raise DoorstepError(f"Doorstep's {name} folder is missing ({folder}); reinstall Doorstep.")
+    return folder
 
 
 def resources_dir() -> Path:
-    return project_root() / "resources"
+    return shipped_dir("resources")
 
 
 def migrations_dir() -> Path:
-    return project_root() / "db"
+    return shipped_dir("db")
 
 
 def data_dir() -> Path:

@@ -33,7 +33,7 @@ from app.letters.document import Bullets, Organisation, Point, Signature, Table
 from app.letters.merge import Value
 from app.services.convert import case_info_from_row, events_from_rows
 from app.services.recompute import case_history, policy_history
-from app.store.models import Case, Officer
+from app.store.models import Case, Officer, Setting
 
 ROLE_TITLES = {
     "officer": "Housing officer",
@@ -73,6 +73,7 @@ class CaseFacts:
     states: list[ComplaintState]
     deadlines: list[Any]
     officers: dict[str, Officer] = field(default_factory=dict)
+    titles: dict[str, str] = field(default_factory=dict)  # job titles given at first run
 
     def complaint(self, complaint_id: str | None) -> ComplaintState | None:
         if not self.states:
@@ -110,7 +111,16 @@ def read_facts(s: Session, ws, case: Case) -> CaseFacts:
     officers = {
         o.username: o for o in s.scalars(select(Officer).where(Officer.username.in_(names)))
     }
-    return CaseFacts(case, events, history.current, states, deadlines, officers)
+    titles = s.get(Setting, "officer_titles")
+    return CaseFacts(
+        case,
+        events,
+        history.current,
+        states,
+        deadlines,
+        officers,
+        titles.value if titles is not None and isinstance(titles.value, dict) else {},
+    )
 
 
 @dataclass(frozen=True)
@@ -411,7 +421,9 @@ def build_context(
     r = case.resident
     officer = f.officers.get(signer)
     signer_name = (officer.name or signer) if officer is not None else signer
-    title = ROLE_TITLES.get(officer.role if officer is not None else "", "Housing officer")
+    title = f.titles.get(signer) or ROLE_TITLES.get(
+        officer.role if officer is not None else "", "Housing officer"
+    )
     v = _Values()
     reference = f"{case.ref}/{number}"
     v.put("today", plain_date(day), "")

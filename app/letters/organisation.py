@@ -7,7 +7,6 @@ until someone saves them the invented defaults apply. Only a manager changes the
 from __future__ import annotations
 
 from dataclasses import asdict, replace
-from pathlib import Path
 from typing import Any
 
 from app.errors import PermissionDenied, ValidationError
@@ -15,6 +14,7 @@ from app.letters.compose import DEFAULT_ORGANISATION
 from app.letters.document import Organisation
 from app.letters.templates import library
 from app.services.cases import log_action
+from app.services.letterhead import clean_letterhead
 from app.services.officers import MANAGER_ROLES, role_of
 from app.services.workspace import Workspace, put_setting
 
@@ -44,34 +44,8 @@ def _require_manager(ws: Workspace, session, doing: str) -> None:
 
 def save_organisation(ws: Workspace, org: Organisation) -> Organisation:
     """Validate and store the letterhead details (a manager's action)."""
-    org = replace(
-        org,
-        name=org.name.strip(),
-        address=tuple(a.strip() for a in org.address if a.strip()),
-        phone=org.phone.strip(),
-        email=org.email.strip(),
-        website=org.website.strip(),
-        logo=org.logo.strip(),
-        signature_title=org.signature_title.strip(),
-    )
-    if not org.name:
-        raise ValidationError("Give the organisation's name: it heads every letter.")
-    if not org.address:
-        raise ValidationError(
-            "Give the organisation's address: residents need to know where to write."
-        )
-    if not (org.phone or org.email):
-        raise ValidationError("Give a phone number or an email address residents can use.")
-    if org.email and "@" not in org.email:
-        raise ValidationError(f"{org.email!r} is not an email address.")
-    if org.logo:
-        path = Path(org.logo)
-        if not path.is_file():
-            raise ValidationError(f"There is no logo file at {org.logo}.")
-        if path.suffix.lower() not in (".png", ".jpg", ".jpeg"):
-            raise ValidationError("The logo must be a PNG or JPEG image.")
-    value = asdict(org)
-    value["address"] = list(org.address)
+    value = clean_letterhead(asdict(org))
+    org = replace(org, **{**value, "address": tuple(value["address"])})
     with ws.db.write() as s:
         _require_manager(ws, s, "change the organisation's details")
         put_setting(s, ORG_KEY, value)

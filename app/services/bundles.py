@@ -47,15 +47,24 @@ def import_bundle(ws: Workspace, doc: Any, merge: bool = False) -> ImportResult:
                     f"Case {bundle.case.ref} already exists; use --merge to add its new events."
                 )
             return _merge(s, ws, existing, bundle)
-        created: list[str] = []
-        case = _create_from_bundle(s, ws, bundle, created)
-        for e in bundle.events:
-            for username in sorted(people_named(e)):
-                get_or_create_officer(s, ws, username, created)
-        add_events(s, ws, case, [_event_dict(e) for e in bundle.events])
-        recompute(s, case, ws.registry)
-        log_action(s, ws, "import_bundle", "case", case.ref, events=len(bundle.events))
-        return ImportResult(case.ref, True, len(bundle.events), tuple(created))
+        return import_new_case(s, ws, bundle)
+
+
+def import_new_case(s, ws: Workspace, bundle: Bundle) -> ImportResult:
+    """Create the case of a parsed bundle inside the caller's transaction (its ref must be new).
+
+    ``import_bundle`` and batch imports (``services/csv_import.py``) share this one path,
+    so a case gets the same officers, events and deadlines whichever way it arrives.
+    """
+    created: list[str] = []
+    case = _create_from_bundle(s, ws, bundle, created)
+    for e in bundle.events:
+        for username in sorted(people_named(e)):
+            get_or_create_officer(s, ws, username, created)
+    add_events(s, ws, case, [_event_dict(e) for e in bundle.events])
+    recompute(s, case, ws.registry)
+    log_action(s, ws, "import_bundle", "case", case.ref, events=len(bundle.events))
+    return ImportResult(case.ref, True, len(bundle.events), tuple(created))
 
 
 def _create_from_bundle(s, ws: Workspace, bundle: Bundle, created: list[str]) -> Case:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -46,9 +47,15 @@ def _remove(path: Path) -> None:
 
 
 def create_demo_database(
-    path: Path, n_cases: int = 200, seed: int = 2026, today: dt.date | None = None
+    path: Path,
+    n_cases: int = 200,
+    seed: int = 2026,
+    today: dt.date | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Path:
-    """Create (or re-create) a demo database at ``path`` and return its path."""
+    """Create (or re-create) a demo database at ``path`` and return its path.
+
+    ``progress(done, total)`` is called after each case is imported."""
     from app.services.demo.generator import OFFICERS, generate_bundles
 
     path = Path(path).expanduser().resolve()
@@ -75,8 +82,11 @@ def create_demo_database(
                         updated_by="demo",
                     )
                 )
-        for doc in seed_bundles() + generate_bundles(today, n_cases=n_cases, seed=seed):
+        docs = seed_bundles() + generate_bundles(today, n_cases=n_cases, seed=seed)
+        for done, doc in enumerate(docs, 1):
             import_bundle(ws, doc)
+            if progress is not None:
+                progress(done, len(docs))
     finally:
         ws.close()
     return path

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.errors import NotFound
+from app.errors import NotFound, PermissionDenied
 from app.services.workspace import Workspace
 from app.store.models import Officer
 
@@ -71,3 +71,15 @@ def current_officer(ws: Workspace) -> OfficerView | None:
     with ws.db.read() as s:
         o = s.scalar(select(Officer).where(Officer.username == ws.actor.username))
         return _view(o) if o else None
+
+
+def require_manager(session: Session, ws: Workspace, doing: str) -> None:
+    """Refuse (``PermissionDenied``) unless the acting person is a manager, saying what was refused."""
+    if role_of(session, ws.actor.username) not in MANAGER_ROLES:
+        raise PermissionDenied(f"Only a manager can {doing}; ask your manager.")
+
+
+def is_manager(ws: Workspace) -> bool:
+    """Whether the acting person may make a manager's changes (for the UI to disable the rest)."""
+    with ws.db.read() as s:
+        return role_of(s, ws.actor.username) in MANAGER_ROLES

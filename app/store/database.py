@@ -52,7 +52,8 @@ def rebuild_search_index(db: Database) -> None:
 
 def _alembic_config(connection=None) -> Config:
     cfg = Config()
-    cfg.set_main_option("script_location", str(migrations_dir()))
+    # Config values interpolate "%": an install path holding one must not break migrations.
+    cfg.set_main_option("script_location", str(migrations_dir()).replace("%", "%%"))
     cfg.attributes["connection"] = connection
     return cfg
 

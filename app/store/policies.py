@@ -59,6 +59,7 @@ class PolicyRegistry:
         self._shipped = dict(shipped if shipped is not None else shipped_documents())
         self.default = default
         self._stored: dict[str, list[tuple[dt.datetime, dict[str, Any], str]]] = {}
+        self._versions: dict[str, list[int]] = {}
         for name, version, effective, text in stored:
             source = f"{name} version {version} (database)"
             try:
@@ -66,6 +67,7 @@ class PolicyRegistry:
             except tomllib.TOMLDecodeError as exc:
                 raise PolicyError(source, "", f"is not valid TOML ({exc})") from None
             self._stored.setdefault(name, []).append((effective, doc, source))
+            self._versions.setdefault(name, []).append(int(version))
         self._cache: dict[str, PolicyHistory] = {}
         if default not in self.names():
             raise PolicyError("settings", "default_policy", f"names an unknown policy {default!r}")
@@ -73,7 +75,8 @@ class PolicyRegistry:
     def names(self) -> list[str]:
         return sorted(set(self._shipped) | set(self._stored))
 
-    def _latest_document(self, name: str) -> Mapping[str, Any]:
+    def latest_document(self, name: str) -> Mapping[str, Any]:
+        """The newest document of ``name`` as written (a manager's stored version, else the file)."""
         if name in self._stored:
             return max(self._stored[name], key=lambda v: v[0])[1]
         if name in self._shipped:
@@ -86,13 +89,17 @@ class PolicyRegistry:
             versions: list[tuple[dt.datetime, Policy]] = []
             if name in self._shipped:
                 source, doc = self._shipped[name]
-                versions.append((EPOCH, parse_policy(doc, source, self._latest_document)))
+                versions.append((EPOCH, parse_policy(doc, source, self.latest_document)))
             for effective, doc, source in self._stored.get(name, []):
-                versions.append((effective, parse_policy(doc, source, self._latest_document)))
+                versions.append((effective, parse_policy(doc, source, self.latest_document)))
             if not versions:
                 raise KeyError(name)
             self._cache[name] = PolicyHistory(versions)
         return self._cache[name]
+
+    def stored_versions(self, name: str) -> list[int]:
+        """The version numbers of ``name`` stored in the database (managers' versions)."""
+        return list(self._versions.get(name, []))
 
     def get(self, name: str | None = None) -> Policy:
         return self.history(name).current

@@ -14,10 +14,13 @@ _IMPORTED = time.perf_counter()
 ICON_SIZES = (16, 24, 32, 48, 64, 128, 256)
 
 
-def choose_database(db: str | None) -> tuple[str, bool]:
-    """The database to open and whether the demo must be created first."""
+def choose_database(db: str | None, profile=None) -> tuple[str, bool]:
+    """The database to open and whether the demo must be created first: ``--db``, else the
+    profile's (config.toml), else the user's database, else the demo."""
     if db:
         return db, False
+    if profile is not None:
+        return profile.target, False
     real = default_database()
     if real.exists():
         return str(real), False
@@ -94,41 +97,76 @@ def quit_when_loaded(app, window, timeout_ms: int = 60_000) -> None:
     QTimer.singleShot(0, lambda: check(first=True))
 
 
-def run_gui(db: str | None = None, user: str | None = None, quit_after_load: bool = False) -> int:
+def _open_window(target: str, user: str | None, windows: list) -> None:
     from PySide6.QtCore import QSettings
-    from PySide6.QtWidgets import QApplication, QMessageBox
 
     from app.services.workspace import Actor, open_workspace
     from app.ui.main_window import MainWindow
+
+    ws = open_workspace(target, actor=Actor.local(user))
+    try:
+        settings = QSettings()
+        key = f"last_user/{ws.db.label}"
+        username = choose_user(ws, settings.value(key))
+        ws.actor = Actor(username, ws.actor.device)
+        settings.setValue(key, username)
+        window = MainWindow(ws)
+    except BaseException:
+        ws.close()
+        raise
+    window.show()
+    windows.append(window)
+
+
+def run_gui(db: str | None = None, user: str | None = None, quit_after_load: bool = False) -> int:
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from app.services.setup import is_first_run, read_profile
+    from app.ui.appearance import restore_font_size
+    from app.ui.help.crash import install_crash_reporter
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Doorstep")
     app.setOrganizationName("Doorstep")
     app.setDesktopFileName("doorstep")  # Wayland matches the window to doorstep.desktop
     app.setWindowIcon(app_icon())
-    target, make_demo = choose_database(db)
+    install_crash_reporter(app)  # from here on, an unexpected error shows a report
+    restore_font_size()
+    demo: Path | None = None
+    windows: list = []
     try:
+        if db is None and is_first_run() and not quit_after_load:  # the check asks nothing
+            from app.ui.first_run import FirstRunWizard
+
+            wizard = FirstRunWizard()
+            if wizard.exec() != FirstRunWizard.DialogCode.Accepted or wizard.profile is None:
+                return 0  # cancelled: nothing was written
+            demo = wizard.demo_path
+            if wizard.demo_error:
+                QMessageBox.warning(None, "Doorstep", wizard.demo_error)
+        profile = read_profile() if db is None else None
+        if profile is not None and user is None:
+            user = profile.username
+        target, make_demo = choose_database(db, profile)
         if make_demo:
             from app.services.demo_db import create_demo_database
 
             create_demo_database(Path(target))
-        ws = open_workspace(target, actor=Actor.local(user))
-        settings = QSettings()
-        key = f"last_user/{ws.db.label}"
-        username = choose_user(ws, settings.value(key))
-        ws.actor = Actor(username, ws.actor.device)
-        settings.setValue(key, username)
+        _open_window(target, user, windows)
+        if demo is not None:
+            _open_window(str(demo), None, windows)
     except DoorstepError as exc:
         if quit_after_load:  # a headless check: no dialog to block on
             print(f"doorstep: {exc}", file=sys.stderr)
         else:
             QMessageBox.critical(None, "Doorstep", str(exc))
+        for window in windows:
+            window.ws.close()
         return 1
-    window = MainWindow(ws)
-    window.show()
     if quit_after_load:
-        quit_when_loaded(app, window)
+        quit_when_loaded(app, windows[0])
     try:
         return app.exec()
     finally:
-        ws.close()
+        for window in windows:
+            window.ws.close()

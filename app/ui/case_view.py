@@ -263,6 +263,7 @@ class CaseView(QWidget):
             self,
             activated=self.log_contact,
             context=Qt.ShortcutContext.WidgetWithChildrenShortcut,
+            whatsThis="Log a contact",  # Help › Keyboard shortcuts lists it by this
         )
         self.reload()
 

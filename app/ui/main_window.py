@@ -22,6 +22,7 @@ from app.services.officers import current_officer, list_officers
 from app.services.visits import pending_drafts
 from app.services.workspace import Actor, Workspace
 from app.ui.case_view import CaseView
+from app.ui.help import add_help_menu
 from app.ui.inbox_filters import InboxFilters
 from app.ui.inbox_model import SORT_KEYS, InboxModel
 from app.ui.midnight import MidnightTimer
@@ -115,6 +116,7 @@ class MainWindow(QMainWindow):
         self._action(file, "&Out of office…", self.out_of_office)
         self.drafts_action = self._action(file, "&Visit drafts…", self.open_drafts)
         self._action(file, "Organisation &details…", self.organisation_details)
+        self._action(file, "Se&ttings…", self.open_settings, "Ctrl+,")
         file.addSeparator()
         self._action(file, "&Quit", self.close, QKeySequence.StandardKey.Quit)
         view = bar.addMenu("&View")
@@ -128,6 +130,7 @@ class MainWindow(QMainWindow):
             letters, "&Approval queue…", self.approval_queue, "Ctrl+Shift+A"
         )
         self._action(letters, "&Batch letters…", self.batch_letters, "Ctrl+Shift+B")
+        self.help_actions = add_help_menu(self, bar.addMenu("&Help"), self._action)
 
     # -- inbox -----------------------------------------------------------------------
     def _fetch(self, query: InboxQuery, offset: int, limit: int):
@@ -175,14 +178,19 @@ class MainWindow(QMainWindow):
             if isinstance(widget, CaseView) and widget.ref == ref:
                 self.tabs.setCurrentIndex(i)
                 return widget
-        view = CaseView(self.ws, ref, self)
+        view = self.new_case_view(ref, self)
+        index = self.tabs.addTab(view, ref)
+        self.tabs.setCurrentIndex(index)
+        view.log_btn.setFocus()
+        return view
+
+    def new_case_view(self, ref: str, parent=None) -> CaseView:
+        """A case view with the panels that apply to the case, not yet in a tab."""
+        view = CaseView(self.ws, ref, parent)
         for title, factory, applies in case_panels():
             if view.case is not None and applies(view.case):
                 view.add_panel(title, factory(self.ws, view))
         view.sig_case_changed.connect(lambda _ref: self.model.reload())
-        index = self.tabs.addTab(view, ref)
-        self.tabs.setCurrentIndex(index)
-        view.log_btn.setFocus()
         return view
 
     def close_tab(self, index: int) -> None:
@@ -241,6 +249,14 @@ class MainWindow(QMainWindow):
         from app.ui.letters.organisation_dialog import OrganisationDialog
 
         dialog = OrganisationDialog(self.ws, self)
+        dialog.open()
+        return dialog
+
+    def open_settings(self):
+        from app.ui.settings_dialog import SettingsDialog
+
+        dialog = SettingsDialog(self.ws, self)
+        dialog.finished.connect(lambda _r: self.refresh())
         dialog.open()
         return dialog
 

@@ -7,6 +7,8 @@ import json
 import pytest
 
 from app.cli import main
+from tests.conftest import EXAMPLE, OWN_EXAMPLES
+from tests.conftest import EXAMPLE_AUDIT as EXAMPLE_AUDIT_FILE
 
 EXAMPLE_AUDIT = ["audit", "--as-of", "2025-09-01", "--json"]
 
@@ -55,11 +57,9 @@ def test_wrong_arguments_exit_2_with_one_sentence(capsys, argv):
     assert "Traceback" not in err
 
 
-def test_audit_of_the_worked_example(capsys, shared_dir):
-    code, out, _ = run(
-        capsys, *EXAMPLE_AUDIT, str(shared_dir / "examples" / "asb-with-complaint.json")
-    )
-    expected = json.loads((shared_dir / "examples" / "asb-with-complaint.audit.json").read_text())
+def test_audit_of_the_worked_example(capsys, examples_dir):
+    code, out, _ = run(capsys, *EXAMPLE_AUDIT, str(examples_dir / EXAMPLE))
+    expected = json.loads((examples_dir / EXAMPLE_AUDIT_FILE).read_text())
     got = json.loads(out)
     assert code == 1
     assert (got["case"], got["as_of"], got["policy"]) == (
@@ -72,8 +72,8 @@ def test_audit_of_the_worked_example(capsys, shared_dir):
     ]
 
 
-def test_audit_of_a_compliant_case_exits_0(capsys, tmp_path, shared_dir):
-    doc = json.loads((shared_dir / "examples" / "asb-with-complaint.json").read_text())
+def test_audit_of_a_compliant_case_exits_0(capsys, tmp_path):
+    doc = json.loads((OWN_EXAMPLES / EXAMPLE).read_text())
     doc["events"] = [e for e in doc["events"] if e["id"] in ("c1",)]
     doc["case"]["resident"].pop("vulnerabilities")
     path = tmp_path / "quiet.json"
@@ -83,8 +83,8 @@ def test_audit_of_a_compliant_case_exits_0(capsys, tmp_path, shared_dir):
     assert "0 findings" in out
 
 
-def test_several_bundles_give_a_list(capsys, shared_dir):
-    path = str(shared_dir / "examples" / "asb-with-complaint.json")
+def test_several_bundles_give_a_list(capsys):
+    path = str(OWN_EXAMPLES / EXAMPLE)
     code, out, _ = run(capsys, *EXAMPLE_AUDIT, path, path)
     assert code == 1 and isinstance(json.loads(out), list) and len(json.loads(out)) == 2
 
@@ -103,9 +103,9 @@ def test_seed_001_audit_reports_the_ombudsmans_complaint_failures(capsys):
     } <= found
 
 
-def test_import_export_inbox_and_audit_all_against_a_database(capsys, tmp_path, shared_dir):
+def test_import_export_inbox_and_audit_all_against_a_database(capsys, tmp_path):
     db = str(tmp_path / "cases.sqlite")
-    example = str(shared_dir / "examples" / "asb-with-complaint.json")
+    example = str(OWN_EXAMPLES / EXAMPLE)
     code, out, _ = run(capsys, "import", example, "resources/demo/seed-001.json", "--db", db)
     assert code == 0 and "Imported HX-0001" in out
     code, _, err = run(capsys, "--db", db, "import", example)

@@ -1,13 +1,15 @@
-"""The audit against the shared worked example and the seed 001 reconstruction."""
+"""The audit against the worked example (the project's copy, and the shared spec's when present) and the seed 001 reconstruction."""
 
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
 from app.domain.audit import audit
 from app.domain.deadlines.model import FINDING_CODES
+from tests.conftest import EXAMPLE, EXAMPLE_AUDIT
 from tests.domain.helpers import SEED_001, load_bundle, load_json, shipped
 
 D = dt.date.fromisoformat
@@ -18,8 +20,8 @@ def triples(found):
 
 
 @pytest.fixture(scope="module")
-def example_bundle(shared_dir):
-    return load_bundle(shared_dir / "examples" / "asb-with-complaint.json")
+def example_bundle(examples_dir):
+    return load_bundle(examples_dir / EXAMPLE)
 
 
 @pytest.fixture(scope="module")
@@ -27,8 +29,8 @@ def seed_bundle():
     return load_bundle(SEED_001)
 
 
-def test_shared_worked_example(shared_dir, example_bundle):
-    expected_doc = load_json(shared_dir / "examples" / "asb-with-complaint.audit.json")
+def test_shared_worked_example(examples_dir, example_bundle):
+    expected_doc = load_json(examples_dir / EXAMPLE_AUDIT)
     as_of = D(expected_doc["as_of"])
     assert as_of == D("2025-09-01")
     assert expected_doc["case"] == example_bundle.case.ref
@@ -164,3 +166,39 @@ def test_seed_001_open_gap_before_it_was_closed(seed_bundle):
     # On 13 Dec 2023 the gap after 28 Nov is open: its evidence is the last contact.
     found = triples(audit(seed_bundle.case, seed_bundle.events, shipped(), D("2023-12-13")))
     assert ("CONTACT_GAP", "2023-12-12", ["c7"]) in found
+
+
+OWN_EXAMPLE = Path(__file__).resolve().parent.parent / "fixtures" / "own-example"
+
+
+def test_own_worked_example_complaint_with_an_ignored_escalation():
+    """A complaint case written for this suite, its expected audit reasoned by hand from §2 and §8
+    (the reasoning is kept in the .audit.json file beside it)."""
+    bundle = load_bundle(OWN_EXAMPLE / "complaint-escalation-ignored.json")
+    expected_doc = load_json(OWN_EXAMPLE / "complaint-escalation-ignored.audit.json")
+    found = audit(bundle.case, bundle.events, shipped(), D(expected_doc["as_of"]))
+    assert triples(found) == [(f["code"], f["date"], f["events"]) for f in expected_doc["findings"]]
+
+
+def test_own_worked_example_handled_in_time_has_no_findings():
+    """The same case with each promise kept on its last day (and the escalation refused in
+    writing on the day it was due) gives nothing."""
+    import json
+
+    from app.domain.bundle import parse_bundle
+
+    doc = json.loads((OWN_EXAMPLE / "complaint-escalation-ignored.json").read_text())
+    moved = {"a1": "2025-03-10T16:00:00+00:00", "c4": "2025-04-01T17:00:00+01:00"}
+    for event in doc["events"]:
+        event["at"] = moved.get(event["id"], event["at"])
+    doc["events"].append(
+        {
+            "id": "x1",
+            "at": "2025-04-08T15:00:00+01:00",
+            "type": "escalation_refused",
+            "stage": 2,
+            "reason": "The stage 1 response put things right; Ombudsman details given",
+        }
+    )
+    bundle = parse_bundle(doc)
+    assert audit(bundle.case, bundle.events, shipped(), D("2025-06-30")) == []

@@ -11,14 +11,15 @@ import pytest
 
 from app.domain.bundle import bundle_to_dict, loads_bundle, parse_bundle
 from app.domain.events import EVENT_TYPES, BundleError, build_event
+from tests.conftest import EXAMPLE
 from tests.domain.helpers import SEED_001, E, load_json
 
 UTC = dt.UTC
 
 
 @pytest.fixture
-def example(shared_dir):
-    return load_json(shared_dir / "examples" / "asb-with-complaint.json")
+def example(examples_dir):
+    return load_json(examples_dir / EXAMPLE)
 
 
 @pytest.fixture

@@ -91,6 +91,15 @@ def test_the_bundle_runs_the_command_line_and_the_app(bundle, user_env, tmp_path
     due = run(bundle, user_env, "due", "2025-12-19", "5", cwd=tmp_path)
     assert (due.returncode, due.stdout.strip()) == (0, "2025-12-30"), due.stderr
 
+    shipped = bundle / "_internal" / "resources" / "import"
+    csv = run(
+        bundle, user_env, "import-csv", str(shipped / "example-export.csv"),
+        "--map", str(shipped / "example-mapping.toml"), "--db", str(tmp_path / "x.sqlite"),
+        "--dry-run", cwd=tmp_path,
+    )  # fmt: skip
+    assert csv.returncode == 0, csv.stderr  # sqlite-utils and its plugin library came along
+    assert "Would create 9 cases" in csv.stdout
+
     pdf = tmp_path / "f.pdf"
     letter = run(
         bundle, user_env, "letter", "HX-0001", "asb_acknowledgement", "--db", str(db),

@@ -14,6 +14,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
 from app.errors import StorageError
+from app.paths import migrations_dir
 from app.store.base import Base
 from app.store.database import head_revision, is_search_table, open_database
 
@@ -135,3 +136,14 @@ def test_case_events_are_append_only_in_the_database(ws, example_doc):
         assert conn.execute(text("SELECT count(*) FROM case_events")).scalar() == len(
             example_doc["events"]
         )
+
+
+def test_migrations_run_from_a_folder_whose_path_holds_a_percent_sign(tmp_path, monkeypatch):
+    migrations = tmp_path / "100% installed" / "db"
+    shutil.copytree(migrations_dir(), migrations, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr("app.store.database.migrations_dir", lambda: migrations)
+    db = open_database(tmp_path / "cases.sqlite")
+    with db.engine.connect() as conn:
+        rev = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+    db.close()
+    assert rev == head_revision()

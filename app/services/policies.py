@@ -1,0 +1,246 @@
+"""The organisation's policy choices: which policy is in force, its timescales, its closure
+days, and the number of homes the organisation owns.
+
+Closure days are policy data: a change is stored as a new manager's version of the policy
+(``policy_versions``), validated before it is stored; deadlines already running keep the
+version they started under. Only a manager changes any of this.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import tomli_w
+
+from app.domain.policy import Policy, PolicyError, parse_policy_text
+from app.errors import ValidationError
+from app.services.cases import log_action
+from app.services.officers import require_manager
+from app.services.workspace import Workspace, put_setting
+from app.store.models import PolicyVersion
+from app.store.policies import PolicyRegistry, load_registry
+
+DEFAULT_POLICY_KEY = "default_policy"
+HOMES_KEY = "homes_owned"
+MAX_HOMES = 10_000_000
+
+
+@dataclass(frozen=True)
+class PolicyChoice:
+    name: str
+    title: str
+    version: int
+    stages: int
+    description: str  # one line, made from the policy's own numbers
+
+
+@dataclass(frozen=True)
+class Timescale:
+    """One row of a policy's read-only timescale table."""
+
+    area: str
+    item: str
+    value: str
+
+
+def _wd(n: int | None) -> str:
+    return "no fixed timescale" if n is None else f"{n} WD"
+
+
+def describe(policy: Policy) -> str:
+    """A one-line summary of the complaint stages, e.g. for choosing a policy."""
+    parts = []
+    for st in policy.stages:
+        reply = f"reply in {st.response_wd} WD" if st.response_wd else "no fixed timescale"
+        parts.append(f"{st.label}: {reply}")
+    return f"{len(policy.stages)} stages — " + "; ".join(parts) + "."
+
+
+def policy_choices(registry: PolicyRegistry) -> list[PolicyChoice]:
+    out = []
+    for name in registry.names():
+        p = registry.get(name)
+        out.append(PolicyChoice(name, p.title, p.version, len(p.stages), describe(p)))
+    return out
+
+
+def shipped_policy_choices() -> list[PolicyChoice]:
+    """The policies shipped with Doorstep (before any database exists: the first-run wizard)."""
+    return policy_choices(PolicyRegistry())
+
+
+def list_policies(ws: Workspace) -> list[PolicyChoice]:
+    return policy_choices(ws.registry)
+
+
+def current_policy(ws: Workspace) -> Policy:
+    """The policy new cases follow (the organisation's default, newest version)."""
+    return ws.registry.get()
+
+
+def timescales(policy: Policy) -> list[Timescale]:
+    """Every timescale of ``policy`` as rows of (area, what, value), read from the parsed policy."""
+    rows: list[Timescale] = []
+
+    def add(area: str, item: str, value: str) -> None:
+        rows.append(Timescale(area, item, value))
+
+    for st in policy.stages:
+        area = f"Complaints — {st.label}"
+        add(area, "Acknowledge", _wd(st.ack_wd))
+        since = "the acknowledgement" if st.response_from == "ack" else "receipt"
+        add(area, f"Respond (from {since})", _wd(st.response_wd))
+        add(
+            area,
+            "Extension at most",
+            "none" if st.extension_max_wd is None else f"{st.extension_max_wd} WD",
+        )
+        if st.request_window_days is not None:
+            add(area, "Resident may ask for this stage within", f"{st.request_window_days} days")
+    add(
+        "Complaints",
+        "Offer a formal complaint after dissatisfaction",
+        _wd(policy.dissatisfaction_offer_wd),
+    )
+    add("Complaints", "Warn before an extension letter is due", _wd(policy.extension_warning_wd))
+    add("Complaints", "Complaints about older matters after", f"{policy.window_months} months")
+    add("ASB", "Agree an action plan", _wd(policy.action_plan_wd))
+    for tier, rule in policy.tiers.items():
+        add("ASB", f"{tier.capitalize()} risk: first action", _wd(rule.action_wd))
+        add(
+            "ASB", f"{tier.capitalize()} risk: update the reporter every", _wd(rule.update_every_wd)
+        )
+    if policy.high_risk_visit:
+        add("ASB", "High risk: home visit", _wd(policy.high_risk_visit_wd))
+    add(
+        "ASB",
+        "Case review when",
+        f"{policy.case_review_reports} reports in {policy.case_review_months} months",
+    )
+    add("Contact", "Call back", _wd(policy.callback_wd))
+    for r in policy.replies:
+        add("Contact", f"Reply by {r.channel}" + (f" ({r.topic})" if r.topic else ""), _wd(r.wd))
+    add("Home visits", "Visit", _wd(policy.visit_default_wd))
+    add("Home visits", "Urgent visit", _wd(policy.visit_urgent_wd))
+    add("Partners", "Chase a partner agency", _wd(policy.partner_chase_wd))
+    add("Vulnerability", "Support plan", _wd(policy.vulnerability_plan_wd))
+    for subject, wd in policy.decisions.items():
+        add("Requests", f"Decide: {subject.replace('_', ' ')}", _wd(wd))
+    for priority, wd in policy.repair_priorities.items():
+        add("Repairs", f"Priority {priority}", _wd(wd))
+    return rows
+
+
+def policy_timescales(ws: Workspace, name: str) -> list[Timescale]:
+    return timescales(_get(ws.registry, name))
+
+
+def _get(registry: PolicyRegistry, name: str) -> Policy:
+    try:
+        return registry.get(name)
+    except KeyError:
+        raise ValidationError(f"There is no policy called {name!r}.") from None
+
+
+def set_default_policy(ws: Workspace, name: str) -> Policy:
+    """Make ``name`` the policy new cases follow (a manager's action)."""
+    policy = _get(ws.registry, name)
+    with ws.db.write() as s:
+        require_manager(s, ws, "choose the organisation's policy")
+        put_setting(s, DEFAULT_POLICY_KEY, name)
+        log_action(s, ws, "set_default_policy", "setting", DEFAULT_POLICY_KEY, policy=name)
+    ws.policies_changed()
+    return policy
+
+
+# -- closure days ---------------------------------------------------------------------------
+def parse_closure_day(value: Any) -> dt.date:
+    """A closure day from a date or its ISO text; anything else is refused in one sentence."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = str(value).strip()
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise ValidationError(
+            f"{text!r} is not a date: write closure days as YYYY-MM-DD, e.g. 2025-12-29."
+        ) from None
+
+
+def save_closure_days(ws: Workspace, name: str, days: Iterable[Any]) -> Policy:
+    """Store a new version of policy ``name`` whose calendar closes on exactly ``days``.
+
+    The new document is validated as a whole before it is stored; a non-manager is refused.
+    """
+    chosen = sorted({parse_closure_day(d) for d in days})
+    with ws.db.write() as s:
+        require_manager(s, ws, "change the organisation's closure days")
+        registry = load_registry(s)
+        current = _get(registry, name)
+        doc = copy.deepcopy(dict(registry.latest_document(name)))
+        version = max([current.version, *registry.stored_versions(name)]) + 1
+        doc["version"] = version
+        calendar = dict(doc.get("calendar") or {})
+        calendar["closure_days"] = chosen
+        doc["calendar"] = calendar
+        text = tomli_w.dumps(doc)
+        source = f"{name} version {version} (new)"
+        try:
+            policy = parse_policy_text(text, source, registry.latest_document)
+        except PolicyError as exc:
+            raise ValidationError(f"The policy cannot be saved: {exc}") from None
+        s.add(
+            PolicyVersion(
+                name=name,
+                version=version,
+                effective_from=ws.now(),
+                document=text,
+                created_by=ws.actor.username,
+            )
+        )
+        log_action(
+            s, ws, "save_closure_days", "policy", name, version=version, closure_days=len(chosen)
+        )
+    ws.policies_changed()
+    return policy
+
+
+# -- homes owned ----------------------------------------------------------------------------
+def check_homes(value: Any) -> int:
+    """The number of homes owned: a whole number above nought."""
+    if isinstance(value, bool):
+        value = str(value)
+    if isinstance(value, int):
+        n = value
+    else:
+        text = str(value).strip().replace(",", "")
+        if not text.lstrip("-").isdigit():
+            raise ValidationError(
+                f"{str(value).strip()!r} is not a number of homes: give a whole number, e.g. 4200."
+            )
+        n = int(text)
+    if n <= 0:
+        raise ValidationError("The number of homes owned must be at least 1.")
+    if n > MAX_HOMES:
+        raise ValidationError(f"{n} homes is more than any landlord owns; check the number.")
+    return n
+
+
+def homes_owned(ws: Workspace) -> int | None:
+    value = ws.setting(HOMES_KEY)
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def save_homes_owned(ws: Workspace, value: Any) -> int:
+    n = check_homes(value)
+    with ws.db.write() as s:
+        require_manager(s, ws, "change the number of homes the organisation owns")
+        put_setting(s, HOMES_KEY, n)
+        log_action(s, ws, "save_homes_owned", "setting", HOMES_KEY, homes=n)
+    return n

@@ -1,0 +1,375 @@
+"""File › Settings: organisation, policy, closure days, homes owned and appearance.
+
+Each tab saves on its own with one service call. The services refuse a non-manager's
+changes to the organisation, the policy, closure days and homes owned; this dialog
+disables those controls for an officer and says why, so nothing is offered that would
+only be refused.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.errors import DoorstepError
+from app.letters.document import Organisation
+from app.letters.organisation import get_organisation, save_organisation
+from app.services.officers import is_manager
+from app.services.policies import (
+    MAX_HOMES,
+    Timescale,
+    current_policy,
+    homes_owned,
+    list_policies,
+    policy_timescales,
+    save_closure_days,
+    save_homes_owned,
+    set_default_policy,
+)
+from app.services.workspace import Workspace
+from app.ui.appearance import MAX_POINTS, MIN_POINTS, apply_font_size, current_font_size
+from app.ui.first_run import fit_to_screen
+from app.ui.formats import day
+from app.ui.forms import ERROR_STYLE, date_edit, from_qdate
+from app.ui.records_model import Column, RecordsModel, make_table, selected_row
+
+MANAGERS_ONLY = "Only a manager can change these; you can see them but not change them."
+
+TIMESCALE_COLUMNS: list[Column[Timescale]] = [
+    Column("Area", lambda t: t.area, 210),
+    Column("Timescale", lambda t: t.item, 300),
+    Column("Working days / limit", lambda t: t.value),
+]
+CLOSURE_COLUMNS: list[Column[dt.date]] = [Column("Closure day", day)]
+
+
+class _Tab(QWidget):
+    """A tab: a form, a status line (what was saved or why not) and a Save button."""
+
+    def __init__(self, parent: QWidget, save_text: str, allowed: bool = True):
+        super().__init__(parent)
+        self.outer = QVBoxLayout(self)
+        self.form = QFormLayout()
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        self.outer.addLayout(self.form)
+        self.refusal = QLabel("" if allowed else MANAGERS_ONLY, self)
+        self.refusal.setWordWrap(True)
+        self.refusal.setAccessibleName("Why this is read-only")
+        self.refusal.setVisible(not allowed)
+        self.status = QLabel("", self)
+        self.status.setWordWrap(True)
+        self.status.setAccessibleName("Status")
+        self.save_button = QPushButton(save_text, self)
+        self.save_button.setEnabled(allowed)
+        self.save_button.clicked.connect(self.save)
+        self.allowed = allowed
+
+    def finish_layout(self, stretch: bool = True) -> None:
+        if stretch:
+            self.outer.addStretch(1)
+        self.outer.addWidget(self.refusal)
+        row = QHBoxLayout()
+        row.addWidget(self.status, 1)
+        row.addWidget(self.save_button)
+        self.outer.addLayout(row)
+
+    def row(self, label: str, widget: QWidget) -> QWidget:
+        widget.setAccessibleName(label.replace("&", ""))
+        caption = QLabel(label, self)
+        caption.setBuddy(widget)
+        self.form.addRow(caption, widget)
+        return widget
+
+    def say(self, text: str, error: bool = False) -> None:
+        self.status.setStyleSheet(ERROR_STYLE if error else "")
+        self.status.setText(text)
+
+    def run(self, call) -> bool:
+        try:
+            message = call()
+        except DoorstepError as exc:
+            self.say(str(exc), error=True)
+            return False
+        self.say(message)
+        return True
+
+    def save(self) -> None:  # pragma: no cover - every tab overrides it
+        raise NotImplementedError
+
+
+class OrganisationTab(_Tab):
+    def __init__(self, ws: Workspace, parent: QWidget, allowed: bool):
+        super().__init__(parent, "&Save organisation", allowed)
+        self.ws = ws
+        org = get_organisation(ws)
+        self.name = self.row("&Name", QLineEdit(org.name, self))
+        self.address = QPlainTextEdit("\n".join(org.address), self)
+        self.address.setTabChangesFocus(True)
+        self.address.setFixedHeight(84)
+        self.row("&Address (one line each)", self.address)
+        self.phone = self.row("&Phone", QLineEdit(org.phone, self))
+        self.email = self.row("&Email", QLineEdit(org.email, self))
+        self.website = self.row("&Website", QLineEdit(org.website, self))
+        self.signature = self.row("&Team under the name", QLineEdit(org.signature_title, self))
+        self.logo = QLineEdit(org.logo, self)
+        self.logo.setPlaceholderText("none: the initials are drawn")
+        self.browse = QPushButton("&Browse…", self)
+        self.browse.setAccessibleName("Choose a logo")
+        self.browse.clicked.connect(self.choose_logo)
+        box = QWidget(self)
+        lay = QHBoxLayout(box)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.logo, 1)
+        lay.addWidget(self.browse)
+        self.logo.setAccessibleName("Logo (PNG or JPEG)")
+        caption = QLabel("&Logo (PNG or JPEG)", self)
+        caption.setBuddy(self.logo)
+        self.form.addRow(caption, box)
+        for w in (self.name, self.address, self.phone, self.email, self.website, self.signature):
+            w.setReadOnly(not allowed)
+        self.logo.setReadOnly(not allowed)
+        self.browse.setEnabled(allowed)
+        self.finish_layout()
+
+    def choose_logo(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Logo", str(Path.home()), "Images (*.png *.jpg *.jpeg)"
+        )
+        if path:
+            self.logo.setText(path)
+
+    def save(self) -> None:
+        def call() -> str:
+            org = save_organisation(
+                self.ws,
+                Organisation(
+                    name=self.name.text(),
+                    address=tuple(self.address.toPlainText().splitlines()),
+                    phone=self.phone.text(),
+                    email=self.email.text(),
+                    website=self.website.text(),
+                    logo=self.logo.text(),
+                    signature_title=self.signature.text(),
+                ),
+            )
+            return f"Saved: letters now head with {org.name}."
+
+        self.run(call)
+
+
+class PolicyTab(_Tab):
+    def __init__(self, ws: Workspace, parent: QWidget, allowed: bool):
+        super().__init__(parent, "&Use this policy for new cases", allowed)
+        self.ws = ws
+        self.choice = QComboBox(self)
+        self.row("&Policy", self.choice)
+        self.description = QLabel("", self)
+        self.description.setWordWrap(True)
+        self.description.setMinimumWidth(480)
+        self.description.setAccessibleName("Policy description")
+        self.form.addRow("", self.description)
+        self.model: RecordsModel[Timescale] = RecordsModel(TIMESCALE_COLUMNS, self, titled=True)
+        self.table = make_table(self.model, "Timescales (read-only)", self)
+        note = QLabel(
+            "Timescales are read from the policy and cannot be edited here. Cases already "
+            "running keep the policy version they started under.",
+            self,
+        )
+        note.setWordWrap(True)
+        self.outer.addWidget(self.table, 1)
+        self.outer.addWidget(note)
+        self.choice.currentIndexChanged.connect(lambda _i: self.show_policy())
+        self.load()
+        self.finish_layout(stretch=False)
+
+    def load(self) -> None:
+        in_force = current_policy(self.ws).name
+        self.choice.blockSignals(True)
+        self.choice.clear()
+        for c in list_policies(self.ws):
+            mark = " — in force" if c.name == in_force else ""
+            self.choice.addItem(f"{c.title} (version {c.version}){mark}", c)
+            if c.name == in_force:
+                self.choice.setCurrentIndex(self.choice.count() - 1)
+        self.choice.blockSignals(False)
+        self.show_policy()
+
+    def show_policy(self) -> None:
+        c = self.choice.currentData()
+        if c is None:
+            return
+        self.description.setText(c.description)
+        self.model.set_rows(policy_timescales(self.ws, c.name))
+
+    def save(self) -> None:
+        c = self.choice.currentData()
+
+        def call() -> str:
+            policy = set_default_policy(self.ws, c.name)
+            self.load()
+            return f"New cases now follow {policy.title}."
+
+        if self.run(call):
+            self._policy_changed()
+
+    def _policy_changed(self) -> None:
+        parent = self.window()
+        if isinstance(parent, SettingsDialog):
+            parent.closures.load()
+
+
+class ClosureDaysTab(_Tab):
+    def __init__(self, ws: Workspace, parent: QWidget, allowed: bool):
+        super().__init__(parent, "&Save as a new policy version", allowed)
+        self.ws = ws
+        self.heading = QLabel("", self)
+        self.heading.setWordWrap(True)
+        self.outer.insertWidget(0, self.heading)
+        self.model: RecordsModel[dt.date] = RecordsModel(CLOSURE_COLUMNS, self)
+        self.table = make_table(self.model, "Closure days", self)
+        self.outer.addWidget(self.table, 1)
+        self.day = date_edit(self, ws.today())
+        self.add_button = QPushButton("&Add day", self)
+        self.remove_button = QPushButton("&Remove selected", self)
+        row = QHBoxLayout()
+        caption = QLabel("&Day:", self)
+        caption.setBuddy(self.day)
+        self.day.setAccessibleName("Closure day to add")
+        row.addWidget(caption)
+        row.addWidget(self.day)
+        row.addWidget(self.add_button)
+        row.addWidget(self.remove_button)
+        row.addStretch(1)
+        self.outer.addLayout(row)
+        self.add_button.clicked.connect(self.add_day)
+        self.remove_button.clicked.connect(self.remove_day)
+        for w in (self.day, self.add_button, self.remove_button):
+            w.setEnabled(allowed)
+        self.load()
+        self.finish_layout(stretch=False)
+
+    def load(self) -> None:
+        self.policy = current_policy(self.ws)
+        self.heading.setText(
+            f"Days the organisation is closed, besides bank holidays, under {self.policy.title} "
+            f"(version {self.policy.version}). No deadline falls due on them."
+        )
+        self.model.set_rows(list(self.policy.closure_days))
+
+    def days(self) -> list[dt.date]:
+        return list(self.model.rows)
+
+    def add_day(self) -> None:
+        chosen = from_qdate(self.day.date())
+        if chosen in self.days():
+            self.say(f"{day(chosen)} is already a closure day.")
+            return
+        self.model.set_rows(sorted([*self.days(), chosen]))
+        self.say(f"{day(chosen)} added; Save to make it part of the policy.")
+
+    def remove_day(self) -> None:
+        chosen = selected_row(self.table)
+        if chosen is None:
+            self.say("Select a day to remove.")
+            return
+        self.model.set_rows([d for d in self.days() if d != chosen])
+        self.say(f"{day(chosen)} removed; Save to make it part of the policy.")
+
+    def save(self) -> None:
+        def call() -> str:
+            policy = save_closure_days(self.ws, self.policy.name, self.days())
+            self.load()
+            n = len(policy.closure_days)
+            return f"Saved as version {policy.version}: {n} closure day{'s' if n != 1 else ''}."
+
+        self.run(call)
+
+
+class HomesTab(_Tab):
+    def __init__(self, ws: Workspace, parent: QWidget, allowed: bool):
+        super().__init__(parent, "&Save homes owned", allowed)
+        self.ws = ws
+        self.homes = QSpinBox(self)
+        self.homes.setRange(0, MAX_HOMES)
+        self.homes.setGroupSeparatorShown(True)
+        self.homes.setSpecialValueText("not given")
+        self.homes.setValue(homes_owned(ws) or 0)
+        self.homes.setEnabled(allowed)
+        self.row("Number of &homes owned", self.homes)
+        self.finish_layout()
+
+    def save(self) -> None:
+        self.run(lambda: f"Saved: {save_homes_owned(self.ws, self.homes.value()):,} homes.")
+
+
+class AppearanceTab(_Tab):
+    def __init__(self, parent: QWidget):
+        super().__init__(parent, "&Reset to the system size")
+        self.size = QSpinBox(self)
+        self.size.setRange(MIN_POINTS, MAX_POINTS)
+        self.size.setSuffix(" pt")
+        self.size.setValue(current_font_size())
+        self.row("&Font size", self.size)
+        self.size.valueChanged.connect(self.apply)
+        note = QLabel(
+            "The size applies at once and is remembered on this computer. Doorstep follows "
+            "your system's light or dark theme.",
+            self,
+        )
+        note.setWordWrap(True)
+        self.outer.addWidget(note)
+        self.system_size = current_font_size()
+        self.finish_layout()
+
+    def apply(self, points: int) -> None:
+        apply_font_size(points)
+        self.say(f"Font size {points} pt.")
+
+    def save(self) -> None:
+        self.size.setValue(self.system_size)
+
+
+class SettingsDialog(QDialog):
+    def __init__(self, ws: Workspace, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ws = ws
+        self.setWindowTitle("Settings")
+        self.setAccessibleName("Settings")
+        allowed = is_manager(ws)
+        self.tabs = QTabWidget(self)
+        self.organisation = OrganisationTab(ws, self, allowed)
+        self.policy = PolicyTab(ws, self, allowed)
+        self.closures = ClosureDaysTab(ws, self, allowed)
+        self.homes = HomesTab(ws, self, allowed)
+        self.appearance = AppearanceTab(self)
+        for tab, title in (
+            (self.organisation, "Organisation"),
+            (self.policy, "Policy"),
+            (self.closures, "Closure days"),
+            (self.homes, "Homes owned"),
+            (self.appearance, "Appearance"),
+        ):
+            self.tabs.addTab(tab, title)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        buttons.rejected.connect(self.reject)
+        lay = QVBoxLayout(self)
+        lay.addWidget(self.tabs, 1)
+        lay.addWidget(buttons)
+        fit_to_screen(self, 820, 620)
