@@ -37,7 +37,9 @@ def launch_gui(db: str | None, user: str | None, quit_after_load: bool = False) 
         return 2
     from app.ui.app import run_gui
 
-    return run_gui(db, user, quit_after_load=quit_after_load)
+    if quit_after_load:
+        return run_gui(db, user, quit_after_load=True)
+    return run_gui(db, user)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
