@@ -105,6 +105,13 @@ def build_parser() -> Parser:
     p.add_argument("--list", action="store_true", help="print the template names, one a line")
     p.add_argument("--large-print", action="store_true", help="set every text at 16 pt or more")
     p.add_argument("--text", action="store_true", help="write the plain-text copy instead of a PDF")
+    add(
+        "verify-trail", "check the tamper-evident audit trail; exit 1 naming the first broken entry"
+    )
+    p = add("backup", "write a verified copy of the database")
+    p.add_argument("--out", type=Path, help="file to write (default: backups/ beside the database)")
+    p = add("restore", "replace the database with a verified backup (the current one is kept)")
+    p.add_argument("file", type=Path)
     p = add("inbox", "open cases ordered by next due deadline")
     p.add_argument("--officer")
     p.add_argument("--as-of", type=iso_date)

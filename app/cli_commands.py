@@ -342,6 +342,48 @@ def cmd_gui(args) -> int:
     return launch(db, user)
 
 
+def cmd_verify_trail(args) -> int:
+    from app.services.trail import verify_trail
+
+    ws = _workspace(args, create=False)
+    try:
+        check = verify_trail(ws)
+    finally:
+        ws.close()
+    if not check.ok:
+        print(f"doorstep: {check.problem}", file=sys.stderr)
+        return 1
+    print(f"{check.entries} entr{'y' if check.entries == 1 else 'ies'} verified")
+    return 0
+
+
+def cmd_backup(args) -> int:
+    from app.services.backups import PostgresBackup, backup
+
+    ws = _workspace(args, create=False)
+    try:
+        out = backup(ws, args.out)
+    except PostgresBackup as exc:
+        raise CommandUsageError(str(exc)) from None
+    finally:
+        ws.close()
+    print(f"Wrote {out} (verified)")
+    return 0
+
+
+def cmd_restore(args) -> int:
+    from app.services.backups import PostgresBackup, restore
+
+    try:
+        kept = restore(_target(args), args.file)
+    except PostgresBackup as exc:
+        raise CommandUsageError(str(exc)) from None
+    print(f"Restored {_target(args)} from {args.file}")
+    if kept is not None:
+        print(f"The database it replaced is kept as {kept}")
+    return 0
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "due": cmd_due,
     "wd": cmd_wd,
@@ -354,4 +396,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "letter": cmd_letter,
     "demo": cmd_demo,
     "gui": cmd_gui,
+    "verify-trail": cmd_verify_trail,
+    "backup": cmd_backup,
+    "restore": cmd_restore,
 }

@@ -13,8 +13,10 @@ Nothing is ever written there: databases, drafts and attachments go under ``data
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
+from collections.abc import Iterator
 from importlib import resources as importlib_resources
 from pathlib import Path
 
@@ -72,3 +74,45 @@ def default_database() -> Path:
 
 def demo_database() -> Path:
     return data_dir() / "demo.sqlite"
+
+
+# --- files only their owner may read -----------------------------------------------------------
+# The database, its -wal/-shm, backups, attachments, visit drafts: 0600 files in 0700 folders,
+# whatever the umask (chmod does nothing useful on Windows, where the user profile protects them).
+
+PRIVATE_FILE = 0o600
+PRIVATE_DIR = 0o700
+
+
+@contextlib.contextmanager
+def private_umask() -> Iterator[None]:
+    """Files and folders created inside are owner-only (the umask is process-wide: keep it short)."""
+    old = os.umask(0o077)
+    try:
+        yield
+    finally:
+        os.umask(old)
+
+
+def private_dir(path: Path) -> Path:
+    """Make ``path`` (and any missing parents) a folder only its owner can enter."""
+    path = Path(path)
+    with private_umask():
+        path.mkdir(parents=True, exist_ok=True)
+    with contextlib.suppress(OSError):
+        path.chmod(PRIVATE_DIR)
+    return path
+
+
+def make_private(*paths: Path) -> None:
+    """Owner-only for each existing file given (missing ones are skipped)."""
+    for p in paths:
+        with contextlib.suppress(FileNotFoundError, PermissionError):
+            if Path(p).is_file():
+                Path(p).chmod(PRIVATE_FILE)
+
+
+def sqlite_companions(path: Path) -> tuple[Path, Path, Path]:
+    """The database file and the -wal and -shm files SQLite keeps beside it."""
+    path = Path(path)
+    return path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")

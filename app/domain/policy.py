@@ -116,6 +116,7 @@ class Policy:
     document: Mapping[str, Any] = field(repr=False, default_factory=dict)
     compensation: CompensationMatrix | None = None  # the calculator's matrix
     extension_warning_wd: int = 3  # warn this many WD before an extension letter is due
+    late_entry_days: int = 2  # an entry recorded more than this many days after its time is late
 
     @property
     def ref(self) -> str:
@@ -315,6 +316,10 @@ def parse_policy(
     spot = root.table("spotcheck")
     percent = spot.whole("percent", low=1, high=100)
     spot.done()
+    trail = root.table("trail", required=False)  # absent in versions saved before it existed
+    late_days = 2 if trail is None else trail.whole("late_entry_days", low=0, high=365)
+    if trail is not None:
+        trail.done()
 
     bands, matrix = parse_matrix(root.table("compensation"))
     root.done()
@@ -359,6 +364,7 @@ def parse_policy(
         document=MappingProxyType(doc),
         compensation=matrix,
         extension_warning_wd=3 if warning_wd is None else warning_wd,
+        late_entry_days=late_days,
     )
 
 

@@ -352,7 +352,8 @@ def save_letter(
             large_print,
             text_copy,
         )
-        _store(ws, s, row, content, "save_letter")
+        changed = {*(sections or {}), *(inputs or {}), *(checks or {})}
+        _store(ws, s, row, content, "save_letter", fields=sorted(changed))
         return _view(ws, s, row)
 
 

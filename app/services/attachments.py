@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import mimetypes
 import os
+import re
 import shutil
 import tempfile
 import uuid
@@ -14,12 +16,14 @@ from pathlib import Path
 from sqlalchemy import select
 
 from app.errors import NotFound, StorageError, ValidationError
-from app.paths import data_dir
+from app.paths import data_dir, make_private, private_dir, private_umask
 from app.services.cases import find_case, log_action
 from app.services.workspace import Workspace
 from app.store.models import Attachment, CaseEvent
 
 CHUNK = 1 << 20
+SHA256 = re.compile(r"[0-9a-f]{64}")
+_viewing: Path | None = None  # this process's private folder of copies opened for viewing
 
 
 @dataclass(frozen=True)
@@ -41,12 +45,49 @@ def store_dir(ws: Workspace) -> Path:
 
 
 def blob_path(ws: Workspace, sha256: str) -> Path:
+    """Where a file is stored; a checksum that is not 64 hex digits (a damaged or doctored row)
+    is refused, so no stored value can point outside the folder."""
+    if not isinstance(sha256, str) or not SHA256.fullmatch(sha256):
+        raise StorageError("An attachment's stored checksum is not valid, so it cannot be used.")
     return store_dir(ws) / sha256[:2] / sha256
 
 
+def safe_name(name: str, sha256: str) -> str:
+    """A stored filename usable inside a folder: no folders, no ``..``, nothing absolute;
+    anything else becomes a plain name made from the checksum."""
+    text = str(name or "")
+    plain = (
+        text
+        and text not in (".", "..")
+        and ".." not in text
+        and not any(ch in text for ch in ("/", "\\", "\x00", ":"))
+        and not os.path.isabs(text)
+    )
+    return text if plain else f"attachment-{sha256[:12]}"
+
+
+def viewing_dir() -> Path:
+    """A private (0700) temporary folder for copies opened in the system viewer, removed when
+    Doorstep exits (or earlier with ``clear_viewing``)."""
+    global _viewing
+    if _viewing is None or not _viewing.is_dir():
+        with private_umask():
+            _viewing = Path(tempfile.mkdtemp(prefix="doorstep-view-"))
+        atexit.register(clear_viewing)
+    return _viewing
+
+
+def clear_viewing() -> None:
+    """Remove every copy made for viewing."""
+    global _viewing
+    if _viewing is not None:
+        shutil.rmtree(_viewing, ignore_errors=True)
+        _viewing = None
+
+
 def _hash_copy(source: Path, limit: int, folder: Path) -> tuple[str, int, Path]:
-    """Stream the file into a temporary file beside the store while hashing it."""
-    folder.mkdir(parents=True, exist_ok=True)
+    """Stream the file into a temporary (owner-only) file beside the store while hashing it."""
+    private_dir(folder)
     digest = hashlib.sha256()
     size = 0
     fd, tmp = tempfile.mkstemp(dir=folder, prefix=".incoming-")
@@ -94,7 +135,7 @@ def add_attachment(
         raise ValidationError(f"{source.name} cannot be read ({exc.strerror or exc}).") from None
     target = blob_path(ws, sha)
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(target.parent)
         if target.exists():
             tmp.unlink(missing_ok=True)
         else:
@@ -168,9 +209,10 @@ def attachment_file(ws: Workspace, attachment_id: str) -> Path:
             digest.update(chunk)
     if digest.hexdigest() != sha:
         raise StorageError(f"The stored copy of {name} is damaged (its checksum does not match).")
-    view_dir = Path(tempfile.gettempdir()) / "doorstep-open" / sha[:12]
-    view_dir.mkdir(parents=True, exist_ok=True)
-    named = view_dir / name
+    view_dir = private_dir(viewing_dir() / sha[:12])
+    named = view_dir / safe_name(name, sha)
     if not named.exists():
-        shutil.copyfile(blob, named)
+        with private_umask():
+            shutil.copyfile(blob, named)
+        make_private(named)
     return named

@@ -12,9 +12,11 @@ from app.domain.audit import audit
 from app.domain.bundle import parse_bundle
 from app.domain.deadlines import Finding
 from app.domain.events import BundleError
+from app.domain.trail import late_evidence_in, note_late_evidence
 from app.errors import ValidationError
 from app.services.cases import find_case
 from app.services.convert import case_info_from_row, events_from_rows
+from app.services.late_entries import late_evidence
 from app.services.recompute import case_history, policy_history
 from app.services.workspace import Workspace
 from app.store.models import Case
@@ -50,6 +52,8 @@ def audit_document(doc: Any, registry: PolicyRegistry, as_of: dt.date) -> AuditR
         )
     history = registry.history(name)
     findings = audit(bundle.case, bundle.events, history, as_of)
+    late = late_evidence_in(bundle.events, history.current.late_entry_days)
+    findings = note_late_evidence(findings, late)
     return AuditReport(bundle.case.ref, as_of, history.current.ref, tuple(findings))
 
 
@@ -69,6 +73,8 @@ def audit_all(ws: Workspace, as_of: dt.date | None = None) -> list[AuditReport]:
 
 def _audit_row(s, ws: Workspace, case: Case, as_of: dt.date) -> AuditReport:
     history = policy_history(ws.registry, case)
-    events = events_from_rows(case_history(s, case))
+    rows = case_history(s, case)
+    events = events_from_rows(rows)
     findings = audit(case_info_from_row(case), events, history, as_of)
+    findings = note_late_evidence(findings, late_evidence(rows, history.current.late_entry_days))
     return AuditReport(case.ref, as_of, history.current.ref, tuple(findings))

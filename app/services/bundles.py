@@ -17,6 +17,7 @@ from app.services.cases import (
     log_action,
 )
 from app.services.convert import case_info_from_row, events_from_rows
+from app.services.late_entries import export_recording
 from app.services.recompute import case_history, recompute
 from app.services.views import ImportResult
 from app.services.workspace import Workspace
@@ -61,7 +62,7 @@ def import_new_case(s, ws: Workspace, bundle: Bundle) -> ImportResult:
     for e in bundle.events:
         for username in sorted(people_named(e)):
             get_or_create_officer(s, ws, username, created)
-    add_events(s, ws, case, [_event_dict(e) for e in bundle.events])
+    add_events(s, ws, case, [_event_dict(e) for e in bundle.events], origin="imported")
     recompute(s, case, ws.registry)
     log_action(s, ws, "import_bundle", "case", case.ref, events=len(bundle.events))
     return ImportResult(case.ref, True, len(bundle.events), tuple(created))
@@ -135,9 +136,17 @@ def _merge_with_references(ws: Workspace, doc: dict) -> ImportResult:
 
 
 def export_bundle(ws: Workspace, ref: str) -> dict[str, Any]:
+    """The case as a bundle. An event entered here carries ``recorded`` (when, by whom, from
+    which device this database recorded it), so a late entry stays visible wherever it goes."""
     with ws.db.read() as s:
         case = find_case(s, ref)
         info = case_info_from_row(case)
-        events = events_from_rows(case_history(s, case))
+        rows = case_history(s, case)
+        events = events_from_rows(rows)
+        recorded = {r.local_id: rec for r in rows if (rec := export_recording(r)) is not None}
         extra = dict((case.extra or {}).get("__bundle__", {}))
-    return bundle_to_dict(Bundle(case=info, events=tuple(events), extra=extra))
+    doc = bundle_to_dict(Bundle(case=info, events=tuple(events), extra=extra))
+    for event in doc["events"]:
+        if event["id"] in recorded:
+            event["recorded"] = dict(recorded[event["id"]])
+    return doc

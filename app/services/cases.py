@@ -13,10 +13,19 @@ from app.domain.bundle import CASE_KINDS
 from app.domain.calendar import london_date
 from app.domain.deadlines.model import missed
 from app.domain.events import BundleError, build_event, check_references, people_named
+from app.domain.trail import days_late
 from app.errors import ConflictError, NotFound, ValidationError
 from app.services.convert import event_from_row
+from app.services.late_entries import late_recordings
 from app.services.recompute import case_history, policy_history, recompute
-from app.services.views import CaseDetail, DeadlineView, EventView, PartnerView, RepairView
+from app.services.views import (
+    CaseDetail,
+    DeadlineView,
+    EventView,
+    LateEntry,
+    PartnerView,
+    RepairView,
+)
 from app.services.workspace import Workspace
 from app.store.models import (
     AuditLog,
@@ -27,6 +36,7 @@ from app.store.models import (
     Resident,
     Vulnerability,
 )
+from app.store.trail import append_entry
 
 FUTURE_TOLERANCE = dt.timedelta(minutes=5)
 
@@ -34,8 +44,10 @@ FUTURE_TOLERANCE = dt.timedelta(minutes=5)
 def log_action(
     session: Session, ws: Workspace, action: str, entity: str, entity_id: str, **detail
 ) -> None:
-    """Attribute a write (who, when, which device). Never pass resident details here."""
-    session.add(
+    """Attribute a write (who, when, which device) in the chained trail, inside the caller's
+    transaction. ``detail`` says what changed (ids, field names, counts): never resident details."""
+    append_entry(
+        session,
         AuditLog(
             at=ws.now(),
             actor=ws.actor.username,
@@ -44,7 +56,7 @@ def log_action(
             entity=entity,
             entity_id=entity_id,
             detail=detail,
-        )
+        ),
     )
 
 
@@ -147,9 +159,17 @@ def new_local_id(session: Session, case: Case) -> str:
 
 
 def add_events(
-    session: Session, ws: Workspace, case: Case, raws: list[dict[str, Any]]
+    session: Session,
+    ws: Workspace,
+    case: Case,
+    raws: list[dict[str, Any]],
+    origin: str = "entered",
 ) -> list[str]:
-    """Validate and append events to a case (no recomputation). Returns their ids."""
+    """Validate and append events to a case (no recomputation). Returns their ids.
+
+    Each is attributed to the acting person, now, from this device. ``origin`` is "entered"
+    (recorded here: a form, a command, a merge) or "imported" (arrived with the import that
+    created the case, first recorded elsewhere)."""
     existing = {
         local: etype
         for local, etype in session.execute(
@@ -193,6 +213,7 @@ def add_events(
                 recorded_at=ws.now(),
                 recorded_by=ws.actor.username,
                 device=ws.actor.device,
+                origin=origin,
             )
         )
     session.flush()
@@ -250,7 +271,16 @@ def record_event(
     """
     with ws.db.write() as s:
         _, (local_id,) = append_events(s, ws, ref, [event], expected_version)
-        log_action(s, ws, "record_event", "case", ref, event=local_id, type=event.get("type"))
+        log_action(
+            s,
+            ws,
+            "record_event",
+            "case",
+            ref,
+            event=local_id,
+            type=event.get("type"),
+            fields=sorted(k for k in event if k not in ("id", "type")),
+        )
     return local_id, get_case(ws, ref)
 
 
@@ -279,9 +309,13 @@ def get_case(ws: Workspace, ref: str, as_of: dt.date | None = None) -> CaseDetai
         case = find_case(s, ref)
         history = policy_history(ws.registry, case)
         cal = history.current.calendar
+        stored = case_history(s, case)
+        late = late_recordings(stored, history.current.late_entry_days)
+        names = _names(s, {r.by for r in late.values()})
         events = []
-        for row in reversed(case_history(s, case)):
+        for row in reversed(stored):
             e = event_from_row(row)
+            rec = late.get(row.local_id)
             events.append(
                 EventView(
                     id=e.id,
@@ -292,6 +326,15 @@ def get_case(ws: Workspace, ref: str, as_of: dt.date | None = None) -> CaseDetai
                     fields=dict(e.data),
                     recorded_by=row.recorded_by,
                     recorded_at=row.recorded_at,
+                    late=None
+                    if rec is None
+                    else LateEntry(
+                        rec.at,
+                        rec.by,
+                        names.get(rec.by, rec.by),
+                        rec.device,
+                        days_late(e.at, rec.at),
+                    ),
                 )
             )
         rows = list(s.scalars(select(DeadlineRow).where(DeadlineRow.case_id == case.id)))
@@ -321,6 +364,13 @@ def get_case(ws: Workspace, ref: str, as_of: dt.date | None = None) -> CaseDetai
             partners=_partners(events, rows),
             corrected={e.fields["corrects"]: e.id for e in events if e.fields.get("corrects")},
         )
+
+
+def _names(s: Session, usernames: set[str]) -> dict[str, str]:
+    if not usernames:
+        return {}
+    rows = s.execute(select(Officer.username, Officer.name).where(Officer.username.in_(usernames)))
+    return {u: n or u for u, n in rows}
 
 
 def _repairs(

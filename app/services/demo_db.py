@@ -13,6 +13,7 @@ from app.domain.calendar import today_london
 from app.errors import ValidationError
 from app.paths import resources_dir
 from app.services.bundles import import_bundle
+from app.services.cases import log_action
 from app.services.workspace import Actor, Workspace, open_workspace
 from app.store.models import Case, Officer, Setting, Team
 
@@ -82,6 +83,7 @@ def create_demo_database(
                         updated_by="demo",
                     )
                 )
+            log_action(s, ws, "create_demo", "setting", "demo", officers=len(OFFICERS))
         docs = seed_bundles() + generate_bundles(today, n_cases=n_cases, seed=seed)
         for done, doc in enumerate(docs, 1):
             import_bundle(ws, doc)

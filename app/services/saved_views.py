@@ -7,6 +7,7 @@ from dataclasses import asdict
 from sqlalchemy import delete, select
 
 from app.errors import ValidationError
+from app.services.cases import log_action
 from app.services.inbox import InboxQuery
 from app.services.workspace import Workspace
 from app.store.models import SavedView
@@ -29,6 +30,15 @@ def save_view(ws: Workspace, name: str, query: InboxQuery) -> None:
             )
         else:
             row.filters = filters
+        log_action(
+            s,
+            ws,
+            "save_view",
+            "saved_view",
+            ws.actor.username,
+            replaced=row is not None,
+            filters=sorted(k for k, v in filters.items() if v not in (None, (), [], "", False)),
+        )
 
 
 def list_views(ws: Workspace) -> list[tuple[str, InboxQuery]]:
@@ -47,6 +57,7 @@ def list_views(ws: Workspace) -> list[tuple[str, InboxQuery]]:
 
 def delete_view(ws: Workspace, name: str) -> None:
     with ws.db.write() as s:
-        s.execute(
+        gone = s.execute(
             delete(SavedView).where(SavedView.owner == ws.actor.username, SavedView.name == name)
-        )
+        ).rowcount
+        log_action(s, ws, "delete_view", "saved_view", ws.actor.username, count=gone)

@@ -30,7 +30,14 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 
 from app.errors import StorageError, ValidationError
-from app.paths import data_dir, default_database, demo_database
+from app.paths import (
+    data_dir,
+    default_database,
+    demo_database,
+    make_private,
+    private_dir,
+    private_umask,
+)
 from app.services.cases import log_action
 from app.services.letterhead import clean_letterhead
 from app.services.policies import DEFAULT_POLICY_KEY, HOMES_KEY, check_homes
@@ -239,9 +246,11 @@ def _write_config(profile: Profile) -> Path:
         "# Doorstep on this computer (written by the first-run set-up).\n"
         "# The server password is never kept here: it comes from PGPASSWORD or a pgpass file.\n"
     )
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(path.parent)  # the data directory: owner-only, like the files in it
     tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(header + body, encoding="utf-8")
+    with private_umask():
+        tmp.write_text(header + body, encoding="utf-8")
+    make_private(tmp)
     os.replace(tmp, path)
     return path
 

@@ -37,6 +37,18 @@ class EventView:
     fields: dict[str, Any]
     recorded_by: str
     recorded_at: dt.datetime
+    late: LateEntry | None = None  # recorded more than the policy's late_entry_days after `at`
+
+
+@dataclass(frozen=True)
+class LateEntry:
+    """When, by whom (username and name) and from which device a late entry was first recorded."""
+
+    recorded_at: dt.datetime
+    recorded_by: str
+    recorded_by_name: str
+    device: str
+    days: int
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from app.errors import ValidationError
-from app.paths import data_dir
+from app.paths import data_dir, private_dir
 from app.services.cases import record_event
 from app.services.workspace import Workspace
 
@@ -44,9 +44,9 @@ def drafts_dir() -> Path:
 
 
 def save_draft(draft: VisitDraft) -> Path:
-    """Atomically write the draft (write a temporary file, then rename over the old one)."""
-    folder = drafts_dir()
-    folder.mkdir(parents=True, exist_ok=True)
+    """Atomically write the draft (write a temporary file, then rename over the old one);
+    owner-only, like every file Doorstep keeps."""
+    folder = private_dir(drafts_dir())
     target = folder / draft.path_name
     fd, tmp = tempfile.mkstemp(dir=folder, prefix=".draft-")
     with os.fdopen(fd, "w", encoding="utf-8") as fh:

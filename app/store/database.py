@@ -24,7 +24,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.errors import StorageError
-from app.paths import migrations_dir
+from app.paths import make_private, migrations_dir, private_dir, private_umask, sqlite_companions
 
 log = logging.getLogger(__name__)
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -58,6 +58,15 @@ def _alembic_config(connection=None) -> Config:
     return cfg
 
 
+def is_known_revision(revision: str) -> bool:
+    """Whether this release knows the schema revision (a newer release's is unknown)."""
+    try:
+        ScriptDirectory.from_config(_alembic_config()).get_revision(revision)
+    except (CommandError, KeyError):
+        return False
+    return True
+
+
 def head_revision() -> str:
     return ScriptDirectory.from_config(_alembic_config()).get_current_head()
 
@@ -80,6 +89,8 @@ def _sqlite_pragmas(engine: Engine) -> None:
         dbapi_conn.isolation_level = None  # we issue BEGIN ourselves
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA foreign_keys=ON")
+        # a REPLACE that removes a row fires its delete triggers (append-only tables refuse it)
+        cur.execute("PRAGMA recursive_triggers=ON")
         cur.execute("PRAGMA busy_timeout=10000")
         with contextlib.suppress(
             sqlite3.OperationalError
@@ -196,8 +207,8 @@ def _check_sqlite_file(path: Path, create: bool) -> None:
             raise StorageError(f"{path} is not a Doorstep database (it is not an SQLite file).")
     elif not create:
         raise StorageError(f"There is no database at {path}.")
-    else:
-        path.parent.mkdir(parents=True, exist_ok=True)
+    elif not path.parent.exists():
+        private_dir(path.parent)  # only a folder we make is made owner-only
 
 
 def backup_sqlite(path: Path, revision: str) -> Path:
@@ -206,21 +217,32 @@ def backup_sqlite(path: Path, revision: str) -> Path:
     target = path.with_name(f"{path.stem}.backup-{revision}-{stamp}{path.suffix}")
     src = sqlite3.connect(str(path))
     try:
-        dst = sqlite3.connect(str(target))
+        with private_umask():
+            dst = sqlite3.connect(str(target))
         try:
             src.backup(dst)
         finally:
             dst.close()
     finally:
         src.close()
+    make_private(*sqlite_companions(target))
     return target
 
 
 def open_database(target: str | Path, create: bool = True, migrate: bool = True) -> Database:
     """Open (and create or migrate) a Doorstep database. Raises ``StorageError`` with a clear message."""
     url, path = to_url(target)
-    if path is not None and "mode=ro" not in url:
+    writable = path is not None and "mode=ro" not in url
+    if writable:
         _check_sqlite_file(path, create)
+    with private_umask() if writable else contextlib.nullcontext():
+        db = _open(url, path, migrate)
+    if writable:
+        make_private(*sqlite_companions(path))  # also tightens a file made by an older release
+    return db
+
+
+def _open(url: str, path: Path | None, migrate: bool) -> Database:
     try:
         engine = create_engine(url, future=True, pool_pre_ping=not url.startswith("sqlite"))
     except Exception as exc:  # bad URL, missing driver

@@ -115,6 +115,9 @@ class CaseEvent(Base):
     recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     recorded_by: Mapped[str] = mapped_column(String(80), default="system")
     device: Mapped[str] = mapped_column(String(120), default="")
+    # "entered": recorded here (a form, a command, a merge); "imported": arrived with the import
+    # that created its case, first recorded elsewhere; None: stored before schema 0003.
+    origin: Mapped[str | None] = mapped_column(String(20), nullable=True)
 
     __table_args__ = (
         UniqueConstraint("case_id", "local_id", name="uq_case_events_case_local"),
@@ -185,7 +188,11 @@ class Attachment(Base):
 
 
 class AuditLog(Base):
-    """Who did what, when, from which device. Never holds resident details."""
+    """Who did what, when, from which device. Never holds resident details.
+
+    Append-only (enforced in the database) and chained: ``hash`` covers the entry's fields and
+    the previous entry's hash (app/domain/trail.py), ``seq`` numbers the entries from 1.
+    """
 
     __tablename__ = "audit_log"
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
@@ -196,6 +203,18 @@ class AuditLog(Base):
     entity: Mapped[str] = mapped_column(String(40))
     entity_id: Mapped[str] = mapped_column(String(80))
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    seq: Mapped[int | None] = mapped_column(Integer, nullable=True, unique=True)
+    prev_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
+
+
+class TrailHead(Base):
+    """The one row naming the trail's last entry; locked while an entry is added."""
+
+    __tablename__ = "trail_head"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)  # always 1
+    seq: Mapped[int] = mapped_column(Integer, default=0)
+    hash: Mapped[str] = mapped_column(String(64))
 
 
 class PolicyVersion(Base):

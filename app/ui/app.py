@@ -110,6 +110,9 @@ def _open_window(target: str, user: str | None, windows: list) -> None:
         username = choose_user(ws, settings.value(key))
         ws.actor = Actor(username, ws.actor.device)
         settings.setValue(key, username)
+        from app.services.backups import scheduled_backup_in_background
+
+        scheduled_backup_in_background(ws)  # at most one verified copy a day, old ones pruned
         window = MainWindow(ws)
     except BaseException:
         ws.close()

@@ -115,7 +115,14 @@ def flags(e: EventView, corrected: dict[str, str]) -> str:
         out.append(f"corrected by {corrected[e.id]}")
     if e.fields.get("covering_for"):
         out.append(f"logged covering for {e.fields['covering_for']}")
+    if e.late is not None:
+        out.append(late_note(e))
     return ", ".join(out)
+
+
+def late_note(e: EventView) -> str:
+    assert e.late is not None
+    return f"late entry, recorded {day_time(e.late.recorded_at)} by {e.late.recorded_by_name}"
 
 
 class TimelineModel(RecordsModel[EventView]):
@@ -124,7 +131,11 @@ class TimelineModel(RecordsModel[EventView]):
         super().__init__(
             [
                 Column("When", when),
-                Column("Entry", entry_label),
+                Column(
+                    "Entry",
+                    lambda e: ("Late entry: " if e.late else "") + entry_label(e),
+                    tooltip=lambda e: late_note(e) if e.late else entry_label(e),
+                ),
                 Column("By", lambda e: e.by or ""),
                 Column("Summary", lambda e: e.summary, tooltip=lambda e: e.summary),
                 Column("Notes", lambda e: flags(e, self.corrected)),

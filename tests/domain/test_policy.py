@@ -345,3 +345,33 @@ def test_single_history():
 def test_event_helper_defaults_are_valid():
     # Guard for the helper the engine tests rely on.
     assert E("x", "2025-06-02", "case_closed")["outcome"]
+
+
+# -- late entries ([trail]) ---------------------------------------------------------------
+
+
+def test_late_entry_days_come_from_the_policy_and_hexagon_inherits_them():
+    assert shipped("code-2024").late_entry_days == 2
+    assert shipped("hexagon-4-stage").late_entry_days == 2
+
+
+def test_a_policy_saved_before_the_trail_table_existed_still_loads():
+    doc = policy_doc()
+    del doc["trail"]
+    assert parse_policy(doc, "old.toml").late_entry_days == 2
+
+
+@pytest.mark.parametrize(
+    "value, problem",
+    [(-1, "must be between 0 and 365"), ("two", "must be a whole number"), (True, "whole number")],
+)
+def test_a_bad_late_entry_days_is_refused(value, problem):
+    doc = policy_doc()
+    doc["trail"]["late_entry_days"] = value
+    assert_names(refused(doc), "trail.late_entry_days", problem)
+
+
+def test_an_unknown_trail_key_is_a_typo():
+    doc = policy_doc()
+    doc["trail"]["late_days"] = 3
+    assert_names(refused(doc), "trail.late_days", "is not a known policy key")

@@ -211,3 +211,21 @@ def test_the_job_title_given_at_set_up_signs_letters(office, clock):
         s.add(Setting(key=setup.TITLES_KEY, value={"a.khan": "Tenancy sustainment officer"}))
     after = L.get_letter(office, before.id)
     assert after.context.signature.title == "Tenancy sustainment officer"
+
+
+def test_the_profile_and_the_data_directory_are_owner_only(tmp_path, monkeypatch):
+    import os
+    import stat
+
+    from app.services import setup
+
+    monkeypatch.setenv("DOORSTEP_DATA_DIR", str(tmp_path / "data"))
+    old = os.umask(0o022)
+    try:
+        path = setup._write_config(
+            setup.Profile(storage=setup.SQLITE, target=str(tmp_path / "c.sqlite"), username="a")
+        )
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
