@@ -61,7 +61,12 @@ def build_parser() -> Parser:
         _common(p, False)
         return p
 
-    add("gui", "open the desktop app")
+    p = add("gui", "open the desktop app")
+    p.add_argument(
+        "--quit-after-load",
+        action="store_true",
+        help="start-up check: open the window, wait for the inbox, print the start-up time, exit",
+    )
     p = add("demo", "create a database with invented demo data and print its path")
     p.add_argument("--cases", type=whole, default=200)
     p.add_argument("--seed", type=int, default=2026)
@@ -116,7 +121,7 @@ def build_parser() -> Parser:
 
 def main(
     argv: Sequence[str] | None = None,
-    launch_gui: Callable[[str | None, str | None], int] | None = None,
+    launch_gui: Callable[..., int] | None = None,
 ) -> int:
     parser = build_parser()
     try:

@@ -336,7 +336,10 @@ def cmd_gui(args) -> int:
     launch = getattr(args, "launch_gui", None)
     if launch is None:
         raise CommandUsageError("the desktop app cannot be opened from here; run `doorstep` itself")
-    return launch(getattr(args, "db", None), getattr(args, "user", None))
+    db, user = getattr(args, "db", None), getattr(args, "user", None)
+    if getattr(args, "quit_after_load", False):
+        return launch(db, user, quit_after_load=True)
+    return launch(db, user)
 
 
 def cmd_verify_trail(args) -> int:

@@ -31,12 +31,14 @@ def display_missing(environ: Mapping[str, str] = os.environ, platform: str = sys
     return not any(p and p != "xcb" and not p.startswith("wayland") for p in chosen)
 
 
-def launch_gui(db: str | None, user: str | None) -> int:
+def launch_gui(db: str | None, user: str | None, quit_after_load: bool = False) -> int:
     if display_missing():
         print(NO_DISPLAY, file=sys.stderr)
         return 2
     from app.ui.app import run_gui
 
+    if quit_after_load:
+        return run_gui(db, user, quit_after_load=True)
     return run_gui(db, user)
 
 

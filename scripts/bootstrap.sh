@@ -7,12 +7,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Qt runtime (offscreen and xcb), Xvfb for screenshots, poppler for PDF checks,
-# PostgreSQL for the team-server tests, DejaVu fonts for letters.
+# PostgreSQL for the team-server tests, DejaVu fonts for letters, binutils for the desktop
+# bundle test (PyInstaller calls objcopy and strip).
 APT_PACKAGES=(
   libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libglib2.0-0
   xvfb xauth libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-image0
   libxcb-keysyms1 libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-randr0
-  poppler-utils fonts-dejavu-core postgresql
+  poppler-utils fonts-dejavu-core postgresql binutils
 )
 PY=${PYTHON:-python3}
 # Debian's own python3 needs python3-venv for `-m venv`; other builds carry it.

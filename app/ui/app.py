@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import sys
+import time
 from pathlib import Path
 
 from app.errors import DoorstepError
-from app.paths import default_database, demo_database
+from app.paths import default_database, demo_database, resources_dir
+
+_IMPORTED = time.perf_counter()
+ICON_SIZES = (16, 24, 32, 48, 64, 128, 256)
 
 
 def choose_database(db: str | None, profile=None) -> tuple[str, bool]:
@@ -40,6 +45,58 @@ def choose_user(ws, remembered: str | None) -> str:
     return officers[0].username if officers else ws.actor.username
 
 
+def seconds_since_start() -> float:
+    """Seconds since this process started (Linux reads /proc, so the interpreter's and a bundle's
+    own start count too; elsewhere, since Doorstep's desktop code was loaded)."""
+    try:
+        stat = Path("/proc/self/stat").read_text().rsplit(")", 1)[1].split()
+        started = int(stat[19]) / os.sysconf("SC_CLK_TCK")
+        return float(Path("/proc/uptime").read_text().split()[0]) - started
+    except (OSError, ValueError, IndexError, AttributeError):
+        return time.perf_counter() - _IMPORTED
+
+
+def app_icon():
+    """The application icon at every size drawn from resources/icons/doorstep.svg."""
+    from PySide6.QtGui import QIcon
+
+    icon = QIcon()
+    for size in ICON_SIZES:
+        icon.addFile(str(resources_dir() / "icons" / f"doorstep-{size}.png"))
+    return icon
+
+
+def quit_when_loaded(app, window, timeout_ms: int = 60_000) -> None:
+    """`gui --quit-after-load`: once the window is up and the inbox has its first rows, print the
+    start-up time to stderr and exit 0; exit 1 if the inbox loaded empty or shows nothing within
+    the timeout (the inbox query runs as the window is built, so the first check usually ends it)."""
+    from PySide6.QtCore import QTimer
+
+    model = window.model
+
+    def check(first: bool = False) -> None:
+        if model.rowCount() == 0:
+            if first and not model.canFetchMore():
+                print("doorstep: the inbox loaded empty: no open cases", file=sys.stderr)
+                app.exit(1)
+            return
+        print(
+            f"doorstep: window open, inbox showing {model.rowCount()} cases, "
+            f"{seconds_since_start():.2f} s after start",
+            file=sys.stderr,
+        )
+        app.exit(0)
+
+    def give_up() -> None:
+        print(f"doorstep: the inbox showed no cases within {timeout_ms // 1000} s", file=sys.stderr)
+        app.exit(1)
+
+    model.rowsInserted.connect(lambda *_: check())
+    model.modelReset.connect(lambda: check())
+    QTimer.singleShot(timeout_ms, give_up)
+    QTimer.singleShot(0, lambda: check(first=True))
+
+
 def _open_window(target: str, user: str | None, windows: list) -> None:
     from PySide6.QtCore import QSettings
 
@@ -64,7 +121,7 @@ def _open_window(target: str, user: str | None, windows: list) -> None:
     windows.append(window)
 
 
-def run_gui(db: str | None = None, user: str | None = None) -> int:
+def run_gui(db: str | None = None, user: str | None = None, quit_after_load: bool = False) -> int:
     from PySide6.QtWidgets import QApplication, QMessageBox
 
     from app.services.setup import is_first_run, read_profile
@@ -74,12 +131,14 @@ def run_gui(db: str | None = None, user: str | None = None) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Doorstep")
     app.setOrganizationName("Doorstep")
+    app.setDesktopFileName("doorstep")  # Wayland matches the window to doorstep.desktop
+    app.setWindowIcon(app_icon())
     install_crash_reporter(app)  # from here on, an unexpected error shows a report
     restore_font_size()
     demo: Path | None = None
     windows: list = []
     try:
-        if db is None and is_first_run():
+        if db is None and is_first_run() and not quit_after_load:  # the check asks nothing
             from app.ui.first_run import FirstRunWizard
 
             wizard = FirstRunWizard()
@@ -100,10 +159,15 @@ def run_gui(db: str | None = None, user: str | None = None) -> int:
         if demo is not None:
             _open_window(str(demo), None, windows)
     except DoorstepError as exc:
-        QMessageBox.critical(None, "Doorstep", str(exc))
+        if quit_after_load:  # a headless check: no dialog to block on
+            print(f"doorstep: {exc}", file=sys.stderr)
+        else:
+            QMessageBox.critical(None, "Doorstep", str(exc))
         for window in windows:
             window.ws.close()
         return 1
+    if quit_after_load:
+        quit_when_loaded(app, windows[0])
     try:
         return app.exec()
     finally:
