@@ -1,6 +1,7 @@
 """`doorstep`: the command line (CLI.md). With no command it opens the desktop app.
 
-Exit status: 0 success, 1 findings or rejected input, 2 wrong arguments.
+Exit status: 0 success, 1 findings or rejected input, 2 wrong arguments, 3 not allowed
+(sign-in failed, or the acting person's role may not do it).
 Errors are one sentence on stderr, never a traceback.
 """
 
@@ -15,7 +16,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from app import cli_commands as cmd
-from app.errors import DoorstepError
+from app.errors import DoorstepError, PermissionDenied
 
 
 class UsageError(Exception):
@@ -48,7 +49,9 @@ def _common(p: argparse.ArgumentParser, top: bool) -> None:
     default = None if top else argparse.SUPPRESS
     p.add_argument("--db", default=default, help="database path or postgresql+psycopg:// URL")
     p.add_argument("--json", action="store_true", default=False if top else argparse.SUPPRESS)
-    p.add_argument("--as", dest="user", default=default, help="act as this username")
+    p.add_argument(
+        "--user", "--as", dest="user", default=default, help="act as this person (DOORSTEP_USER)"
+    )
 
 
 def build_parser() -> Parser:
@@ -112,6 +115,18 @@ def build_parser() -> Parser:
     p.add_argument("--out", type=Path, help="file to write (default: backups/ beside the database)")
     p = add("restore", "replace the database with a verified backup (the current one is kept)")
     p.add_argument("file", type=Path)
+    p = add(
+        "user", "manage people: add, list, role, disable, reset (a password), password (your own)"
+    )
+    p.add_argument("action", choices=["add", "list", "role", "disable", "reset", "password"])
+    p.add_argument("name", nargs="?", help="the person's username")
+    p.add_argument("new_role", nargs="?", metavar="ROLE", help="for `user role NAME ROLE`")
+    p.add_argument("--role", help="for `user add`: officer, manager, admin or auditor")
+    p.add_argument("--full-name", help="the person's name as letters and the history show it")
+    p.add_argument("--team")
+    p = add("server", "team server: `server init` prepares a database (schema, first admin)")
+    p.add_argument("action", choices=["init"])
+    p.add_argument("--full-name", help="the first admin's name")
     p = add("inbox", "open cases ordered by next due deadline")
     p.add_argument("--officer")
     p.add_argument("--as-of", type=iso_date)
@@ -136,6 +151,9 @@ def main(
     except cmd.CommandUsageError as exc:
         print(f"doorstep: {exc}", file=sys.stderr)
         return 2
+    except PermissionDenied as exc:  # sign-in failed, or the role may not do it
+        print(f"doorstep: {exc}", file=sys.stderr)
+        return 3
     except DoorstepError as exc:
         print(f"doorstep: {exc}", file=sys.stderr)
         return 1

@@ -28,12 +28,25 @@ def _target(args) -> str:
     return args.db if getattr(args, "db", None) else str(default_database())
 
 
-def _workspace(args, create: bool = True):
+def _open(args, create: bool = True):
     from app.services.workspace import Actor, open_workspace
 
     return open_workspace(
         _target(args), actor=Actor.local(getattr(args, "user", None)), create=create
     )
+
+
+def _workspace(args, create: bool = True):
+    """The database, with who is acting settled (signed in where the database asks for it)."""
+    from app.cli_people import sign_in_for_command
+
+    ws = _open(args, create)
+    try:
+        sign_in_for_command(ws, getattr(args, "user", None))
+    except BaseException:
+        ws.close()
+        raise
+    return ws
 
 
 def _registry(args):
@@ -384,6 +397,26 @@ def cmd_restore(args) -> int:
     return 0
 
 
+def cmd_user(args) -> int:
+    from app.cli_people import cmd_user as run
+
+    if args.action in ("add", "role", "disable", "reset") and not args.name:
+        raise CommandUsageError(f"`user {args.action}` needs the person's username")
+    if args.action == "role":
+        args.role = args.new_role or args.role
+    if args.action in ("add", "role") and not args.role:
+        raise CommandUsageError(
+            f"`user {args.action}` needs a role (officer, manager, admin, auditor)"
+        )
+    return run(args, _open, emit)
+
+
+def cmd_server(args) -> int:
+    from app.cli_people import cmd_server_init
+
+    return cmd_server_init(args, _open)
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "due": cmd_due,
     "wd": cmd_wd,
@@ -399,4 +432,6 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "verify-trail": cmd_verify_trail,
     "backup": cmd_backup,
     "restore": cmd_restore,
+    "user": cmd_user,
+    "server": cmd_server,
 }

@@ -136,13 +136,16 @@ def test_installed_wheel_runs_outside_the_source_tree(installed):
 
     pdf = work / "closure.pdf"
     letter = doorstep(
-        installed, "letter", "HX-0001", "case_closure", "--db", str(db), "--out", str(pdf)
-    )
+        installed, "letter", "HX-0001", "case_closure", "--db", str(db), "--out", str(pdf),
+        "--user", "p.natarajan",  # the demo enforces roles: act as one of its people
+    )  # fmt: skip
     assert letter.returncode == 0, letter.stderr
     assert pdf.read_bytes().startswith(b"%PDF")
 
     bundle = work / "HX-0001.json"
-    exported = doorstep(installed, "export", "HX-0001", "--db", str(db), "--out", str(bundle))
+    exported = doorstep(
+        installed, "export", "HX-0001", "--db", str(db), "--out", str(bundle), "--user", "p.natarajan"
+    )  # fmt: skip
     assert exported.returncode == 0, exported.stderr
     audit = doorstep(installed, "audit", str(bundle), "--as-of", "2025-09-01", "--json")
     assert audit.returncode in (0, 1), audit.stderr

@@ -154,7 +154,10 @@ def resolve(session: Session, username: str, signed_in: str | None, today: dt.da
     if mode == "passwords" and signed_in != username:
         raise PermissionDenied("Sign in first: this database is protected by sign-in.")
     if me is None:
-        raise PermissionDenied(f"{username!r} is not a person in this database.")
+        where = (
+            "this demo database; choose one of its people" if mode == "demo" else "this database"
+        )
+        raise PermissionDenied(f"{username!r} is not a person in {where}.")
     if not me.active:
         raise PermissionDenied(f"The account {username!r} is disabled; ask an admin.")
     return Person(me.username, me.role, me.id, case_officers=_case_officers(session, me, today))

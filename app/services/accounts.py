@@ -353,6 +353,11 @@ def choose_demo_person(ws: Workspace, username: str) -> OfficerView:
     return view
 
 
+def sign_in_mode_of(ws: Workspace) -> str:
+    with ws.db.read() as s:
+        return sign_in_mode(s)
+
+
 def enter(ws: Workspace) -> str:
     """Settle who is acting on opening a database: the solo officer on a lone laptop."""
     with ws.db.read() as s:

@@ -144,6 +144,8 @@ def create_case(
         )
         s.add(case)
         s.flush()
+        # A new case for someone the person may not work for is refused like any other write.
+        check_case(s, ref, case.officer_id, write=True)
         recompute(s, case, ws.registry)
         log_action(s, ws, "create_case", "case", ref, kind=kind)
     return get_case(ws, ref)

@@ -103,7 +103,7 @@ def test_the_bundle_runs_the_command_line_and_the_app(bundle, user_env, tmp_path
     pdf = tmp_path / "f.pdf"
     letter = run(
         bundle, user_env, "letter", "HX-0001", "asb_acknowledgement", "--db", str(db),
-        "--out", str(pdf), cwd=tmp_path,
+        "--out", str(pdf), "--user", "p.natarajan", cwd=tmp_path,
     )  # fmt: skip
     assert letter.returncode == 0, letter.stderr
     reader = PdfReader(pdf)
