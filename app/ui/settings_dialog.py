@@ -9,13 +9,11 @@ only be refused.
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -47,7 +45,7 @@ from app.services.workspace import Workspace
 from app.ui.appearance import MAX_POINTS, MIN_POINTS, apply_font_size, current_font_size
 from app.ui.first_run import fit_to_screen
 from app.ui.formats import day
-from app.ui.forms import ERROR_STYLE, date_edit, from_qdate
+from app.ui.forms import ERROR_STYLE, date_edit, from_qdate, pick_image
 from app.ui.records_model import Column, RecordsModel, make_table, selected_row
 
 MANAGERS_ONLY = "Only a manager can change these; you can see them but not change them."
@@ -149,9 +147,7 @@ class OrganisationTab(_Tab):
         self.finish_layout()
 
     def choose_logo(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, "Logo", str(Path.home()), "Images (*.png *.jpg *.jpeg)"
-        )
+        path = pick_image(self, "Logo")
         if path:
             self.logo.setText(path)
 
