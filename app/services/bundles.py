@@ -16,6 +16,7 @@ from app.services.cases import (
     find_case,
     get_or_create_officer,
     log_action,
+    record_read,
 )
 from app.services.convert import case_info_from_row, events_from_rows
 from app.services.late_entries import export_recording
@@ -148,6 +149,7 @@ def export_bundle(ws: Workspace, ref: str) -> dict[str, Any]:
         events = events_from_rows(rows)
         recorded = {r.local_id: rec for r in rows if (rec := export_recording(r)) is not None}
         extra = dict((case.extra or {}).get("__bundle__", {}))
+    record_read(ws, ref, "exported")
     doc = bundle_to_dict(Bundle(case=info, events=tuple(events), extra=extra))
     for event in doc["events"]:
         if event["id"] in recorded:
