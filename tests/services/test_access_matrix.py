@@ -345,6 +345,7 @@ def test_inbox_search_and_oversight_show_only_what_the_person_may_see(signed_in,
 
 # ---- Changing cases --------------------------------------------------------------------------
 def _writes(ws: Workspace, ref: str, tmp: Path) -> dict[str, Callable[[], object]]:
+    letter = letter_of(ws, ref)
     proof = tmp / f"{ref}-note.txt"
     proof.write_text("scanned note\n")
     at = dt.datetime(2025, 6, 24, 9, tzinfo=dt.UTC)
@@ -369,6 +370,7 @@ def _writes(ws: Workspace, ref: str, tmp: Path) -> dict[str, Callable[[], object
         ),
         "acknowledge complaint": lambda: acknowledge(ws, ref, at=at),
         "create_letter": lambda: L.create_letter(ws, ref, "asb_acknowledgement"),
+        "reopen_letter (by id)": lambda: L.reopen_letter(ws, letter),
         "add_attachment": lambda: add_attachment(ws, ref, proof),
         "create_case": lambda: create_case(
             ws, ref=f"NEW-{ref}", kind="general", officer=OWNER[ref], resident_name="New Person"
