@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.errors import NotFound, PermissionDenied
-from app.services.access import Do, acting, who_may
+from app.services.access import Do, acting, visible_officer_ids, who_may
 from app.services.workspace import Workspace
 from app.store.models import Officer
 
@@ -85,3 +85,9 @@ def is_manager(ws: Workspace) -> bool:
     """Whether the acting person may make a manager's changes (for the UI to disable the rest)."""
     with ws.db.read() as s:
         return acting(s).may(Do.CHANGE_POLICY)
+
+
+def may_see_every_case(ws: Workspace) -> bool:
+    """Whether the acting person sees every case (for the UI to offer the "all" inbox)."""
+    with ws.db.read() as s:
+        return visible_officer_ids(s) is None

@@ -38,6 +38,7 @@ from app.paths import (
     private_dir,
     private_umask,
 )
+from app.services.access import sign_in_mode
 from app.services.cases import log_action
 from app.services.letterhead import clean_letterhead
 from app.services.policies import DEFAULT_POLICY_KEY, HOMES_KEY, check_homes
@@ -265,8 +266,8 @@ def _remove_sqlite(path: Path) -> None:
 def complete_setup(choices: SetupChoices, now: Callable[[], dt.datetime] | None = None) -> Profile:
     """Create the database, the first officer and the settings, then write ``config.toml``.
 
-    On a team server that another laptop already set up, the person is added as an officer
-    (never a manager: a manager there promotes them) and the organisation's settings are kept.
+    On a team server the person must already have a sign-in there (an admin adds people): the
+    laptop only remembers the server and their username, and the app asks them to sign in.
     """
     clean = validate(choices)
     if config_path().exists():
@@ -300,7 +301,26 @@ def complete_setup(choices: SetupChoices, now: Callable[[], dt.datetime] | None 
 
 
 def _store(s, ws, c: SetupChoices) -> bool:
-    """The officer and the settings, inside the caller's one write. True when joining."""
+    """The officer and the settings, inside the caller's one write. True when joining.
+
+    A laptop alone works without sign-in as its one named officer (recorded: ``solo_user``).
+    A team server is joined, never set up from a laptop: an admin prepares it
+    (`doorstep server init`) and adds each person; the app then asks them to sign in."""
+    if c.storage == SERVER:
+        if sign_in_mode(s) != "passwords":
+            raise ValidationError(
+                "That team server is not set up yet: an admin prepares it first with "
+                "`doorstep server init`, then adds you with `doorstep user add`."
+            )
+        if not s.scalar(
+            select(func.count())
+            .select_from(Officer)
+            .where(Officer.username == c.username, Officer.password_hash.is_not(None))
+        ):
+            raise ValidationError(
+                f"{c.username} has no sign-in on that server: ask its admin to add you."
+            )
+        return True
     already = s.get(Setting, SETUP_KEY) is not None
     if s.scalar(select(func.count()).select_from(Officer).where(Officer.username == c.username)):
         raise ValidationError(
@@ -335,6 +355,7 @@ def _store(s, ws, c: SetupChoices) -> bool:
         put_setting(s, HOMES_KEY, c.homes)
         put_setting(s, DEFAULT_POLICY_KEY, c.policy)
         put_setting(s, SETUP_KEY, {"at": ws.now().isoformat(), "by": c.username})
+        put_setting(s, "solo_user", c.username)  # this laptop alone: no sign-in, acting as them
     log_action(s, ws, "first_run_setup", "officer", c.username, role=role, joined=already)
     return already
 

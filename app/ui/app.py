@@ -1,4 +1,5 @@
-"""Starting the desktop app: choose the database (demo on first run) and who is working."""
+"""Starting the desktop app: choose the database (first-run set-up or the demo), then who is
+working (app/ui/sign_in.py: sign in, a demo person, or setting up a database with nobody yet)."""
 
 from __future__ import annotations
 
@@ -26,23 +27,6 @@ def choose_database(db: str | None, profile=None) -> tuple[str, bool]:
         return str(real), False
     demo = demo_database()
     return str(demo), not demo.exists()
-
-
-def choose_user(ws, remembered: str | None) -> str:
-    """The acting officer: the OS/--as user if they are an officer, else the last one used here,
-    else (typically the demo) the first manager."""
-    from app.services.officers import list_officers
-
-    officers = list_officers(ws)
-    names = {o.username for o in officers}
-    if ws.actor.username in names:
-        return ws.actor.username
-    if remembered in names:
-        return remembered
-    managers = [o.username for o in officers if o.is_manager]
-    if managers:
-        return managers[0]
-    return officers[0].username if officers else ws.actor.username
 
 
 def seconds_since_start() -> float:
@@ -97,19 +81,16 @@ def quit_when_loaded(app, window, timeout_ms: int = 60_000) -> None:
     QTimer.singleShot(0, lambda: check(first=True))
 
 
-def _open_window(target: str, user: str | None, windows: list) -> None:
-    from PySide6.QtCore import QSettings
-
+def _open_window(target: str, user: str | None, windows: list, interactive: bool = True) -> None:
     from app.services.workspace import Actor, open_workspace
     from app.ui.main_window import MainWindow
+    from app.ui.sign_in import settle_person
 
     ws = open_workspace(target, actor=Actor.local(user))
     try:
-        settings = QSettings()
-        key = f"last_user/{ws.db.label}"
-        username = choose_user(ws, settings.value(key))
-        ws.actor = Actor(username, ws.actor.device)
-        settings.setValue(key, username)
+        if not settle_person(ws, user, interactive=interactive):  # they cancelled the sign-in
+            ws.close()
+            return
         from app.services.backups import scheduled_backup_in_background
 
         scheduled_backup_in_background(ws)  # at most one verified copy a day, old ones pruned
@@ -155,9 +136,11 @@ def run_gui(db: str | None = None, user: str | None = None, quit_after_load: boo
             from app.services.demo_db import create_demo_database
 
             create_demo_database(Path(target))
-        _open_window(target, user, windows)
+        _open_window(target, user, windows, interactive=not quit_after_load)
         if demo is not None:
             _open_window(str(demo), None, windows)
+        if not windows:  # nobody signed in
+            return 0
     except DoorstepError as exc:
         if quit_after_load:  # a headless check: no dialog to block on
             print(f"doorstep: {exc}", file=sys.stderr)

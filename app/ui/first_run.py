@@ -192,7 +192,8 @@ class StoragePage(_Page):
     def __init__(self, parent=None):
         super().__init__(
             "Where the cases are kept",
-            "On this laptop alone, or on your team's PostgreSQL server.",
+            "On this laptop alone (no sign-in: Doorstep acts as you, the one officer), or on "
+            "your team's PostgreSQL server (you sign in with the account its admin gave you).",
             parent,
         )
         self.local = QRadioButton("This &laptop alone (a database file in your data folder)", self)

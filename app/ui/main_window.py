@@ -6,7 +6,6 @@ from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QHeaderView,
-    QInputDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -18,9 +17,9 @@ from PySide6.QtWidgets import (
 
 from app.errors import DoorstepError
 from app.services.inbox import InboxQuery, count_inbox, list_inbox
-from app.services.officers import current_officer, list_officers
+from app.services.officers import current_officer, may_see_every_case
 from app.services.visits import pending_drafts
-from app.services.workspace import Actor, Workspace
+from app.services.workspace import Workspace
 from app.ui.case_view import CaseView
 from app.ui.help import add_help_menu
 from app.ui.inbox_filters import InboxFilters
@@ -32,10 +31,12 @@ from app.ui.small_dialogs import AbsenceDialog
 
 
 def scopes_for(ws: Workspace) -> list[str]:
+    """The inbox scopes to offer: "all" only to those the services let see every case."""
     me = current_officer(ws)
     if me is None:
         return ["all"]
-    return ["mine", "team", "covering", "all"] if me.is_manager else ["mine", "team", "covering"]
+    every = may_see_every_case(ws)
+    return ["mine", "team", "covering", "all"] if every else ["mine", "team", "covering"]
 
 
 class MainWindow(QMainWindow):
@@ -112,7 +113,7 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         bar = self.menuBar()
         file = bar.addMenu("&File")
-        self._action(file, "Switch &officer…", self.switch_officer, "Ctrl+Shift+U")
+        self._action(file, "Sign in as someone &else…", self.switch_officer, "Ctrl+Shift+U")
         self._action(file, "&Out of office…", self.out_of_office)
         self.drafts_action = self._action(file, "&Visit drafts…", self.open_drafts)
         self._action(file, "Organisation &details…", self.organisation_details)
@@ -215,15 +216,15 @@ class MainWindow(QMainWindow):
         self.user.setText(f"Signed in as {me.label if me else self.ws.actor.username}")
 
     def switch_officer(self) -> None:
-        officers = list_officers(self.ws)
-        labels = [o.label for o in officers]
-        if not labels:
+        """Sign in as someone else (a demo person on the demo); the services enforce their role."""
+        from app.ui.sign_in import switch_person
+
+        try:
+            if not switch_person(self.ws, self):
+                return
+        except DoorstepError as exc:
+            QMessageBox.information(self, "Doorstep", str(exc))
             return
-        label, ok = QInputDialog.getItem(self, "Switch officer", "Work as:", labels, 0, False)
-        if not ok:
-            return
-        chosen = officers[labels.index(label)]
-        self.ws.actor = Actor(chosen.username, self.ws.actor.device)
         self.filters.set_scopes(scopes_for(self.ws))
         self._update_title()
         self.model.set_query(self.filters.query())

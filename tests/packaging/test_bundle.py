@@ -114,7 +114,10 @@ def test_the_bundle_runs_the_command_line_and_the_app(bundle, user_env, tmp_path
     wall, own = [], []
     for _ in range(3):  # the first start is the cold one: new home, no font cache, no settings
         started = time.perf_counter()
-        gui = run(bundle, user_env, "gui", "--db", str(db), "--quit-after-load", cwd=tmp_path)
+        gui = run(
+            bundle, user_env, "gui", "--db", str(db), "--quit-after-load", "--user", "a.khan",
+            cwd=tmp_path,
+        )  # fmt: skip
         wall.append(time.perf_counter() - started)
         assert gui.returncode == 0, gui.stderr
         loaded = LOADED.search(gui.stderr)
@@ -237,7 +240,17 @@ def test_the_bundle_opens_on_an_x11_display(bundle, user_env, tmp_path):
     )
     env = dict(user_env, QT_QPA_PLATFORM="xcb")
     gui = subprocess.run(
-        ["xvfb-run", "-a", str(bundle / "doorstep"), "gui", "--db", str(db), "--quit-after-load"],
+        [
+            "xvfb-run",
+            "-a",
+            str(bundle / "doorstep"),
+            "gui",
+            "--db",
+            str(db),
+            "--quit-after-load",
+            "--user",
+            "a.khan",
+        ],
         cwd=tmp_path,
         env=env,
         capture_output=True,

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from app.services.cases import create_case, record_event
-from app.services.workspace import Actor
+from app.services.workspace import Actor, put_setting
 from app.store.models import Officer, Team
 
 
@@ -51,9 +51,14 @@ def office(ws):
                 "summary": f"Call back please ({ref})",
             },
         )
-    return ws
+    # From here the office's roles are enforced as on a team's database: each test chooses who
+    # acts (``act_as``, as the demo lets a person be chosen); the manager until then.
+    with ws.db.write() as s:
+        put_setting(s, "demo", True)
+    return act_as(ws, "p.natarajan")
 
 
 def act_as(ws, username: str):
     ws.actor = Actor(username, "test-device")
+    ws.forget()
     return ws

@@ -22,6 +22,9 @@ def test_scopes_by_officer_and_team(office):
     assert refs(office, scope="mine") == ["GEN-2", "ASB-1"]
     assert refs(office, scope="team") == ["GEN-2", "ASB-1", "CMP-3"]
     assert refs(office, scope="covering") == []
+    # "all" is every case she may see: her team's, never the South team's REP-4
+    assert refs(office, scope="all") == ["GEN-2", "ASB-1", "CMP-3"]
+    act_as(office, "p.natarajan")
     assert refs(office, scope="all") == ["GEN-2", "ASB-1", "CMP-3", "REP-4"]
 
 

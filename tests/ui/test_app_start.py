@@ -33,7 +33,8 @@ def test_quit_after_load_opens_the_demo_and_reports_the_start_time(tmp_path):
     made = run_doorstep(tmp_path, "demo", "--db", str(db), "--cases", "12")
     assert made.returncode == 0, made.stderr
 
-    done = run_doorstep(tmp_path, "gui", "--db", str(db), "--quit-after-load")
+    # The demo enforces roles like a team's database: the headless check names its person.
+    done = run_doorstep(tmp_path, "gui", "--db", str(db), "--quit-after-load", "--user", "a.khan")
 
     assert done.returncode == 0, done.stderr
     found = LOADED.search(done.stderr)
@@ -45,10 +46,18 @@ def test_quit_after_load_opens_the_demo_and_reports_the_start_time(tmp_path):
 
 @pytest.mark.slow
 def test_quit_after_load_on_an_empty_database_says_so_and_exits_1(tmp_path):
-    done = run_doorstep(tmp_path, "gui", "--db", str(tmp_path / "new.sqlite"), "--quit-after-load")
+    new = str(tmp_path / "new.sqlite")
+    done = run_doorstep(tmp_path, "gui", "--db", new, "--quit-after-load", "--user", "tester")
 
     assert done.returncode == 1
     assert "the inbox loaded empty" in done.stderr
+
+
+def test_quit_after_load_never_guesses_who_is_working(tmp_path):
+    done = run_doorstep(tmp_path, "gui", "--db", str(tmp_path / "new.sqlite"), "--quit-after-load")
+
+    assert done.returncode == 1
+    assert "no people set up" in done.stderr and "Traceback" not in done.stderr
     assert "Traceback" not in done.stderr
 
 
