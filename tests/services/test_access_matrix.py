@@ -557,3 +557,20 @@ def test_open_mode_keeps_case_work_free_and_role_steps_by_the_officer_row(
         assert outcome(ws, lambda: accounts.list_people(ws)) == "refused"  # admins only
     finally:
         ws.close()
+
+
+def test_a_lone_laptop_is_one_persons_file(tmp_path, clock, example_doc):
+    """Solo mode: the one named officer works on every case in their file (bundles name other
+    officers), and the role-only steps still follow their recorded role."""
+    from app.services.workspace import open_workspace
+
+    ws = open_workspace(tmp_path / "solo.sqlite", actor=Actor("anyone", "t"), clock=clock)
+    try:
+        accounts.choose_solo(ws, "g.oduya", "Grace Oduya")
+        import_bundle(ws, example_doc)  # names another officer
+        assert ws.actor.username == "g.oduya"
+        assert get_case(ws, example_doc["case"]["ref"]).ref == example_doc["case"]["ref"]
+        with pytest.raises(PermissionDenied, match="Only a manager"):
+            save_homes_owned(ws, 1200)
+    finally:
+        ws.close()
