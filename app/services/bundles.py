@@ -60,6 +60,7 @@ def import_new_case(s, ws: Workspace, bundle: Bundle) -> ImportResult:
     ``import_bundle`` and batch imports (``services/csv_import.py``) share this one path,
     so a case gets the same officers, events and deadlines whichever way it arrives.
     """
+    require(s, Do.IMPORT)  # every bulk path (bundles, import-csv) comes through here
     created: list[str] = []
     case = _create_from_bundle(s, ws, bundle, created)
     for e in bundle.events:

@@ -24,6 +24,7 @@ from sqlalchemy import create_engine, select, text
 
 from app.errors import PermissionDenied
 from app.letters import letters as L
+from app.letters.letter_batch import candidates
 from app.letters.organisation import get_organisation, save_approval_policy, save_organisation
 from app.services import accounts
 from app.services.absences import add_absence, reassign_case
@@ -337,6 +338,8 @@ def test_inbox_search_and_oversight_show_only_what_the_person_may_see(signed_in,
     assert {h.ref for h in search(ws, "Quill")} == visible & {"N-1"}
     assert {h.ref for h in search(ws, "N-1")} <= visible
     assert {q.case_ref for q in L.approval_queue(ws)} == visible
+    if actor != "auditor":  # batch letters list only cases the person may see
+        assert {c.ref for c in candidates(ws, "apology")} == visible
     if actor in OVERSIGHT:
         assert {r.case for r in audit_all(ws)} == {"N-1", "S-1"}
     else:
