@@ -19,7 +19,7 @@ import tempfile
 import unicodedata
 import uuid
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,9 +28,9 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from app.domain.calendar import LONDON
-from app.errors import NotFound, StorageError, ValidationError
+from app.errors import NotFound, PermissionDenied, StorageError, ValidationError
 from app.paths import make_private, private_umask
-from app.services.access import Do, require
+from app.services.access import Do, acting, require
 from app.services.attachments import CHUNK, blob_path, safe_name
 from app.services.bundles import export_bundle
 from app.services.cases import log_action
@@ -256,11 +256,27 @@ def _readme(ws: Workspace, refs: tuple[str, ...], counts: dict[str, Any], when: 
     return "\n".join(lines) + "\n"
 
 
+def privacy_tools_allowed(ws: Workspace) -> bool:
+    """Whether the acting person may export subject access and delete expired cases (for the UI
+    to offer File › Privacy…; the services check again)."""
+    try:
+        with ws.db.read() as s:
+            person = acting(s)
+    except PermissionDenied:
+        return False
+    return person.may(Do.SAR) and person.may(Do.RETENTION)
+
+
 def subject_access(
-    ws: Workspace, name_or_ref: str, out: Path, overwrite: bool = False
+    ws: Workspace,
+    name_or_ref: str,
+    out: Path,
+    overwrite: bool = False,
+    progress: Callable[[int, int], None] | None = None,
 ) -> SarResult:
     """Write everything held about the resident to ``out`` (a zip, owner-only), and record the
-    export in the trail. A manager's or admin's step."""
+    export in the trail. A manager's or admin's step. ``progress(done, total)`` is called before
+    each case; an exception it raises (a cancel) leaves nothing written and nothing recorded."""
     out = Path(out)
     with ws.db.read() as s:
         require(s, Do.SAR)
@@ -281,7 +297,9 @@ def subject_access(
     try:
         with os.fdopen(fd, "wb") as fh:
             with zipfile.ZipFile(fh, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-                for ref in refs:
+                for i, ref in enumerate(refs):
+                    if progress is not None:
+                        progress(i, len(refs))
                     _write_case(ws, ref, zf, counts)
                 zf.writestr("README.txt", _readme(ws, refs, counts, when))
             fh.flush()
