@@ -54,8 +54,10 @@ TITLES = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr"})
 def normalise_name(name: str) -> str:
     """``"  Mr José  O'BRIEN "`` → ``"jose o'brien"``: no accents, one space, case folded,
     without a leading title."""
-    decomposed = unicodedata.normalize("NFKD", name or "")
-    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    plain = name or ""
+    if not plain.isascii():
+        decomposed = unicodedata.normalize("NFKD", plain)
+        plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     words = plain.casefold().split()
     if len(words) > 1 and words[0].rstrip(".") in TITLES:
         words = words[1:]
