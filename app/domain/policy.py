@@ -114,11 +114,11 @@ class Policy:
     spotcheck_percent: int
     compensation_bands: tuple[Band, ...]
     document: Mapping[str, Any] = field(repr=False, default_factory=dict)
+    # Years a closed case is kept, per case kind (None: a version saved before [retention] existed).
+    retention_years: Mapping[str, int] | None = None
     compensation: CompensationMatrix | None = None  # the calculator's matrix
     extension_warning_wd: int = 3  # warn this many WD before an extension letter is due
     late_entry_days: int = 2  # an entry recorded more than this many days after its time is late
-    # Years a closed case is kept, per case kind (None: a version saved before [retention] existed).
-    retention_years: Mapping[str, int] | None = None
 
     @property
     def ref(self) -> str:
@@ -365,10 +365,10 @@ def parse_policy(
         spotcheck_percent=percent,
         compensation_bands=bands,
         document=MappingProxyType(doc),
+        retention_years=retention,
         compensation=matrix,
         extension_warning_wd=3 if warning_wd is None else warning_wd,
         late_entry_days=late_days,
-        retention_years=retention,
     )
 
 
