@@ -231,7 +231,8 @@ class PrivacyDialog(QDialog):
         out = self.choose_file()
         if out is None:
             return
-        if out.suffix.lower() != ".zip":
+        confirmed = out.suffix.lower() == ".zip"  # the file dialog asked before replacing it
+        if not confirmed:
             out = out.with_name(out.name + ".zip")
 
         def work(progress):
@@ -240,7 +241,7 @@ class PrivacyDialog(QDialog):
                     raise Cancelled("Cancelled; nothing was written or recorded.")
                 progress(done, total)
 
-            return subject_access(self.ws, text, out, overwrite=True, progress=step)
+            return subject_access(self.ws, text, out, overwrite=confirmed, progress=step)
 
         self.sar_status.setText("Exporting…")
         self._run(work, self._exported, self.sar_status, cancellable=True)
