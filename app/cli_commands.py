@@ -417,6 +417,18 @@ def cmd_server(args) -> int:
     return cmd_server_init(args, _open)
 
 
+def cmd_sar(args) -> int:
+    from app.cli_privacy import cmd_sar as run
+
+    return run(args, _workspace, CommandUsageError)
+
+
+def cmd_retention(args) -> int:
+    from app.cli_privacy import cmd_retention as run
+
+    return run(args, _workspace, CommandUsageError, emit)
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "due": cmd_due,
     "wd": cmd_wd,
@@ -434,4 +446,6 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "restore": cmd_restore,
     "user": cmd_user,
     "server": cmd_server,
+    "sar": cmd_sar,
+    "retention": cmd_retention,
 }

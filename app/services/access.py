@@ -52,6 +52,7 @@ class Do(StrEnum):
     MANAGE_USERS = "manage people and roles"
     OVERSIGHT = "run oversight reports across all cases"
     SAR = "export a subject access bundle"
+    RETENTION = "delete cases whose retention period has passed"
     MANAGE_COVER = "set another officer's out-of-office cover"
 
 
@@ -65,6 +66,7 @@ _MANAGER = frozenset(
         Do.CHANGE_POLICY,
         Do.OVERSIGHT,
         Do.SAR,
+        Do.RETENTION,
         Do.MANAGE_COVER,
     }
 )

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from app.errors import DoorstepError
 from app.services.inbox import InboxQuery, count_inbox, list_inbox
 from app.services.officers import current_officer, may_see_every_case
+from app.services.sar import privacy_tools_allowed
 from app.services.visits import pending_drafts
 from app.services.workspace import Workspace
 from app.ui.case_view import CaseView
@@ -117,6 +118,8 @@ class MainWindow(QMainWindow):
         self._action(file, "&Out of office…", self.out_of_office)
         self.drafts_action = self._action(file, "&Visit drafts…", self.open_drafts)
         self._action(file, "Organisation &details…", self.organisation_details)
+        self.privacy_action = self._action(file, "&Privacy…", self.open_privacy)
+        self.privacy_action.setVisible(privacy_tools_allowed(self.ws))
         self._action(file, "Se&ttings…", self.open_settings, "Ctrl+,")
         file.addSeparator()
         self._action(file, "&Quit", self.close, QKeySequence.StandardKey.Quit)
@@ -226,6 +229,7 @@ class MainWindow(QMainWindow):
             QMessageBox.information(self, "Doorstep", str(exc))
             return
         self.filters.set_scopes(scopes_for(self.ws))
+        self.privacy_action.setVisible(privacy_tools_allowed(self.ws))
         self._update_title()
         self.model.set_query(self.filters.query())
 
@@ -252,6 +256,24 @@ class MainWindow(QMainWindow):
         dialog = OrganisationDialog(self.ws, self)
         dialog.open()
         return dialog
+
+    def open_privacy(self):
+        """A manager's subject access exports and retention deletions (File › Privacy…)."""
+        from app.ui.privacy_dialog import PrivacyDialog
+
+        dialog = PrivacyDialog(self.ws, self)
+        dialog.sig_deleted.connect(self._cases_deleted)
+        dialog.open()
+        return dialog
+
+    def _cases_deleted(self, result) -> None:
+        """Close the tabs of deleted cases; the inbox drops their rows."""
+        gone = set(result.deleted)
+        for i in reversed(range(1, self.tabs.count())):
+            widget = self.tabs.widget(i)
+            if isinstance(widget, CaseView) and widget.ref in gone:
+                self.close_tab(i)
+        self.model.reload()
 
     def open_settings(self):
         from app.ui.settings_dialog import SettingsDialog
