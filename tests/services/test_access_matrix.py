@@ -39,6 +39,8 @@ from app.services.complaints import acknowledge
 from app.services.contacts import log_contact
 from app.services.inbox import InboxQuery, count_inbox, list_inbox
 from app.services.policies import save_closure_days, save_homes_owned, set_default_policy
+from app.services.retention import retention_due
+from app.services.sar import subject_access
 from app.services.search import search
 from app.services.workspace import Actor, Workspace
 from app.store.database import open_database
@@ -76,6 +78,7 @@ SETTINGS = {"admin", "manager"}  # policy, closure days, organisation, homes own
 PEOPLE = {"admin"}
 OVERSIGHT = {"admin", "manager", "auditor"}
 OTHERS_COVER = {"admin", "manager"}
+PRIVACY = {"admin", "manager"}  # subject access exports, the retention list and deletion
 INBOX = {  # the refs each scope shows (no absences in the fixture, so "covering" is empty)
     "all": {
         "admin": {"N-1", "S-1"},
@@ -432,6 +435,11 @@ def test_role_only_steps_follow_the_matrix(signed_in, actor, tmp_path):
                 ws, "spare", dt.date(2025, 6, 30), dt.date(2025, 7, 4), cover_officer="south1"
             ),
         ),
+        "subject_access N-1": (
+            PRIVACY,
+            lambda: subject_access(ws, "N-1", tmp_path / f"sar-{actor}.zip"),
+        ),
+        "retention_due": (PRIVACY, lambda: retention_due(ws)),
         "list_people": (PEOPLE, lambda: accounts.list_people(ws)),
         "add_person": (
             PEOPLE,
