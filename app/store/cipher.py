@@ -159,6 +159,15 @@ def stored_key(path: Path) -> bytes | None:
     return parse_key(text, "the keyring")
 
 
+def opening_key(path: Path, *extra: bytes | None) -> bytes | None:
+    """The first key that decrypts ``path``: those given, then ``DOORSTEP_DB_KEY``, then the
+    keyring entry for ``path``. None when none does."""
+    for candidate in (*extra, env_key(), stored_key(path)):
+        if candidate is not None and key_opens(path, candidate):
+            return candidate
+    return None
+
+
 def key_for(path: Path) -> bytes | None:
     """The key for the database at ``path``: ``DOORSTEP_DB_KEY`` first, then the keyring."""
     return env_key() or stored_key(path)

@@ -285,11 +285,10 @@ def _cipher_key(path: Path | None, key: bytes | None) -> bytes | None:
     if path is None:
         return None
     if path.is_file() and cipher.looks_encrypted(path):
-        candidates = [key] if key is not None else [cipher.env_key(), cipher.stored_key(path)]
-        for candidate in candidates:
-            if candidate is not None and cipher.key_opens(path, candidate):
-                return candidate
-        raise cipher.cannot_open(path)
+        found = cipher.key_opens(path, key) and key if key is not None else cipher.opening_key(path)
+        if not found:
+            raise cipher.cannot_open(path)
+        return found
     if key is not None and path.exists():
         raise StorageError(f"{path} is not encrypted; encrypt it with `doorstep encrypt` instead.")
     return key
