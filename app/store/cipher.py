@@ -49,7 +49,8 @@ def driver() -> ModuleType:
         from sqlcipher3 import dbapi2
     except ImportError:
         raise StorageError(
-            "Encrypted databases need the sqlcipher3 package, which is missing; reinstall Doorstep."
+            "Encrypted databases need SQLCipher (the sqlcipher3 package), which is not installed "
+            "here; install sqlcipher3-binary (Linux) or sqlcipher3 built against SQLCipher."
         ) from None
     if not _quiet:
         # SQLCipher logs a failed key to stderr by default; the person gets one sentence instead.
