@@ -213,3 +213,20 @@ def test_the_key_is_exported_owner_only_and_imported_on_a_new_laptop(
 def test_drafts_dir_is_the_data_directory(tmp_path, monkeypatch):
     monkeypatch.setenv("DOORSTEP_DATA_DIR", str(tmp_path))
     assert drafts_dir() == tmp_path / "visit-drafts"
+
+
+def test_an_issued_letter_is_stored_sealed_and_opens_as_a_pdf(ws, clock):
+    from app.letters import letters as L
+    from app.letters.letter_issue import issue_letter, issued_file
+    from tests.services.letter_helpers import complaint_case, flat, pdf_text, tick_all
+
+    complaint_case(ws, clock)
+    v = L.create_letter(ws, "CMP-7", "complaint_ack_stage1")
+    v = L.finalise_letter(ws, v.id, tick_all(ws, v).version)
+    result = issue_letter(ws, v.id, v.version)
+    stored = blob_path(ws, result.sha256).read_bytes()
+    assert cipher.is_sealed(stored) and b"%PDF" not in stored
+    opened = issued_file(ws, v.id)
+    assert opened != blob_path(ws, result.sha256)
+    assert hashlib.sha256(opened.read_bytes()).hexdigest() == result.sha256
+    assert "Our reference: CMP-7/1" in flat(pdf_text(opened.read_bytes()))
