@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import sys
 
 import pytest
 
@@ -141,3 +142,14 @@ def test_sealed_files_round_trip_and_refuse_the_wrong_key():
     with pytest.raises(StorageError, match="no key for it"):
         cipher.unseal(sealed, None, "label", "f")
     assert cipher.unseal(b"plain", key, "label", "f") == b"plain"
+
+
+def test_without_sqlcipher_installed_encryption_is_refused_in_one_sentence(
+    memory_keyring, monkeypatch, tmp_path
+):
+    monkeypatch.setitem(sys.modules, "sqlcipher3", None)  # as on a machine without the wheel
+    reason = cipher.encryption_unavailable()
+    assert reason is not None and reason.startswith("Encrypted databases need SQLCipher")
+    with pytest.raises(ValidationError, match="need SQLCipher"):
+        cipher.new_key(tmp_path / "cases.sqlite")
+    assert not memory_keyring.items
