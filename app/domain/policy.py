@@ -117,6 +117,7 @@ class Policy:
     compensation: CompensationMatrix | None = None  # the calculator's matrix
     extension_warning_wd: int = 3  # warn this many WD before an extension letter is due
     late_entry_days: int = 2  # an entry recorded more than this many days after its time is late
+    log_case_reads: bool = False  # record in the trail who opened or exported which case
 
     @property
     def ref(self) -> str:
@@ -318,6 +319,7 @@ def parse_policy(
     spot.done()
     trail = root.table("trail", required=False)  # absent in versions saved before it existed
     late_days = 2 if trail is None else trail.whole("late_entry_days", low=0, high=365)
+    log_reads = False if trail is None else trail.flag("log_case_reads", default=False)
     if trail is not None:
         trail.done()
 
@@ -365,6 +367,7 @@ def parse_policy(
         compensation=matrix,
         extension_warning_wd=3 if warning_wd is None else warning_wd,
         late_entry_days=late_days,
+        log_case_reads=log_reads,
     )
 
 

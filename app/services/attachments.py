@@ -22,10 +22,11 @@ from sqlalchemy import select
 
 from app.errors import NotFound, StorageError, ValidationError
 from app.paths import data_dir, make_private, private_dir, private_umask
+from app.services.access import check_case
 from app.services.cases import find_case, log_action
 from app.services.workspace import Workspace
 from app.store import cipher
-from app.store.models import Attachment, CaseEvent
+from app.store.models import Attachment, Case, CaseEvent
 
 CHUNK = 1 << 20
 SHA256 = re.compile(r"[0-9a-f]{64}")
@@ -250,6 +251,8 @@ def attachment_file(ws: Workspace, attachment_id: str) -> Path:
         row = s.get(Attachment, uuid.UUID(attachment_id))
         if row is None:
             raise NotFound("That attachment no longer exists.")
+        case = s.get(Case, row.case_id)  # an attachment is seen only with its case
+        check_case(s, case.ref, case.officer_id, write=False)
         sha, name = row.sha256, row.filename
     blob = blob_path(ws, sha)
     if not blob.exists():

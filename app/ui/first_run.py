@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
     QComboBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -36,7 +35,7 @@ from app.errors import DoorstepError
 from app.services import setup
 from app.services.policies import MAX_HOMES, check_homes, shipped_policy_choices
 from app.ui.background import Job
-from app.ui.forms import ERROR_STYLE
+from app.ui.forms import ERROR_STYLE, pick_image
 
 NOTE_STYLE = "color: palette(placeholder-text);"
 ENCRYPT_NOTE = (
@@ -143,9 +142,7 @@ class OrganisationPage(_Page):
         self.finish_layout()
 
     def browse(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, "Logo", str(Path.home()), "Images (*.png *.jpg *.jpeg)"
-        )
+        path = pick_image(self, "Logo")
         if path:
             self.logo.setText(path)
 
