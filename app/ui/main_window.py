@@ -288,7 +288,7 @@ class MainWindow(QMainWindow):
             self.refresh()
 
     def _mention_drafts(self) -> None:
-        n = len(pending_drafts())
+        n = len(pending_drafts(self.ws.db.cipher_key))
         self.drafts_action.setText(f"&Visit drafts ({n})…" if n else "&Visit drafts…")
         if n:
             self.statusBar().showMessage(
@@ -299,7 +299,7 @@ class MainWindow(QMainWindow):
     def open_drafts(self) -> None:
         from app.ui.visit_mode import VisitModeDialog
 
-        drafts = pending_drafts()
+        drafts = pending_drafts(self.ws.db.cipher_key)
         if not drafts:
             QMessageBox.information(self, "Visit drafts", "There are no unsaved home-visit drafts.")
             return
