@@ -127,6 +127,11 @@ def build_parser() -> Parser:
     p = add("server", "team server: `server init` prepares a database (schema, first admin)")
     p.add_argument("action", choices=["init"])
     p.add_argument("--full-name", help="the first admin's name")
+    p.add_argument(
+        "--app-role",
+        help="PostgreSQL: the role the app connects as, given only the privileges it needs "
+        "(made if missing; its password from DOORSTEP_APP_PASSWORD)",
+    )
     p = add("inbox", "open cases ordered by next due deadline")
     p.add_argument("--officer")
     p.add_argument("--as-of", type=iso_date)
