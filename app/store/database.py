@@ -124,10 +124,35 @@ def translate(exc: BaseException) -> StorageError | None:
         return StorageError("This file is not a Doorstep database (it is not an SQLite file).")
     if "disk i/o error" in text:
         return StorageError("The disk reported an error, so nothing was saved.")
-    if (
-        isinstance(exc, OperationalError)
-        and "could not connect" in text
-        or "connection refused" in text
+    if isinstance(exc, OperationalError):
+        return _connection_problem(text)
+    return None
+
+
+def _connection_problem(text: str) -> StorageError | None:
+    """PostgreSQL: why the team server could not be used, in one sentence."""
+    if "password authentication failed" in text or "no password supplied" in text:
+        return StorageError(
+            "The team server refused the database role or its password; check the role in the "
+            "address and the password (PGPASSWORD or ~/.pgpass)."
+        )
+    if "does not exist" in text and "database" in text:
+        return StorageError("The team server has no database of that name; check the address.")
+    if "failed to resolve host" in text or "could not translate host name" in text:
+        return StorageError("The team server's name cannot be found; check the address.")
+    if any(
+        words in text
+        for words in (
+            "could not connect",
+            "connection refused",
+            "connection failed",
+            "timeout expired",
+            "server closed the connection",
+            "terminating connection",
+            "connection timed out",
+            "no route to host",
+            "network is unreachable",
+        )
     ):
         return StorageError("The team server cannot be reached; check the connection.")
     return None
@@ -248,8 +273,13 @@ def _open(url: str, path: Path | None, migrate: bool) -> Database:
     try:
         engine = create_engine(url, future=True, pool_pre_ping=not url.startswith("sqlite"))
     except Exception as exc:  # bad URL, missing driver
+        hint = (
+            " — for the team server write postgresql+psycopg://…"
+            if isinstance(exc, ModuleNotFoundError) and url.startswith("postgres")
+            else ""
+        )
         raise StorageError(
-            f"Cannot use the database address given ({exc.__class__.__name__})."
+            f"Cannot use the database address given ({exc.__class__.__name__}){hint}."
         ) from exc
     if engine.dialect.name == "sqlite":
         _sqlite_pragmas(engine)
