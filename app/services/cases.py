@@ -74,8 +74,9 @@ def get_or_create_officer(
     if officer is not None:
         return officer
     insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    table = Officer.__table__
     added = session.execute(
-        insert(Officer)
+        insert(table)
         .values(
             id=new_id(),
             username=username,
@@ -84,8 +85,9 @@ def get_or_create_officer(
             device=ws.actor.device,
         )
         .on_conflict_do_nothing(index_elements=["username"])
-    )
-    if added.rowcount and created is not None:
+        .returning(table.c.id)
+    ).first()
+    if added is not None and created is not None:
         created.append(username)
     return session.scalars(select(Officer).where(Officer.username == username)).one()
 
