@@ -40,7 +40,7 @@ _pg_free_port() {
 
 pg_throwaway_start() {
   local bin
-  bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+  bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)
   if [ -z "$bin" ] || [ ! -x "$bin/initdb" ] || [ ! -x "$bin/pg_ctl" ]; then
     echo "pg-throwaway: PostgreSQL is not installed (no /usr/lib/postgresql/*/bin/initdb); its tests will skip" >&2
     return 0
