@@ -52,3 +52,15 @@ def test_wrong_password_or_database_is_one_sentence(capsys, kind):
     code, out, err = run(capsys, "inbox", "--db", url)
     assert code == 1 and expected in err and err.count("\n") == 1 and "Traceback" not in err
     assert make_url(PG_URL).password not in err  # no password is ever shown
+
+
+def test_an_app_role_needs_postgresql(capsys, monkeypatch, tmp_path):
+    monkeypatch.setenv("DOORSTEP_NEW_PASSWORD", "first-admin-password-1")
+    db = str(tmp_path / "team.sqlite")
+    code, out, err = run(
+        capsys, "server", "init", "--db", db, "--user", "boss", "--app-role", "doorstep_app"
+    )
+    assert (code, out) == (1, "")
+    assert err == "doorstep: An app role is for a PostgreSQL team server, not an SQLite file.\n"
+    # nothing was half done: no admin was added, so init still works without the role
+    assert run(capsys, "server", "init", "--db", db, "--user", "boss")[0] == 0
