@@ -25,6 +25,7 @@ _pg_as_owner() {
 }
 
 pg_throwaway_stop() {
+  [ -z "${PG_THROWAWAY_SLEEP:-}" ] || kill "$PG_THROWAWAY_SLEEP" 2>/dev/null || true
   [ -n "$PG_THROWAWAY_DIR" ] || return 0
   if [ -f "$PG_THROWAWAY_DIR/data/postmaster.pid" ]; then
     _pg_as_owner "$PG_THROWAWAY_BIN/pg_ctl" -D "$PG_THROWAWAY_DIR/data" -m immediate -w stop \
@@ -108,5 +109,6 @@ if [ "${BASH_SOURCE[0]}" = "$0" ]; then
   [ -n "${DOORSTEP_TEST_PG_URL:-}" ] || exit 1
   echo "$DOORSTEP_TEST_PG_URL"
   echo "Ctrl-C stops the server and removes it." >&2
-  while :; do sleep 3600; done
+  # wait, not a foreground sleep: a signal interrupts it; the sleep is ended on the way out
+  while :; do sleep 3600 & PG_THROWAWAY_SLEEP=$!; wait "$PG_THROWAWAY_SLEEP"; done
 fi
