@@ -132,6 +132,18 @@ def build_parser() -> Parser:
         help="PostgreSQL: the role the app connects as, given only the privileges it needs "
         "(made if missing; its password from DOORSTEP_APP_PASSWORD)",
     )
+    p = add("sar", "subject access export: everything held about a resident, in one zip")
+    p.add_argument("subject", metavar="NAME_OR_REF", help="the resident's name or a case ref")
+    p.add_argument("--out", type=Path, required=True, help="the zip to write (must not exist)")
+    p = add("retention", "closed cases past their retention period; --delete them with a reason")
+    p.add_argument("--as-of", type=iso_date, help="list as on this date (default today)")
+    p.add_argument("--delete", nargs="+", metavar="REF", help="delete these listed cases")
+    p.add_argument("--reason", help="why they are deleted (kept in the trail)")
+    add("encrypt", "encrypt this laptop's database (SQLCipher); the key goes in the keyring")
+    p = add("key", "the encrypted database's key: `key export --out FILE`, `key import FILE`")
+    p.add_argument("action", choices=["export", "import"])
+    p.add_argument("file", nargs="?", type=Path, help="the key file to write or read")
+    p.add_argument("--out", type=Path, help="for `key export`: the file to write (owner-only)")
     p = add("inbox", "open cases ordered by next due deadline")
     p.add_argument("--officer")
     p.add_argument("--as-of", type=iso_date)

@@ -397,6 +397,49 @@ def cmd_restore(args) -> int:
     return 0
 
 
+def cmd_encrypt(args) -> int:
+    from app.services.encryption import database_path, encrypt_database
+
+    try:
+        path = database_path(_target(args))
+    except ValidationError as exc:
+        raise CommandUsageError(str(exc)) from None
+    done = encrypt_database(path)
+    where = "in this computer's keyring" if done.in_keyring else "only in DOORSTEP_DB_KEY"
+    head = f"{path} was already encrypted" if done.already else f"Encrypted {path}"
+    print(
+        f"{head} (key {done.fingerprint}, kept {where}); {done.files_sealed} file(s) sealed, "
+        f"{done.backups_encrypted} backup(s) encrypted; no plain copy is left."
+    )
+    if not done.already:
+        print(
+            "Export the key now and keep it safe: doorstep key export --out FILE", file=sys.stderr
+        )
+    return 0
+
+
+def cmd_key(args) -> int:
+    from app.services.encryption import KEY_WARNING, database_path, export_key, import_key
+
+    file = args.out or args.file
+    if file is None:
+        need = "--out FILE" if args.action == "export" else "the key FILE"
+        raise CommandUsageError(f"`key {args.action}` needs {need}")
+    try:
+        path = database_path(_target(args))
+    except ValidationError as exc:
+        raise CommandUsageError(str(exc)) from None
+    if args.action == "export":
+        fingerprint = export_key(path, file)
+        print(f"Wrote the key of {path} (key {fingerprint}) to {file}, readable only by you.")
+        print(f"Warning: {KEY_WARNING}", file=sys.stderr)
+        return 0
+    fingerprint, checked = import_key(path, file)
+    note = "it opens the database" if checked else "no database there yet to check it against"
+    print(f"Kept key {fingerprint} for {path} in this computer's keyring ({note}).")
+    return 0
+
+
 def cmd_user(args) -> int:
     from app.cli_people import cmd_user as run
 
@@ -417,6 +460,18 @@ def cmd_server(args) -> int:
     return cmd_server_init(args, _open)
 
 
+def cmd_sar(args) -> int:
+    from app.cli_privacy import cmd_sar as run
+
+    return run(args, _workspace, CommandUsageError)
+
+
+def cmd_retention(args) -> int:
+    from app.cli_privacy import cmd_retention as run
+
+    return run(args, _workspace, CommandUsageError, emit)
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "due": cmd_due,
     "wd": cmd_wd,
@@ -433,5 +488,9 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "backup": cmd_backup,
     "restore": cmd_restore,
     "user": cmd_user,
+    "encrypt": cmd_encrypt,
+    "key": cmd_key,
     "server": cmd_server,
+    "sar": cmd_sar,
+    "retention": cmd_retention,
 }

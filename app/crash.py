@@ -233,6 +233,27 @@ def format_exception(exc: BaseException) -> str:
 
 
 # -- reports -------------------------------------------------------------------------------
+def _report(
+    where: str,
+    body: list[str],
+    extra_versions: Mapping[str, str] | None,
+    now: dt.datetime | None,
+) -> str:
+    """A report's frame: when and where, the body, then the versions and the platform."""
+    when = (now or dt.datetime.now(dt.UTC)).strftime("%Y-%m-%d %H:%M:%S UTC")
+    return "\n".join(
+        [
+            "Doorstep crash report",
+            f"When: {when}",
+            f"Where: {where}",
+            *body,
+            "",
+            "Versions: " + " · ".join(f"{k} {v}" for k, v in versions(extra_versions).items()),
+            f"Platform: {platform_text()}",
+        ]
+    )
+
+
 def build_report(
     exc: BaseException,
     where: str = "main thread",
@@ -240,20 +261,8 @@ def build_report(
     now: dt.datetime | None = None,
 ) -> str:
     """The whole report: when, where, the redacted traceback, versions and platform."""
-    when = (now or dt.datetime.now(dt.UTC)).strftime("%Y-%m-%d %H:%M:%S UTC")
-    return "\n".join(
-        [
-            "Doorstep crash report",
-            f"When: {when}",
-            f"Where: {where}",
-            f"Exception: {_type_name(exc)}",
-            "",
-            format_exception(exc),
-            "",
-            "Versions: " + " · ".join(f"{k} {v}" for k, v in versions(extra_versions).items()),
-            f"Platform: {platform_text()}",
-        ]
-    )
+    body = [f"Exception: {_type_name(exc)}", "", format_exception(exc)]
+    return _report(where, body, extra_versions, now)
 
 
 def build_message_report(
@@ -264,19 +273,8 @@ def build_message_report(
     now: dt.datetime | None = None,
 ) -> str:
     """A report for a message a library logged (a Qt critical): its text, values withheld."""
-    when = (now or dt.datetime.now(dt.UTC)).strftime("%Y-%m-%d %H:%M:%S UTC")
-    return "\n".join(
-        [
-            "Doorstep crash report",
-            f"When: {when}",
-            f"Where: Qt ({level})" + (f" at {origin}" if origin else ""),
-            "",
-            redact_text(message),
-            "",
-            "Versions: " + " · ".join(f"{k} {v}" for k, v in versions(extra_versions).items()),
-            f"Platform: {platform_text()}",
-        ]
-    )
+    where = f"Qt ({level})" + (f" at {origin}" if origin else "")
+    return _report(where, ["", redact_text(message)], extra_versions, now)
 
 
 def thread_label(thread: threading.Thread | None) -> str:

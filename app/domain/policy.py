@@ -114,9 +114,12 @@ class Policy:
     spotcheck_percent: int
     compensation_bands: tuple[Band, ...]
     document: Mapping[str, Any] = field(repr=False, default_factory=dict)
+    # Years a closed case is kept, per case kind (None: a version saved before [retention] existed).
+    retention_years: Mapping[str, int] | None = None
     compensation: CompensationMatrix | None = None  # the calculator's matrix
     extension_warning_wd: int = 3  # warn this many WD before an extension letter is due
     late_entry_days: int = 2  # an entry recorded more than this many days after its time is late
+    log_case_reads: bool = False  # record in the trail who opened or exported which case
 
     @property
     def ref(self) -> str:
@@ -318,9 +321,11 @@ def parse_policy(
     spot.done()
     trail = root.table("trail", required=False)  # absent in versions saved before it existed
     late_days = 2 if trail is None else trail.whole("late_entry_days", low=0, high=365)
+    log_reads = False if trail is None else trail.flag("log_case_reads", default=False)
     if trail is not None:
         trail.done()
 
+    retention = _retention(root)
     bands, matrix = parse_matrix(root.table("compensation"))
     root.done()
 
@@ -362,10 +367,24 @@ def parse_policy(
         spotcheck_percent=percent,
         compensation_bands=bands,
         document=MappingProxyType(doc),
+        retention_years=retention,
         compensation=matrix,
         extension_warning_wd=3 if warning_wd is None else warning_wd,
         late_entry_days=late_days,
+        log_case_reads=log_reads,
     )
+
+
+def _retention(root: Table) -> Mapping[str, int] | None:
+    """``[retention]``: whole years after closure for every case kind (1 to 100)."""
+    from app.domain.bundle import CASE_KINDS  # bundle imports this module (through events)
+
+    table = root.table("retention", required=False)  # absent in versions saved before it existed
+    if table is None:
+        return None
+    years = {kind: table.whole(kind, low=1, high=100) for kind in CASE_KINDS}
+    table.done()
+    return MappingProxyType(years)  # type: ignore[arg-type]
 
 
 class PolicyHistory:

@@ -19,6 +19,7 @@ from app.letters.letter_context import read_facts
 from app.letters.letter_rules import applicable
 from app.letters.merge import MergeError
 from app.letters.templates import get_template
+from app.services.access import visible_officer_ids
 from app.services.workspace import Workspace
 from app.store.models import Case, DeadlineRow, Letter
 
@@ -55,16 +56,18 @@ def candidates(ws: Workspace, template: str) -> list[Candidate]:
     t = get_template(template)
     kind = OWED_KIND.get(template)
     with ws.db.read() as s:
+        visible = visible_officer_ids(s)  # only cases the person may see
+        mine = [] if visible is None else [Case.officer_id.in_(visible)]
         if kind is not None:
             rows = s.execute(
                 select(Case, DeadlineRow.due)
                 .join(DeadlineRow, DeadlineRow.case_id == Case.id)
-                .where(DeadlineRow.kind == kind, DeadlineRow.status == "open")
+                .where(DeadlineRow.kind == kind, DeadlineRow.status == "open", *mine)
                 .order_by(DeadlineRow.due, Case.ref)
                 .limit(LIMIT)
             ).all()
         else:
-            q = select(Case, Case.next_due).where(Case.in_inbox.is_(True))
+            q = select(Case, Case.next_due).where(Case.in_inbox.is_(True), *mine)
             if t.group == "asb":
                 q = q.where(Case.kind == "asb")
             rows = s.execute(q.order_by(Case.sort_due, Case.ref).limit(LIMIT)).all()

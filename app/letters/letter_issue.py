@@ -33,7 +33,7 @@ from app.letters.letter_context import _date, read_inputs
 from app.letters.letters import LetterView, _letter, _review, _touch, _view
 from app.letters.merge import MergeError
 from app.services import complaints
-from app.services.attachments import blob_path, store_dir
+from app.services.attachments import blob_path, seal_blob, store_dir, viewable_copy
 from app.services.cases import add_events, find_case, log_action, new_local_id
 from app.services.recompute import recompute
 from app.services.workspace import Workspace
@@ -62,7 +62,7 @@ def _write_blob(ws: Workspace, data: bytes) -> tuple[str, Path, bool]:
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=".letter-")
         try:
             with os.fdopen(fd, "wb") as out:
-                out.write(data)
+                out.write(seal_blob(ws, sha, data))  # sealed when the database is encrypted
                 out.flush()
                 os.fsync(out.fileno())
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -248,6 +248,8 @@ def issued_file(ws: Workspace, letter_id: str) -> Path:
     path = blob_path(ws, sha)
     if not path.exists():
         raise StorageError(f"The issued letter's file is missing from {store_dir(ws)}.")
+    if ws.db.encrypted:  # the stored file is sealed: a plain copy in the private viewing folder
+        return viewable_copy(ws, sha, f"letter-{sha[:12]}.pdf")
     if hashlib.sha256(path.read_bytes()).hexdigest() != sha:
         raise StorageError("The issued letter's file is damaged (its checksum does not match).")
     return path

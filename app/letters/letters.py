@@ -37,7 +37,7 @@ from app.letters.organisation import approval_policy, get_organisation
 from app.letters.pdf import render_pdf
 from app.letters.plain import render_text
 from app.letters.templates import get_template, library
-from app.services.access import Do, acting, who_may
+from app.services.access import Do, acting, check_case, visible_officer_ids, who_may
 from app.services.cases import find_case, log_action
 from app.services.workspace import Workspace
 from app.store.models import Case, Letter
@@ -58,6 +58,9 @@ def _letter(s: Session, letter_id: str) -> Letter:
     row = s.get(Letter, key)
     if row is None:
         raise NotFound(f"There is no letter {letter_id!r}.")
+    # A letter is part of its case: seen and changed only by those who may see and change it.
+    case = s.get(Case, row.case_id)
+    check_case(s, case.ref, case.officer_id, write=bool(s.info.get("writing")))
     return row
 
 
@@ -158,12 +161,16 @@ def approval_queue(ws: Workspace) -> list[LetterSummary]:
     approvals = approval_policy(ws)
     names = [n for n, needed in approvals.items() if needed]
     with ws.db.read() as s:
-        rows = s.execute(
+        q = (
             select(Letter, Case.ref)
             .join(Case, Case.id == Letter.case_id)
             .where(Letter.status == "finalised", Letter.template.in_(names))
             .order_by(Letter.updated_at)
-        ).all()
+        )
+        visible = visible_officer_ids(s)
+        if visible is not None:  # only letters of cases the person may see
+            q = q.where(Case.officer_id.in_(visible))
+        rows = s.execute(q).all()
         return [_summary(r, ref, approvals) for r, ref in rows]
 
 

@@ -6,7 +6,8 @@ A database is in one of four sign-in modes (``sign_in_mode``):
   sign-in). Nothing that reads or writes case data runs until someone has signed in
   (``app.services.accounts.sign_in``); the signed-in person's role decides the rest.
 * ``solo`` — a lone officer's laptop without sign-in, chosen explicitly at first run and recorded
-  in the database (setting ``solo_user``): everything runs as that one named officer.
+  in the database (setting ``solo_user``): everything runs as that one named officer, who works on
+  every case in it (as in ``open``); the role-only steps still follow their recorded role.
 * ``demo`` — the invented demo database: choose any demo person without a password; their role
   is enforced exactly as with passwords.
 * ``open`` — a file with no people set up (made by ``doorstep import`` or a test): whoever can
@@ -51,6 +52,7 @@ class Do(StrEnum):
     MANAGE_USERS = "manage people and roles"
     OVERSIGHT = "run oversight reports across all cases"
     SAR = "export a subject access bundle"
+    RETENTION = "delete cases whose retention period has passed"
     MANAGE_COVER = "set another officer's out-of-office cover"
 
 
@@ -64,6 +66,7 @@ _MANAGER = frozenset(
         Do.CHANGE_POLICY,
         Do.OVERSIGHT,
         Do.SAR,
+        Do.RETENTION,
         Do.MANAGE_COVER,
     }
 )
@@ -149,7 +152,7 @@ def resolve(session: Session, username: str, signed_in: str | None, today: dt.da
     if mode == "solo":
         username = session.get(Setting, "solo_user").value
     me = session.scalar(select(Officer).where(Officer.username == username))
-    if mode == "open":
+    if mode in ("open", "solo"):  # one person's file: every case in it is theirs to work on
         return Person(username, me.role if me else None, me.id if me else None, unrestricted=True)
     if mode == "passwords" and signed_in != username:
         raise PermissionDenied("Sign in first: this database is protected by sign-in.")

@@ -27,6 +27,10 @@ from app.store.models import Officer, Team
 MAX_FAILURES = 5  # failed sign-ins in a row before the account locks
 LOCKOUT = dt.timedelta(minutes=15)
 MIN_PASSWORD = 10  # NCSC: length beats complexity rules
+WRONG = (
+    f"The name or password is wrong (after {MAX_FAILURES} wrong tries in a row "
+    "the account locks for a while)."
+)
 
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
 _DUMMY = _hasher.hash("not a real password: evens out the time of a wrong name")
@@ -69,7 +73,7 @@ class Passwords:
         person = session.scalar(select(Officer).where(Officer.username == username))
         if person is None or person.password_hash is None:
             _safe_verify(_DUMMY, secret)
-            raise SignInFailed("The name or password is wrong.")
+            raise SignInFailed(WRONG)
         if person.locked_until is not None and person.locked_until > now:
             raise SignInFailed(
                 f"Too many failed sign-ins: {username} is locked until "
@@ -84,11 +88,9 @@ class Passwords:
                     f"Too many failed sign-ins: {username} is locked until "
                     f"{_london(person.locked_until)}."
                 )
-            left = MAX_FAILURES - person.failed_logins
-            raise _Failed(
-                f"The name or password is wrong ({left} more tr{'y' if left == 1 else 'ies'} "
-                "before the account locks)."
-            )
+            # The same words as for an unknown name: a sign-in screen must not confirm who has
+            # an account. The count is kept; the lock says when it lifts.
+            raise _Failed(WRONG)
         if not person.active:
             raise SignInFailed(f"The account {username!r} is disabled; ask an admin.")
         person.failed_logins = 0

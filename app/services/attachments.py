@@ -1,4 +1,9 @@
-"""Files attached to a case or a contact: stored once, content-addressed by SHA-256."""
+"""Files attached to a case or a contact: stored once, content-addressed by SHA-256.
+
+When the database is encrypted (SQLCipher) each stored file is sealed with the same key
+(AES-256-GCM, app/store/cipher.py); its name stays the SHA-256 of the plain content, which is
+checked again whenever it is read back.
+"""
 
 from __future__ import annotations
 
@@ -17,9 +22,11 @@ from sqlalchemy import select
 
 from app.errors import NotFound, StorageError, ValidationError
 from app.paths import data_dir, make_private, private_dir, private_umask
+from app.services.access import check_case
 from app.services.cases import find_case, log_action
 from app.services.workspace import Workspace
-from app.store.models import Attachment, CaseEvent
+from app.store import cipher
+from app.store.models import Attachment, Case, CaseEvent
 
 CHUNK = 1 << 20
 SHA256 = re.compile(r"[0-9a-f]{64}")
@@ -85,11 +92,50 @@ def clear_viewing() -> None:
         _viewing = None
 
 
-def _hash_copy(source: Path, limit: int, folder: Path) -> tuple[str, int, Path]:
-    """Stream the file into a temporary (owner-only) file beside the store while hashing it."""
+def blob_label(sha256: str) -> str:
+    """What a sealed blob is bound to: it cannot be swapped for another file of the store."""
+    return f"doorstep-attachment:{sha256}"
+
+
+def seal_blob(ws: Workspace, sha256: str, data: bytes) -> bytes:
+    """The bytes to store for ``data``: sealed with the database's key when it is encrypted."""
+    key = ws.db.cipher_key
+    return data if key is None else cipher.seal(data, key, blob_label(sha256))
+
+
+def read_blob(ws: Workspace, sha256: str, name: str) -> bytes:
+    """A stored file's plain content, checked against its SHA-256."""
+    blob = blob_path(ws, sha256)
+    if not blob.exists():
+        raise StorageError(f"The stored copy of {name} is missing from {store_dir(ws)}.")
+    data = cipher.unseal(
+        blob.read_bytes(), ws.db.cipher_key, blob_label(sha256), f"The stored copy of {name}"
+    )
+    if hashlib.sha256(data).hexdigest() != sha256:
+        raise StorageError(f"The stored copy of {name} is damaged (its checksum does not match).")
+    return data
+
+
+def viewable_copy(ws: Workspace, sha256: str, name: str) -> Path:
+    """A plain copy of a sealed file in the private viewing folder (removed on exit)."""
+    data = read_blob(ws, sha256, name)
+    named = private_dir(viewing_dir() / sha256[:12]) / safe_name(name, sha256)
+    if not named.exists():
+        with private_umask():
+            named.write_bytes(data)
+        make_private(named)
+    return named
+
+
+def _hash_copy(
+    source: Path, limit: int, folder: Path, key: bytes | None = None
+) -> tuple[str, int, Path]:
+    """Stream the file into a temporary (owner-only) file beside the store while hashing it;
+    with a key the content is sealed (so it is held in memory: attachments are size-limited)."""
     private_dir(folder)
     digest = hashlib.sha256()
     size = 0
+    held = bytearray() if key is not None else None
     fd, tmp = tempfile.mkstemp(dir=folder, prefix=".incoming-")
     try:
         with os.fdopen(fd, "wb") as out, source.open("rb") as src:
@@ -100,7 +146,13 @@ def _hash_copy(source: Path, limit: int, folder: Path) -> tuple[str, int, Path]:
                         f"{source.name} is larger than the {limit // (1 << 20)} MB limit for attachments."
                     )
                 digest.update(chunk)
-                out.write(chunk)
+                if held is None:
+                    out.write(chunk)
+                else:
+                    held += chunk
+            if held is not None and key is not None:
+                sha = digest.hexdigest()
+                out.write(cipher.seal(bytes(held), key, blob_label(sha)))
             out.flush()
             os.fsync(out.fileno())
     except BaseException:
@@ -126,7 +178,7 @@ def add_attachment(
             )
         if source.stat().st_size == 0:
             raise ValidationError(f"{source.name} is empty; nothing to attach.")
-        sha, size, tmp = _hash_copy(source, limit, store_dir(ws))
+        sha, size, tmp = _hash_copy(source, limit, store_dir(ws), ws.db.cipher_key)
     except PermissionError:
         raise ValidationError(f"{source.name} cannot be read (permission denied).") from None
     except OSError as exc:
@@ -199,10 +251,16 @@ def attachment_file(ws: Workspace, attachment_id: str) -> Path:
         row = s.get(Attachment, uuid.UUID(attachment_id))
         if row is None:
             raise NotFound("That attachment no longer exists.")
+        case = s.get(Case, row.case_id)  # an attachment is seen only with its case
+        check_case(s, case.ref, case.officer_id, write=False)
         sha, name = row.sha256, row.filename
     blob = blob_path(ws, sha)
     if not blob.exists():
         raise StorageError(f"The stored copy of {name} is missing from {store_dir(ws)}.")
+    with blob.open("rb") as fh:
+        sealed = cipher.is_sealed(fh.read(len(cipher.SEALED_MAGIC)))
+    if sealed:
+        return viewable_copy(ws, sha, name)
     digest = hashlib.sha256()
     with blob.open("rb") as fh:
         while chunk := fh.read(CHUNK):

@@ -4,6 +4,10 @@ A copy counts only once it verifies: opened read-only, ``PRAGMA integrity_check`
 it is a Doorstep database at a schema revision this release knows. Restore refuses anything
 else, keeps the current database as a backup first, and swaps the file in with a rename.
 PostgreSQL (the team server) is backed up with its own tools (pg_dump).
+
+An encrypted (SQLCipher) database's copies are encrypted with the same key: SQLite's backup API
+on SQLCipher copies the pages encrypted. Restoring over an encrypted database keeps it encrypted
+(a plain backup is encrypted as it comes in), so no plain copy is left behind.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from app.domain.calendar import london_date
 from app.errors import DoorstepError, StorageError, ValidationError
 from app.paths import make_private, private_dir, private_umask, sqlite_companions
 from app.services.workspace import Workspace
+from app.store import cipher
 from app.store.database import is_known_revision, to_url
 
 log = logging.getLogger(__name__)
@@ -54,17 +59,23 @@ def _sqlite_path(ws: Workspace) -> Path:
     return ws.db.path
 
 
-def verify_backup(file: Path) -> str:
-    """The schema revision of a good copy; else one sentence saying why it is not usable."""
+def verify_backup(file: Path, key: bytes | None = None) -> str:
+    """The schema revision of a good copy; else one sentence saying why it is not usable.
+    An encrypted copy needs the ``key`` that decrypts it."""
     file = Path(file)
     if not file.is_file():
         raise ValidationError(f"{file} cannot be used: there is no such file.")
     with file.open("rb") as fh:
-        if fh.read(16) != b"SQLite format 3\x00":
-            raise ValidationError(f"{file} is not a Doorstep backup (it is not an SQLite file).")
+        plain = fh.read(16) == b"SQLite format 3\x00"
+    if not plain and not cipher.looks_encrypted(file):
+        raise ValidationError(f"{file} is not a Doorstep backup (it is not an SQLite file).")
+    if not plain and (key is None or not cipher.key_opens(file, key)):
+        raise cipher.cannot_open(file, ValidationError)
+    uri = f"{file.resolve().as_uri()}?mode=ro"
+    dbapi = sqlite3 if plain else cipher.driver()
     try:
-        conn = sqlite3.connect(f"{file.resolve().as_uri()}?mode=ro", uri=True)
-    except sqlite3.Error as exc:
+        conn = sqlite3.connect(uri, uri=True) if plain else cipher.connect(uri, key, uri=True)
+    except dbapi.Error as exc:
         raise ValidationError(f"{file} cannot be opened ({exc}).") from None
     try:
         check = [r[0] for r in conn.execute("PRAGMA integrity_check")]
@@ -74,7 +85,7 @@ def verify_backup(file: Path) -> str:
         if not tables >= CORE_TABLES:
             raise ValidationError(f"{file} is an SQLite file but not a Doorstep database.")
         revision = conn.execute("SELECT version_num FROM alembic_version").fetchone()
-    except sqlite3.DatabaseError as exc:
+    except dbapi.DatabaseError as exc:
         raise ValidationError(f"{file} is damaged and cannot be read ({exc}).") from None
     finally:
         conn.close()
@@ -88,12 +99,41 @@ def verify_backup(file: Path) -> str:
     return revision[0]
 
 
-def _copy(source: Path, target: Path) -> None:
-    """A consistent copy with SQLite's backup API, owner-only, written beside then renamed."""
+def _copy(
+    source: Path, target: Path, source_key: bytes | None = None, key: bytes | None = None
+) -> None:
+    """A consistent copy with SQLite's backup API, owner-only, written beside then renamed.
+    With ``key`` the copy is encrypted with it (``source_key`` opens an encrypted source)."""
     if not target.parent.exists():
         private_dir(target.parent)
     tmp = target.with_name(f".{target.name}.partial")
     tmp.unlink(missing_ok=True)
+    if key is not None:
+        _copy_encrypted(source, tmp, source_key, key)
+    else:
+        _copy_plain(source, tmp)
+    make_private(tmp)
+    try:
+        verify_backup(tmp, key)
+    except ValidationError:
+        tmp.unlink(missing_ok=True)
+        raise
+    os.replace(tmp, target)
+
+
+def _copy_encrypted(source: Path, tmp: Path, source_key: bytes | None, key: bytes) -> None:
+    dbapi = cipher.driver()
+    try:
+        with private_umask():
+            cipher.copy_database(source, tmp, source_key, key)
+        with contextlib.closing(cipher.connect(tmp, key)) as dst:
+            dst.execute("PRAGMA journal_mode=DELETE")  # a single self-contained file
+    except dbapi.Error as exc:
+        tmp.unlink(missing_ok=True)
+        raise StorageError(f"The copy could not be written ({exc}); nothing was kept.") from None
+
+
+def _copy_plain(source: Path, tmp: Path) -> None:
     src = sqlite3.connect(str(source))
     try:
         with private_umask():
@@ -108,13 +148,6 @@ def _copy(source: Path, target: Path) -> None:
         raise StorageError(f"The copy could not be written ({exc}); nothing was kept.") from None
     finally:
         src.close()
-    make_private(tmp)
-    try:
-        verify_backup(tmp)
-    except ValidationError:
-        tmp.unlink(missing_ok=True)
-        raise
-    os.replace(tmp, target)
 
 
 def backup(ws: Workspace, out: Path | None = None) -> Path:
@@ -130,7 +163,7 @@ def backup(ws: Workspace, out: Path | None = None) -> Path:
         raise ValidationError(f"{out} already exists; choose another name for the backup.")
     if not out.parent.is_dir():
         raise ValidationError(f"{out.parent} is not a folder that exists.")
-    _copy(path, out)
+    _copy(path, out, ws.db.cipher_key, ws.db.cipher_key)
     return out
 
 
@@ -145,20 +178,29 @@ def restore(target: str | Path, file: Path, now: dt.datetime | None = None) -> P
     if path is None:
         raise PostgresBackup(PG_SENTENCE)
     file = Path(file)
-    verify_backup(file)
+    # An encrypted database stays encrypted with its key; an encrypted backup needs a key here.
+    current_key = None
+    if path.is_file() and cipher.looks_encrypted(path):
+        current_key = cipher.opening_key(path)
+        if current_key is None:
+            raise cipher.cannot_open(path, ValidationError)
+    backup_key = None
+    if file.is_file() and cipher.looks_encrypted(file):
+        backup_key = cipher.opening_key(file, current_key, cipher.key_for(path))
+    verify_backup(file, backup_key)
     if path.exists() and file.resolve() == path.resolve():
         raise ValidationError("That file is the database itself; choose a backup to restore.")
     now = now or dt.datetime.now(dt.UTC)
     kept: Path | None = None
     if path.exists():
-        _checkpoint(path)
+        _checkpoint(path, current_key)
         folder = private_dir(backups_dir(path))
         kept = folder / f"{path.stem}-{_stamp(now)}-before-restore.sqlite"
-        _copy(path, kept)
+        _copy(path, kept, current_key, current_key)
     elif not path.parent.exists():
         private_dir(path.parent)
     incoming = path.with_name(f".{path.name}.restoring")
-    _copy(file, incoming)
+    _copy(file, incoming, backup_key, current_key or backup_key)
     for companion in sqlite_companions(path)[1:]:
         companion.unlink(missing_ok=True)  # a stale -wal would be replayed into the new file
     os.replace(incoming, path)
@@ -166,12 +208,14 @@ def restore(target: str | Path, file: Path, now: dt.datetime | None = None) -> P
     return kept
 
 
-def _checkpoint(path: Path) -> None:
+def _checkpoint(path: Path, key: bytes | None = None) -> None:
     """Fold the -wal into the database file so nothing lives only in the -wal."""
-    with contextlib.closing(sqlite3.connect(str(path))) as conn:
+    dbapi = sqlite3 if key is None else cipher.driver()
+    conn = sqlite3.connect(str(path)) if key is None else cipher.connect(path, key)
+    with contextlib.closing(conn):
         try:
             conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        except sqlite3.DatabaseError as exc:
+        except dbapi.DatabaseError as exc:
             raise StorageError(f"The current database cannot be read ({exc}).") from None
 
 

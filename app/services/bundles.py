@@ -16,6 +16,7 @@ from app.services.cases import (
     find_case,
     get_or_create_officer,
     log_action,
+    record_read,
 )
 from app.services.convert import case_info_from_row, events_from_rows
 from app.services.late_entries import export_recording
@@ -59,6 +60,7 @@ def import_new_case(s, ws: Workspace, bundle: Bundle) -> ImportResult:
     ``import_bundle`` and batch imports (``services/csv_import.py``) share this one path,
     so a case gets the same officers, events and deadlines whichever way it arrives.
     """
+    require(s, Do.IMPORT)  # every bulk path (bundles, import-csv) comes through here
     created: list[str] = []
     case = _create_from_bundle(s, ws, bundle, created)
     for e in bundle.events:
@@ -148,6 +150,7 @@ def export_bundle(ws: Workspace, ref: str) -> dict[str, Any]:
         events = events_from_rows(rows)
         recorded = {r.local_id: rec for r in rows if (rec := export_recording(r)) is not None}
         extra = dict((case.extra or {}).get("__bundle__", {}))
+    record_read(ws, ref, "exported")
     doc = bundle_to_dict(Bundle(case=info, events=tuple(events), extra=extra))
     for event in doc["events"]:
         if event["id"] in recorded:

@@ -324,7 +324,21 @@ def _deadline_view(row: DeadlineRow, ws: Workspace, cal, today: dt.date) -> Dead
     )
 
 
+def record_read(ws: Workspace, ref: str, what: str) -> None:
+    """When the policy says so, the trail records who read a case (never what was in it)."""
+    if not ws.registry.get().log_case_reads:
+        return
+    with ws.db.write() as s:
+        log_action(s, ws, f"case_{what}", "case", ref)
+
+
 def get_case(ws: Workspace, ref: str, as_of: dt.date | None = None) -> CaseDetail:
+    detail = _read_case(ws, ref, as_of)
+    record_read(ws, ref, "opened")
+    return detail
+
+
+def _read_case(ws: Workspace, ref: str, as_of: dt.date | None) -> CaseDetail:
     today = as_of or ws.today()
     with ws.db.read() as s:
         case = find_case(s, ref)

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from app.domain.calendar import LONDON, london_date
 from app.errors import ValidationError
+from app.services.access import visible_officer_ids
 from app.services.workspace import Workspace
 from app.store.models import Case, CaseEvent
 
@@ -41,6 +42,9 @@ def lessons_learnt(ws: Workspace, start: dt.date, end: dt.date) -> list[LessonRo
         .order_by(CaseEvent.at, Case.ref)
     )
     with ws.db.read() as s:
+        visible = visible_officer_ids(s)  # an officer sees lessons from the cases they may see
+        if visible is not None:
+            q = q.where(Case.officer_id.in_(visible))
         rows = s.execute(q).all()
     return [
         LessonRow(

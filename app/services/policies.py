@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -173,22 +173,19 @@ def parse_closure_day(value: Any) -> dt.date:
         ) from None
 
 
-def save_closure_days(ws: Workspace, name: str, days: Iterable[Any]) -> Policy:
-    """Store a new version of policy ``name`` whose calendar closes on exactly ``days``.
-
-    The new document is validated as a whole before it is stored; a non-manager is refused.
-    """
-    chosen = sorted({parse_closure_day(d) for d in days})
+def _save_version(
+    ws: Workspace, name: str, doing: str, change: Callable[[dict], None], action: str, **detail
+) -> Policy:
+    """Store a new version of policy ``name``: its latest document with ``change`` applied,
+    validated as a whole before it is stored; refused to anyone who may not change policy."""
     with ws.db.write() as s:
-        require_manager(s, ws, "change the organisation's closure days")
+        require_manager(s, ws, doing)
         registry = load_registry(s)
         current = _get(registry, name)
         doc = copy.deepcopy(dict(registry.latest_document(name)))
         version = max([current.version, *registry.stored_versions(name)]) + 1
         doc["version"] = version
-        calendar = dict(doc.get("calendar") or {})
-        calendar["closure_days"] = chosen
-        doc["calendar"] = calendar
+        change(doc)
         text = tomli_w.dumps(doc)
         source = f"{name} version {version} (new)"
         try:
@@ -204,11 +201,38 @@ def save_closure_days(ws: Workspace, name: str, days: Iterable[Any]) -> Policy:
                 created_by=ws.actor.username,
             )
         )
-        log_action(
-            s, ws, "save_closure_days", "policy", name, version=version, closure_days=len(chosen)
-        )
+        log_action(s, ws, action, "policy", name, version=version, **detail)
     ws.policies_changed()
     return policy
+
+
+def save_closure_days(ws: Workspace, name: str, days: Iterable[Any]) -> Policy:
+    """Store a new version of policy ``name`` whose calendar closes on exactly ``days``."""
+    chosen = sorted({parse_closure_day(d) for d in days})
+
+    def change(doc: dict) -> None:
+        doc["calendar"] = {**dict(doc.get("calendar") or {}), "closure_days": chosen}
+
+    return _save_version(
+        ws,
+        name,
+        "change the organisation's closure days",
+        change,
+        "save_closure_days",
+        closure_days=len(chosen),
+    )
+
+
+def save_read_logging(ws: Workspace, name: str, on: bool) -> Policy:
+    """Store a new version of policy ``name`` that does (or does not) record in the trail who
+    opens or exports each case."""
+
+    def change(doc: dict) -> None:
+        doc["trail"] = {**dict(doc.get("trail") or {}), "log_case_reads": bool(on)}
+
+    return _save_version(
+        ws, name, "change whether case reads are recorded", change, "save_read_logging", on=on
+    )
 
 
 # -- homes owned ----------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """Full-text search over case references, resident names and contact summaries, best first.
 
 On SQLite it uses the FTS5 indexes of migration 0002 (bm25 ranking, highlighted
-snippets); on PostgreSQL the tsvector columns and GIN indexes of migration 0005 (ts_rank,
+snippets); on PostgreSQL the tsvector columns and GIN indexes of migration 0006 (ts_rank,
 ts_headline snippets, the last word matching as a prefix). The query text is reduced to
 words, so nothing a user types is interpreted as FTS syntax.
 """
@@ -130,7 +130,7 @@ def _sqlite(ws: Workspace, query: str, limit: int) -> list[SearchHit]:
     return hits[:limit]
 
 
-# PostgreSQL (migration 0005): the tsvector columns and their GIN indexes. The user's words go
+# PostgreSQL (migration 0006): the tsvector columns and their GIN indexes. The user's words go
 # through plainto_tsquery, which reads no operators; the last word also matches as a prefix, its
 # tsquery made by the server from plainto_tsquery's own quoted output, never from the user's text.
 PG_QUERY = """

@@ -43,6 +43,7 @@ from app.services.cases import log_action
 from app.services.letterhead import clean_letterhead
 from app.services.policies import DEFAULT_POLICY_KEY, HOMES_KEY, check_homes
 from app.services.workspace import Actor, open_workspace, put_setting
+from app.store import cipher
 from app.store.models import Officer, Setting
 from app.store.policies import shipped_documents
 
@@ -79,6 +80,7 @@ class SetupChoices:
     job_title: str = ""
     role: str = "officer"
     username: str = ""  # empty: derived from the full name
+    encrypt: bool = False  # this laptop alone: an encrypted (SQLCipher) database
 
 
 @dataclass(frozen=True)
@@ -173,6 +175,7 @@ def validate(choices: SetupChoices) -> SetupChoices:
     if choices.storage not in (SQLITE, SERVER):
         raise ValidationError("Choose this laptop alone or a team server.")
     url = check_server_url(choices.server_url) if choices.storage == SERVER else ""
+    encrypt = check_encryption(choices)
     person = check_person(choices)
     return replace(
         person,
@@ -183,7 +186,18 @@ def validate(choices: SetupChoices) -> SetupChoices:
         org_logo=letterhead["logo"],
         homes=homes,
         server_url=url,
+        encrypt=encrypt,
     )
+
+
+def check_encryption(choices: SetupChoices) -> bool:
+    """Whether the new database will be encrypted; refused when the key could not be kept."""
+    if not choices.encrypt or choices.storage != SQLITE:
+        return False
+    reason = cipher.encryption_unavailable()
+    if reason is not None:
+        raise ValidationError(reason)
+    return True
 
 
 def check_organisation(choices: SetupChoices) -> dict[str, Any]:
@@ -275,17 +289,20 @@ def complete_setup(choices: SetupChoices, now: Callable[[], dt.datetime] | None 
             f"Doorstep is already set up on this computer ({config_path()}); nothing was changed."
         )
     created: Path | None = None
+    key, key_stored = None, False
     if clean.storage == SQLITE:
         path = default_database()
         if path.exists():
             raise ValidationError(f"There is already a database at {path}; nothing was changed.")
         target = str(path)
         created = path
+        if clean.encrypt:  # 32 random bytes into the keyring (or DOORSTEP_DB_KEY's)
+            key, key_stored = cipher.new_key(path)
     else:
         target = clean.server_url
     actor = Actor(clean.username, socket.gethostname()[:120])
     try:
-        ws = open_workspace(target, actor=actor, **({"clock": now} if now else {}))
+        ws = open_workspace(target, actor=actor, key=key, **({"clock": now} if now else {}))
         try:
             with ws.db.write() as s:
                 joined = _store(s, ws, clean)
@@ -296,6 +313,8 @@ def complete_setup(choices: SetupChoices, now: Callable[[], dt.datetime] | None 
     except BaseException:
         if created is not None:
             _remove_sqlite(created)
+        if key_stored and created is not None:
+            cipher.forget_key(created)
         raise
     return profile
 

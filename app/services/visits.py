@@ -3,7 +3,8 @@
 Every keystroke's worth of notes goes to a draft file in the data directory, so
 a flat battery, a crash or a server that cannot be reached loses nothing. Saving
 the visit records it on the case (a home visit, with the notes) and removes the
-draft; if the database cannot be written the draft stays to be saved later.
+draft; if the database cannot be written the draft stays to be saved later. With an encrypted database the draft is sealed with its key
+(AES-256-GCM), so the notes are never on disk in the clear.
 """
 
 from __future__ import annotations
@@ -16,12 +17,14 @@ import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from app.errors import ValidationError
+from app.errors import StorageError, ValidationError
 from app.paths import data_dir, private_dir
 from app.services.cases import record_event
 from app.services.workspace import Workspace
+from app.store import cipher
 
 SAFE = re.compile(r"[^A-Za-z0-9_.-]+")
+DRAFT_LABEL = "doorstep-visit-draft"
 
 
 @dataclass
@@ -43,29 +46,38 @@ def drafts_dir() -> Path:
     return data_dir() / "visit-drafts"
 
 
-def save_draft(draft: VisitDraft) -> Path:
+def save_draft(draft: VisitDraft, key: bytes | None = None) -> Path:
     """Atomically write the draft (write a temporary file, then rename over the old one);
-    owner-only, like every file Doorstep keeps."""
+    owner-only, like every file Doorstep keeps; sealed with ``key`` (the encrypted database's)."""
     folder = private_dir(drafts_dir())
     target = folder / draft.path_name
+    body = json.dumps(asdict(draft), ensure_ascii=False).encode("utf-8")
+    if key is not None:
+        body = cipher.seal(body, key, DRAFT_LABEL)
     fd, tmp = tempfile.mkstemp(dir=folder, prefix=".draft-")
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        json.dump(asdict(draft), fh, ensure_ascii=False)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(body)
         fh.flush()
         os.fsync(fh.fileno())
     os.replace(tmp, target)
     return target
 
 
-def pending_drafts() -> list[tuple[Path, VisitDraft]]:
+def read_draft(path: Path, key: bytes | None = None) -> VisitDraft:
+    data = cipher.unseal(path.read_bytes(), key, DRAFT_LABEL, f"The visit draft {path.name}")
+    return VisitDraft(**json.loads(data.decode("utf-8")))
+
+
+def pending_drafts(key: bytes | None = None) -> list[tuple[Path, VisitDraft]]:
+    """The drafts not yet saved; a sealed one only with the ``key`` that opens it."""
     out = []
     folder = drafts_dir()
     if not folder.is_dir():
         return out
     for p in sorted(folder.glob("*.json")):
         try:
-            out.append((p, VisitDraft(**json.loads(p.read_text(encoding="utf-8")))))
-        except (OSError, ValueError, TypeError):
+            out.append((p, read_draft(p, key)))
+        except (OSError, ValueError, TypeError, StorageError):
             continue  # an unreadable draft is left where it is for a person to look at
     return out
 
@@ -78,7 +90,7 @@ def save_visit(ws: Workspace, draft: VisitDraft, at: dt.datetime | None = None) 
     """Record the visit on the case; the draft is removed only once it is safely stored."""
     if not draft.notes.strip():
         raise ValidationError("Write what happened on the visit before saving it.")
-    save_draft(draft)
+    save_draft(draft, ws.db.cipher_key)
     event = {
         "type": "home_visit",
         "by": ws.actor.username,

@@ -126,9 +126,12 @@ def open_workspace(
     actor: Actor | None = None,
     clock: Callable[[], dt.datetime] = utcnow,
     create: bool = True,
+    key: bytes | None = None,
 ) -> Workspace:
+    """``key`` creates a new SQLite file encrypted with it (an encrypted file is opened with
+    the key on this computer without it)."""
     try:
-        db = open_database(target, create=create)
+        db = open_database(target, create=create, key=key)
     except StorageError:
         raise
     return Workspace(db, actor, clock)

@@ -1,5 +1,9 @@
 """Opening a database: SQLite (WAL, synchronous=FULL, foreign keys) or PostgreSQL.
 
+An SQLite file may be encrypted (SQLCipher, app/store/cipher.py): it is recognised by its
+missing SQLite header and opened with the key from ``DOORSTEP_DB_KEY`` or the keyring; a
+wrong or missing key is refused in one sentence before anything touches the file.
+
 Opening applies pending Alembic migrations, backing an SQLite file up first, and
 refuses a database written by a newer Doorstep. Write transactions on SQLite
 start with ``BEGIN IMMEDIATE`` so two writers queue instead of failing half-way.
@@ -25,6 +29,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.errors import StorageError
 from app.paths import make_private, migrations_dir, private_dir, private_umask, sqlite_companions
+from app.store import cipher
 
 log = logging.getLogger(__name__)
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -83,6 +88,17 @@ def to_url(target: str | Path) -> tuple[str, Path | None]:
     return f"sqlite:///{path}", path
 
 
+def _sqlcipher_key(engine: Engine, key: bytes) -> None:
+    """Every new connection is SQLCipher's, with the key set before anything else runs."""
+    pragma = cipher.key_pragma(key)
+
+    @event.listens_for(engine, "do_connect")
+    def _connect(dialect, _record, cargs, cparams):
+        conn = dialect.loaded_dbapi.connect(*cargs, **cparams)
+        conn.execute(pragma)
+        return conn
+
+
 def _sqlite_pragmas(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn, _record):
@@ -93,7 +109,7 @@ def _sqlite_pragmas(engine: Engine) -> None:
         cur.execute("PRAGMA recursive_triggers=ON")
         cur.execute("PRAGMA busy_timeout=10000")
         with contextlib.suppress(
-            sqlite3.OperationalError
+            engine.dialect.loaded_dbapi.OperationalError
         ):  # a read-only file keeps its journal mode
             cur.execute("PRAGMA journal_mode=WAL")
         cur.execute("PRAGMA synchronous=FULL")
@@ -159,10 +175,12 @@ def _connection_problem(text: str) -> StorageError | None:
 
 
 class Database:
-    def __init__(self, url: str, path: Path | None, engine: Engine):
+    def __init__(self, url: str, path: Path | None, engine: Engine, key: bytes | None = None):
         self.url = url
         self.path = path
         self.engine = engine
+        # The SQLCipher key of an encrypted file (also seals its attachments); None when plain.
+        self.cipher_key = key
         self.is_sqlite = engine.dialect.name == "sqlite"
         self._reader = sessionmaker(bind=engine, expire_on_commit=False)
         writer = engine.execution_options(immediate=True) if self.is_sqlite else engine
@@ -171,6 +189,10 @@ class Database:
         self.after_write: list[Callable[[], None]] = []  # called after every committed write
         # Put in every session's ``info`` (the workspace adds itself: services find who is acting).
         self.session_info: dict[str, object] = {}
+
+    @property
+    def encrypted(self) -> bool:
+        return self.cipher_key is not None
 
     @property
     def label(self) -> str:
@@ -224,13 +246,13 @@ class Database:
         self.engine.dispose()
 
 
-def _check_sqlite_file(path: Path, create: bool) -> None:
+def _check_sqlite_file(path: Path, create: bool, encrypted: bool = False) -> None:
     if path.exists():
         if path.is_dir():
             raise StorageError(f"{path} is a folder, not a Doorstep database.")
         with path.open("rb") as fh:
             head = fh.read(16)
-        if head and head != SQLITE_MAGIC:
+        if head and head != SQLITE_MAGIC and not encrypted:
             raise StorageError(f"{path} is not a Doorstep database (it is not an SQLite file).")
     elif not create:
         raise StorageError(f"There is no database at {path}.")
@@ -238,10 +260,16 @@ def _check_sqlite_file(path: Path, create: bool) -> None:
         private_dir(path.parent)  # only a folder we make is made owner-only
 
 
-def backup_sqlite(path: Path, revision: str) -> Path:
-    """A consistent copy (SQLite backup API) beside the database, before it is migrated."""
+def backup_sqlite(path: Path, revision: str, key: bytes | None = None) -> Path:
+    """A consistent copy (SQLite backup API) beside the database, before it is migrated;
+    an encrypted database's copy is encrypted with the same key."""
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     target = path.with_name(f"{path.stem}.backup-{revision}-{stamp}{path.suffix}")
+    if key is not None:
+        with private_umask():
+            cipher.copy_database(path, target, key, key)
+        make_private(*sqlite_companions(target))
+        return target
     src = sqlite3.connect(str(path))
     try:
         with private_umask():
@@ -256,22 +284,49 @@ def backup_sqlite(path: Path, revision: str) -> Path:
     return target
 
 
-def open_database(target: str | Path, create: bool = True, migrate: bool = True) -> Database:
-    """Open (and create or migrate) a Doorstep database. Raises ``StorageError`` with a clear message."""
+def open_database(
+    target: str | Path, create: bool = True, migrate: bool = True, key: bytes | None = None
+) -> Database:
+    """Open (and create or migrate) a Doorstep database. Raises ``StorageError`` with a clear message.
+
+    An encrypted SQLite file is opened with ``key`` or, by default, the key on this computer
+    (``DOORSTEP_DB_KEY``, then the keyring). A new file is created encrypted when ``key`` is given.
+    """
     url, path = to_url(target)
     writable = path is not None and "mode=ro" not in url
+    key = _cipher_key(path, key)
     if writable:
-        _check_sqlite_file(path, create)
+        _check_sqlite_file(path, create, encrypted=key is not None)
     with private_umask() if writable else contextlib.nullcontext():
-        db = _open(url, path, migrate)
+        db = _open(url, path, migrate, key)
     if writable:
         make_private(*sqlite_companions(path))  # also tightens a file made by an older release
     return db
 
 
-def _open(url: str, path: Path | None, migrate: bool) -> Database:
+def _cipher_key(path: Path | None, key: bytes | None) -> bytes | None:
+    """The key to open ``path`` with: None for a plain file (or a server), else a key checked
+    to decrypt it. A missing or wrong key is refused before the file is touched."""
+    if path is None:
+        return None
+    if path.is_file() and cipher.looks_encrypted(path):
+        found = cipher.key_opens(path, key) and key if key is not None else cipher.opening_key(path)
+        if not found:
+            raise cipher.cannot_open(path)
+        return found
+    if key is not None and path.exists():
+        raise StorageError(f"{path} is not encrypted; encrypt it with `doorstep encrypt` instead.")
+    return key
+
+
+def _open(url: str, path: Path | None, migrate: bool, key: bytes | None = None) -> Database:
     try:
-        engine = create_engine(url, future=True, pool_pre_ping=not url.startswith("sqlite"))
+        extra = {"module": cipher.driver()} if key is not None else {}
+        engine = create_engine(
+            url, future=True, pool_pre_ping=not url.startswith("sqlite"), **extra
+        )
+    except StorageError:
+        raise
     except Exception as exc:  # bad URL, missing driver
         hint = (
             " — for the team server write postgresql+psycopg://…"
@@ -282,8 +337,10 @@ def _open(url: str, path: Path | None, migrate: bool) -> Database:
             f"Cannot use the database address given ({exc.__class__.__name__}){hint}."
         ) from exc
     if engine.dialect.name == "sqlite":
+        if key is not None:
+            _sqlcipher_key(engine, key)
         _sqlite_pragmas(engine)
-    db = Database(url, path, engine)
+    db = Database(url, path, engine, key)
     try:
         _prepare(db, migrate)
     except StorageError:
@@ -331,7 +388,7 @@ def _prepare(db: Database, migrate: bool) -> None:
     if current is None:
         return
     if current and db.path is not None:
-        db.backup_path = backup_sqlite(db.path, current)
+        db.backup_path = backup_sqlite(db.path, current, db.cipher_key)
         log.info("database backed up before migration to %s", db.backup_path.name)
     with db.engine.begin() as conn:
         cfg = _alembic_config(conn)

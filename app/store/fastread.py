@@ -10,7 +10,6 @@ text, UUIDs as hex); results come back as stored (dates as ISO text).
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 import uuid
 from collections.abc import Mapping
 from typing import Any
@@ -44,7 +43,7 @@ class CompiledRead:
         raw = db.engine.raw_connection()
         try:
             return raw.driver_connection.execute(self.sql, values).fetchall()
-        except sqlite3.Error as exc:  # driver errors: the same clear messages as everywhere else
+        except db.engine.dialect.loaded_dbapi.Error as exc:  # driver errors (sqlite3 or SQLCipher)
             err = translate(exc)
             raise (err or exc) from exc
         finally:

@@ -178,6 +178,15 @@ class Letter(Tracked, Base):
     event_local_id: Mapped[str | None] = mapped_column(String(80), nullable=True)
 
 
+class RetentionDelete(Base):
+    """Present only inside the transaction that deletes a closed case past its retention period
+    (app/services/retention.py): while it names the case, the database lets that case's events
+    be deleted (migration 0005); every other deletion of an event is refused."""
+
+    __tablename__ = "retention_delete"
+    case_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+
+
 class Attachment(Base):
     __tablename__ = "attachments"
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)

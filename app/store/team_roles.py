@@ -3,7 +3,10 @@ as a role holding only the privileges it needs.
 
 The app role may read and change the working tables (SELECT, INSERT, UPDATE, DELETE), only
 read and add to the append-only ``case_events`` and ``audit_log`` (SELECT, INSERT), read
-``alembic_version``, and use the sequences. It owns nothing, so TRUNCATE, ALTER TABLE (such as
+``alembic_version``, and use the sequences. One exception, retention (migration 0005): a
+manager deleting a closed case past its retention period removes its events, so the app role may
+DELETE from ``case_events`` — and the append-only trigger still refuses every delete but that
+marked one (never UPDATE, never TRUNCATE; ``audit_log`` stays insert-only). It owns nothing, so TRUNCATE, ALTER TABLE (such as
 DISABLE TRIGGER), DROP and CREATE are refused by PostgreSQL itself.
 """
 
@@ -93,13 +96,19 @@ def _grant(db: Database, role: str, password: str | None) -> bool:
         conn.exec_driver_sql(f"GRANT USAGE ON SCHEMA {s} TO {q}")
         conn.exec_driver_sql(f"REVOKE ALL ON ALL TABLES IN SCHEMA {s} FROM {q}")
         conn.exec_driver_sql(f"REVOKE ALL ON ALL SEQUENCES IN SCHEMA {s} FROM {q}")
-        tables = conn.execute(
-            text("SELECT tablename FROM pg_tables WHERE schemaname = :s ORDER BY tablename"),
-            {"s": schema},
-        ).scalars()
-        for table in tables:
+        tables_present = (
+            conn.execute(
+                text("SELECT tablename FROM pg_tables WHERE schemaname = :s ORDER BY tablename"),
+                {"s": schema},
+            )
+            .scalars()
+            .all()
+        )
+        for table in tables_present:
             t = f"{s}.{_quote(conn, table)}"
-            if table in APPEND_ONLY:
+            if table == "case_events" and "retention_delete" in tables_present:
+                privileges = "SELECT, INSERT, DELETE"  # the trigger admits only retention's
+            elif table in APPEND_ONLY:
                 privileges = "SELECT, INSERT"
             elif table in READ_ONLY:
                 privileges = "SELECT"

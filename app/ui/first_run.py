@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
     QComboBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -36,9 +35,14 @@ from app.errors import DoorstepError
 from app.services import setup
 from app.services.policies import MAX_HOMES, check_homes, shipped_policy_choices
 from app.ui.background import Job
-from app.ui.forms import ERROR_STYLE
+from app.ui.forms import ERROR_STYLE, pick_image
 
 NOTE_STYLE = "color: palette(placeholder-text);"
+ENCRYPT_NOTE = (
+    "The key is kept in this computer's keyring. Export it afterwards with "
+    "`doorstep key export --out FILE` and keep it somewhere safe: without it nobody, "
+    "not even an administrator, can read these cases again."
+)
 
 
 def fit_to_screen(widget: QWidget, width: int, height: int) -> None:
@@ -138,9 +142,7 @@ class OrganisationPage(_Page):
         self.finish_layout()
 
     def browse(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, "Logo", str(Path.home()), "Images (*.png *.jpg *.jpeg)"
-        )
+        path = pick_image(self, "Logo")
         if path:
             self.logo.setText(path)
 
@@ -199,7 +201,15 @@ class StoragePage(_Page):
         self.local = QRadioButton("This &laptop alone (a database file in your data folder)", self)
         self.server = QRadioButton("A &team server (PostgreSQL)", self)
         self.local.setChecked(True)
+        self.encrypt = QCheckBox("&Encrypt this laptop's database", self)
+        self.encrypt.setObjectName("encrypt")
+        self.encrypt.setAccessibleName("Encrypt this laptop's database")
+        self.encrypt.setAccessibleDescription(ENCRYPT_NOTE)
+        encrypt_note = _note(ENCRYPT_NOTE, self)
+        encrypt_note.setContentsMargins(24, 0, 0, 4)
         self.outer.insertWidget(0, self.server)
+        self.outer.insertWidget(0, encrypt_note)
+        self.outer.insertWidget(0, self.encrypt)
         self.outer.insertWidget(0, self.local)
         self.url = QLineEdit(self)
         self.url.setPlaceholderText("postgresql+psycopg://a.khan@db.example.org/doorstep")
@@ -225,6 +235,7 @@ class StoragePage(_Page):
 
     def _toggle(self) -> None:
         on = self.server.isChecked()
+        self.encrypt.setEnabled(not on)
         self.url.setEnabled(on)
         self.test_button.setEnabled(on and self.job is None)
 
@@ -245,9 +256,13 @@ class StoragePage(_Page):
         self.status.setText(message)
         self._toggle()
 
+    def encrypted(self) -> bool:
+        return self.local.isChecked() and self.encrypt.isChecked()
+
     def check(self) -> None:
         if self.storage() == setup.SERVER:
             setup.check_server_url(self.url.text())
+        setup.check_encryption(self.choices())
 
 
 class PersonPage(_Page):
@@ -316,7 +331,7 @@ class FinishPage(_Page):
     def initializePage(self) -> None:
         c = self.choices()
         where = (
-            "a database file on this laptop"
+            ("an encrypted" if c.encrypt else "a") + " database file on this laptop"
             if c.storage == setup.SQLITE
             else f"the team server {c.server_url}"
         )
@@ -367,6 +382,7 @@ class FirstRunWizard(QWizard):
             job_title=self.person.job_title.text(),
             role=self.person.role.currentData(),
             username=self.person.username.text(),
+            encrypt=self.storage.encrypted(),
         )
 
     # -- Finish: the work runs in a thread; the wizard closes when it is done -----------------

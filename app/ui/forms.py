@@ -34,6 +34,18 @@ from app.ui.formats import DATE_FORMAT, DATETIME_FORMAT
 ERROR_STYLE = "color: #b3261e;"
 
 
+def pick_image(parent: QWidget, title: str) -> str | None:
+    """A PNG or JPEG chosen in a file dialog (a letterhead logo), or None when cancelled."""
+    from pathlib import Path
+
+    from PySide6.QtWidgets import QFileDialog
+
+    path, _ = QFileDialog.getOpenFileName(
+        parent, title, str(Path.home()), "Images (*.png *.jpg *.jpeg)"
+    )
+    return path or None
+
+
 def plain(label: str) -> str:
     """A field's accessible name from its label: no mnemonic '&', no trailing colon."""
     return label.replace("&", "").rstrip(":")

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from app.errors import DoorstepError
 from app.services.inbox import InboxQuery, count_inbox, list_inbox
 from app.services.officers import current_officer, may_see_every_case
+from app.services.sar import privacy_tools_allowed
 from app.services.visits import pending_drafts
 from app.services.workspace import Workspace
 from app.ui.case_view import CaseView
@@ -117,6 +118,8 @@ class MainWindow(QMainWindow):
         self._action(file, "&Out of office…", self.out_of_office)
         self.drafts_action = self._action(file, "&Visit drafts…", self.open_drafts)
         self._action(file, "Organisation &details…", self.organisation_details)
+        self.privacy_action = self._action(file, "&Privacy…", self.open_privacy)
+        self.privacy_action.setVisible(privacy_tools_allowed(self.ws))
         self._action(file, "Se&ttings…", self.open_settings, "Ctrl+,")
         file.addSeparator()
         self._action(file, "&Quit", self.close, QKeySequence.StandardKey.Quit)
@@ -226,6 +229,7 @@ class MainWindow(QMainWindow):
             QMessageBox.information(self, "Doorstep", str(exc))
             return
         self.filters.set_scopes(scopes_for(self.ws))
+        self.privacy_action.setVisible(privacy_tools_allowed(self.ws))
         self._update_title()
         self.model.set_query(self.filters.query())
 
@@ -253,6 +257,24 @@ class MainWindow(QMainWindow):
         dialog.open()
         return dialog
 
+    def open_privacy(self):
+        """A manager's subject access exports and retention deletions (File › Privacy…)."""
+        from app.ui.privacy_dialog import PrivacyDialog
+
+        dialog = PrivacyDialog(self.ws, self)
+        dialog.sig_deleted.connect(self._cases_deleted)
+        dialog.open()
+        return dialog
+
+    def _cases_deleted(self, result) -> None:
+        """Close the tabs of deleted cases; the inbox drops their rows."""
+        gone = set(result.deleted)
+        for i in reversed(range(1, self.tabs.count())):
+            widget = self.tabs.widget(i)
+            if isinstance(widget, CaseView) and widget.ref in gone:
+                self.close_tab(i)
+        self.model.reload()
+
     def open_settings(self):
         from app.ui.settings_dialog import SettingsDialog
 
@@ -266,7 +288,7 @@ class MainWindow(QMainWindow):
             self.refresh()
 
     def _mention_drafts(self) -> None:
-        n = len(pending_drafts())
+        n = len(pending_drafts(self.ws.db.cipher_key))
         self.drafts_action.setText(f"&Visit drafts ({n})…" if n else "&Visit drafts…")
         if n:
             self.statusBar().showMessage(
@@ -277,7 +299,7 @@ class MainWindow(QMainWindow):
     def open_drafts(self) -> None:
         from app.ui.visit_mode import VisitModeDialog
 
-        drafts = pending_drafts()
+        drafts = pending_drafts(self.ws.db.cipher_key)
         if not drafts:
             QMessageBox.information(self, "Visit drafts", "There are no unsaved home-visit drafts.")
             return

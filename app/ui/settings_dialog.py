@@ -9,13 +9,12 @@ only be refused.
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -41,13 +40,14 @@ from app.services.policies import (
     policy_timescales,
     save_closure_days,
     save_homes_owned,
+    save_read_logging,
     set_default_policy,
 )
 from app.services.workspace import Workspace
 from app.ui.appearance import MAX_POINTS, MIN_POINTS, apply_font_size, current_font_size
 from app.ui.first_run import fit_to_screen
 from app.ui.formats import day
-from app.ui.forms import ERROR_STYLE, date_edit, from_qdate
+from app.ui.forms import ERROR_STYLE, date_edit, from_qdate, pick_image
 from app.ui.records_model import Column, RecordsModel, make_table, selected_row
 
 MANAGERS_ONLY = "Only a manager can change these; you can see them but not change them."
@@ -149,9 +149,7 @@ class OrganisationTab(_Tab):
         self.finish_layout()
 
     def choose_logo(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, "Logo", str(Path.home()), "Images (*.png *.jpg *.jpeg)"
-        )
+        path = pick_image(self, "Logo")
         if path:
             self.logo.setText(path)
 
@@ -185,6 +183,9 @@ class PolicyTab(_Tab):
         self.description.setMinimumWidth(480)
         self.description.setAccessibleName("Policy description")
         self.form.addRow("", self.description)
+        self.read_log = QCheckBox("Record in the trail who opens or e&xports each case", self)
+        self.read_log.setEnabled(allowed)
+        self.form.addRow("", self.read_log)
         self.model: RecordsModel[Timescale] = RecordsModel(TIMESCALE_COLUMNS, self, titled=True)
         self.table = make_table(self.model, "Timescales (read-only)", self)
         note = QLabel(
@@ -216,6 +217,7 @@ class PolicyTab(_Tab):
         if c is None:
             return
         self.description.setText(c.description)
+        self.read_log.setChecked(self.ws.registry.get(c.name).log_case_reads)
         self.model.set_rows(policy_timescales(self.ws, c.name))
 
     def save(self) -> None:
@@ -223,8 +225,11 @@ class PolicyTab(_Tab):
 
         def call() -> str:
             policy = set_default_policy(self.ws, c.name)
+            if self.read_log.isChecked() != policy.log_case_reads:
+                policy = save_read_logging(self.ws, c.name, self.read_log.isChecked())
             self.load()
-            return f"New cases now follow {policy.title}."
+            reads = "recorded" if policy.log_case_reads else "not recorded"
+            return f"New cases now follow {policy.title}; case reads are {reads}."
 
         if self.run(call):
             self._policy_changed()

@@ -7,7 +7,7 @@ or chose to work alone. The services enforce the roles (app/services/access.py).
 from __future__ import annotations
 
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QRadioButton
+from PySide6.QtWidgets import QComboBox, QLineEdit, QRadioButton
 
 from app.errors import DoorstepError, ValidationError
 from app.services import accounts
@@ -31,7 +31,7 @@ class SignInDialog(FormDialog):
     until when."""
 
     def __init__(self, ws: Workspace, username: str = "", parent=None):
-        super().__init__(f"Sign in — {ws.db.label}", parent, min_width=420)
+        super().__init__(f"Sign in — {ws.db.label}", parent, ok_text="&Sign in", min_width=420)
         self.ws = ws
         self.username = QLineEdit(username, self)
         self.password = _password_field(self)
@@ -50,15 +50,14 @@ class DemoPersonDialog(FormDialog):
     """The demo holds invented people: choose whose work to see (their role applies)."""
 
     def __init__(self, ws: Workspace, remembered: str | None = None, parent=None):
-        super().__init__("Demo — who are you today?", parent, min_width=440)
-        self.ws = ws
-        note = QLabel(
-            "This is the demo database: its people and cases are invented. Choose who to work "
-            "as; Doorstep shows and allows exactly what their role may do.",
-            self,
+        super().__init__(
+            "Demo — who are you today?", parent, ok_text="&Work as them", min_width=440
         )
-        note.setWordWrap(True)
-        self.form.addRow(note)
+        self.ws = ws
+        self.set_intro(
+            "This is the demo database: its people and cases are invented. Choose who to work "
+            "as; Doorstep shows and allows exactly what their role may do."
+        )
         self.person = QComboBox(self)
         for o in list_officers(ws):
             team = f", {o.team}" if o.team else ""
@@ -76,11 +75,9 @@ class SetUpPeopleDialog(FormDialog):
     (its first admin)."""
 
     def __init__(self, ws: Workspace, parent=None):
-        super().__init__("Who works in this database?", parent, min_width=480)
+        super().__init__("Who works in this database?", parent, ok_text="&Start", min_width=480)
         self.ws = ws
-        note = QLabel(f"{ws.db.label} has no people set up yet. Choose how it is used:", self)
-        note.setWordWrap(True)
-        self.form.addRow(note)
+        self.set_intro(f"{ws.db.label} has no people set up yet. Choose how it is used:")
         self.alone = QRadioButton("&Alone on this laptop, without sign-in", self)
         self.protect = QRadioButton("&Protected by sign-in (you become its first admin)", self)
         self.alone.setChecked(True)

@@ -83,7 +83,7 @@ class VisitModeDialog(QDialog):
     def write_draft(self) -> None:
         self._collect()
         try:
-            save_draft(self.draft)
+            save_draft(self.draft, self.ws.db.cipher_key)
         except OSError as exc:
             self.status.setText(f"Could not keep the draft on this laptop: {exc.strerror}")
             return

@@ -3,6 +3,8 @@ work but cannot TRUNCATE, ALTER, DROP or rewrite the append-only tables."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from alembic import command
 from sqlalchemy import create_engine, text
@@ -12,10 +14,13 @@ from app.cli import main
 from app.errors import StorageError
 from app.services.accounts import sign_in
 from app.services.cases import create_case, record_event
+from app.services.retention import delete_cases
 from app.services.search import search
+from app.services.trail import verify_trail
 from app.services.workspace import Actor, open_workspace
 from app.store.database import _alembic_config, open_database
 from tests.pg import PG_URL, admin_sql, fresh_database, needs_pg, unique, url_for
+from tests.services.privacy_helpers import close_case
 
 pytestmark = needs_pg
 
@@ -49,7 +54,6 @@ REFUSED = [
     "DROP TABLE audit_log",
     "DROP TABLE cases CASCADE",
     "UPDATE case_events SET summary = 'rewritten'",
-    "DELETE FROM case_events",
     "UPDATE audit_log SET actor = 'forger'",
     "DELETE FROM audit_log",
     "UPDATE alembic_version SET version_num = '0001'",
@@ -92,6 +96,21 @@ def test_the_app_role_works_but_cannot_rewrite_or_destroy(team, clock):
                 text("SELECT (SELECT count(*) FROM case_events), (SELECT count(*) FROM audit_log)")
             ).one()
         assert after == before
+        # DELETE on case_events is granted for retention only: the trigger refuses the rest
+        with pytest.raises(DBAPIError, match="append-only"), ws.db.engine.begin() as conn:
+            conn.execute(text("DELETE FROM case_events"))
+        # ... and retention's own path works as the app role
+        create_case(
+            ws,
+            ref="GEN-OLD",
+            kind="general",
+            officer="k.mensah",
+            resident_name="Old Case",
+            opened=dt.date(2021, 3, 1),
+        )
+        close_case(ws, "GEN-OLD", "2022-01-10T12:00:00+00:00")
+        assert delete_cases(ws, ["GEN-OLD"], "Retention period over").deleted == ("GEN-OLD",)
+        assert verify_trail(ws).ok
     finally:
         ws.close()
     # the owner still owns everything; the app role owns nothing
@@ -114,7 +133,8 @@ def test_the_app_role_works_but_cannot_rewrite_or_destroy(team, clock):
     finally:
         engine.dispose()
     assert owned == 0
-    assert privileges["case_events"] == privileges["audit_log"] == "INSERT,SELECT"
+    assert privileges["audit_log"] == "INSERT,SELECT"
+    assert privileges["case_events"] == "DELETE,INSERT,SELECT"  # retention's marked deletes
     assert privileges["alembic_version"] == "SELECT"
     assert privileges["cases"] == "DELETE,INSERT,SELECT,UPDATE"
 
@@ -128,7 +148,7 @@ def test_init_again_renews_grants_and_the_app_role_cannot_migrate(team, capsys, 
     engine = create_engine(owner_url)
     try:
         with engine.begin() as conn:
-            command.downgrade(_alembic_config(conn), "0004")
+            command.downgrade(_alembic_config(conn), "0005")
     finally:
         engine.dispose()
     with pytest.raises(StorageError, match="may not change the schema.*server init"):

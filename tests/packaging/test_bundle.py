@@ -111,6 +111,19 @@ def test_the_bundle_runs_the_command_line_and_the_app(bundle, user_env, tmp_path
     assert "HX-0001" in reader.metadata.title
     assert "HX-0001" in reader.pages[0].extract_text()
 
+    # SQLCipher came along: a copy of the demo encrypts and still answers the inbox.
+    secret = tmp_path / "secret.sqlite"
+    shutil.copyfile(db, secret)
+    key_env = {**user_env, "DOORSTEP_DB_KEY": "ab" * 32}
+    enc = run(bundle, key_env, "encrypt", "--db", str(secret), cwd=tmp_path)
+    assert enc.returncode == 0, enc.stderr
+    assert b"SQLite format 3" not in secret.read_bytes()[:16]
+    inbox = run(
+        bundle, key_env, "inbox", "--db", str(secret), "--user", "p.natarajan", "--json",
+        cwd=tmp_path,
+    )  # fmt: skip
+    assert inbox.returncode == 0 and "HX-0001" in inbox.stdout, inbox.stderr
+
     wall, own = [], []
     for _ in range(3):  # the first start is the cold one: new home, no font cache, no settings
         started = time.perf_counter()

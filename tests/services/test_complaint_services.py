@@ -22,6 +22,7 @@ from app.services.inbox import list_inbox
 from app.services.ombudsman import order_due, record_compliance, record_order
 from app.store.models import AuditLog, CaseEvent, Setting
 from tests.services.complaint_helpers import D, at, contact, draft, make_manager, seed_case
+from tests.services.conftest import act_as
 
 REF = "CMP-1"
 
@@ -563,6 +564,15 @@ def test_lessons_learnt_are_reportable(ws, case):
     assert lessons_learnt(ws, D("2025-06-21"), D("2025-06-30")) == []
     with pytest.raises(ValidationError, match="ends"):
         lessons_learnt(ws, D("2025-06-30"), D("2025-06-01"))
+    # Roles apply: an officer of another team never reads this case's lessons.
+    from app.services.workspace import put_setting
+    from app.store.models import Officer
+
+    with ws.db.write() as s:
+        s.add(Officer(username="elsewhere", name="Else Where", role="officer"))
+        put_setting(s, "demo", True)
+    act_as(ws, "elsewhere")
+    assert lessons_learnt(ws, D("2025-06-01"), D("2025-06-30")) == []
 
 
 def test_a_concurrent_writer_between_read_and_write_is_a_conflict(ws, case, monkeypatch):

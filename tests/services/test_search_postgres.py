@@ -1,4 +1,4 @@
-"""Full-text search on PostgreSQL (migration 0005): ts_rank ranking with cases first, ts_headline
+"""Full-text search on PostgreSQL (migration 0006): ts_rank ranking with cases first, ts_headline
 snippets with the same markers as SQLite, the last word as a prefix, no query syntax ever
 interpreted, and an officer never finding another team's case."""
 

@@ -105,7 +105,7 @@ def test_the_search_index_keeps_every_event_after_refused_replaces(stored):
 
 # --- PostgreSQL ----------------------------------------------------------------------------------
 
-# The ORM's columns: case_events.search_tsv (migration 0005) is generated, so not inserted.
+# The ORM's columns: case_events.search_tsv (migration 0006) is generated, so not inserted.
 EVENT_COLUMNS = ", ".join(c.name for c in CaseEvent.__table__.columns)
 PG_ATTEMPTS = [
     "UPDATE case_events SET summary = 'rewritten'",

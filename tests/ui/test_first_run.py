@@ -173,3 +173,15 @@ def test_settings_are_read_only_for_an_officer(qtbot, office):
     dialog.closures.save()
     assert "Only a manager" in dialog.closures.status.text()
     assert office.registry.get().closure_days == ()
+
+
+def test_a_manager_turns_on_the_record_of_case_reads(qtbot, office):
+    act_as(office, "p.natarajan")
+    dialog = SettingsDialog(office)
+    qtbot.addWidget(dialog)
+    assert not dialog.policy.read_log.isChecked()  # off in the shipped policy
+    dialog.policy.read_log.setChecked(True)
+    qtbot.mouseClick(dialog.policy.save_button, _left())
+    assert "case reads are recorded" in dialog.policy.status.text()
+    assert office.registry.get().log_case_reads
+    assert dialog.policy.read_log.isChecked()

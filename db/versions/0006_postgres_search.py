@@ -1,7 +1,7 @@
 """postgres search: full-text search on the team server
 
-Revision ID: 0005
-Revises: 0004
+Revision ID: 0006
+Revises: 0005
 Create Date: 2026-12-01
 
 On PostgreSQL, search gets real full-text indexes (SQLite has had FTS5 since 0002):
@@ -16,8 +16,8 @@ from __future__ import annotations
 
 from alembic import op
 
-revision = "0005"
-down_revision = "0004"
+revision = "0006"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
