@@ -127,6 +127,11 @@ def build_parser() -> Parser:
     p = add("server", "team server: `server init` prepares a database (schema, first admin)")
     p.add_argument("action", choices=["init"])
     p.add_argument("--full-name", help="the first admin's name")
+    p.add_argument(
+        "--app-role",
+        help="PostgreSQL: the role the app connects as, given only the privileges it needs "
+        "(made if missing; its password from DOORSTEP_APP_PASSWORD)",
+    )
     p = add("sar", "subject access export: everything held about a resident, in one zip")
     p.add_argument("subject", metavar="NAME_OR_REF", help="the resident's name or a case ref")
     p.add_argument("--out", type=Path, required=True, help="the zip to write (must not exist)")

@@ -107,22 +107,38 @@ def cmd_user(args, workspace, emit) -> int:
 
 
 def cmd_server_init(args, workspace) -> int:
-    """Prepare a team database: the schema (migrations) and its first admin."""
+    """Prepare a team database: the schema (migrations, as the owner the URL names), on
+    PostgreSQL the app role's privileges (--app-role), and the first admin. On a database already
+    set up with people, --app-role renews the grants (after an upgrade made new tables)."""
     from app.services import accounts
 
     ws = workspace(args, create=True)
     try:
-        if accounts.sign_in_mode_of(ws) == "passwords":
+        app_role = getattr(args, "app_role", None)
+        set_up = accounts.sign_in_mode_of(ws) == "passwords"
+        if set_up and not app_role:
             raise ValidationError(
                 f"{ws.db.label} is already set up with people; add more with `doorstep user add`."
             )
         name = args.user or os.environ.get("DOORSTEP_USER")
-        if not name:
+        if not set_up and not name:
             raise ValidationError("Name the first admin with --user NAME.")
+        granted = ""
+        if app_role:
+            from app.store.team_roles import grant_app_role
+
+            password = os.environ.get("DOORSTEP_APP_PASSWORD") or None
+            made = grant_app_role(ws.db, app_role, password)
+            granted = f"; app role {app_role} {'created' if made else 'updated'}" + (
+                "" if password or not made else " without sign-in (grant it to login roles)"
+            )
+        if set_up:
+            print(f"{ws.db.label}: schema up to date{granted}.")
+            return 0
         view = accounts.add_person(
             ws, name, "admin", _new_password(name), full_name=args.full_name or ""
         )
-        print(f"{ws.db.label} is ready: schema up to date, first admin {view.username}.")
+        print(f"{ws.db.label} is ready: schema up to date{granted}, first admin {view.username}.")
         return 0
     finally:
         ws.close()

@@ -7,7 +7,7 @@ from sqlalchemy import create_engine
 
 from app.store import models  # noqa: F401  (registers the tables)
 from app.store.base import Base
-from app.store.database import is_search_table
+from app.store.database import is_search_table, take_migration_lock
 
 target_metadata = Base.metadata
 config = context.config
@@ -27,6 +27,7 @@ def run() -> None:
 
 
 def _migrate(connection) -> None:
+    take_migration_lock(connection)  # PostgreSQL: one migrating command at a time
     context.configure(
         connection=connection,
         target_metadata=target_metadata,

@@ -28,6 +28,11 @@ apt_install() {
   local sudo=""
   if [ "$(id -u)" -ne 0 ]; then
     if command -v sudo >/dev/null 2>&1; then sudo="sudo"; else
+      # PostgreSQL alone is optional: without it the team-server tests skip with their reason.
+      if [ "${missing[*]}" = "postgresql" ]; then
+        echo "bootstrap: postgresql is not installed (no sudo to install it); its tests will skip" >&2
+        return 0
+      fi
       echo "bootstrap: please install these packages first: ${missing[*]}" >&2; return 1; fi
   fi
   echo "bootstrap: installing ${missing[*]}"

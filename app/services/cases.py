@@ -7,6 +7,8 @@ import secrets
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from app.domain.bundle import CASE_KINDS
@@ -28,6 +30,7 @@ from app.services.views import (
     RepairView,
 )
 from app.services.workspace import Workspace
+from app.store.base import new_id
 from app.store.models import (
     AuditLog,
     Case,
@@ -64,16 +67,29 @@ def log_action(
 def get_or_create_officer(
     session: Session, ws: Workspace, username: str, created: list[str] | None = None
 ) -> Officer:
+    """The officer USERNAME, added when new. An upsert (INSERT … ON CONFLICT DO NOTHING, then
+    SELECT): when two commands add the same new officer at once, the second waits for the first
+    and uses its row instead of failing on the unique username."""
     officer = session.scalar(select(Officer).where(Officer.username == username))
-    if officer is None:
-        officer = Officer(
-            username=username, name=username, updated_by=ws.actor.username, device=ws.actor.device
+    if officer is not None:
+        return officer
+    insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    table = Officer.__table__
+    added = session.execute(
+        insert(table)
+        .values(
+            id=new_id(),
+            username=username,
+            name=username,
+            updated_by=ws.actor.username,
+            device=ws.actor.device,
         )
-        session.add(officer)
-        session.flush()
-        if created is not None:
-            created.append(username)
-    return officer
+        .on_conflict_do_nothing(index_elements=["username"])
+        .returning(table.c.id)
+    ).first()
+    if added is not None and created is not None:
+        created.append(username)
+    return session.scalars(select(Officer).where(Officer.username == username)).one()
 
 
 def find_case(session: Session, ref: str) -> Case:

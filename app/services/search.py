@@ -1,9 +1,9 @@
 """Full-text search over case references, resident names and contact summaries, best first.
 
 On SQLite it uses the FTS5 indexes of migration 0002 (bm25 ranking, highlighted
-snippets); on PostgreSQL a plain case-insensitive match (no ranking) until the team
-server gets its own index. The query text is reduced to words, so nothing a user
-types is interpreted as FTS syntax.
+snippets); on PostgreSQL the tsvector columns and GIN indexes of migration 0006 (ts_rank,
+ts_headline snippets, the last word matching as a prefix). The query text is reduced to
+words, so nothing a user types is interpreted as FTS syntax.
 """
 
 from __future__ import annotations
@@ -12,11 +12,10 @@ import json
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import or_, select, text
+from sqlalchemy import text
 
 from app.services.access import visible_officer_ids
 from app.services.workspace import Workspace
-from app.store.models import Case, CaseEvent, Resident
 
 MARK_START, MARK_END = "\x02", "\x03"  # highlight markers inside snippets
 WORD = re.compile(r"\w+", re.UNICODE)
@@ -60,7 +59,7 @@ def search(ws: Workspace, query: str, limit: int = 50) -> list[SearchHit]:
         return []
     if ws.db.is_sqlite:
         return _sqlite(ws, query, limit)
-    return _plain(ws, query, limit)
+    return _postgres(ws, query, limit)
 
 
 # Someone who may see only some officers' cases searches only those: the condition sits
@@ -131,46 +130,113 @@ def _sqlite(ws: Workspace, query: str, limit: int) -> list[SearchHit]:
     return hits[:limit]
 
 
-def _word(column, term: str):
-    """Whole-word, case-insensitive match (as FTS matches tokens), on PostgreSQL's \\m…\\M boundaries."""
-    return column.regexp_match(rf"\m{term}\M", flags="i")
+# PostgreSQL (migration 0006): the tsvector columns and their GIN indexes. The user's words go
+# through plainto_tsquery, which reads no operators; the last word also matches as a prefix, its
+# tsquery made by the server from plainto_tsquery's own quoted output, never from the user's text.
+PG_QUERY = """
+    WITH p AS (SELECT plainto_tsquery({cfg}, :head) AS head, plainto_tsquery({cfg}, :last) AS last),
+    q AS (
+        SELECT CASE WHEN numnode(p.last) = 0 THEN p.head
+                    ELSE p.head && (p.last::text || ':*')::tsquery END AS q
+        FROM p
+    ),"""
+PG_CASES = text(
+    PG_QUERY.format(cfg="'simple'")
+    + """
+    hits AS (
+        SELECT c.ref, c.resident_id, c.kind, ts_rank(c.search_tsv, q.q) AS rank
+        FROM cases c, q
+        WHERE numnode(q.q) > 0 AND c.search_tsv @@ q.q
+          AND (CAST(:all AS boolean) OR c.officer_id = ANY(CAST(:visible AS uuid[])))
+        ORDER BY rank DESC, c.ref
+        LIMIT :n
+    )
+    SELECT hits.ref, r.name, hits.kind, hits.rank,
+           ts_headline('simple', translate(hits.ref, '-', ' '), q.q, :opts),
+           ts_headline('simple', translate(r.name, '-', ' '), q.q, :opts)
+    FROM hits JOIN residents r ON r.id = hits.resident_id, q
+    ORDER BY hits.rank DESC, hits.ref
+    """
+)
+# As on SQLite, only the most recent CANDIDATES matches of a very common word are ranked.
+PG_EVENTS = text(
+    PG_QUERY.format(cfg="'english'")
+    + """
+    matches AS (
+        SELECT e.id, e.search_tsv, e.at
+        FROM case_events e JOIN cases c ON c.id = e.case_id, q
+        WHERE numnode(q.q) > 0 AND e.search_tsv @@ q.q
+          AND (CAST(:all AS boolean) OR c.officer_id = ANY(CAST(:visible AS uuid[])))
+        ORDER BY e.at DESC
+        LIMIT :cand
+    ),
+    hits AS (
+        SELECT m.id, ts_rank(m.search_tsv, q.q) AS rank, m.at FROM matches m, q
+        ORDER BY rank DESC, m.at DESC
+        LIMIT :n
+    )
+    SELECT c.ref, r.name, c.kind, e.local_id, ts_headline('english', e.summary, q.q, :opts),
+           hits.rank
+    FROM hits
+    JOIN case_events e ON e.id = hits.id
+    JOIN cases c ON c.id = e.case_id
+    JOIN residents r ON r.id = c.resident_id, q
+    ORDER BY hits.rank DESC, hits.at DESC
+    """
+)
+# ts_headline's options: the same markers as SQLite's snippets; short fields are shown whole.
+HEADLINE = f'StartSel="{MARK_START}", StopSel="{MARK_END}", MinWords=8, MaxWords=20'
+HEADLINE_ALL = HEADLINE + ", HighlightAll=true"
 
 
-def _plain(ws: Workspace, query: str, limit: int) -> list[SearchHit]:
-    terms = words(query)  # \w+ only: nothing here is a regex operator
+def _postgres(ws: Workspace, query: str, limit: int) -> list[SearchHit]:
+    terms = words(query)  # \w+ only: what reaches plainto_tsquery is plain words
+    params = {
+        "head": " ".join(terms[:-1]),
+        "last": terms[-1],
+        "n": limit,
+        "cand": CANDIDATES,
+        "all": True,
+        "visible": [],
+    }
     with ws.db.read() as s:
-        case_conds = [or_(_word(Case.ref, t), _word(Resident.name, t)) for t in terms]
         visible = visible_officer_ids(s)
         if visible is not None:
-            case_conds.append(Case.officer_id.in_(visible))
-        rows = s.execute(
-            select(Case.ref, Resident.name, Case.kind)
-            .join(Resident, Case.resident_id == Resident.id)
-            .where(*case_conds)
-            .order_by(Case.ref)
-            .limit(limit)
-        ).all()
-        hits = [SearchHit(r, n, k, "case", None, f"{r} — {n}", 0.0) for r, n, k in rows]
+            params["all"] = False
+            params["visible"] = list(visible)
+        rows = s.execute(PG_CASES, params | {"opts": HEADLINE_ALL}).all()
+        # rank: lower is better, cases before entries (as SQLite's bm25 with its -1000)
+        hits = [
+            SearchHit(
+                ref,
+                name,
+                kind,
+                "case",
+                None,
+                f"{_unhyphen(ref, ref_h)} — {_unhyphen(name, name_h)}",
+                -float(rank) - 1000.0,
+            )
+            for ref, name, kind, rank, ref_h, name_h in rows
+        ]
         if len(hits) < limit:
-            ev = s.execute(
-                select(Case.ref, Resident.name, Case.kind, CaseEvent.local_id, CaseEvent.summary)
-                .join(Case, CaseEvent.case_id == Case.id)
-                .join(Resident, Case.resident_id == Resident.id)
-                .where(*[_word(CaseEvent.summary, t) for t in terms])
-                .where(*case_conds[len(terms) :])
-                .order_by(CaseEvent.at.desc())
-                .limit(limit - len(hits))
-            ).all()
-            hits += [
-                SearchHit(r, n, k, "entry", e, _mark(summ, terms), 0.0) for r, n, k, e, summ in ev
-            ]
-    return hits
+            params["n"] = limit - len(hits)
+            for ref, name, kind, local_id, snip, rank in s.execute(
+                PG_EVENTS, params | {"opts": HEADLINE}
+            ):
+                hits.append(SearchHit(ref, name, kind, "entry", local_id, snip, -float(rank)))
+    return hits[:limit]
 
 
-def _mark(summary: str, terms: list[str]) -> str:
-    out = summary
-    for t in terms:
-        out = re.sub(
-            rf"\b({re.escape(t)})\b", MARK_START + r"\1" + MARK_END, out, flags=re.IGNORECASE
-        )
-    return out
+def _unhyphen(original: str, marked: str) -> str:
+    """Put back the hyphens the index read as spaces: ts_headline (HighlightAll) returned the
+    whole text with only the markers added, so copy ``original`` and keep the markers."""
+    out, i = [], 0
+    for ch in marked:
+        if ch in (MARK_START, MARK_END):
+            out.append(ch)
+        elif i < len(original):
+            out.append(original[i])
+            i += 1
+    rebuilt = "".join(out)
+    plain = rebuilt.replace(MARK_START, "").replace(MARK_END, "")
+    return rebuilt if plain == original else original

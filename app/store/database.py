@@ -23,8 +23,8 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from alembic.util.exc import CommandError
-from sqlalchemy import Connection, Engine, create_engine, event, inspect
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
+from sqlalchemy.exc import DBAPIError, OperationalError, ProgrammingError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.errors import StorageError
@@ -140,10 +140,35 @@ def translate(exc: BaseException) -> StorageError | None:
         return StorageError("This file is not a Doorstep database (it is not an SQLite file).")
     if "disk i/o error" in text:
         return StorageError("The disk reported an error, so nothing was saved.")
-    if (
-        isinstance(exc, OperationalError)
-        and "could not connect" in text
-        or "connection refused" in text
+    if isinstance(exc, OperationalError):
+        return _connection_problem(text)
+    return None
+
+
+def _connection_problem(text: str) -> StorageError | None:
+    """PostgreSQL: why the team server could not be used, in one sentence."""
+    if "password authentication failed" in text or "no password supplied" in text:
+        return StorageError(
+            "The team server refused the database role or its password; check the role in the "
+            "address and the password (PGPASSWORD or ~/.pgpass)."
+        )
+    if "does not exist" in text and "database" in text:
+        return StorageError("The team server has no database of that name; check the address.")
+    if "failed to resolve host" in text or "could not translate host name" in text:
+        return StorageError("The team server's name cannot be found; check the address.")
+    if any(
+        words in text
+        for words in (
+            "could not connect",
+            "connection refused",
+            "connection failed",
+            "timeout expired",
+            "server closed the connection",
+            "terminating connection",
+            "connection timed out",
+            "no route to host",
+            "network is unreachable",
+        )
     ):
         return StorageError("The team server cannot be reached; check the connection.")
     return None
@@ -303,8 +328,13 @@ def _open(url: str, path: Path | None, migrate: bool, key: bytes | None = None) 
     except StorageError:
         raise
     except Exception as exc:  # bad URL, missing driver
+        hint = (
+            " — for the team server write postgresql+psycopg://…"
+            if isinstance(exc, ModuleNotFoundError) and url.startswith("postgres")
+            else ""
+        )
         raise StorageError(
-            f"Cannot use the database address given ({exc.__class__.__name__})."
+            f"Cannot use the database address given ({exc.__class__.__name__}){hint}."
         ) from exc
     if engine.dialect.name == "sqlite":
         if key is not None:
@@ -322,12 +352,14 @@ def _open(url: str, path: Path | None, migrate: bool, key: bytes | None = None) 
     return db
 
 
-def _prepare(db: Database, migrate: bool) -> None:
+def _pending(db: Database, conn: Connection, migrate: bool) -> str | None:
+    """Whether migrations must run: None when the schema is up to date, else the current
+    revision ("" for an empty database). Refuses foreign, newer and (without ``migrate``) old
+    databases."""
     script = ScriptDirectory.from_config(_alembic_config())
     head = script.get_current_head()
-    with db.engine.connect() as conn:
-        current = MigrationContext.configure(conn).get_current_revision()
-        tables = set(inspect(conn).get_table_names())
+    current = MigrationContext.configure(conn).get_current_revision()
+    tables = set(inspect(conn).get_table_names())
     if current is None and tables - {"alembic_version"}:
         raise StorageError(
             f"{db.label} holds tables but is not a Doorstep database; choose another file."
@@ -341,12 +373,53 @@ def _prepare(db: Database, migrate: bool) -> None:
                 "Install the newer version to open it; nothing was changed."
             ) from None
     if current == head:
-        return
+        return None
     if not migrate:
         raise StorageError(f"{db.label} needs upgrading to schema {head} before it can be used.")
-    if current is not None and db.is_sqlite and db.path is not None:
+    return current or ""
+
+
+def _prepare(db: Database, migrate: bool) -> None:
+    if not db.is_sqlite:
+        _prepare_postgres(db, migrate)
+        return
+    with db.engine.connect() as conn:
+        current = _pending(db, conn, migrate)
+    if current is None:
+        return
+    if current and db.path is not None:
         db.backup_path = backup_sqlite(db.path, current, db.cipher_key)
         log.info("database backed up before migration to %s", db.backup_path.name)
     with db.engine.begin() as conn:
         cfg = _alembic_config(conn)
         command.upgrade(cfg, "head")
+
+
+def _prepare_postgres(db: Database, migrate: bool) -> None:
+    """Check and migrate in one transaction holding the migration lock: two commands opening
+    the same new database at once take turns (the second finds it up to date), instead of both
+    creating the tables and one failing on a duplicate key in pg_type."""
+    with db.engine.begin() as conn:
+        take_migration_lock(conn)
+        if _pending(db, conn, migrate) is None:
+            return
+        try:
+            command.upgrade(_alembic_config(conn), "head")
+        except ProgrammingError as exc:
+            if getattr(exc.orig, "sqlstate", None) != "42501":  # insufficient_privilege
+                raise
+            raise StorageError(
+                f"{db.label} needs upgrading to schema {head_revision()} and this database role "
+                "may not change the schema: the team's administrator runs `doorstep server init` "
+                "with the owner's address."
+            ) from exc
+
+
+# pg_advisory_xact_lock key for schema changes (any fixed number; this spells "DoorStep").
+MIGRATION_LOCK = 0x446F6F7253746570
+
+
+def take_migration_lock(conn: Connection) -> None:
+    """On PostgreSQL, wait for the migration lock (released when the transaction ends)."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})

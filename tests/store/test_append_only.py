@@ -14,6 +14,7 @@ from app.services.search import search
 from app.services.trail import verify_trail
 from app.services.workspace import Actor, Workspace
 from app.store.database import open_database
+from app.store.models import CaseEvent
 from tests.store.test_postgres import PG_URL, pg_url  # noqa: F401  (fixture)
 
 SQLITE_ATTEMPTS = [
@@ -104,11 +105,13 @@ def test_the_search_index_keeps_every_event_after_refused_replaces(stored):
 
 # --- PostgreSQL ----------------------------------------------------------------------------------
 
+# The ORM's columns: case_events.search_tsv (migration 0006) is generated, so not inserted.
+EVENT_COLUMNS = ", ".join(c.name for c in CaseEvent.__table__.columns)
 PG_ATTEMPTS = [
     "UPDATE case_events SET summary = 'rewritten'",
     "DELETE FROM case_events",
     "TRUNCATE case_events CASCADE",
-    "INSERT INTO case_events SELECT * FROM case_events LIMIT 1 "
+    f"INSERT INTO case_events ({EVENT_COLUMNS}) SELECT {EVENT_COLUMNS} FROM case_events LIMIT 1 "
     "ON CONFLICT (id) DO UPDATE SET summary = 'rewritten'",
     "UPDATE audit_log SET actor = 'someone.else'",
     "DELETE FROM audit_log",

@@ -53,12 +53,14 @@ def test_migrations_and_services_run_on_postgresql(pg_url, clock, example_doc, s
             r.ref for r in list_inbox(ws, InboxQuery(kinds=("asb", "complaint"), sort="resident"))
         ] == ["HX-0001"]
         assert breached_count(ws, as_of=dt.date(2025, 8, 1)) == 1
-        hits = search(ws, "call back")  # PostgreSQL: plain match, newest first
+        hits = search(ws, "call back")  # PostgreSQL full-text search: English stemming
         assert {(h.ref, h.event_id) for h in hits} == {
             ("HX-0001", "c1"),
             ("HX-0001", "c3"),
             ("HX-0001", "c4"),
             ("EX-ASB-0001", "c3"),
+            ("EX-ASB-0001", "c5"),  # "called me back"
+            ("EX-ASB-0001", "c6"),  # "Called resident back"
             ("EX-ASB-0001", "k1"),
         }
         assert search(ws, "whitfield")[0].where == "case"
