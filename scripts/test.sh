@@ -16,3 +16,8 @@ fi
 
 # Not exec: the throwaway cluster is removed by this shell's EXIT trap after pytest ends.
 .venv/bin/python -m pytest "$@"
+
+# The whole suite as root (CI): prove the PostgreSQL tests pass as an ordinary user too.
+if [ $# -eq 0 ] && [ "$(id -u)" -eq 0 ]; then
+  scripts/test-pg-nonroot.sh
+fi
