@@ -224,8 +224,11 @@ def reassign_case(
             raw["reason"] = reason
         raw["id"] = new_local_id(s, case)
         add_events(s, ws, case, [raw])
+        # Derive before the case leaves the officer: on a team server the row-level security
+        # policies stop them reading its history once it is someone else's.
+        recompute(s, case, ws.registry)
+        ws.db.widen_scope(s, target.id)  # the checked hand-over may write the new owner
         case.officer = target
         case.updated_by = ws.actor.username
-        recompute(s, case, ws.registry)
         log_action(s, ws, "reassign_case", "case", ref, to=target.username)
         return raw["id"]

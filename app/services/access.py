@@ -216,3 +216,19 @@ def visible_officer_ids(session: Session) -> frozenset[uuid.UUID] | None:
     if person.unrestricted or person.may(Do.SEE_ALL_CASES):
         return None
     return person.case_officers
+
+
+def row_scope(ws) -> str:
+    """The value PostgreSQL's row-level security policies read (``doorstep.visible_officers``):
+    "*" when the person sees every case, their officers' ids joined by commas otherwise, and ""
+    (nothing) when nobody may act yet. Worked out on a session that sets no scope itself."""
+    session = ws.db.unscoped_read()
+    try:
+        person = resolve(session, ws.actor.username, ws.signed_in, ws.today())
+    except PermissionDenied:
+        return ""
+    finally:
+        session.close()
+    if person.unrestricted or person.may(Do.SEE_ALL_CASES):
+        return "*"
+    return ",".join(sorted(str(i) for i in person.case_officers))

@@ -71,6 +71,15 @@ class Workspace:
         self.signed_in: str | None = None
         db.after_write.append(self.forget)
         db.session_info["ws"] = self
+        db.row_scope = self._row_scope
+
+    def _row_scope(self) -> str:
+        """For PostgreSQL's row-level security: the officers whose cases the acting person may
+        touch ("*" for every case, "" for none — before sign-in, say)."""
+        from app.services.access import row_scope
+
+        key = ("row-scope", self.actor.username, self.signed_in, self.today())
+        return self.memo(key, lambda: row_scope(self))
 
     def now(self) -> dt.datetime:
         return self.clock()

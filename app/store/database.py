@@ -174,6 +174,16 @@ def _connection_problem(text: str) -> StorageError | None:
     return None
 
 
+# is_local: the setting lasts only for the transaction it is set in.
+SET_SCOPE = text("SELECT set_config('doorstep.visible_officers', :scope, true)")
+WIDEN_SCOPE = text(
+    "SELECT set_config('doorstep.visible_officers', CASE "
+    "WHEN current_setting('doorstep.visible_officers', true) = '*' THEN '*' "
+    "ELSE concat_ws(',', nullif(current_setting('doorstep.visible_officers', true), ''), "
+    "CAST(:officer AS text)) END, true)"
+)
+
+
 class Database:
     def __init__(self, url: str, path: Path | None, engine: Engine, key: bytes | None = None):
         self.url = url
@@ -189,6 +199,26 @@ class Database:
         self.after_write: list[Callable[[], None]] = []  # called after every committed write
         # Put in every session's ``info`` (the workspace adds itself: services find who is acting).
         self.session_info: dict[str, object] = {}
+        # PostgreSQL row-level security (migration 0007): which officers' cases this database's
+        # user may touch, "*" for all, "" for none; set at the start of every transaction.
+        self.row_scope: Callable[[], str] | None = None
+
+    def _scope(self, run) -> None:
+        """The second wall on a team server: tell PostgreSQL whose cases this transaction may
+        see (the role matrix, from the workspace); the policies refuse the rest."""
+        if self.row_scope is not None and not self.is_sqlite:
+            run(SET_SCOPE, {"scope": self.row_scope()})
+
+    def widen_scope(self, session: Session, officer_id) -> None:
+        """Let this transaction also reach ``officer_id``'s cases: a service that has checked the
+        step (handing a case to another team) needs to write the case's new owner."""
+        if self.row_scope is not None and not self.is_sqlite:
+            session.execute(WIDEN_SCOPE, {"officer": str(officer_id)})
+
+    def unscoped_read(self) -> Session:
+        """A session that sets no row scope (for working out the scope itself: people, settings
+        and absences carry no row-level security)."""
+        return self._reader(info={**self.session_info, "writing": False})
 
     @property
     def encrypted(self) -> bool:
@@ -205,6 +235,7 @@ class Database:
     def read(self) -> Iterator[Session]:
         session = self._reader(info={**self.session_info, "writing": False})
         try:
+            self._scope(session.execute)
             yield session
         except DBAPIError as exc:
             err = translate(exc)
@@ -218,6 +249,7 @@ class Database:
         no transaction around what must be a single SELECT per use."""
         try:
             with self.engine.connect() as conn:
+                self._scope(conn.execute)
                 yield conn.execution_options(single_read=True) if self.is_sqlite else conn
         except DBAPIError as exc:
             err = translate(exc)
@@ -228,6 +260,7 @@ class Database:
         """One transaction: committed if the block succeeds, rolled back entirely otherwise."""
         session = self._writer(info={**self.session_info, "writing": True})
         try:
+            self._scope(session.execute)
             yield session
             session.commit()
             for callback in self.after_write:

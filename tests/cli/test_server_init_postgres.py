@@ -80,7 +80,8 @@ def test_the_app_role_works_but_cannot_rewrite_or_destroy(team, clock):
             },
         )
         assert [h.ref for h in search(ws, "loud music")] == ["ASB-9"]
-        with ws.db.engine.connect() as conn:
+        # ws.db.connect() sets the transaction's row scope (migration 0007) as the app does
+        with ws.db.connect() as conn:
             assert conn.execute(text("SELECT current_user")).scalar() == role
             before = conn.execute(
                 text("SELECT (SELECT count(*) FROM case_events), (SELECT count(*) FROM audit_log)")
@@ -91,13 +92,13 @@ def test_the_app_role_works_but_cannot_rewrite_or_destroy(team, clock):
                 conn.execute(text(sql))
             # PostgreSQL's own privilege check (not only the append-only triggers) says no
             assert refused.value.orig.sqlstate == "42501", (sql, str(refused.value.orig))
-        with ws.db.engine.connect() as conn:
+        with ws.db.connect() as conn:
             after = conn.execute(
                 text("SELECT (SELECT count(*) FROM case_events), (SELECT count(*) FROM audit_log)")
             ).one()
         assert after == before
         # DELETE on case_events is granted for retention only: the trigger refuses the rest
-        with pytest.raises(DBAPIError, match="append-only"), ws.db.engine.begin() as conn:
+        with pytest.raises(DBAPIError, match="append-only"), ws.db.connect() as conn:
             conn.execute(text("DELETE FROM case_events"))
         # ... and retention's own path works as the app role
         create_case(
