@@ -173,7 +173,11 @@ def acting(session: Session) -> Person:
         ws = session.info.get("ws")
         if ws is None:  # a session made outside a workspace (migrations, maintenance)
             return Person("system", None, None, unrestricted=True)
-        person = resolve(session, ws.actor.username, ws.signed_in, ws.today())
+        today = ws.today()
+        key = ("person", ws.actor.username, ws.signed_in, today)
+        # Memoised on the workspace (every write clears it; another laptop's change of role or
+        # cover shows within the memo's 30 s), so a service call costs no extra queries.
+        person = ws.memo(key, lambda: resolve(session, ws.actor.username, ws.signed_in, today))
         session.info["person"] = person
     return person
 
