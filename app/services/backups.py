@@ -24,7 +24,9 @@ from pathlib import Path
 from app.domain.calendar import london_date
 from app.errors import DoorstepError, StorageError, ValidationError
 from app.paths import make_private, private_dir, private_umask, sqlite_companions
-from app.services.workspace import Workspace
+from app.services.access import Do, require
+from app.services.cases import log_action
+from app.services.workspace import Workspace, put_setting
 from app.store import cipher
 from app.store.database import is_known_revision, to_url
 
@@ -256,6 +258,20 @@ def keep_days(ws: Workspace) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         return DEFAULT_KEEP_DAYS
     return value
+
+
+MAX_KEEP_DAYS = 3650
+
+
+def save_keep_days(ws: Workspace, days: int) -> int:
+    """How many days the daily backups are kept (a manager's or admin's setting)."""
+    if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= MAX_KEEP_DAYS:
+        raise ValidationError(f"Keep backups for a whole number of days from 1 to {MAX_KEEP_DAYS}.")
+    with ws.db.write() as s:
+        require(s, Do.CHANGE_POLICY)
+        put_setting(s, KEEP_DAYS_SETTING, days)
+        log_action(s, ws, "save_backup_keep_days", "setting", KEEP_DAYS_SETTING, days=days)
+    return days
 
 
 def scheduled_backup(ws: Workspace) -> Path | None:

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from app.errors import DoorstepError
 from app.letters.document import Organisation
 from app.letters.organisation import get_organisation, save_organisation
+from app.services.backups import MAX_KEEP_DAYS, backup, keep_days, save_keep_days
 from app.services.officers import is_manager
 from app.services.policies import (
     MAX_HOMES,
@@ -45,6 +46,7 @@ from app.services.policies import (
 )
 from app.services.workspace import Workspace
 from app.ui.appearance import MAX_POINTS, MIN_POINTS, apply_font_size, current_font_size
+from app.ui.background import Job
 from app.ui.first_run import fit_to_screen
 from app.ui.formats import day
 from app.ui.forms import ERROR_STYLE, date_edit, from_qdate, pick_image
@@ -324,6 +326,42 @@ class HomesTab(_Tab):
         self.run(lambda: f"Saved: {save_homes_owned(self.ws, self.homes.value()):,} homes.")
 
 
+class BackupsTab(_Tab):
+    """How long the daily backups are kept, and a backup made now (off the UI thread)."""
+
+    def __init__(self, ws: Workspace, parent: QWidget, allowed: bool):
+        super().__init__(parent, "&Save how long backups are kept", allowed)
+        self.ws = ws
+        self.days = QSpinBox(self)
+        self.days.setRange(1, MAX_KEEP_DAYS)
+        self.days.setSuffix(" days")
+        self.days.setValue(keep_days(ws))
+        self.days.setEnabled(allowed)
+        self.row("&Keep daily backups for", self.days)
+        self.now_button = QPushButton("&Back up now", self)
+        self.now_button.clicked.connect(self.back_up_now)
+        self.form.addRow("", self.now_button)
+        self.job: Job | None = None
+        self.finish_layout()
+
+    def save(self) -> None:
+        self.run(
+            lambda: f"Daily backups are kept for {save_keep_days(self.ws, self.days.value())} days."
+        )
+
+    def back_up_now(self) -> None:
+        self.now_button.setEnabled(False)
+        self.say("Backing up…")
+        self.job = Job(lambda _progress: backup(self.ws), self)
+        self.job.sig_done.connect(lambda path: self._finished(f"Backed up and verified: {path}"))
+        self.job.sig_failed.connect(lambda message: self._finished(message, error=True))
+        self.job.start()
+
+    def _finished(self, text: str, error: bool = False) -> None:
+        self.now_button.setEnabled(True)
+        self.say(text, error=error)
+
+
 class AppearanceTab(_Tab):
     def __init__(self, parent: QWidget):
         super().__init__(parent, "&Reset to the system size")
@@ -363,12 +401,14 @@ class SettingsDialog(QDialog):
         self.policy = PolicyTab(ws, self, allowed)
         self.closures = ClosureDaysTab(ws, self, allowed)
         self.homes = HomesTab(ws, self, allowed)
+        self.backups = BackupsTab(ws, self, allowed)
         self.appearance = AppearanceTab(self)
         for tab, title in (
             (self.organisation, "Organisation"),
             (self.policy, "Policy"),
             (self.closures, "Closure days"),
             (self.homes, "Homes owned"),
+            (self.backups, "Backups"),
             (self.appearance, "Appearance"),
         ):
             self.tabs.addTab(tab, title)

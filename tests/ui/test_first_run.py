@@ -9,6 +9,7 @@ import pytest
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication, QWizard
 
+from app.errors import PermissionDenied
 from app.services import setup
 from app.services.officers import get_officer
 from app.services.policies import homes_owned
@@ -185,3 +186,29 @@ def test_a_manager_turns_on_the_record_of_case_reads(qtbot, office):
     assert "case reads are recorded" in dialog.policy.status.text()
     assert office.registry.get().log_case_reads
     assert dialog.policy.read_log.isChecked()
+
+
+def test_backups_kept_for_a_set_number_of_days_and_one_made_now(qtbot, office):
+    from app.services.backups import backups_dir, keep_days
+
+    act_as(office, "p.natarajan")
+    dialog = SettingsDialog(office)
+    qtbot.addWidget(dialog)
+    dialog.backups.days.setValue(30)
+    qtbot.mouseClick(dialog.backups.save_button, _left())
+    assert keep_days(office) == 30
+    qtbot.mouseClick(dialog.backups.now_button, _left())
+    qtbot.waitUntil(lambda: "Backed up and verified" in dialog.backups.status.text(), timeout=20000)
+    assert list(backups_dir(office.db.path).glob("*.sqlite"))
+
+
+def test_an_officer_cannot_change_how_long_backups_are_kept(qtbot, office):
+    from app.services.backups import keep_days, save_keep_days
+
+    act_as(office, "a.khan")
+    dialog = SettingsDialog(office)
+    qtbot.addWidget(dialog)
+    assert not dialog.backups.days.isEnabled() and not dialog.backups.save_button.isEnabled()
+    with pytest.raises(PermissionDenied):
+        save_keep_days(office, 2)
+    assert keep_days(office) == 14
