@@ -115,6 +115,8 @@ class MainWindow(QMainWindow):
         bar = self.menuBar()
         file = bar.addMenu("&File")
         self._action(file, "Sign in as someone &else…", self.switch_officer, "Ctrl+Shift+U")
+        self.password_action = self._action(file, "Change pass&word…", self.change_password)
+        self.password_action.setVisible(self.ws.signed_in is not None)  # only with sign-in
         self._action(file, "&Out of office…", self.out_of_office)
         self.drafts_action = self._action(file, "&Visit drafts…", self.open_drafts)
         self._action(file, "Organisation &details…", self.organisation_details)
@@ -218,6 +220,12 @@ class MainWindow(QMainWindow):
         me = current_officer(self.ws)
         self.user.setText(f"Signed in as {me.label if me else self.ws.actor.username}")
 
+    def change_password(self) -> None:
+        from app.ui.sign_in import ChangePasswordDialog
+
+        if ChangePasswordDialog(self.ws, self).exec() == ChangePasswordDialog.DialogCode.Accepted:
+            QMessageBox.information(self, "Doorstep", "Your password has been changed.")
+
     def switch_officer(self) -> None:
         """Sign in as someone else (a demo person on the demo); the services enforce their role."""
         from app.ui.sign_in import switch_person
@@ -230,6 +238,7 @@ class MainWindow(QMainWindow):
             return
         self.filters.set_scopes(scopes_for(self.ws))
         self.privacy_action.setVisible(privacy_tools_allowed(self.ws))
+        self.password_action.setVisible(self.ws.signed_in is not None)
         self._update_title()
         self.model.set_query(self.filters.query())
 

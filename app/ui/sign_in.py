@@ -108,6 +108,31 @@ class SetUpPeopleDialog(FormDialog):
         accounts.add_person(self.ws, username, "admin", self.password.text(), full_name=name)
 
 
+class ChangePasswordDialog(FormDialog):
+    """The signed-in person changes their own password (proving the current one)."""
+
+    def __init__(self, ws: Workspace, parent=None):
+        super().__init__(
+            f"Change password — {ws.actor.username}", parent, ok_text="&Change", min_width=420
+        )
+        self.ws = ws
+        self.current = _password_field(self)
+        self.new = _password_field(self)
+        self.again = _password_field(self)
+        self.add_field("C&urrent password:", self.current)
+        self.add_field("&New password:", self.new)
+        self.add_field("&Repeat it:", self.again)
+
+    def submit(self) -> None:
+        try:
+            if self.new.text() != self.again.text():
+                raise ValidationError("The two new passwords differ; nothing was changed.")
+            accounts.change_password(self.ws, self.current.text(), self.new.text())
+        finally:
+            for field in (self.current, self.new, self.again):
+                field.clear()
+
+
 def settle_person(ws: Workspace, user: str | None, parent=None, interactive: bool = True) -> bool:
     """Establish who is working before the main window opens; False when they cancelled.
 

@@ -127,3 +127,35 @@ def test_protecting_a_new_database_makes_its_first_admin(qtbot, tmp_path, clock)
     with pytest.raises(Exception, match="--user"):
         settle_person(again, None, interactive=False)  # never guessed
     again.close()
+
+
+def test_the_signed_in_person_changes_their_password(qtbot, team_db, clock):
+    from app.ui.sign_in import ChangePasswordDialog
+
+    ws = fresh(team_db, clock)
+    accounts.sign_in(ws, "a.khan", PASSWORD)
+    window = MainWindow(ws)
+    qtbot.addWidget(window)
+    assert window.password_action.isVisible()  # shown only where sign-in is on
+    dialog = ChangePasswordDialog(ws)
+    qtbot.addWidget(dialog)
+    dialog.current.setText("not my password")
+    dialog.new.setText("a brand new passphrase")
+    dialog.again.setText("a brand new passphrase")
+    dialog.accept()
+    assert "wrong" in dialog.error.text() and dialog.current.text() == ""
+    dialog.current.setText(PASSWORD)
+    dialog.new.setText("a brand new passphrase")
+    dialog.again.setText("a brand new passphrase")
+    dialog.accept()
+    assert dialog.result() == ChangePasswordDialog.DialogCode.Accepted
+    ws.close()
+    again = fresh(team_db, clock)
+    accounts.sign_in(again, "a.khan", "a brand new passphrase")
+    again.close()
+
+
+def test_no_password_to_change_on_a_lone_laptop_or_the_demo(qtbot, office):
+    window = MainWindow(office)  # the office fixture is the demo's kind: no passwords
+    qtbot.addWidget(window)
+    assert not window.password_action.isVisible()
