@@ -174,6 +174,36 @@ def _connection_problem(text: str) -> StorageError | None:
     return None
 
 
+# The connection dropped mid-conversation (the server restarted or crashed), as opposed to a
+# server that cannot be reached at all.
+LOST_CONNECTION = (
+    "terminating connection",
+    "server closed the connection",
+    "consuming input failed",
+    "connection is lost",
+    "the connection is closed",
+)
+# The server ended the session itself (admin_shutdown, crash_shutdown, cannot_connect_now): the
+# backend was gone before any COMMIT was processed, so its open transaction was rolled back.
+SERVER_ENDED_SESSION = {"57P01", "57P02", "57P03"}
+
+
+def _write_interrupted(exc: DBAPIError, committing: bool) -> StorageError | None:
+    """A write whose connection to the team server was lost: say whether it is certain that
+    nothing was saved (so trying again is safe) or whether the COMMIT may have gone through."""
+    orig = getattr(exc, "orig", exc)
+    if not any(words in str(orig).lower() for words in LOST_CONNECTION):
+        return None
+    if committing and getattr(orig, "sqlstate", None) not in SERVER_ENDED_SESSION:
+        return StorageError(
+            "The team server went away while saving the change; it may or may not have been "
+            "saved — check before trying again."
+        )
+    return StorageError(
+        "The team server went away during the change; nothing of it was saved — try again."
+    )
+
+
 # is_local: the setting lasts only for the transaction it is set in.
 SET_SCOPE = text("SELECT set_config('doorstep.visible_officers', :scope, true)")
 WIDEN_SCOPE = text(
@@ -259,15 +289,18 @@ class Database:
     def write(self) -> Iterator[Session]:
         """One transaction: committed if the block succeeds, rolled back entirely otherwise."""
         session = self._writer(info={**self.session_info, "writing": True})
+        committing = False
         try:
             self._scope(session.execute)
             yield session
+            committing = True
             session.commit()
+            committing = False
             for callback in self.after_write:
                 callback()
         except DBAPIError as exc:
             session.rollback()
-            err = translate(exc)
+            err = _write_interrupted(exc, committing) or translate(exc)
             raise (err or exc) from exc
         except BaseException:
             session.rollback()

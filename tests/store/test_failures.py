@@ -116,3 +116,37 @@ def test_sigkill_during_a_burst_of_writes_keeps_every_committed_event(ws, exampl
     assert set(committed) <= stored
     db = open_database(path)  # opens cleanly, and the engine's view is consistent
     db.close()
+
+
+class _Lost(Exception):
+    """Stands in for psycopg's error when the server's connection drops."""
+
+    def __init__(self, message: str, sqlstate: str | None = None):
+        super().__init__(message)
+        self.sqlstate = sqlstate
+
+
+@pytest.mark.parametrize(
+    ("message", "sqlstate", "committing", "expected"),
+    [
+        ("terminating connection due to administrator command", "57P01", False, "nothing"),
+        ("terminating connection due to administrator command", "57P01", True, "nothing"),
+        ("server closed the connection unexpectedly", None, False, "nothing"),
+        ("server closed the connection unexpectedly", None, True, "may or may not"),
+        ("duplicate key value violates unique constraint", "23505", True, None),
+    ],
+)
+def test_a_write_cut_off_by_the_team_server_says_whether_it_was_saved(
+    message, sqlstate, committing, expected
+):
+    """Only a COMMIT that may have reached the server before the connection dropped is in doubt;
+    a server that ended the session itself (57P0x) rolled the transaction back."""
+    from sqlalchemy.exc import OperationalError
+
+    from app.store.database import _write_interrupted
+
+    err = _write_interrupted(OperationalError("COMMIT", {}, _Lost(message, sqlstate)), committing)
+    if expected is None:
+        assert err is None
+        return
+    assert expected in str(err) and "\n" not in str(err) and "COMMIT" not in str(err)
