@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -37,6 +37,7 @@ from app.services.retention import (
 from app.services.sar import SarResult, subject_access
 from app.services.workspace import Workspace
 from app.ui.background import Job
+from app.ui.tick_model import TickModel
 
 
 class Cancelled(DoorstepError):
@@ -47,65 +48,13 @@ def _date(day: dt.date) -> str:
     return day.strftime("%d %b %Y")
 
 
-class DueModel(QAbstractTableModel):
+class DueModel(TickModel):
     """Closed cases past their retention period, each with a tick (Space toggles it)."""
 
     COLUMNS = ("Case", "Kind", "Closed", "Due for deletion")
 
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.rows: list[RetentionDue] = []
-        self.ticked: list[bool] = []
-
-    def set_rows(self, rows: list[RetentionDue]) -> None:
-        self.beginResetModel()
-        self.rows, self.ticked = list(rows), [False] * len(rows)
-        self.endResetModel()
-
-    def chosen(self) -> list[str]:
-        return [r.ref for r, on in zip(self.rows, self.ticked, strict=True) if on]
-
-    def tick_all(self, on: bool) -> None:
-        self.ticked = [on] * len(self.rows)
-        if self.rows:
-            self.dataChanged.emit(self.index(0, 0), self.index(len(self.rows) - 1, 0))
-
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.COLUMNS[section]
-        return None
-
-    def flags(self, index):
-        base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        return base | Qt.ItemFlag.ItemIsUserCheckable if index.column() == 0 else base
-
-    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
-            return None
-        r = self.rows[index.row()]
-        if role == Qt.ItemDataRole.CheckStateRole and index.column() == 0:
-            return Qt.CheckState.Checked if self.ticked[index.row()] else Qt.CheckState.Unchecked
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return (
-                r.ref,
-                r.kind,
-                _date(r.closed_on),
-                f"{_date(r.due_on)} ({r.years} years)",
-            )[index.column()]
-        return None
-
-    def setData(self, index, value, role=Qt.ItemDataRole.EditRole) -> bool:
-        if role == Qt.ItemDataRole.CheckStateRole and index.column() == 0:
-            self.ticked[index.row()] = Qt.CheckState(value) == Qt.CheckState.Checked
-            self.dataChanged.emit(index, index)
-            return True
-        return False
+    def cells(self, r: RetentionDue) -> tuple[str, ...]:
+        return (r.ref, r.kind, _date(r.closed_on), f"{_date(r.due_on)} ({r.years} years)")
 
 
 class ConfirmDelete(QDialog):

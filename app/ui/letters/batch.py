@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt, QThread, Signal
+from PySide6.QtCore import QObject, QThread, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -23,59 +23,17 @@ from app.letters.letter_batch import BatchItem, Candidate, candidates, generate
 from app.letters.templates import library
 from app.services.workspace import Workspace
 from app.ui.letters.panel import _table
+from app.ui.tick_model import TickModel
 
 
-class CandidatesModel(QAbstractTableModel):
-    """The cases a batch can include, each with a tick (Space)."""
+class CandidatesModel(TickModel):
+    """The cases a batch can include, each with a tick (Space); all ticked at first."""
 
     COLUMNS = ("Case", "Resident", "Due", "Letter")
+    TICKED_AT_FIRST = True
 
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.rows: list[Candidate] = []
-        self.ticked: list[bool] = []
-
-    def set_rows(self, rows: list[Candidate]) -> None:
-        self.beginResetModel()
-        self.rows, self.ticked = list(rows), [True] * len(rows)
-        self.endResetModel()
-
-    def chosen(self) -> list[str]:
-        return [r.ref for r, on in zip(self.rows, self.ticked, strict=True) if on]
-
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.COLUMNS[section]
-        return None
-
-    def flags(self, index):
-        base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        return base | Qt.ItemFlag.ItemIsUserCheckable if index.column() == 0 else base
-
-    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
-            return None
-        r = self.rows[index.row()]
-        if role == Qt.ItemDataRole.CheckStateRole and index.column() == 0:
-            return Qt.CheckState.Checked if self.ticked[index.row()] else Qt.CheckState.Unchecked
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return (r.ref, r.resident, r.due, "uses the open draft" if r.draft else "new draft")[
-                index.column()
-            ]
-        return None
-
-    def setData(self, index, value, role=Qt.ItemDataRole.EditRole) -> bool:
-        if role == Qt.ItemDataRole.CheckStateRole and index.column() == 0:
-            self.ticked[index.row()] = Qt.CheckState(value) == Qt.CheckState.Checked
-            self.dataChanged.emit(index, index)
-            return True
-        return False
+    def cells(self, r: Candidate) -> tuple[str, ...]:
+        return (r.ref, r.resident, r.due, "uses the open draft" if r.draft else "new draft")
 
 
 class BatchWorker(QObject):
