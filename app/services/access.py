@@ -236,3 +236,13 @@ def row_scope(ws) -> str:
     if person.unrestricted or person.may(Do.SEE_ALL_CASES):
         return "*"
     return ",".join(sorted(str(i) for i in person.case_officers))
+
+
+def may(ws, action: Do) -> bool:
+    """Whether the acting person may take ``action`` (for the UI to offer it; the service that
+    does it checks again)."""
+    try:
+        with ws.db.read() as s:
+            return acting(s).may(action)
+    except PermissionDenied:
+        return False

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import DoorstepError
+from app.services.access import Do, may
 from app.services.inbox import InboxQuery, count_inbox, list_inbox
 from app.services.officers import current_officer, may_see_every_case
 from app.services.sar import privacy_tools_allowed
@@ -120,6 +121,8 @@ class MainWindow(QMainWindow):
         self._action(file, "&Out of office…", self.out_of_office)
         self.drafts_action = self._action(file, "&Visit drafts…", self.open_drafts)
         self._action(file, "Organisation &details…", self.organisation_details)
+        self.people_action = self._action(file, "Peop&le…", self.open_people)
+        self.people_action.setVisible(may(self.ws, Do.MANAGE_USERS))
         self.privacy_action = self._action(file, "&Privacy…", self.open_privacy)
         self.privacy_action.setVisible(privacy_tools_allowed(self.ws))
         self._action(file, "Se&ttings…", self.open_settings, "Ctrl+,")
@@ -220,6 +223,14 @@ class MainWindow(QMainWindow):
         me = current_officer(self.ws)
         self.user.setText(f"Signed in as {me.label if me else self.ws.actor.username}")
 
+    def open_people(self) -> None:
+        from app.ui.people_dialog import PeopleDialog
+
+        try:
+            PeopleDialog(self.ws, self).exec()
+        except DoorstepError as exc:
+            QMessageBox.information(self, "Doorstep", str(exc))
+
     def change_password(self) -> None:
         from app.ui.sign_in import ChangePasswordDialog
 
@@ -239,6 +250,7 @@ class MainWindow(QMainWindow):
         self.filters.set_scopes(scopes_for(self.ws))
         self.privacy_action.setVisible(privacy_tools_allowed(self.ws))
         self.password_action.setVisible(self.ws.signed_in is not None)
+        self.people_action.setVisible(may(self.ws, Do.MANAGE_USERS))
         self._update_title()
         self.model.set_query(self.filters.query())
 
