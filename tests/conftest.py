@@ -11,23 +11,16 @@ import pytest  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 # The project's own copy of the worked example (an ASB case with a complaint and its expected
-# audit). The suite stands alone: it needs nothing outside the repository.
+# audit). The suite stands alone: nothing in it reads the shared spec beside a checkout.
 OWN_EXAMPLES = Path(__file__).resolve().parent / "fixtures" / "worked-example"
-# The living spec beside a development checkout; checked as well when it is there.
-SHARED_EXAMPLES = ROOT.parent / "shared" / "examples"
 EXAMPLE = "asb-with-complaint.json"
 EXAMPLE_AUDIT = "asb-with-complaint.audit.json"
 
 
-@pytest.fixture(scope="module", params=["own", "shared"])
-def examples_dir(request) -> Path:
-    """A folder holding the worked example and its expected audit: the project's own copy, then
-    the shared spec's (skipped with a reason when the spec is not beside the checkout)."""
-    if request.param == "own":
-        return OWN_EXAMPLES
-    if not (SHARED_EXAMPLES / EXAMPLE).is_file():
-        pytest.skip(f"the shared spec's example is not beside this checkout ({SHARED_EXAMPLES})")
-    return SHARED_EXAMPLES
+@pytest.fixture(scope="module")
+def examples_dir() -> Path:
+    """The folder holding the worked example and its expected audit."""
+    return OWN_EXAMPLES
 
 
 FIXED_NOW = "2025-06-24T10:00:00+00:00"

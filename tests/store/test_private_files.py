@@ -34,7 +34,7 @@ def test_a_new_database_its_wal_and_shm_and_its_new_folder_are_owner_only(tmp_pa
 
 
 def test_a_database_in_an_existing_folder_leaves_the_folder_alone(tmp_path):
-    folder = tmp_path / "shared"
+    folder = tmp_path / "common"
     folder.mkdir(mode=0o755)
     open_database(folder / "cases.sqlite").close()
     assert mode(folder) == 0o755
