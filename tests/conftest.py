@@ -68,3 +68,12 @@ def seed001_doc():
     import json
 
     return json.loads((ROOT / "resources" / "demo" / "seed-001.json").read_text())
+
+
+@pytest.fixture
+def pg_url():
+    """A fresh empty database on the PostgreSQL test server (tests/pg.py) for one test."""
+    from tests.pg import fresh_database
+
+    with fresh_database() as url:
+        yield url

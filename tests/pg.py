@@ -19,10 +19,8 @@ PG_URL = os.environ.get("DOORSTEP_TEST_PG_URL")
 if not PG_URL and os.environ.get("CI"):
     pytest.fail("CI must provide PostgreSQL (DOORSTEP_TEST_PG_URL)", pytrace=False)
 
-needs_pg = [
-    pytest.mark.postgres,
-    pytest.mark.skipif(not PG_URL, reason="no PostgreSQL (DOORSTEP_TEST_PG_URL)"),
-]
+skip_without_pg = pytest.mark.skipif(not PG_URL, reason="no PostgreSQL (DOORSTEP_TEST_PG_URL)")
+needs_pg = [pytest.mark.postgres, skip_without_pg]
 
 
 def unique(prefix: str) -> str:
@@ -48,10 +46,12 @@ def admin_sql(*statements: str) -> None:
 
 
 @contextlib.contextmanager
-def fresh_database() -> Iterator[str]:
-    """A new empty database owned by the test role; its URL. Dropped afterwards."""
+def fresh_database(template: str | None = None) -> Iterator[str]:
+    """A new database owned by the test role (empty, or a copy of the database ``template``);
+    its URL. Dropped afterwards."""
     name = unique("doorstep_test")
-    admin_sql(f'CREATE DATABASE "{name}"')
+    copy = f' TEMPLATE "{template}"' if template else ""
+    admin_sql(f'CREATE DATABASE "{name}"{copy}')
     try:
         yield url_for(name)
     finally:

@@ -8,7 +8,7 @@ import pytest
 
 from app.cli import main
 from tests.conftest import EXAMPLE, OWN_EXAMPLES
-from tests.store.test_postgres import PG_URL, pg_url  # noqa: F401  (fixture)
+from tests.pg import skip_without_pg
 
 
 def run(capsys, *argv):
@@ -81,8 +81,8 @@ def test_restore_needs_a_file(capsys):
 
 
 @pytest.mark.postgres
-@pytest.mark.skipif(not PG_URL, reason="no PostgreSQL (DOORSTEP_TEST_PG_URL)")
-def test_backup_of_a_team_database_points_to_pg_dump(pg_url, capsys):  # noqa: F811
+@skip_without_pg
+def test_backup_of_a_team_database_points_to_pg_dump(pg_url, capsys):
     from app.store.database import open_database
 
     open_database(pg_url).close()

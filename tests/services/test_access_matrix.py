@@ -12,15 +12,14 @@ below. The table is the intended matrix, written out on purpose instead of read 
 from __future__ import annotations
 
 import datetime as dt
-import os
 import shutil
 import sqlite3
-import uuid
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import select
+from sqlalchemy.engine import make_url
 
 from app.errors import PermissionDenied
 from app.letters import letters as L
@@ -46,8 +45,8 @@ from app.services.workspace import Actor, Workspace
 from app.store.database import open_database
 from app.store.models import Attachment, Base, Case, Letter, Officer, Team
 from tests.conftest import FIXED_NOW
+from tests.pg import PG_URL, fresh_database
 
-PG_URL = os.environ.get("DOORSTEP_TEST_PG_URL")
 PASSWORD = "correct horse battery"  # ≥ 10 characters, as accounts.MIN_PASSWORD asks
 
 # Who is who in the fixture database (username for each person under test).
@@ -187,18 +186,9 @@ def template(request, tmp_path_factory, data_dir):
         return
     if not PG_URL:
         pytest.skip("no PostgreSQL (DOORSTEP_TEST_PG_URL)")
-    name = f"doorstep_matrix_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = f"{PG_URL.rsplit('/', 1)[0]}/{name}"
-    try:
+    with fresh_database() as url:
         build(url, folder)
         yield "postgresql", url
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 @pytest.fixture
@@ -217,15 +207,8 @@ def target(template, tmp_path):
             shutil.copytree(attachments, tmp_path / "attachments")
         yield str(path)
         return
-    name = f"doorstep_test_{uuid.uuid4().hex[:10]}"
-    template_name = source.rsplit("/", 1)[1]
-    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template_name}"'))
-    yield f"{PG_URL.rsplit('/', 1)[0]}/{name}"
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with fresh_database(template=make_url(source).database) as url:
+        yield url
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from app.services.trail import verify_trail
 from app.services.workspace import Actor, Workspace
 from app.store.database import open_database
 from app.store.models import AuditLog
-from tests.store.test_postgres import PG_URL, pg_url  # noqa: F401  (fixture)
+from tests.pg import skip_without_pg
 
 CALL = {"type": "contact", "channel": "phone", "direction": "in", "by": "resident", "summary": "x"}
 
@@ -101,8 +101,8 @@ def test_a_renumbered_insertion_is_found(written):
 
 
 @pytest.mark.postgres
-@pytest.mark.skipif(not PG_URL, reason="no PostgreSQL (DOORSTEP_TEST_PG_URL)")
-def test_concurrent_writers_on_postgresql_do_not_fork_the_chain(pg_url):  # noqa: F811
+@skip_without_pg
+def test_concurrent_writers_on_postgresql_do_not_fork_the_chain(pg_url):
     setup = Workspace(open_database(pg_url), Actor("setup", "pg"))
     for ref in ("A-1", "B-1"):
         create_case(setup, ref=ref, kind="general", officer="a.khan", resident_name="Ms C")

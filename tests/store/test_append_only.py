@@ -15,7 +15,7 @@ from app.services.trail import verify_trail
 from app.services.workspace import Actor, Workspace
 from app.store.database import open_database
 from app.store.models import CaseEvent
-from tests.store.test_postgres import PG_URL, pg_url  # noqa: F401  (fixture)
+from tests.pg import skip_without_pg
 
 SQLITE_ATTEMPTS = [
     "UPDATE case_events SET summary = 'rewritten'",
@@ -122,9 +122,9 @@ PG_ATTEMPTS = [
 
 
 @pytest.mark.postgres
-@pytest.mark.skipif(not PG_URL, reason="no PostgreSQL (DOORSTEP_TEST_PG_URL)")
+@skip_without_pg
 @pytest.mark.parametrize("sql", PG_ATTEMPTS)
-def test_raw_sql_is_refused_on_postgresql(pg_url, clock, example_doc, sql):  # noqa: F811
+def test_raw_sql_is_refused_on_postgresql(pg_url, clock, example_doc, sql):
     ws = Workspace(open_database(pg_url), Actor("tester", "pg"), clock)
     try:
         import_bundle(ws, example_doc)

@@ -5,24 +5,19 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
-
 from app.services import asb
 from app.services.auditing import audit_case
 from app.services.workspace import Actor, Workspace
 from app.store.database import open_database
 from tests.domain.test_audit_example import SEED_001_FINDINGS
+from tests.pg import needs_pg
 from tests.services.test_asb_seed001 import replay
-from tests.store.test_postgres import PG_URL, pg_url  # noqa: F401  (fixture)
 from tests.ui.asb_case import REF, showcase_case
 
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.skipif(not PG_URL, reason="no PostgreSQL (DOORSTEP_TEST_PG_URL)"),
-]
+pytestmark = needs_pg
 
 
-def test_asb_services_on_postgresql(pg_url, clock, seed001_doc):  # noqa: F811
+def test_asb_services_on_postgresql(pg_url, clock, seed001_doc):
     ws = Workspace(open_database(pg_url), Actor("tester", "pg"), clock)
     try:
         ids = replay(ws, seed001_doc)

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
-import uuid
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from app.services.bundles import export_bundle, import_bundle
@@ -15,28 +13,9 @@ from app.services.inbox import InboxQuery, breached_count, count_inbox, list_inb
 from app.services.search import search
 from app.services.workspace import Actor, Workspace
 from app.store.database import open_database
+from tests.pg import needs_pg
 
-PG_URL = os.environ.get("DOORSTEP_TEST_PG_URL")
-
-if not PG_URL and os.environ.get("CI"):
-    pytest.fail("CI must provide PostgreSQL (DOORSTEP_TEST_PG_URL)", pytrace=False)
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.skipif(not PG_URL, reason="no PostgreSQL (DOORSTEP_TEST_PG_URL)"),
-]
-
-
-@pytest.fixture
-def pg_url():
-    name = f"doorstep_test_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    base = PG_URL.rsplit("/", 1)[0]
-    yield f"{base}/{name}"
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+pytestmark = needs_pg
 
 
 def test_migrations_and_services_run_on_postgresql(pg_url, clock, example_doc, seed001_doc):

@@ -14,8 +14,8 @@ from app.services.retention import delete_cases, retention_due
 from app.services.trail import verify_trail
 from app.services.workspace import Actor, Workspace
 from app.store.database import open_database
+from tests.pg import skip_without_pg
 from tests.services.privacy_helpers import act_as, people
-from tests.store.test_postgres import PG_URL, pg_url  # noqa: F401  (fixture)
 
 CONTACT = {
     "type": "contact",
@@ -78,8 +78,8 @@ def test_sqlite(tmp_path, clock, example_doc):
 
 
 @pytest.mark.postgres
-@pytest.mark.skipif(not PG_URL, reason="no PostgreSQL (DOORSTEP_TEST_PG_URL)")
-def test_postgresql(pg_url, clock, example_doc):  # noqa: F811
+@skip_without_pg
+def test_postgresql(pg_url, clock, example_doc):
     ws = _workspace(pg_url, clock)
     try:
         _check(ws, example_doc)

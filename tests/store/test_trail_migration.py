@@ -14,7 +14,7 @@ from sqlalchemy import create_engine, text
 from app.services.trail import verify_trail
 from app.services.workspace import Actor, Workspace
 from app.store.database import _alembic_config, open_database
-from tests.store.test_postgres import PG_URL, pg_url  # noqa: F401  (fixture)
+from tests.pg import skip_without_pg
 from tests.store.test_upgrades import OLD_FILE
 
 
@@ -36,8 +36,8 @@ def test_an_older_databases_entries_are_chained_in_order(tmp_path, clock):
 
 
 @pytest.mark.postgres
-@pytest.mark.skipif(not PG_URL, reason="no PostgreSQL (DOORSTEP_TEST_PG_URL)")
-def test_entries_on_a_postgresql_server_at_0002_are_chained(pg_url):  # noqa: F811
+@skip_without_pg
+def test_entries_on_a_postgresql_server_at_0002_are_chained(pg_url):
     engine = create_engine(pg_url)
     with engine.begin() as conn:
         command.upgrade(_alembic_config(conn), "0002")
