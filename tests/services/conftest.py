@@ -38,24 +38,31 @@ def office(ws):
             resident_name=f"Resident {ref}",
             opened=dt.date(2025, 6, 2),
         )
-        record_event(
-            ws,
-            ref,
-            {
-                "type": "contact",
-                "channel": "phone",
-                "direction": "in",
-                "by": "resident",
-                "callback_requested": True,
-                "at": at,
-                "summary": f"Call back please ({ref})",
-            },
-        )
+        resident_calls(ws, ref, f"Call back please ({ref})", at)
     # From here the office's roles are enforced as on a team's database: each test chooses who
     # acts (``act_as``, as the demo lets a person be chosen); the manager until then.
     with ws.db.write() as s:
         put_setting(s, "demo", True)
     return act_as(ws, "p.natarajan")
+
+
+def resident_calls(
+    ws, ref: str, summary: str = "", at: str | None = None, call_back: bool = True
+) -> str:
+    """An inbound phone call from the resident on REF, asking for a call back (5 WD) unless
+    ``call_back`` is False; ``at`` defaults to the workspace clock. Returns the entry's id."""
+    raw = {
+        "type": "contact",
+        "channel": "phone",
+        "direction": "in",
+        "by": "resident",
+        "callback_requested": call_back,
+        "summary": summary,
+    }
+    if at is not None:
+        raw["at"] = at
+    local, _ = record_event(ws, ref, raw)
+    return local
 
 
 def act_as(ws, username: str):

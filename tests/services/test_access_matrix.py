@@ -46,6 +46,7 @@ from app.store.database import open_database
 from app.store.models import Attachment, Base, Case, Letter, Officer, Team
 from tests.conftest import FIXED_NOW
 from tests.pg import PG_URL, fresh_database
+from tests.services.conftest import resident_calls
 
 PASSWORD = "correct horse battery"  # ≥ 10 characters, as accounts.MIN_PASSWORD asks
 
@@ -112,19 +113,7 @@ def _case(ws: Workspace, ref: str, officer: str, resident: str) -> None:
         address="1 Elm Road\nLondon SE6 1AA",
         opened=dt.date(2025, 6, 2),
     )
-    record_event(
-        ws,
-        ref,
-        {
-            "type": "contact",
-            "channel": "phone",
-            "direction": "in",
-            "by": "resident",
-            "callback_requested": True,
-            "at": "2025-06-17T09:00",
-            "summary": "Marmalade cat trouble, call back please",
-        },
-    )
+    resident_calls(ws, ref, "Marmalade cat trouble, call back please", "2025-06-17T09:00")
     receive_complaint(
         ws,
         ref,

@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 from app.services.bundles import import_bundle
-from app.services.cases import create_case, record_event
+from app.services.cases import create_case
 from app.services.inbox import list_inbox
+from tests.services.conftest import resident_calls
 
 
 def test_inbox_orders_by_next_due_and_filters_by_officer(ws):
@@ -23,18 +24,7 @@ def test_inbox_orders_by_next_due_and_filters_by_officer(ws):
             resident_name="R",
             opened=dt.date(2025, 6, 1),
         )
-        record_event(
-            ws,
-            ref,
-            {
-                "type": "contact",
-                "channel": "phone",
-                "direction": "in",
-                "by": "resident",
-                "callback_requested": True,
-                "at": at,
-            },
-        )
+        resident_calls(ws, ref, at=at)
     create_case(ws, ref="D-1", kind="general", officer="a.khan", resident_name="R")  # nothing due
     rows = list_inbox(ws, as_of=dt.date(2025, 6, 24))
     assert [r.ref for r in rows] == ["C-1", "A-1", "B-1", "D-1"]

@@ -15,12 +15,13 @@ from app.domain.policy import PolicyError, parse_policy
 from app.domain.retention import retention_ends
 from app.errors import NotFound, PermissionDenied, ValidationError
 from app.services.attachments import add_attachment, blob_path
-from app.services.cases import create_case, record_event
+from app.services.cases import create_case
 from app.services.retention import delete_cases, retention_due
 from app.services.search import search
 from app.services.trail import verify_trail
 from app.store.models import AuditLog, Case, CaseEvent, DeadlineRow, Resident, Vulnerability
 from app.store.policies import shipped_documents
+from tests.services.conftest import resident_calls
 from tests.services.privacy_helpers import act_as, close_case, people
 
 SECRET = "Rumbling pipes at number forty"  # a summary that must leave with its case
@@ -36,19 +37,7 @@ def _case(ws, ref, kind, opened, closed=None, name=None):
         vulnerabilities=["hard of hearing"],
         opened=opened,
     )
-    record_event(
-        ws,
-        ref,
-        {
-            "type": "contact",
-            "channel": "phone",
-            "direction": "in",
-            "by": "resident",
-            "callback_requested": True,
-            "at": f"{opened.isoformat()}T10:00:00+00:00",
-            "summary": f"{SECRET} ({ref})",
-        },
-    )
+    resident_calls(ws, ref, f"{SECRET} ({ref})", f"{opened.isoformat()}T10:00:00+00:00")
     if closed is not None:
         close_case(ws, ref, f"{closed.isoformat()}T12:00:00+00:00")
 

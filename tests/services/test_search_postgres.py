@@ -10,11 +10,11 @@ import pytest
 from sqlalchemy import inspect, text
 
 from app.services.bundles import import_bundle
-from app.services.cases import create_case, record_event
+from app.services.cases import create_case
 from app.services.search import MARK_END, MARK_START, search
 from app.services.workspace import Actor, open_workspace
 from tests.pg import fresh_database, needs_pg
-from tests.services.conftest import act_as
+from tests.services.conftest import act_as, resident_calls
 
 pytestmark = needs_pg
 
@@ -31,18 +31,7 @@ def ws(clock):
 
 
 def contact(ws, ref: str, summary: str, at: str = "2025-06-20T09:00") -> None:
-    record_event(
-        ws,
-        ref,
-        {
-            "type": "contact",
-            "channel": "phone",
-            "direction": "in",
-            "by": "resident",
-            "at": at,
-            "summary": summary,
-        },
-    )
+    resident_calls(ws, ref, summary, at, call_back=False)
 
 
 def test_cases_rank_first_then_entries_by_relevance_with_snippets(ws):

@@ -9,9 +9,10 @@ from sqlalchemy import create_engine, text
 from app.cli import main
 from app.services import accounts
 from app.services.absences import reassign_case
-from app.services.cases import create_case, record_event
+from app.services.cases import create_case
 from app.services.workspace import Actor, open_workspace
 from tests.pg import admin_sql, fresh_database, needs_pg, unique, url_for
+from tests.services.conftest import resident_calls
 
 pytestmark = needs_pg
 
@@ -41,18 +42,7 @@ def team(monkeypatch, capsys, clock):
             accounts.add_person(ws, "south1", "officer", PASSWORD, team="South")
             for ref, officer in (("N-1", "north1"), ("S-1", "south1")):
                 create_case(ws, ref=ref, kind="general", officer=officer, resident_name="A N Other")
-                record_event(
-                    ws,
-                    ref,
-                    {
-                        "type": "contact",
-                        "channel": "phone",
-                        "direction": "in",
-                        "by": "resident",
-                        "callback_requested": True,
-                        "summary": f"Please call back ({ref})",
-                    },
-                )
+                resident_calls(ws, ref, f"Please call back ({ref})")
         finally:
             ws.close()
         try:
