@@ -166,6 +166,25 @@ def resolve(session: Session, username: str, signed_in: str | None, today: dt.da
     return Person(me.username, me.role, me.id, case_officers=_case_officers(session, me, today))
 
 
+def person_of(ws, session: Session | None = None) -> Person:
+    """Who is acting in ``ws`` — memoised on the workspace (every write and sign-in clears it;
+    another laptop's change of role or cover shows within the memo's 30 s), so neither a service
+    call nor a transaction's row scope costs extra queries. Worked out on ``session``, or on a
+    session of its own that sets no row scope."""
+    today = ws.today()
+
+    def compute() -> Person:
+        if session is not None:
+            return resolve(session, ws.actor.username, ws.signed_in, today)
+        own = ws.db.unscoped_read()
+        try:
+            return resolve(own, ws.actor.username, ws.signed_in, today)
+        finally:
+            own.close()
+
+    return ws.memo(("person", ws.actor.username, ws.signed_in, today), compute)
+
+
 def acting(session: Session) -> Person:
     """The acting person for a service's session (the workspace puts itself in ``session.info``)."""
     person = session.info.get("person")
@@ -173,12 +192,7 @@ def acting(session: Session) -> Person:
         ws = session.info.get("ws")
         if ws is None:  # a session made outside a workspace (migrations, maintenance)
             return Person("system", None, None, unrestricted=True)
-        today = ws.today()
-        key = ("person", ws.actor.username, ws.signed_in, today)
-        # Memoised on the workspace (every write clears it; another laptop's change of role or
-        # cover shows within the memo's 30 s), so a service call costs no extra queries.
-        person = ws.memo(key, lambda: resolve(session, ws.actor.username, ws.signed_in, today))
-        session.info["person"] = person
+        person = session.info["person"] = person_of(ws, session)
     return person
 
 
@@ -225,14 +239,11 @@ def visible_officer_ids(session: Session) -> frozenset[uuid.UUID] | None:
 def row_scope(ws) -> str:
     """The value PostgreSQL's row-level security policies read (``doorstep.visible_officers``):
     "*" when the person sees every case, their officers' ids joined by commas otherwise, and ""
-    (nothing) when nobody may act yet. Worked out on a session that sets no scope itself."""
-    session = ws.db.unscoped_read()
+    (nothing) when nobody may act yet."""
     try:
-        person = resolve(session, ws.actor.username, ws.signed_in, ws.today())
+        person = person_of(ws)
     except PermissionDenied:
         return ""
-    finally:
-        session.close()
     if person.unrestricted or person.may(Do.SEE_ALL_CASES):
         return "*"
     return ",".join(sorted(str(i) for i in person.case_officers))
