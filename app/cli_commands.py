@@ -337,7 +337,7 @@ def cmd_letter(args) -> int:
 
 
 def cmd_demo(args) -> int:
-    from app.services.demo_db import create_demo_database
+    from app.demo.database import create_demo_database
 
     path = Path(args.db) if getattr(args, "db", None) else demo_database()
     created = create_demo_database(path, n_cases=args.cases, seed=args.seed)

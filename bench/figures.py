@@ -74,7 +74,7 @@ def _templates():
     if example.exists():
         docs.append(json.loads(example.read_text()))
     try:
-        from app.services.demo.generator import generate_bundles
+        from app.demo.generator import generate_bundles
 
         docs += generate_bundles(dt.date(2026, 11, 23), n_cases=200, seed=7)
     except ImportError:
@@ -254,7 +254,7 @@ def cold_start(quick: bool) -> Iterator[str]:
     import sys
     import tempfile
 
-    from app.services.demo_db import create_demo_database
+    from app.demo.database import create_demo_database
 
     with tempfile.TemporaryDirectory() as tmp:
         db = create_demo_database(Path(tmp) / "demo.sqlite")

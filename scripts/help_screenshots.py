@@ -19,7 +19,7 @@ os.environ["DOORSTEP_DATA_DIR"] = str(DATA)
 
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from app.services.demo_db import create_demo_database  # noqa: E402
+from app.demo.database import create_demo_database  # noqa: E402
 from app.services.workspace import Actor, open_workspace  # noqa: E402
 from app.ui.help.about import AboutDialog  # noqa: E402
 from app.ui.help.guide import GuideDialog  # noqa: E402

@@ -388,7 +388,7 @@ def shots(ws, clock: Clock, ids: dict[str, str]) -> None:
     settle(review)
     review.grab().save(str(SHOTS / "letter-review.png"))
     review.close()
-    from app.letters.letter_issue import issue_letter
+    from app.letters.issue import issue_letter
 
     ws.actor = Actor("a.khan", "screens")
     ack = L.get_letter(ws, ids["complaint_ack_stage1"])

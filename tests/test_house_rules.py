@@ -16,6 +16,7 @@ LAYERS = [
     "store",
     "services",
     "letters",
+    "demo",
     "cli",
     "ui",
 ]  # each may import only those before it

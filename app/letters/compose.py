@@ -17,7 +17,7 @@ from app.letters.templates import Template
 
 @dataclass(frozen=True)
 class LetterContext:
-    """What the case gives a letter (built by ``app.letters.letter_context``)."""
+    """What the case gives a letter (built by ``app.letters.context``)."""
 
     values: Mapping[str, Value]
     missing: Mapping[str, str]  # field -> why this case has no value for it

@@ -1,4 +1,4 @@
-"""Letters on a case: draft, edit, finalise, approve or return, render. Issuing is ``letter_issue``.
+"""Letters on a case: draft, edit, finalise, approve or return, render. Issuing is ``issue``.
 
 A letter is a row of ``letters`` whose ``content`` holds the officer's section
 texts (merge fields unresolved), the structured inputs, the ticked checklist
@@ -21,22 +21,22 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
 from app.errors import ConflictError, NotFound, PermissionDenied, ValidationError
+from app.letters.checks import letter_checklist, section_texts
 from app.letters.compose import LetterContext, compose
-from app.letters.letter_checks import letter_checklist, section_texts
-from app.letters.letter_context import CaseFacts, build_context, read_facts, read_inputs
-from app.letters.letter_inputs import apply_edits
-from app.letters.letter_rules import applicable, prefill_inputs
-from app.letters.letter_views import (
+from app.letters.context import CaseFacts, build_context, read_facts, read_inputs
+from app.letters.inputs import apply_edits
+from app.letters.organisation import approval_policy, get_organisation
+from app.letters.pdf import render_pdf
+from app.letters.plain import render_text
+from app.letters.rules import applicable, prefill_inputs
+from app.letters.templates import get_template, library
+from app.letters.views import (
     STATUS_WORDS,
     LetterSummary,
     LetterView,
     Review,
     TemplateChoice,
 )
-from app.letters.organisation import approval_policy, get_organisation
-from app.letters.pdf import render_pdf
-from app.letters.plain import render_text
-from app.letters.templates import get_template, library
 from app.services.access import Do, acting, check_case, visible_officer_ids, who_may
 from app.services.cases import find_case, log_action
 from app.services.workspace import Workspace

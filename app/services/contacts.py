@@ -21,7 +21,7 @@ from app.services.cases import (
     get_case,
     record_event,
 )
-from app.services.complaint_intake import offer_complaint
+from app.services.complaints.intake import offer_complaint
 from app.services.views import CaseDetail
 from app.services.workspace import Workspace
 from app.store.models import CaseEvent

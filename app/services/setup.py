@@ -33,7 +33,6 @@ from app.errors import StorageError, ValidationError
 from app.paths import (
     data_dir,
     default_database,
-    demo_database,
     make_private,
     private_dir,
     private_umask,
@@ -377,10 +376,3 @@ def _store(s, ws, c: SetupChoices) -> bool:
         put_setting(s, "solo_user", c.username)  # this laptop alone: no sign-in, acting as them
     log_action(s, ws, "first_run_setup", "officer", c.username, role=role, joined=already)
     return already
-
-
-def make_demo(progress: Callable[[int, int], None] | None = None) -> Path:
-    """Create the SEPARATE demo database (``demo.sqlite``) to explore beside the real one."""
-    from app.services.demo_db import create_demo_database
-
-    return create_demo_database(demo_database(), progress=progress)

@@ -133,7 +133,7 @@ def run_gui(db: str | None = None, user: str | None = None, quit_after_load: boo
             user = profile.username
         target, make_demo = choose_database(db, profile)
         if make_demo:
-            from app.services.demo_db import create_demo_database
+            from app.demo.database import create_demo_database
 
             create_demo_database(Path(target))
         _open_window(target, user, windows, interactive=not quit_after_load)

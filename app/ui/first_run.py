@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
+from app.demo.database import make_demo
 from app.errors import DoorstepError
 from app.services import setup
 from app.services.policies import MAX_HOMES, check_homes, shipped_policy_choices
@@ -400,7 +401,7 @@ class FirstRunWizard(QWizard):
             demo_path, demo_error = None, ""
             if demo:  # optional: the set-up above stands even if the demo cannot be made
                 try:
-                    demo_path = setup.make_demo(progress)
+                    demo_path = make_demo(progress)
                 except DoorstepError as exc:
                     demo_error = f"The demo database could not be made: {exc}"
             return profile, demo_path, demo_error

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from app.letters import letters as L
-from app.letters.letter_issue import issue_letter
+from app.letters.issue import issue_letter
 from app.services.attachments import add_attachment
 from app.services.cases import create_case, record_event
 from app.services.workspace import Actor, put_setting

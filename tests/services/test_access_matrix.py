@@ -23,7 +23,7 @@ from sqlalchemy.engine import make_url
 
 from app.errors import PermissionDenied
 from app.letters import letters as L
-from app.letters.letter_batch import candidates
+from app.letters.batch import candidates
 from app.letters.organisation import get_organisation, save_approval_policy, save_organisation
 from app.services import accounts
 from app.services.absences import add_absence, reassign_case
@@ -32,9 +32,9 @@ from app.services.attachments import add_attachment, attachment_file, list_attac
 from app.services.auditing import audit_all, audit_case
 from app.services.bundles import export_bundle, import_bundle
 from app.services.cases import create_case, get_case, record_event
-from app.services.complaint_intake import pending_offers, receive_complaint
-from app.services.complaint_reading import get_complaint, list_complaints
 from app.services.complaints import acknowledge
+from app.services.complaints.intake import pending_offers, receive_complaint
+from app.services.complaints.reading import get_complaint, list_complaints
 from app.services.contacts import log_contact
 from app.services.inbox import InboxQuery, count_inbox, list_inbox
 from app.services.policies import save_closure_days, save_homes_owned, set_default_policy

@@ -11,15 +11,15 @@ from sqlalchemy import func, select
 from app.errors import ConflictError, NotFound, PermissionDenied, ValidationError
 from app.services import complaints as svc
 from app.services.cases import get_case
-from app.services.compensation import (
+from app.services.complaints.compensation import (
     CalculatorInput,
     record_compensation_decision,
     record_compensation_paid,
     suggest_compensation,
 )
-from app.services.complaint_reading import get_complaint, list_complaints
+from app.services.complaints.ombudsman import order_due, record_compliance, record_order
+from app.services.complaints.reading import get_complaint, list_complaints
 from app.services.inbox import list_inbox
-from app.services.ombudsman import order_due, record_compliance, record_order
 from app.store.models import AuditLog, CaseEvent, Setting
 from tests.services.complaint_helpers import D, at, contact, draft, make_manager, seed_case
 from tests.services.conftest import act_as
@@ -547,7 +547,7 @@ def test_organisation_can_choose_the_four_stage_procedure(ws, case):
 
 
 def test_lessons_learnt_are_reportable(ws, case):
-    from app.services.complaint_reports import lessons_learnt
+    from app.services.complaints.reports import lessons_learnt
 
     stage_1_done(ws)
     svc.close_complaint(
@@ -578,7 +578,7 @@ def test_lessons_learnt_are_reportable(ws, case):
 def test_a_concurrent_writer_between_read_and_write_is_a_conflict(ws, case, monkeypatch):
     from sqlalchemy.orm.exc import StaleDataError
 
-    import app.services.complaint_tx as tx
+    import app.services.complaints.tx as tx
 
     def stale(*args, **kwargs):
         raise StaleDataError("UPDATE statement on table 'cases' expected to update 1 row(s)")

@@ -19,13 +19,13 @@ from app.domain.calendar import london_date
 from app.errors import PermissionDenied, ValidationError
 from app.services import complaints as svc
 from app.services.auditing import audit_case
-from app.services.compensation import (
+from app.services.complaints.compensation import (
     CalculatorInput,
     record_compensation_decision,
     suggest_compensation,
 )
-from app.services.complaint_reading import get_complaint
-from app.services.ombudsman import record_compliance, record_enquiry, record_order
+from app.services.complaints.ombudsman import record_compliance, record_enquiry, record_order
+from app.services.complaints.reading import get_complaint
 from tests.domain.helpers import SEED_001, load_bundle, shipped
 from tests.services.complaint_helpers import REF, D, at, contact, draft, seed_case
 

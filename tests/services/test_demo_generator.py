@@ -10,13 +10,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from app.demo.generator import OFFICERS, generate_bundles, generate_cases
 from app.domain.audit import audit
 from app.domain.bundle import parse_bundle
 from app.domain.calendar import calendar_for
 from app.domain.deadlines import OPEN, derive
 from app.domain.deadlines.model import FINDING_CODES
 from app.domain.policy import parse_policy_text
-from app.services.demo.generator import OFFICERS, generate_bundles, generate_cases
 
 TODAY = dt.date(2026, 11, 23)  # a Monday
 LONDON = ZoneInfo("Europe/London")

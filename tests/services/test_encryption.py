@@ -217,7 +217,7 @@ def test_drafts_dir_is_the_data_directory(tmp_path, monkeypatch):
 
 def test_an_issued_letter_is_stored_sealed_and_opens_as_a_pdf(ws, clock):
     from app.letters import letters as L
-    from app.letters.letter_issue import issue_letter, issued_file
+    from app.letters.issue import issue_letter, issued_file
     from tests.services.letter_helpers import complaint_case, flat, pdf_text, tick_all
 
     complaint_case(ws, clock)

@@ -9,11 +9,11 @@ from sqlalchemy import select
 
 from app.errors import ConflictError, PermissionDenied, ValidationError
 from app.letters import letters as L
-from app.letters.letter_issue import issue_letter, issued_file
+from app.letters.issue import issue_letter, issued_file
 from app.services import complaints as svc
 from app.services.attachments import list_attachments
 from app.services.cases import get_case
-from app.services.complaint_reading import get_complaint
+from app.services.complaints.reading import get_complaint
 from app.store.models import Letter
 from tests.services.complaint_helpers import make_manager
 from tests.services.conftest import act_as
@@ -392,7 +392,7 @@ def test_one_open_letter_per_template_and_discarding_keeps_it_listed(ws, clock):
 
 
 def test_batch_candidates_and_cancelling_between_letters(ws, clock, tmp_path):
-    from app.letters.letter_batch import candidates, generate
+    from app.letters.batch import candidates, generate
 
     for ref in ("CMP-1", "CMP-2", "CMP-3"):
         complaint_case(ws, clock, ref=ref)

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication, QLineEdit, QPushButton
 from app.services import complaints as svc
 from app.services.bundles import import_bundle
 from app.services.cases import get_case
-from app.services.complaint_reading import get_complaint
+from app.services.complaints.reading import get_complaint
 from app.ui.complaints import ComplaintPanel
 from app.ui.complaints.compensation_dialog import CompensationDialog
 from app.ui.complaints.respond_dialog import RespondDialog
@@ -413,7 +413,7 @@ def test_tab_walks_the_panel_in_reading_order(qtbot, panel, ws, complaint_case):
 def test_remedy_dialog_with_nothing_open_says_so_instead_of_crashing(
     qtbot, panel, ws, complaint_case
 ):
-    from app.services.complaint_reading import list_complaints
+    from app.services.complaints.reading import list_complaints
     from app.ui.complaints.dialogs import remedy_done_dialog
 
     (view,) = list_complaints(ws, REF)

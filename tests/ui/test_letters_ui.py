@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QLineEdit
 
 from app.letters import letters as L
-from app.letters.letter_issue import issued_file
+from app.letters.issue import issued_file
 from app.services.cases import get_case
 from app.ui.letters import LettersPanel
 from app.ui.letters.batch import BatchDialog

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from app.services.asb_views import AdjustmentView, VulnerabilityView
+from app.services.asb.views import AdjustmentView, VulnerabilityView
 from app.ui.formats import day
 from app.ui.records_model import Column
 

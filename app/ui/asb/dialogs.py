@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from app.domain.events import CHANNELS, INCIDENT_TYPES, VISIT_REASONS
 from app.services import asb
-from app.services.asb_views import AsbView, PartnerView, PlanActionView, RepairView
+from app.services.asb.views import AsbView, PartnerView, PlanActionView, RepairView
 from app.services.workspace import Workspace
 from app.ui.asb.forms import AsbForm, combo_value, london_now, value
 from app.ui.formats import day

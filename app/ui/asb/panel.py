@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from app.errors import DoorstepError
 from app.services.asb import asb_view, chase_partner
-from app.services.asb_views import OPEN_STATUSES, AsbView, PlanVersion, tier_summary
+from app.services.asb.views import OPEN_STATUSES, AsbView, PlanVersion, tier_summary
 from app.services.cases import get_case
 from app.services.views import CaseDetail
 from app.services.workspace import Workspace

@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 from app.domain.action_plan import STATUSES
 from app.errors import ConflictError, DoorstepError
 from app.services.asb import agree_plan, asb_view
-from app.services.asb_views import AsbView
+from app.services.asb.views import AsbView
 from app.services.workspace import Workspace
 from app.ui.asb.plan_model import DUE, OWNER, STATUS, TEXT, EditRow, PlanTableModel, rows_from
 from app.ui.formats import DATE_FORMAT, day

@@ -10,7 +10,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QColor, QUndoCommand, QUndoStack
 
 from app.domain.action_plan import STATUSES, PlanRow
-from app.services.asb_views import OwnerChoice, PlanVersion
+from app.services.asb.views import OwnerChoice, PlanVersion
 from app.ui.formats import day
 
 Index = QModelIndex | QPersistentModelIndex

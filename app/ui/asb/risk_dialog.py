@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QComboBox, QGridLayout, QGroupBox, QLabel
 
 from app.domain.asb_risk import score_answers
 from app.services.asb import assess_risk
-from app.services.asb_views import AsbView
+from app.services.asb.views import AsbView
 from app.services.workspace import Workspace
 from app.ui.asb.forms import AsbForm, london_now
 from app.ui.forms import from_qdatetime

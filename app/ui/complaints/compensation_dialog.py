@@ -26,14 +26,14 @@ from PySide6.QtWidgets import (
 
 from app.domain.compensation import COMPENSATION_HEADS, Calculation
 from app.errors import DoorstepError
-from app.services.compensation import (
+from app.services.complaints.compensation import (
     CalculatorInput,
     compensation_matrix,
     record_compensation_decision,
     record_compensation_paid,
     suggest_compensation,
 )
-from app.services.complaint_views import ComplaintView
+from app.services.complaints.views import ComplaintView
 from app.ui.complaints.forms import ERROR_STYLE, ActionDialog, order_tabs
 from app.ui.complaints.models import LedgerModel
 

@@ -14,7 +14,7 @@ from app.domain.deadlines.timeline import fmt
 from app.domain.events import CHANNELS
 from app.errors import ValidationError
 from app.services import complaints as svc
-from app.services.complaint_views import ComplaintView
+from app.services.complaints.views import ComplaintView
 from app.services.workspace import Workspace
 from app.ui.complaints.forms import ActionDialog
 

@@ -13,7 +13,7 @@ from PySide6.QtGui import QColor, QFont
 
 from app.domain.compensation import money
 from app.domain.complaint_response import ChecklistItem
-from app.services.complaint_views import CompensationView, HistoryLine, TrackedView
+from app.services.complaints.views import CompensationView, HistoryLine, TrackedView
 from app.ui.countdown import countdown_colour, countdown_icon
 from app.ui.formats import day, day_time
 from app.ui.records_model import Column, Index, RecordsModel

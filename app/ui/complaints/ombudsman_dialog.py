@@ -6,8 +6,13 @@ import datetime as dt
 
 from app.domain.compensation import COMPENSATION_HEADS
 from app.domain.deadlines.timeline import fmt
-from app.services.complaint_views import ComplaintView
-from app.services.ombudsman import STAGES, record_compliance, record_enquiry, record_order
+from app.services.complaints.ombudsman import (
+    STAGES,
+    record_compliance,
+    record_enquiry,
+    record_order,
+)
+from app.services.complaints.views import ComplaintView
 from app.ui.complaints.forms import ActionDialog
 from app.ui.formats import HEAD_WORDS
 

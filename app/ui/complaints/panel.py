@@ -25,9 +25,9 @@ from PySide6.QtWidgets import (
 from app.domain.deadlines.timeline import fmt
 from app.errors import DoorstepError
 from app.services.cases import get_case
-from app.services.complaint_reading import list_complaints
-from app.services.complaint_views import ComplaintView
 from app.services.complaints import pending_offers
+from app.services.complaints.reading import list_complaints
+from app.services.complaints.views import ComplaintView
 from app.services.views import CaseDetail
 from app.services.workspace import Workspace
 from app.ui.complaints import dialogs as dlg

@@ -30,8 +30,8 @@ from app.domain.complaint_response import OutstandingAction, PointDecision, Resp
 from app.domain.complaint_rules import DECISION_WORDS
 from app.errors import DoorstepError
 from app.services import complaints as svc
-from app.services.complaint_reading import response_checklist
-from app.services.complaint_views import ComplaintView
+from app.services.complaints.reading import response_checklist
+from app.services.complaints.views import ComplaintView
 from app.ui.complaints.dialogs import conflict_note
 from app.ui.complaints.forms import ActionDialog
 from app.ui.complaints.models import ChecklistModel

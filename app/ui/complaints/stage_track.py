@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from app.services.complaint_views import StageView, Step
+from app.services.complaints.views import StageView, Step
 
 MARKS = {
     "done": ("✓", "#1b6e3a"),

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import DoorstepError
-from app.letters.letter_batch import BatchItem, Candidate, candidates, generate
+from app.letters.batch import BatchItem, Candidate, candidates, generate
 from app.letters.templates import library
 from app.services.workspace import Workspace
 from app.ui.letters.panel import _table

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 
 from app.errors import DoorstepError
 from app.letters import letters as svc
-from app.letters.letter_issue import issue_letter, issued_file
+from app.letters.issue import issue_letter, issued_file
 
 
 class EditorActions:
@@ -147,7 +147,7 @@ class EditorActions:
         return Path(path)
 
     def open_calculator(self) -> None:
-        from app.services.complaint_reading import get_complaint
+        from app.services.complaints.reading import get_complaint
         from app.ui.complaints.compensation_dialog import CompensationDialog
 
         try:

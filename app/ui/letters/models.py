@@ -17,7 +17,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QComboBox, QDateEdit, QStyledItemDelegate, QWidget
 
-from app.letters.letter_checks import CheckItem
+from app.letters.checks import CheckItem
 from app.ui.formats import DATE_FORMAT
 
 Index = QModelIndex | QPersistentModelIndex

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from app.domain.calendar import LONDON
 from app.errors import DoorstepError
 from app.letters import letters as svc
-from app.letters.letter_issue import issued_file
+from app.letters.issue import issued_file
 from app.services.views import CaseDetail
 from app.services.workspace import Workspace
 from app.ui.letters.editor import LetterEditor

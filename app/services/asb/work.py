@@ -12,7 +12,7 @@ from app.domain.events import VISIT_REASONS, Event
 from app.domain.repairs import repair_target
 from app.domain.vulnerabilities import norm
 from app.errors import ValidationError
-from app.services.asb_common import (
+from app.services.asb.common import (
     at_field,
     clean,
     find_event,

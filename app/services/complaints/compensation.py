@@ -17,7 +17,7 @@ from app.domain.compensation import (
 )
 from app.domain.complaint_rules import check_after
 from app.errors import ValidationError
-from app.services.complaint_tx import Context, Instant, read_states, record_one
+from app.services.complaints.tx import Context, Instant, read_states, record_one
 
 
 def parse_items(items: Iterable[Any]) -> list[tuple[str, Decimal]]:

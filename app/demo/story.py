@@ -19,9 +19,9 @@ from __future__ import annotations
 import datetime as dt
 import random
 
+from app.demo.residents import MANAGER, TEAM, USERNAMES, adjustments_for
 from app.domain.calendar import WorkingCalendar
 from app.domain.events import RESIDENT
-from app.services.demo.residents import MANAGER, TEAM, USERNAMES, adjustments_for
 
 # Timescales of the default policy (resources/policy/code-2024.toml) the histories aim at.
 HINT_TIER = {

@@ -10,8 +10,8 @@ from app.domain.calendar import london_date
 from app.domain.complaint_rules import check_after
 from app.domain.deadlines.timeline import fmt
 from app.errors import ValidationError
-from app.services.compensation import items_json, parse_items
-from app.services.complaint_tx import Context, Instant, record_one, to_instant
+from app.services.complaints.compensation import items_json, parse_items
+from app.services.complaints.tx import Context, Instant, record_one, to_instant
 
 STAGES = ("enquiry", "investigation", "determination")
 

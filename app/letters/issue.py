@@ -28,8 +28,8 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from app.errors import ConflictError, StorageError, ValidationError
-from app.letters.letter_checks import response_draft
-from app.letters.letter_context import _date, read_inputs
+from app.letters.checks import response_draft
+from app.letters.context import _date, read_inputs
 from app.letters.letters import LetterView, _letter, _review, _touch, _view
 from app.letters.merge import MergeError
 from app.services import complaints

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from app.services.demo import texts as T
-from app.services.demo.residents import MANAGER, USERNAMES
-from app.services.demo.story import (
+from app.demo import texts as T
+from app.demo.residents import MANAGER, USERNAMES
+from app.demo.story import (
     DECISION_WD,
     Story,
     compensation,

@@ -57,7 +57,7 @@ def create_demo_database(
     """Create (or re-create) a demo database at ``path`` and return its path.
 
     ``progress(done, total)`` is called after each case is imported."""
-    from app.services.demo.generator import OFFICERS, generate_bundles
+    from app.demo.generator import OFFICERS, generate_bundles
 
     path = Path(path).expanduser().resolve()
     _refuse_real_database(path)
@@ -95,3 +95,10 @@ def create_demo_database(
     finally:
         ws.close()
     return path
+
+
+def make_demo(progress: Callable[[int, int], None] | None = None) -> Path:
+    """Create the SEPARATE demo database (``demo.sqlite``) to explore beside the real one."""
+    from app.services.setup import demo_database
+
+    return create_demo_database(demo_database(), progress=progress)

@@ -26,8 +26,8 @@ from app.domain.complaint_response import (
 from app.domain.complaint_rules import RuleBroken
 from app.domain.deadlines.timeline import fmt
 from app.errors import NotFound, PermissionDenied, ValidationError
-from app.services.complaint_intake import offer_complaint, pending_offers, receive_complaint
-from app.services.complaint_tx import Context, Instant, OnRecorded, record_one
+from app.services.complaints.intake import offer_complaint, pending_offers, receive_complaint
+from app.services.complaints.tx import Context, Instant, OnRecorded, record_one
 from app.services.officers import MANAGER_ROLES
 
 
@@ -152,7 +152,7 @@ def respond(
 def _validated_compensation(draft: ResponseDraft) -> ResponseDraft:
     from dataclasses import replace
 
-    from app.services.compensation import parse_items
+    from app.services.complaints.compensation import parse_items
 
     return replace(draft, compensation=tuple(parse_items(draft.compensation)))
 

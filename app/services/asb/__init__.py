@@ -3,8 +3,8 @@
 Everything is recorded as case events; the deadline engine derives every
 deadline and finding from them. Writers return the new event id and the case as
 it now stands. This module holds intake, risk, vulnerabilities and the read
-views, and re-exports the action plan (``asb_plan``) and the rest of the case
-work (``asb_work``), so ``app.services.asb`` is the whole public API.
+views, and re-exports the action plan (``asb.plan``) and the rest of the case
+work (``asb.work``), so ``app.services.asb`` is the whole public API.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from app.domain.asb_risk import INCIDENT_HINTS, RiskAnswerError, report_hint, sc
 from app.domain.events import CHANNELS, RESIDENT
 from app.domain.vulnerabilities import listed_text, norm, parse_listed
 from app.errors import ValidationError
-from app.services.asb_common import (
+from app.services.asb.common import (
     at_field,
     case_policy,
     clean,
@@ -28,9 +28,9 @@ from app.services.asb_common import (
     record,
     set_known_agencies,
 )
-from app.services.asb_plan import agree_plan, mark_action_done
-from app.services.asb_views import AsbView, CaseReviewStatus, build_view, domain_events
-from app.services.asb_work import (
+from app.services.asb.plan import agree_plan, mark_action_done
+from app.services.asb.views import AsbView, CaseReviewStatus, build_view, domain_events
+from app.services.asb.work import (
     chase_partner,
     close_asb_case,
     raise_repair,

@@ -130,7 +130,7 @@ def complaint_action(
 
 
 # Called with the write session and the recorded event's id, inside the action's transaction
-# (``app.letters.letter_issue`` stores the issued letter with its event this way).
+# (``app.letters.issue`` stores the issued letter with its event this way).
 OnRecorded = Callable[[Session, str], None]
 
 

@@ -22,7 +22,7 @@ from app.domain.complaint_response import (
 from app.domain.complaint_rules import extension_window
 from app.domain.deadlines.timeline import fmt
 from app.letters.compose import LetterContext, problems_of
-from app.letters.letter_context import Inputs, _date
+from app.letters.context import Inputs, _date
 from app.letters.merge import Problem, fields_in, merge_text
 from app.letters.plain import blocks_text
 from app.letters.templates import Template

@@ -14,7 +14,7 @@ from typing import Any
 from app.domain.complaint_record import ComplaintState
 from app.domain.complaint_rules import extension_window
 from app.domain.deadlines.timeline import fmt
-from app.letters.letter_context import CaseFacts
+from app.letters.context import CaseFacts
 from app.letters.templates import Template
 
 REQUIREMENT_WORDS = {

@@ -15,9 +15,9 @@ from sqlalchemy import select
 
 from app.errors import DoorstepError
 from app.letters import letters as svc
-from app.letters.letter_context import read_facts
-from app.letters.letter_rules import applicable
+from app.letters.context import read_facts
 from app.letters.merge import MergeError
+from app.letters.rules import applicable
 from app.letters.templates import get_template
 from app.services.access import visible_officer_ids
 from app.services.workspace import Workspace

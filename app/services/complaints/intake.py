@@ -14,7 +14,7 @@ from typing import Any
 from app.domain import complaint_rules as rules
 from app.domain.events import CHANNELS
 from app.errors import ValidationError
-from app.services.complaint_tx import Context, Instant, complaint_action, read_states, record_one
+from app.services.complaints.tx import Context, Instant, complaint_action, read_states, record_one
 
 
 def _text(value: str | None) -> str:

@@ -14,12 +14,12 @@ import random
 from collections import Counter
 from dataclasses import dataclass
 
+from app.demo import histories
+from app.demo.asb import asb
+from app.demo.residents import OFFICERS, TEAM, make_resident
+from app.demo.story import Story
+from app.demo.texts import OUTCOMES
 from app.domain.calendar import LONDON, calendar_for
-from app.services.demo import histories
-from app.services.demo.asb import asb
-from app.services.demo.residents import OFFICERS, TEAM, make_resident
-from app.services.demo.story import Story
-from app.services.demo.texts import OUTCOMES
 
 __all__ = ["OFFICERS", "DemoCase", "generate_bundles", "generate_cases"]
 

@@ -14,8 +14,8 @@ from app.domain.complaint_rules import escalation_text, extension_warning, exten
 from app.domain.deadlines import CLOSED, OPEN, Deadline
 from app.domain.deadlines.timeline import fmt
 from app.domain.events import Event
-from app.services.complaint_tx import read_states
-from app.services.complaint_views import (
+from app.services.complaints.tx import read_states
+from app.services.complaints.views import (
     COMPLAINT_CODES,
     TYPE_WORDS,
     CompensationView,

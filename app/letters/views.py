@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.domain.calendar import london_date
+from app.letters.checks import CheckItem
 from app.letters.compose import LetterContext, compose
 from app.letters.document import LetterDocument
-from app.letters.letter_checks import CheckItem
 from app.letters.pdf import render_pdf
 from app.letters.plain import render_text
 from app.letters.templates import Template

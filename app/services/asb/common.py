@@ -16,7 +16,7 @@ from app.domain.events import Event
 from app.domain.policy import Policy
 from app.domain.vulnerabilities import norm
 from app.errors import ValidationError
-from app.services.asb_views import CaseReviewStatus
+from app.services.asb.views import CaseReviewStatus
 from app.services.cases import append_events, find_case, get_case, log_action
 from app.services.convert import events_from_rows
 from app.services.recompute import case_history, policy_history

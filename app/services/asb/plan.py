@@ -13,7 +13,7 @@ from app.domain.calendar import LONDON
 from app.domain.deadlines.timeline import fmt
 from app.domain.events import Event
 from app.errors import ConflictError, ValidationError
-from app.services.asb_common import (
+from app.services.asb.common import (
     at_field,
     case_events,
     case_policy,

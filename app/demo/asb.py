@@ -6,10 +6,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from app.domain.events import RESIDENT
-from app.services.demo import texts as T
-from app.services.demo.residents import VULNERABILITIES
-from app.services.demo.story import (
+from app.demo import texts as T
+from app.demo.residents import VULNERABILITIES
+from app.demo.story import (
     HINT_TIER,
     TIER_WD,
     Story,
@@ -18,6 +17,7 @@ from app.services.demo.story import (
     response_summary,
     run_loop,
 )
+from app.domain.events import RESIDENT
 
 
 def ep_update(s: Story, d: dt.date, lim: dt.date) -> dt.date:
