@@ -10,10 +10,10 @@ import json
 
 import pytest
 
+from app.cli import main
 from app.domain.bundle import parse_bundle
 from app.domain.deadlines import CLOSED, MET, derive
 from app.domain.events import BundleError, answers
-from app.cli import main
 from tests.domain.helpers import (
     D,
     E,
@@ -270,9 +270,7 @@ def test_deadline_past_the_calendar_is_one_sentence_naming_case_and_event():
 
 
 @pytest.mark.parametrize("command", ["import", "audit"])
-def test_import_and_audit_past_the_calendar_exit_1_with_one_sentence(
-    command, capsys, tmp_path
-):
+def test_import_and_audit_past_the_calendar_exit_1_with_one_sentence(command, capsys, tmp_path):
     """Issue 10: both printed a traceback."""
     path = tmp_path / "late.json"
     path.write_text(json.dumps(LATE_LETTER))
