@@ -283,3 +283,142 @@ def test_import_and_audit_past_the_calendar_exit_1_with_one_sentence(command, ca
     assert code == 1
     assert "Traceback" not in err and err.count("\n") == 1
     assert "GEN-2100-0001" in err and "'m1'" in err
+
+
+# -- the other §9 readings the engine follows (kept by these tests) ----------------------------
+
+
+def test_only_what_was_known_on_the_as_of_date():
+    raws = [
+        E("k1", "2025-06-02T10:00", "complaint_received"),
+        E("k2", "2025-06-10T10:00", "complaint_ack"),  # due Mon 9 Jun: a day late
+    ]
+    assert codes(raws, as_of="2025-06-09") == []  # not a finding before its due date passed
+    assert codes(raws, as_of="2025-06-10") == ["COMPLAINT_ACK_LATE"]
+    # Events after the as-of date do not exist: the ack of 10 Jun is unknown on 9 Jun.
+    d = deadline(deadlines(raws, case=COMPLAINT, as_of="2025-06-09"), "complaint_ack:k1:1")
+    assert d.met_by is None
+
+
+def test_findings_without_a_deadline_are_dated_the_offending_event_one_each():
+    raws = [
+        E("k1", "2025-06-02T10:00", "complaint_received", about_officer="k.mensah"),
+        E("k2", "2025-06-04T10:00", "complaint_ack", by="k.mensah"),
+        E("x1", "2025-06-05T10:00", "extension_notice", new_due="2025-08-29"),
+        E("k3", "2025-06-06T10:00", "complaint_response", by="k.mensah"),
+    ]
+    assert findings(raws, case=COMPLAINT, as_of="2025-06-03") == []
+    assert findings(raws, case=COMPLAINT, as_of="2025-06-05") == [
+        ("CONFLICT_OF_INTEREST", "2025-06-04", ["k2"]),
+        ("EXTENSION_TOO_LONG", "2025-06-05", ["x1"]),
+    ]
+    assert findings(raws, case=COMPLAINT, as_of="2025-09-01") == [
+        ("CONFLICT_OF_INTEREST", "2025-06-04", ["k2"]),
+        ("EXTENSION_TOO_LONG", "2025-06-05", ["x1"]),
+        ("CONFLICT_OF_INTEREST", "2025-06-06", ["k3"]),
+    ]
+
+
+def test_every_report_owes_its_own_risk_assessment():
+    raws = [
+        E("r1", "2025-06-02T10:00", "asb_report"),
+        E("ra", "2025-06-03T10:00", "risk_assessment"),
+        E("r2", "2025-06-16T10:00", "asb_report", risk_hint="threat"),  # due Tue 17 Jun
+    ]
+    result = deadlines(raws, case=ASB, as_of="2025-06-30")
+    assert deadline(result, "risk_assessment:r1").met_by == "ra"
+    assert deadline(result, "risk_assessment:r2").met_by is None
+    late = [
+        f for f in findings(raws, case=ASB, as_of="2025-06-30") if f[0] == "RISK_ASSESSMENT_LATE"
+    ]
+    assert late == [("RISK_ASSESSMENT_LATE", "2025-06-17", ["r2"])]
+
+
+def _plan(eid, at, *actions):
+    return E(
+        eid,
+        at,
+        "action_plan_agreed",
+        actions=[{"text": t, "owner": "k.mensah", "due": due} for t, due in actions],
+    )
+
+
+def test_a_newer_plan_supersedes_the_open_actions_of_the_older_one():
+    raws = [
+        E("r1", "2025-06-02T10:00", "asb_report"),
+        _plan("p1", "2025-06-02T11:00", ("Fit door bolts", "2025-06-06"), ("Write", "2025-06-04")),
+        E("d1", "2025-06-03T10:00", "action_done", plan="p1", action="Write"),
+        _plan("p2", "2025-06-04T10:00", ("Visit", "2025-06-13")),
+    ]
+    result = deadlines(raws, case=ASB, as_of="2025-06-20")
+    bolts, write, visit = (
+        deadline(result, k) for k in ("plan_action:p1:0", "plan_action:p1:1", "plan_action:p2:0")
+    )
+    assert (bolts.status, bolts.closed_on) == (CLOSED, D("2025-06-04"))
+    assert (write.status, write.met_by) == (MET, "d1")  # action_done.plan names the plan
+    overdue = [f for f in findings(raws, case=ASB, as_of="2025-06-20") if f[0] == "ACTION_OVERDUE"]
+    assert overdue == [("ACTION_OVERDUE", "2025-06-13", ["p2"])]
+    assert visit.met_by is None
+
+
+def test_closure_ends_what_is_not_yet_due_and_keeps_what_was_missed():
+    raws = [
+        E("r1", "2025-06-02T10:00", "asb_report", risk_hint="threat"),  # assessment due 3 Jun
+        E("x1", "2025-06-05T10:00", "case_closed"),
+    ]
+    assert codes(raws, case=ASB) == ["RISK_ASSESSMENT_LATE"]
+    plan = deadline(deadlines(raws, case=ASB), "action_plan:r1")  # due 10 Jun: ended by closure
+    assert (plan.status, plan.closed_on) == (CLOSED, D("2025-06-05"))
+
+
+def test_a_response_without_an_acknowledgement_also_acknowledges():
+    raws = [
+        E("k1", "2025-06-02T10:00", "complaint_received"),
+        E("k3", "2025-06-05T10:00", "complaint_response"),
+    ]
+    assert codes(raws) == []
+
+
+def test_a_callback_requested_during_an_outbound_contact_is_owed():
+    raws = [out("c1", "2025-06-02T10:00", callback_requested=True)]
+    assert findings(raws, as_of="2025-06-20") == [("CALLBACK_LATE", "2025-06-09", ["c1"])]
+
+
+def test_an_extension_notice_after_the_response_is_no_extension():
+    raws = [
+        E("k1", "2025-06-02T10:00", "complaint_received"),
+        E("k2", "2025-06-04T10:00", "complaint_ack"),  # response due Wed 18 Jun
+        E("k3", "2025-06-09T10:00", "complaint_response"),
+        E("x1", "2025-06-10T10:00", "extension_notice", new_due="2025-09-30"),
+    ]
+    d = deadline(deadlines(raws, case=COMPLAINT), "complaint_response:k1:1")
+    assert d.due == D("2025-06-18")
+    assert codes(raws) == []  # nor is it too long: it extends nothing
+
+
+def test_an_extension_notice_that_does_not_move_the_due_date_later_is_no_extension():
+    raws = [
+        E("k1", "2025-06-02T10:00", "complaint_received"),
+        E("k2", "2025-06-04T10:00", "complaint_ack"),  # response due Wed 18 Jun
+        E("x1", "2025-06-05T10:00", "extension_notice", new_due="2025-06-12"),
+        E("k3", "2025-06-17T10:00", "complaint_response"),
+    ]
+    assert deadline(deadlines(raws, case=COMPLAINT), "complaint_response:k1:1").due == D(
+        "2025-06-18"
+    )
+    assert codes(raws) == []
+
+
+def test_partner_agency_names_compare_without_case():
+    raws = [
+        E("p1", "2025-06-02T10:00", "partner_request", agency="Police"),
+        E("p2", "2025-06-10T10:00", "partner_request", agency=" police"),  # the chase
+    ]
+    assert deadline(deadlines(raws, case=ASB), "partner_chase:p1").met_by == "p2"
+
+
+def test_a_late_vulnerability_plan_is_still_a_finding():
+    case = make_case(kind="asb", vulnerabilities=["autism (son)"])  # plan due Mon 9 Jun
+    raws = [E("v1", "2025-06-20T10:00", "vulnerability_plan", member="son", vulnerability="autism")]
+    found = findings(raws, case=case, as_of="2025-09-01")
+    assert ("VULNERABILITY_NOT_ASSESSED", "2025-06-09", []) in found
