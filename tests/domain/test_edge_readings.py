@@ -422,3 +422,31 @@ def test_a_late_vulnerability_plan_is_still_a_finding():
     raws = [E("v1", "2025-06-20T10:00", "vulnerability_plan", member="son", vulnerability="autism")]
     found = findings(raws, case=case, as_of="2025-09-01")
     assert ("VULNERABILITY_NOT_ASSESSED", "2025-06-09", []) in found
+
+
+def test_a_bare_date_survives_the_database(capsys, tmp_path):
+    """Imported, audited from the database and exported, a bare date is still read as one."""
+    doc = {
+        "format": "doorstep-case/1",
+        "case": {
+            "ref": "ASB-2025-0001",
+            "kind": "asb",
+            "opened": "2025-06-02",
+            "officer": "k.mensah",
+            "resident": {"name": "Ms T"},
+        },
+        "events": [
+            E("r1", "2025-06-02T15:00", "asb_report", risk_hint="threat"),
+            E("ra", "2025-06-02", "risk_assessment", tier="high"),
+        ],
+    }
+    path, db = tmp_path / "case.json", str(tmp_path / "d.db")
+    path.write_text(json.dumps(doc))
+    assert main(["--db", db, "import", str(path)]) == 0
+    capsys.readouterr()
+    main(["--db", db, "--json", "audit", "--all", "--as-of", "2025-06-04"])
+    stored = json.loads(capsys.readouterr().out)[0]["findings"]
+    assert "RISK_ASSESSMENT_LATE" not in [f["code"] for f in stored]
+    assert main(["--db", db, "export", "ASB-2025-0001"]) == 0
+    exported = json.loads(capsys.readouterr().out)
+    assert {e["id"]: e["at"] for e in exported["events"]}["ra"] == "2025-06-02"
