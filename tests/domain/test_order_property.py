@@ -110,8 +110,17 @@ TYPES = [
     "case_closed",
     "home_visit_request",
     "home_visit",
+    "complaint_refused",
+    "complaint_assigned",
+    "request_made",
+    "request_decided",
+    "action_done",
+    "hold_started",
+    "hold_ended",
 ]
 COMPLAINT_TYPES = {
+    "complaint_refused",
+    "complaint_assigned",
     "complaint_ack",
     "complaint_response",
     "extension_notice",
@@ -131,6 +140,11 @@ def crowded_history(draw) -> dict[str, Any]:
     complaints = [f"e{i}" for i, k in enumerate(kinds) if k == "complaint_received"]
     requests = [f"e{i}" for i, k in enumerate(kinds) if k == "partner_request"]
     messages = [f"e{i}" for i, k in enumerate(kinds) if k == "contact_in"]
+    asked = [f"e{i}" for i, k in enumerate(kinds) if k == "request_made"]
+    plans = [f"e{i}" for i, k in enumerate(kinds) if k == "action_plan_agreed"]
+    held = [f"e{i}" for i, k in enumerate(kinds) if k in ("partner_request", "contact_in")]
+    fallback = {"request_decided": asked, "action_done": plans, "hold_started": held}
+    fallback["hold_ended"] = held
     events = []
     for i, kind in enumerate(kinds):
         day = draw(st.sampled_from(DAYS))
@@ -150,6 +164,14 @@ def crowded_history(draw) -> dict[str, Any]:
             )
             if not inbound and messages and draw(st.booleans()):
                 raw["answers"] = draw(st.sampled_from(messages))
+        elif kind in fallback and not fallback[kind]:
+            raw.update(type="home_visit", **DEFAULTS["home_visit"])
+        elif kind == "request_decided":
+            raw.update(type=kind, **DEFAULTS[kind], answers=draw(st.sampled_from(asked)))
+        elif kind == "action_done":
+            raw.update(type=kind, plan=draw(st.sampled_from(plans)), action="Visit")
+        elif kind in ("hold_started", "hold_ended"):
+            raw.update(type=kind, **DEFAULTS.get(kind, {}), deadline=draw(st.sampled_from(held)))
         elif kind == "partner_reply" and not requests:
             raw.update(type="partner_request", **DEFAULTS["partner_request"])
         elif kind == "partner_reply":
