@@ -450,3 +450,25 @@ def test_a_bare_date_survives_the_database(capsys, tmp_path):
     assert main(["--db", db, "export", "ASB-2025-0001"]) == 0
     exported = json.loads(capsys.readouterr().out)
     assert {e["id"]: e["at"] for e in exported["events"]}["ra"] == "2025-06-02"
+
+
+@pytest.mark.parametrize(
+    ("check_at", "nosp_at"),
+    [("2025-06-02T15:00", "2025-06-02"), ("2025-06-02", "2025-06-02T10:00")],
+)
+def test_an_account_check_the_same_day_as_a_bare_dated_notice_came_before_it(check_at, nosp_at):
+    case = make_case(kind="arrears")
+    raws = [
+        E("a1", check_at, "arrears_check"),
+        E("n1", nosp_at, "nosp_served", approved_by="h.head"),
+    ]
+    assert "POSSESSION_UNSAFEGUARDED" not in codes(raws, case=case)
+
+
+def test_an_account_check_later_the_same_day_did_not_come_before_the_notice():
+    case = make_case(kind="arrears")
+    raws = [
+        E("a1", "2025-06-02T15:00", "arrears_check"),
+        E("n1", "2025-06-02T10:00", "nosp_served", approved_by="h.head"),
+    ]
+    assert codes(raws, case=case) == ["POSSESSION_UNSAFEGUARDED"]
