@@ -53,7 +53,7 @@ class _Owing:
         self.ended = False  # refused in writing (to accept, or to escalate)
 
     def take(self, e: Event) -> None:
-        n = e.f.get("stage")
+        n: int = e.f.get("stage") or 0  # every stage-bearing type requires it
         if e.type == "complaint_ack":
             self.acked.add(n)
         elif e.type == "complaint_response":
@@ -80,7 +80,7 @@ class _Owing:
             return self.closed
         if self.finished:
             return False
-        n = e.f.get("stage")
+        n: int = e.f.get("stage") or 0
         if e.type == "complaint_ack":
             return n == self.stage and n not in self.acked and n not in self.answered
         if e.type in ("complaint_response", "extension_notice"):
