@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from app.domain.bundle import CaseInfo
 from app.domain.compensation import Ledger, build_ledger
 from app.domain.deadlines import OPEN, Deadline, derive
-from app.domain.deadlines.complaints import Opening, group_complaints, openings
+from app.domain.deadlines.complaints import Opening, group_complaints, openings, stage_window
 from app.domain.deadlines.timeline import Timeline
 from app.domain.events import Event
 from app.domain.policy import Policy, PolicyHistory, StageRule
@@ -135,15 +135,9 @@ def _stage_state(
     if rule is None:
         return None
     n = op.stage
-    window = [
-        e
-        for e in c.events
-        if tl.before(op.trigger, e) and not (op.end is not None and not tl.before(e, op.end))
-    ]
-    if op.escalated:  # an escalation is answered whenever it is answered, closure or not
-        answers = [e for e in c.events if tl.before(op.trigger, e)]
-    else:
-        answers = window
+    window = stage_window(tl, c, op)
+    # an escalation is answered whenever it is answered, closure or not
+    answers = stage_window(tl, c, op, until_end=False) if op.escalated else window
     staged = [e for e in window if e.f.get("stage") == n]
     ack = _first(e for e in answers if e.type == "complaint_ack" and e.f["stage"] == n)
     refusal = _first(

@@ -318,7 +318,8 @@ class Event:
     summary: str
     data: Mapping[str, Any]  # fields exactly as given (for export), excluding id/at/type
     f: Mapping[str, Any] = field(repr=False)  # normalised fields
-    seq: int = 0  # tie-break for events at the same instant (input order)
+    seq: int = 0  # order of recording (input order); never decides a result
+    bare: bool = False  # given as a bare date: an unknown time that London day (stored as 09:00)
     day: dt.date = field(init=False, repr=False, compare=False)  # Europe/London date of ``at``
 
     def __post_init__(self) -> None:
@@ -333,6 +334,11 @@ class Event:
         if self.type == "contact":
             return self.f["direction"] == "out"
         return self.type == "home_visit" or self.type in LETTER_TYPES
+
+
+def is_bare_date(value: Any) -> bool:
+    """``at`` given as a date with no time (``2025-03-20``)."""
+    return isinstance(value, str) and len(value.strip()) == 10
 
 
 def parse_instant(value: Any, event_id: str | None = None, field_name: str = "at") -> dt.datetime:
@@ -484,10 +490,12 @@ def build_event(raw: Mapping[str, Any], seq: int = 0) -> Event:
     if "at" not in raw:
         raise BundleError("is missing", eid, "at")
     at = parse_instant(raw["at"], eid, "at")
+    bare = is_bare_date(raw["at"])
     summary = raw.get("summary", "")
     if not isinstance(summary, str):
         raise BundleError(f"must be text, got {summary!r}", eid, "summary")
-    data = {k: v for k, v in raw.items() if k not in ("id", "at", "type")}
+    # A bare date is kept as given (wherever the event is stored, it is read back the same way).
+    data = {k: v for k, v in raw.items() if k not in ("id", "at", "type") or (k == "at" and bare)}
     f: dict[str, Any] = {}
     for name, spec in EVENT_TYPES[etype].items():
         if name not in raw or raw[name] is None:
@@ -496,7 +504,7 @@ def build_event(raw: Mapping[str, Any], seq: int = 0) -> Event:
             f[name] = False if spec.kind == "bool" else None
             continue
         f[name] = _normalise(spec, raw[name], eid, name)
-    return Event(eid, at, etype, summary, MappingProxyType(data), MappingProxyType(f), seq)
+    return Event(eid, at, etype, summary, MappingProxyType(data), MappingProxyType(f), seq, bare)
 
 
 def check_references(events: Iterable[Event], known: Mapping[str, str] | None = None) -> None:
@@ -520,9 +528,63 @@ def check_references(events: Iterable[Event], known: Mapping[str, str] | None = 
                 )
 
 
+# At the same instant, what starts something sorts before what answers it, and closures last.
+# (The order only arranges ties; what answers what is decided by ``answers``.)
+_OPENERS = frozenset(
+    {
+        "asb_report",
+        "complaint_received",
+        "escalation_request",
+        "partner_request",
+        "request_made",
+        "hazard_reported",
+        "home_visit_request",
+        "repair_raised",
+        "hold_started",
+    }
+)
+_CLOSERS = frozenset({"complaint_closed", "case_closed"})
+
+
+def _rank(e: Event) -> int:
+    if e.type in _OPENERS or (e.type == "contact" and e.f.get("direction") == "in"):
+        return 0
+    return 2 if e.type in _CLOSERS else 1
+
+
+def order_key(e: Event) -> tuple[dt.datetime, int, str]:
+    """The one reading order of a history: by instant, then kind, then id. Never the file order."""
+    return (e.at, _rank(e), e.id)
+
+
 def ordered(events: Iterable[Event]) -> list[Event]:
-    """Events in the order they happened (input order breaks ties)."""
-    return sorted(events, key=lambda e: (e.at, e.seq))
+    """Events in the order they happened; ties do not depend on the order they were given in."""
+    return sorted(events, key=order_key)
+
+
+def names(x: Event, t: Event) -> bool:
+    """``x`` names ``t`` in its ``answers`` field (a risk assessment's ``answers`` are its questions)."""
+    ref = x.f.get("answers")
+    return isinstance(ref, str) and ref == t.id
+
+
+def answers(x: Event, t: Event) -> bool:
+    """DOMAIN_RULES.md §9 (Order): ``x`` can answer ``t``.
+
+    ``x`` is later than ``t``, or names it in ``answers``, or both fall on the same London
+    date and either is a bare date, or both have the same instant. The one rule every
+    check uses: replies, callbacks, acknowledgements, assessments, refusals, partner replies.
+    """
+    if x is t:
+        return False
+    if x.at >= t.at or names(x, t):
+        return True
+    return x.day == t.day and (x.bare or t.bare)
+
+
+def earlier(a: Event, b: Event) -> bool:
+    """``a`` certainly happened before ``b``: ``b`` answers ``a`` and not the other way round."""
+    return answers(b, a) and not answers(a, b)
 
 
 def people_named(event: Event) -> set[str]:

@@ -40,6 +40,13 @@ class AuditReport:
         }
 
 
+def _audit(case, events, history, as_of: dt.date) -> list[Finding]:
+    try:
+        return audit(case, events, history, as_of)
+    except BundleError as exc:  # a deadline past the calendar's last year
+        raise ValidationError(str(exc)) from exc
+
+
 def audit_document(doc: Any, registry: PolicyRegistry, as_of: dt.date) -> AuditReport:
     """Audit a bundle document without storing it."""
     try:
@@ -52,7 +59,7 @@ def audit_document(doc: Any, registry: PolicyRegistry, as_of: dt.date) -> AuditR
             f"Unknown policy {name!r}; known policies: {', '.join(registry.names())}."
         )
     history = registry.history(name)
-    findings = audit(bundle.case, bundle.events, history, as_of)
+    findings = _audit(bundle.case, bundle.events, history, as_of)
     late = late_evidence_in(bundle.events, history.current.late_entry_days)
     findings = note_late_evidence(findings, late)
     return AuditReport(bundle.case.ref, as_of, history.current.ref, tuple(findings))
@@ -77,6 +84,6 @@ def _audit_row(s, ws: Workspace, case: Case, as_of: dt.date) -> AuditReport:
     history = policy_history(ws.registry, case)
     rows = case_history(s, case)
     events = events_from_rows(rows)
-    findings = audit(case_info_from_row(case), events, history, as_of)
+    findings = _audit(case_info_from_row(case), events, history, as_of)
     findings = note_late_evidence(findings, late_evidence(rows, history.current.late_entry_days))
     return AuditReport(case.ref, as_of, history.current.ref, tuple(findings))

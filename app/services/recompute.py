@@ -6,7 +6,9 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from app.domain.deadlines import CaseDeadlines, Deadline, derive
+from app.domain.events import BundleError
 from app.domain.policy import PolicyHistory
+from app.errors import ValidationError
 from app.services.convert import case_info_from_row, events_from_rows
 from app.store.models import NOTHING_DUE, Case, CaseEvent, DeadlineRow
 from app.store.policies import PolicyRegistry
@@ -63,7 +65,10 @@ def recompute(session: Session, case: Case, registry: PolicyRegistry) -> CaseDea
     """Derive the case's deadlines from all its events and store them with the case summary."""
     rows = case_history(session, case)
     events = events_from_rows(rows)
-    result = derive(case_info_from_row(case), events, policy_history(registry, case))
+    try:
+        result = derive(case_info_from_row(case), events, policy_history(registry, case))
+    except BundleError as exc:  # a deadline past the calendar's last year: nothing is saved
+        raise ValidationError(str(exc)) from None
     session.execute(delete(DeadlineRow).where(DeadlineRow.case_id == case.id))
     session.add_all(_row(case, d) for d in result.deadlines)
     nxt = result.next_due()

@@ -1,7 +1,8 @@
 """Complaint deadlines and rules (DOMAIN_RULES.md §2, §8).
 
 Each ``complaint_received`` starts a complaint; its events either name it
-(``complaint``) or belong to the latest complaint received before them. Each
+(``complaint``) or join the most recent earlier complaint that still owes them
+(DOMAIN_RULES.md §9; ``group_complaints``). Each
 stage is opened by the receipt (first stage) or by an escalation request, and
 owes an acknowledgement and a response by the policy's timescales.
 
@@ -25,7 +26,7 @@ from dataclasses import dataclass
 
 from app.domain.deadlines.model import CLOSED, OPEN, Deadline, Finding
 from app.domain.deadlines.timeline import Timeline, fmt
-from app.domain.events import COMPLAINT_EVENT_TYPES, Event
+from app.domain.events import COMPLAINT_EVENT_TYPES, Event, answers, earlier
 
 
 @dataclass(frozen=True)
@@ -38,19 +39,84 @@ class Complaint:
         return self.received.id
 
 
+class _Owing:
+    """What a complaint still owes, from the events credited to it so far (§9, unlabelled events)."""
+
+    def __init__(self, tl: Timeline, received: Event):
+        self.received = received
+        self.policy = tl.policy_at(received)
+        self.stage: int = received.f["stage"]
+        self.acked: set[int] = set()
+        self.answered: set[int] = set()  # stages responded to
+        self.asked: set[int] = set()  # stages asked for by an escalation request
+        self.closed = False
+        self.ended = False  # refused in writing (to accept, or to escalate)
+
+    def take(self, e: Event) -> None:
+        n: int = e.f.get("stage") or 0  # every stage-bearing type requires it
+        if e.type == "complaint_ack":
+            self.acked.add(n)
+        elif e.type == "complaint_response":
+            self.answered.add(n)
+        elif e.type == "escalation_request" and n not in self.asked:
+            self.asked.add(n)
+            self.stage, self.closed = n, False
+        elif e.type in ("escalation_refused", "complaint_refused"):
+            self.ended = True
+        elif e.type == "complaint_closed":
+            self.closed = True
+        elif e.type == "complaint_reopened" and self.closed:
+            self.closed = False
+            self.answered.discard(self.stage)
+
+    @property
+    def finished(self) -> bool:
+        """Closed, refused, or answered at the policy's last stage: it owes nothing."""
+        final = self.stage in self.answered and self.policy.next_stage(self.stage) is None
+        return self.closed or self.ended or final
+
+    def owes(self, e: Event) -> bool:
+        if e.type == "complaint_reopened":
+            return self.closed
+        if self.finished:
+            return False
+        n: int = e.f.get("stage") or 0
+        if e.type == "complaint_ack":
+            return n == self.stage and n not in self.acked and n not in self.answered
+        if e.type in ("complaint_response", "extension_notice"):
+            return n == self.stage and n not in self.answered
+        if e.type == "escalation_request":
+            return n not in self.asked and n > self.stage and self.stage in self.answered
+        if e.type == "escalation_refused":
+            return n == self.stage and n in self.asked and n not in self.acked
+        return False
+
+
 def group_complaints(tl: Timeline) -> list[Complaint]:
+    """Each complaint with its events (DOMAIN_RULES.md §9, unlabelled complaint events).
+
+    An event naming its complaint (``complaint``) is its; one that does not joins the most
+    recent earlier complaint that still owes that kind of event at that stage; when none
+    owes it, the latest open one (else the latest).
+    """
     received = tl.of_type("complaint_received")
+    owing = {c.id: _Owing(tl, c) for c in received}
     members: dict[str, list[Event]] = {c.id: [] for c in received}
-    latest: Event | None = None
     for e in tl.events:
-        if e.type == "complaint_received":
-            latest = e
-            continue
         if e.type not in COMPLAINT_EVENT_TYPES:
             continue
-        target = e.f.get("complaint") or (latest.id if latest else None)
+        target = e.f.get("complaint")
+        if not target:
+            prior = [owing[c.id] for c in reversed(received) if answers(e, c)]
+            chosen = (
+                next((o for o in prior if o.owes(e)), None)
+                or next((o for o in prior if not o.finished), None)
+                or next(iter(prior), None)
+            )
+            target = chosen.received.id if chosen else None
         if target in members:
             members[target].append(e)
+            owing[target].take(e)
     return [Complaint(c, tuple(members[c.id])) for c in received]
 
 
@@ -93,7 +159,7 @@ def openings(tl: Timeline, c: Complaint) -> list[Opening]:
     out = []
     for stage, trigger, how in raw:
         end = next(
-            (x for x in c.events if x.type == "complaint_closed" and tl.before(trigger, x)), None
+            (x for x in c.events if x.type == "complaint_closed" and answers(x, trigger)), None
         )
         out.append(Opening(stage, trigger, how, end))
     return out
@@ -110,12 +176,13 @@ def complaint_rules(tl: Timeline) -> tuple[list[Deadline], list[Finding]]:
     return deadlines, findings
 
 
-def _window(tl: Timeline, c: Complaint, op: Opening, until_end: bool = True) -> list[Event]:
-    """The complaint's events after the stage opened (and before its closure)."""
+def stage_window(tl: Timeline, c: Complaint, op: Opening, until_end: bool = True) -> list[Event]:
+    """The complaint's events that answer the stage's opening (and not certainly after its closure)."""
     return [
         e
         for e in c.events
-        if tl.before(op.trigger, e) and not (until_end and op.end and not tl.before(e, op.end))
+        if answers(e, op.trigger)
+        and not (until_end and op.end is not None and (e is op.end or earlier(op.end, e)))
     ]
 
 
@@ -140,13 +207,13 @@ def _stage(tl: Timeline, c: Complaint, op: Opening, findings: list[Finding]) -> 
         return []
     cal = policy.calendar
     out: list[Deadline] = []
-    window = _window(tl, c, op)
+    window = stage_window(tl, c, op)
     # Only an acknowledgement or a written refusal stops an escalation request, never a closure.
-    answers = _window(tl, c, op, until_end=not escalated)
-    acks = _of(answers, n, "complaint_ack")
+    replies = stage_window(tl, c, op, until_end=not escalated)
+    acks = _of(replies, n, "complaint_ack")
     ack = acks[0] if acks else None
-    refusals = _of(answers, n, "escalation_refused") if escalated else []
-    refusals += _of(answers, None, "complaint_refused")
+    refusals = _of(replies, n, "escalation_refused") if escalated else []
+    refusals += _of(replies, None, "complaint_refused")
     refusal = min(refusals, key=lambda e: tl.index[e.id]) if refusals else None
     ack_due = None
     if rule.ack_wd is not None and op.how != "reopen":

@@ -17,17 +17,8 @@ def is_callback(e: Event) -> bool:
 
 
 def _reply_to(tl: Timeline, message: Event) -> Event | None:
-    """The first contact with the resident after the message, or one that names it the same day.
-
-    A reply recorded with a bare date (09:00) may sort before the message it answers;
-    an explicit ``answers`` on the same London date still meets it.
-    """
-    for x in tl.events:
-        if not x.is_resident_contact():
-            continue
-        if tl.before(message, x) or (x.f.get("answers") == message.id and x.day == message.day):
-            return x
-    return None
+    """The first contact with the resident that answers the message (DOMAIN_RULES.md §9)."""
+    return tl.first_after(message, Event.is_resident_contact)
 
 
 def contact_deadlines(tl: Timeline) -> list[Deadline]:

@@ -8,11 +8,28 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from app.domain.bundle import CaseInfo
+from app.domain.calendar import LAST_YEAR, CalendarRangeError
 from app.domain.deadlines import casework, complaints, contact, other
 from app.domain.deadlines.model import OPEN, Deadline, Finding
 from app.domain.deadlines.timeline import Timeline
-from app.domain.events import Event
+from app.domain.events import BundleError, Event
 from app.domain.policy import Policy, PolicyHistory
+
+
+class BeyondCalendar(BundleError):
+    """A deadline falls after the calendar's last year (DOMAIN_RULES.md §9, calendar's end)."""
+
+    def __init__(self, case_ref: str, event: Event | None):
+        what = (
+            f"event {event.id!r} ({event.type.replace('_', ' ')} of {event.day.isoformat()})"
+            if event is not None
+            else "its opening date"
+        )
+        super().__init__(
+            f"Case {case_ref}: a deadline from {what} falls after {LAST_YEAR}, "
+            "the last year the working-day calendar covers"
+        )
+        self.event_id = event.id if event is not None else None
 
 
 @dataclass(frozen=True)
@@ -45,6 +62,14 @@ def derive(
     if as_of is not None:
         events = [e for e in events if e.day <= as_of]
     tl = Timeline(case, events, policies)
+    try:
+        deadlines, findings = _rules(tl)
+    except CalendarRangeError:
+        raise BeyondCalendar(case.ref, tl.reading) from None
+    return CaseDeadlines(tuple(deadlines), tuple(findings), policies.current.ref)
+
+
+def _rules(tl: Timeline) -> tuple[list[Deadline], list[Finding]]:
     deadlines: list[Deadline] = []
     deadlines += contact.contact_deadlines(tl)
     complaint_deadlines, findings = complaints.complaint_rules(tl)
@@ -61,4 +86,4 @@ def derive(
     deadlines += other.decisions(tl)
     deadlines += other.ombudsman_orders(tl)
     findings += other.possession_safeguards(tl)
-    return CaseDeadlines(tuple(deadlines), tuple(findings), policies.current.ref)
+    return deadlines, findings

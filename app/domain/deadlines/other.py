@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from app.domain.deadlines.model import Deadline, Finding
 from app.domain.deadlines.timeline import Timeline, fmt
+from app.domain.events import answers
 
 SUBJECT_WORDS = {
     "transfer": "transfer request",
@@ -92,7 +93,7 @@ def possession_safeguards(tl: Timeline) -> list[Finding]:
     vulnerable = bool(tl.case.resident.vulnerabilities)
     for nosp in tl.of_type("nosp_served"):
         policy = tl.policy_at(nosp)
-        earlier = tl.events[: tl.index[nosp.id]]
+        earlier = [e for e in tl.events if answers(nosp, e)]  # §9: what the NOSP came after
         missing = []
         if policy.require_account_check and not any(e.type == "arrears_check" for e in earlier):
             missing.append("no account check")

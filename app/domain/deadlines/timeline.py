@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from app.domain.bundle import CaseInfo
 from app.domain.deadlines.model import CLOSED, MET, ON_HOLD, OPEN, Deadline, Hold
-from app.domain.events import Event, ordered
+from app.domain.events import Event, answers, earlier, ordered
 from app.domain.policy import Policy, PolicyHistory
 
 # Case-work deadlines that end when the case is closed. Promises made to the
@@ -45,11 +45,21 @@ class Timeline:
         self.events: list[Event] = ordered(events)
         self.index: dict[str, int] = {e.id: i for i, e in enumerate(self.events)}
         self.by_id: dict[str, Event] = {e.id: e for e in self.events}
+        self._day_start: dict[dt.date, int] = {}
+        self._named: dict[str, list[Event]] = {}  # event id -> the events naming it in `answers`
+        for i, e in enumerate(self.events):
+            self._day_start.setdefault(e.day, i)
+            ref = e.f.get("answers")
+            if isinstance(ref, str):
+                self._named.setdefault(ref, []).append(e)
         self.policies = policies
+        self.reading: Event | None = None  # the event whose deadlines are being worked out
         self._holds: dict[str, list[tuple[Event, Event | None]]] = self._pair_holds()
 
     # -- lookups -----------------------------------------------------------------
     def policy_at(self, event: Event | None) -> Policy:
+        """The policy in force at ``event`` (every rule asks this first for the event it reads)."""
+        self.reading = event
         if event is None:
             instant = dt.datetime.combine(self.case.opened, dt.time(9), dt.UTC)
             return self.policies.at(instant)
@@ -59,16 +69,32 @@ class Timeline:
         return [e for e in self.events if e.type in types]
 
     def after(self, event: Event | None) -> Iterator[Event]:
+        """The events read after ``event`` (the one reading order, ``events.ordered``)."""
         start = 0 if event is None else self.index[event.id] + 1
         yield from self.events[start:]
 
+    def answering(self, event: Event | None) -> Iterator[Event]:
+        """The events that answer ``event`` (DOMAIN_RULES.md §9, ``events.answers``), in order."""
+        if event is None:
+            yield from self.events
+            return
+        start = self._day_start[event.day]  # nothing earlier that day can answer it unless named
+        for x in self._named.get(event.id, ()):
+            if self.index[x.id] < start:
+                yield x
+        for x in self.events[start:]:
+            if answers(x, event):
+                yield x
+
     def first_after(self, event: Event | None, pred: Callable[[Event], bool]) -> Event | None:
-        for e in self.after(event):
+        """The first event that answers ``event`` and matches ``pred``."""
+        for e in self.answering(event):
             if pred(e):
                 return e
         return None
 
     def before(self, a: Event, b: Event) -> bool:
+        """``a`` is read before ``b`` (for sequences; what answers what is ``answers``)."""
         return self.index[a.id] < self.index[b.id]
 
     def closure_after(self, event: Event | None) -> Event | None:
@@ -153,8 +179,8 @@ class Timeline:
         if met_event is None and met is not None:
             met_event = self.first_after(trigger, met)
         closure = self.closure_after(trigger) if kind in ENDS_AT_CLOSURE else None
-        if closure is not None and met_event is not None and self.before(met_event, closure):
-            closure = None
+        if closure is not None and met_event is not None and not earlier(closure, met_event):
+            closure = None  # met, unless the case had certainly closed first
         stop = met_event.day if met_event else (closure.day if closure else None)
         effective_due, holds, notes = self._apply_holds(trigger, kind, due, policy, stop)
         status = OPEN
