@@ -263,13 +263,18 @@ NO_PLAN = [
 
 
 def test_assessed_tier_governs_the_update_schedule():
-    # Assessed low: 20 WD from the report (30 Jun). Unassessed medium would be 15 WD (23 Jun).
-    assert audit_of(NO_PLAN) == [("NO_ACTION_PLAN", "2025-06-10", ["ra1"])]
-    medium = edit(NO_PLAN, ra1={"tier": "medium"})
-    assert audit_of(medium) == [
+    """§9: the assessment governs from the day it is made; the gap already running stays due at
+    the earlier of its old date and that day plus the new interval. The report's medium hint gave
+    15 WD (23 Jun); assessed low on 3 Jun gives 3 Jun + 20 WD = 1 Jul, so 23 Jun stands."""
+    assert audit_of(NO_PLAN) == [
         ("NO_ACTION_PLAN", "2025-06-10", ["ra1"]),
         ("CONTACT_GAP", "2025-06-23", ["c1"]),
     ]
+    high = edit(NO_PLAN, ra1={"tier": "high"})  # 3 Jun + 10 WD = 17 Jun: earlier, so it binds
+    assert ("CONTACT_GAP", "2025-06-17", ["c1"]) in audit_of(high)
+    # Once the low tier is in force, the next gap runs 20 WD: a contact on 30 Jun, then 28 Jul.
+    later = edit(NO_PLAN, drop=("x1",), add=[out("c2", "2025-07-28T10:00", "phone")])
+    assert ("CONTACT_GAP", "2025-07-28", ["c2"]) not in audit_of(later)
 
 
 def test_hint_tier_governs_before_assessment():
@@ -543,29 +548,32 @@ def test_plan_action_hold_pushes_its_due_date():
 
 
 def test_a_shorter_schedule_agreed_mid_gap_binds_from_that_day_not_before():
-    """Report (high hint, 10 WD), assessed low (20 WD) the next day, then a plan with 5 WD
-    updates agreed 12 WD after the last contact: the update is due that day, not 7 WD earlier."""
+    """Report (high hint, 10 WD: due 16 Jun), assessed low (20 WD) the next day: §9 keeps the
+    running gap at the earlier date, 16 Jun. A plan with 5 WD updates agreed on 10 Jun makes it
+    10 Jun + 5 WD = 17 Jun, later than 16 Jun, so 16 Jun still stands; agreed on 4 Jun it makes it
+    11 Jun, earlier, so it binds from that day (not from the last contact)."""
     case = make_case(kind="asb", opened="2025-06-02")
-    raws = [
-        E("r1", "2025-06-02T09:00", "asb_report", risk_hint="threat"),
-        out("c1", "2025-06-02T10:00"),
-        E("ra1", "2025-06-03T09:00", "risk_assessment", tier="low"),
-        E(
-            "p1",
-            "2025-06-18T09:00",
-            "action_plan_agreed",
-            actions=[{"text": "Diary sheets", "owner": "resident", "due": "2025-07-31"}],
-            update_every_wd=5,
-        ),
-        out("c2", "2025-06-18T11:00"),
-    ]
-    before = [f for f in findings(raws, case=case, as_of="2025-06-24") if f[0] == "CONTACT_GAP"]
-    assert (
-        before == []
-    )  # 4 Jun was only 2 WD after c1; the gap of 12 WD was within the 20 WD in force
-    raws[-1] = out(
-        "c2", "2025-06-19T11:00"
-    )  # a day after the plan: now the 5 WD schedule was missed
-    assert [f for f in findings(raws, case=case, as_of="2025-06-24") if f[0] == "CONTACT_GAP"] == [
-        ("CONTACT_GAP", "2025-06-18", ["c2"])
-    ]
+
+    def history(plan_day: str, contact_day: str):
+        return [
+            E("r1", "2025-06-02T09:00", "asb_report", risk_hint="threat"),
+            out("c1", "2025-06-02T10:00"),
+            E("ra1", "2025-06-03T09:00", "risk_assessment", tier="low"),
+            E(
+                "p1",
+                f"{plan_day}T09:00",
+                "action_plan_agreed",
+                actions=[{"text": "Diary sheets", "owner": "resident", "due": "2025-07-31"}],
+                update_every_wd=5,
+            ),
+            out("c2", f"{contact_day}T11:00"),
+        ]
+
+    def gaps(raws):
+        as_of = raws[-1]["at"][:10]  # the day of the contact: the gap after it is not due yet
+        return [f for f in findings(raws, case=case, as_of=as_of) if f[0] == "CONTACT_GAP"]
+
+    assert gaps(history("2025-06-10", "2025-06-16")) == []
+    assert gaps(history("2025-06-10", "2025-06-17")) == [("CONTACT_GAP", "2025-06-16", ["c2"])]
+    assert gaps(history("2025-06-04", "2025-06-11")) == []
+    assert gaps(history("2025-06-04", "2025-06-12")) == [("CONTACT_GAP", "2025-06-11", ["c2"])]

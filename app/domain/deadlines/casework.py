@@ -192,8 +192,9 @@ def _gap(tl: Timeline, first: Event, anchor: Event, end: Event | None, n: int) -
             break  # already missed under the schedule then in force
         if e.type in ("action_plan_agreed", "risk_assessment"):
             interval, why = _interval_at(tl, e, first)
-            # A stricter schedule binds from the day it was set, never before it.
-            due = max(cal.add_working_days(anchor.day, interval), e.day)
+            # §9: the gap running is due at the earlier of the old due date and that day plus
+            # the new interval (a longer schedule never extends a gap already running).
+            due = min(due, cal.add_working_days(e.day, interval))
     what = CONTACT_WORDS.get(anchor.f.get("channel")) if anchor.type == "contact" else None
     what = what or ("report" if anchor.type == "asb_report" else anchor.type.replace("_", " "))
     closed = end is not None and end.type == "case_closed"
