@@ -17,6 +17,7 @@ from types import MappingProxyType
 from typing import Any
 
 from app.domain.calendar import LONDON, london_date
+from app.domain.hazards import CATEGORIES as HAZARD_CATEGORIES
 from app.domain.policy import COMPENSATION_HEADS, REQUEST_SUBJECTS, RISK_HINTS, TIERS
 
 CHANNELS = ("phone", "email", "letter", "visit", "portal", "in_person")
@@ -247,6 +248,34 @@ EVENT_TYPES: dict[str, dict[str, Spec]] = {
     },
     "arrears_check": {"by": _req("person"), "result": _req("text")},
     "nosp_served": {"by": _req("person"), "approved_by": _opt("person")},
+    "possession_approved": {"by": _req("person"), "answers": _ref()},
+    # Awaab's Law (DOMAIN_RULES.md §6): a hazard's clocks run from its report.
+    "hazard_reported": {
+        "hazard": _req("text"),  # a key of the policy's [hazards.types]
+        "category": _req("enum", *HAZARD_CATEGORIES),
+        "channel": _req("enum", *CHANNELS),
+        "by": _req("person"),
+        "location": _opt("text"),
+    },
+    "hazard_investigated": {
+        "answers": _ref("hazard_reported"),
+        "by": _req("person"),
+        "category": _req("enum", *HAZARD_CATEGORIES),  # confirmed or changed
+        "finding": _req("text"),
+    },
+    "hazard_summary_sent": {
+        "answers": _ref("hazard_reported"),
+        "channel": _req("enum", *CHANNELS),
+        "letter": LETTER,  # Doorstep
+    },
+    "hazard_made_safe": {"answers": _ref("hazard_reported"), "by": _req("person")},
+    "hazard_works_started": {"answers": _ref("hazard_reported"), "job": _req("text")},
+    "hazard_works_done": {"answers": _ref("hazard_reported"), "job": _req("text")},
+    "alternative_accommodation": {
+        "answers": _ref("hazard_reported"),
+        "offered": BOOL,
+        "accepted": BOOL,
+    },
     "hold_started": {
         "deadline": _ref(),
         "kind": _opt("text"),

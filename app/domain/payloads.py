@@ -321,6 +321,69 @@ class NospServedFields(TypedDict):
     approved_by: str | None
 
 
+class PossessionApprovedFields(TypedDict):
+    """Fields of an event of type ``possession_approved``."""
+
+    by: str
+    answers: str
+
+
+class HazardReportedFields(TypedDict):
+    """Fields of an event of type ``hazard_reported``."""
+
+    hazard: str
+    category: Literal["emergency", "significant"]
+    channel: Literal["phone", "email", "letter", "visit", "portal", "in_person"]
+    by: str
+    location: str | None
+
+
+class HazardInvestigatedFields(TypedDict):
+    """Fields of an event of type ``hazard_investigated``."""
+
+    answers: str
+    by: str
+    category: Literal["emergency", "significant"]
+    finding: str
+
+
+class HazardSummarySentFields(TypedDict):
+    """Fields of an event of type ``hazard_summary_sent``."""
+
+    answers: str
+    channel: Literal["phone", "email", "letter", "visit", "portal", "in_person"]
+    letter: str | None
+
+
+class HazardMadeSafeFields(TypedDict):
+    """Fields of an event of type ``hazard_made_safe``."""
+
+    answers: str
+    by: str
+
+
+class HazardWorksStartedFields(TypedDict):
+    """Fields of an event of type ``hazard_works_started``."""
+
+    answers: str
+    job: str
+
+
+class HazardWorksDoneFields(TypedDict):
+    """Fields of an event of type ``hazard_works_done``."""
+
+    answers: str
+    job: str
+
+
+class AlternativeAccommodationFields(TypedDict):
+    """Fields of an event of type ``alternative_accommodation``."""
+
+    answers: str
+    offered: bool
+    accepted: bool
+
+
 class HoldStartedFields(TypedDict):
     """Fields of an event of type ``hold_started``."""
 
@@ -385,6 +448,14 @@ PAYLOADS: dict[str, type] = {
     "request_decided": RequestDecidedFields,
     "arrears_check": ArrearsCheckFields,
     "nosp_served": NospServedFields,
+    "possession_approved": PossessionApprovedFields,
+    "hazard_reported": HazardReportedFields,
+    "hazard_investigated": HazardInvestigatedFields,
+    "hazard_summary_sent": HazardSummarySentFields,
+    "hazard_made_safe": HazardMadeSafeFields,
+    "hazard_works_started": HazardWorksStartedFields,
+    "hazard_works_done": HazardWorksDoneFields,
+    "alternative_accommodation": AlternativeAccommodationFields,
     "hold_started": HoldStartedFields,
     "hold_ended": HoldEndedFields,
     "case_reassigned": CaseReassignedFields,

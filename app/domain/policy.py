@@ -18,6 +18,7 @@ from typing import Any
 from app.domain.asb_risk import TIERS, RiskRules, parse_risk_rules
 from app.domain.calendar import REGIONS, WorkingCalendar, calendar_for
 from app.domain.compensation import COMPENSATION_HEADS, Band, CompensationMatrix, parse_matrix
+from app.domain.hazards import HazardRules, parse_hazards
 from app.domain.policy_schema import PolicyError, Table
 
 RISK_HINTS = ("threat", "intimidation", "harassment", "hate", "nuisance", "none")
@@ -29,7 +30,20 @@ REQUEST_SUBJECTS = (
     "information",
     "other",
 )
-PAUSABLE_KINDS = ("plan_action", "repair", "reply", "decision", "home_visit", "partner_chase")
+PAUSABLE_KINDS = (
+    "plan_action",
+    "repair",
+    "reply",
+    "decision",
+    "home_visit",
+    "partner_chase",
+    # Awaab's Law clocks pause only while the resident gives no access (the attempts recorded)
+    "hazard_investigation",
+    "hazard_summary",
+    "hazard_safety",
+    "hazard_works_target",
+    "hazard_works",
+)
 
 __all__ = [
     "COMPENSATION_HEADS",
@@ -120,6 +134,7 @@ class Policy:
     extension_warning_wd: int = 3  # warn this many WD before an extension letter is due
     late_entry_days: int = 2  # an entry recorded more than this many days after its time is late
     log_case_reads: bool = False  # record in the trail who opened or exported which case
+    hazards: HazardRules = field(default_factory=lambda: parse_hazards(None))  # Awaab's Law
 
     @property
     def ref(self) -> str:
@@ -326,6 +341,7 @@ def parse_policy(
         trail.done()
 
     retention = _retention(root)
+    hazards = parse_hazards(root.table("hazards", required=False))
     bands, matrix = parse_matrix(root.table("compensation"))
     root.done()
 
@@ -372,6 +388,7 @@ def parse_policy(
         extension_warning_wd=3 if warning_wd is None else warning_wd,
         late_entry_days=late_days,
         log_case_reads=log_reads,
+        hazards=hazards,
     )
 
 
