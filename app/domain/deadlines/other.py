@@ -103,7 +103,10 @@ def possession_safeguards(tl: Timeline) -> list[Finding]:
             and not any(e.type in ("vulnerability_plan", "risk_assessment") for e in earlier)
         ):
             missing.append("no vulnerability / equality impact assessment")
-        if policy.require_approval and not nosp.f.get("approved_by"):
+        approved = nosp.f.get("approved_by") or any(
+            e.type == "possession_approved" for e in earlier
+        )
+        if policy.require_approval and not approved:
             missing.append("no recorded approval")
         if missing:
             out.append(
