@@ -57,7 +57,7 @@ class BundleError(ValueError):
 
 @dataclass(frozen=True)
 class Spec:
-    kind: str  # text, enum, bool, int, count, date, ref, person, actions, compensation, stage, rating, object, list, texts
+    kind: str  # text, enum, bool, int, count, date, money, ref, person, actions, compensation, stage, rating, object, list, texts
     required: bool = True
     choices: tuple[str, ...] = ()
     ref_types: tuple[str, ...] = ()  # for refs: the event types it may point at
@@ -246,9 +246,23 @@ EVENT_TYPES: dict[str, dict[str, Spec]] = {
         "reasons": _req("text"),
         "letter": LETTER,
     },
-    "arrears_check": {"by": _req("person"), "result": _req("text")},
-    "nosp_served": {"by": _req("person"), "approved_by": _opt("person")},
+    "arrears_check": {
+        "by": _req("person"),
+        "result": _req("text"),
+        "balance": _opt("money"),  # Doorstep: the arrears found, in pounds
+    },
+    "pre_action_checked": {  # Doorstep: the pre-action protocol steps taken before a NOSP
+        "by": _req("person"),
+        "items": _req("texts"),
+    },
+    "possession_requested": {"by": _req("person"), "reason": _opt("text")},  # Doorstep
     "possession_approved": {"by": _req("person"), "answers": _ref()},
+    "possession_refused": {  # Doorstep: the approver's refusal, with reasons
+        "by": _req("person"),
+        "answers": _ref("possession_requested"),
+        "reasons": _req("text"),
+    },
+    "nosp_served": {"by": _req("person"), "approved_by": _opt("person")},
     # Awaab's Law (DOMAIN_RULES.md §6): a hazard's clocks run from its report.
     "hazard_reported": {
         "hazard": _req("text"),  # a key of the policy's [hazards.types]
@@ -447,6 +461,8 @@ def _normalise(spec: Spec, value: Any, eid: str, name: str) -> Any:
         return value
     if kind == "date":
         return parse_date(value, eid, name)
+    if kind == "money":
+        return parse_money(value, eid, name)
     if kind == "object":
         if not isinstance(value, dict):
             raise BundleError("must be an object", eid, name)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any, Literal, TypedDict, TypeVar, cast
 
 from app.domain.events import Compensation, Event, PlanAction
@@ -312,13 +313,21 @@ class ArrearsCheckFields(TypedDict):
 
     by: str
     result: str
+    balance: Decimal | None
 
 
-class NospServedFields(TypedDict):
-    """Fields of an event of type ``nosp_served``."""
+class PreActionCheckedFields(TypedDict):
+    """Fields of an event of type ``pre_action_checked``."""
 
     by: str
-    approved_by: str | None
+    items: tuple[str, ...]
+
+
+class PossessionRequestedFields(TypedDict):
+    """Fields of an event of type ``possession_requested``."""
+
+    by: str
+    reason: str | None
 
 
 class PossessionApprovedFields(TypedDict):
@@ -326,6 +335,21 @@ class PossessionApprovedFields(TypedDict):
 
     by: str
     answers: str
+
+
+class PossessionRefusedFields(TypedDict):
+    """Fields of an event of type ``possession_refused``."""
+
+    by: str
+    answers: str
+    reasons: str
+
+
+class NospServedFields(TypedDict):
+    """Fields of an event of type ``nosp_served``."""
+
+    by: str
+    approved_by: str | None
 
 
 class HazardReportedFields(TypedDict):
@@ -447,8 +471,11 @@ PAYLOADS: dict[str, type] = {
     "request_made": RequestMadeFields,
     "request_decided": RequestDecidedFields,
     "arrears_check": ArrearsCheckFields,
-    "nosp_served": NospServedFields,
+    "pre_action_checked": PreActionCheckedFields,
+    "possession_requested": PossessionRequestedFields,
     "possession_approved": PossessionApprovedFields,
+    "possession_refused": PossessionRefusedFields,
+    "nosp_served": NospServedFields,
     "hazard_reported": HazardReportedFields,
     "hazard_investigated": HazardInvestigatedFields,
     "hazard_summary_sent": HazardSummarySentFields,

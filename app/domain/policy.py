@@ -20,6 +20,7 @@ from app.domain.calendar import REGIONS, WorkingCalendar, calendar_for
 from app.domain.compensation import COMPENSATION_HEADS, Band, CompensationMatrix, parse_matrix
 from app.domain.hazards import HazardRules, parse_hazards
 from app.domain.policy_schema import PolicyError, Table
+from app.domain.possession import PossessionRules, parse_possession_rules
 
 RISK_HINTS = ("threat", "intimidation", "harassment", "hate", "nuisance", "none")
 REQUEST_SUBJECTS = (
@@ -135,6 +136,7 @@ class Policy:
     late_entry_days: int = 2  # an entry recorded more than this many days after its time is late
     log_case_reads: bool = False  # record in the trail who opened or exported which case
     hazards: HazardRules = field(default_factory=lambda: parse_hazards(None))  # Awaab's Law
+    possession: PossessionRules = field(default_factory=PossessionRules)  # beyond the flat flags
 
     @property
     def ref(self) -> str:
@@ -317,6 +319,7 @@ def parse_policy(
     require_check = poss.flag("require_account_check", True)
     require_vuln = poss.flag("require_vulnerability_assessment", True)
     require_approval = poss.flag("require_approval", True)
+    possession = parse_possession_rules(poss)
     poss.done()
 
     holds = root.table("holds")
@@ -389,6 +392,7 @@ def parse_policy(
         late_entry_days=late_days,
         log_case_reads=log_reads,
         hazards=hazards,
+        possession=possession,
     )
 
 

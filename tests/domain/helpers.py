@@ -83,6 +83,9 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     "arrears_check": {"by": OFFICER, "result": "Account correct"},
     "nosp_served": {"by": OFFICER},
     "possession_approved": {"by": "h.ward"},
+    "possession_requested": {"by": OFFICER},
+    "possession_refused": {"by": "h.ward", "reasons": "Repayment plan first"},
+    "pre_action_checked": {"by": OFFICER, "items": ["Sent rent statements"]},
     "hazard_reported": {
         "hazard": "damp_mould",
         "category": "significant",

@@ -262,6 +262,7 @@ EXTRA_FIELDS = {
     "hold_ended": {"deadline": "rp1"},
     "order_complied": {"order": "om1"},
     "possession_approved": {"answers": "n1"},
+    "possession_refused": {"answers": "pr1"},
     **{
         etype: {"answers": "hz1"}
         for etype in (

@@ -86,5 +86,7 @@ def _rules(tl: Timeline) -> tuple[list[Deadline], list[Finding]]:
     deadlines += other.decisions(tl)
     deadlines += other.ombudsman_orders(tl)
     deadlines += hazards.hazard_deadlines(tl)
+    deadlines += other.possession_approvals(tl)
+    deadlines += other.arrears_reviews(tl)
     findings += other.possession_safeguards(tl)
     return deadlines, findings

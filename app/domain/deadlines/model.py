@@ -23,6 +23,8 @@ FINDING_FOR_KIND: dict[str, str | None] = {
     "repair": "REPAIR_OVERDUE",
     "home_visit": "HOME_VISIT_LATE",
     "decision": "DECISION_OVERDUE",
+    "possession_approval": None,  # the approver's decision: shown in their inbox, no audit code
+    "arrears_review": None,  # the monthly review of a case near the NOSP trigger
     "hazard_investigation": "HAZARD_INVESTIGATION_LATE",
     "hazard_summary": "HAZARD_SUMMARY_LATE",
     "hazard_safety": "HAZARD_SAFETY_LATE",
