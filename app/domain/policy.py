@@ -316,6 +316,7 @@ def parse_policy(
     repairs.done()
 
     poss = root.table("possession")
+    assert poss is not None  # required: table() has refused a missing one
     require_check = poss.flag("require_account_check", True)
     require_vuln = poss.flag("require_vulnerability_assessment", True)
     require_approval = poss.flag("require_approval", True)

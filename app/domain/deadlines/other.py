@@ -3,9 +3,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from app.domain.deadlines.model import Deadline, Finding
 from app.domain.deadlines.timeline import Timeline, fmt
-from app.domain.events import answers
+from app.domain.events import Event, answers
 
 SUBJECT_WORDS = {
     "transfer": "transfer request",
@@ -146,15 +148,21 @@ def possession_approvals(tl: Timeline) -> list[Deadline]:
                 trigger=r,
                 due=policy.calendar.add_working_days(r.day, wd),
                 policy=policy,
-                met=lambda e, rid=r.id: (
-                    e.type in ("possession_approved", "possession_refused")
-                    and e.f["answers"] == rid
-                ),
+                met=_decides(r.id),
                 detail=f"Request of {fmt(r.day)} for possession proceedings needs the "
                 f"{policy.possession.approver_role}'s decision within {wd} WD",
             )
         )
     return out
+
+
+def _decides(request_id: str) -> Callable[[Event], bool]:
+    def decides(e: Event) -> bool:
+        return e.type in ("possession_approved", "possession_refused") and (
+            e.f["answers"] == request_id
+        )
+
+    return decides
 
 
 def arrears_reviews(tl: Timeline) -> list[Deadline]:
