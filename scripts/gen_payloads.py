@@ -31,6 +31,7 @@ SIMPLE = {
     "stage": "int",
     "rating": "int",
     "date": "dt.date",
+    "money": "Decimal",
     "object": "Mapping[str, Any]",
     "list": "tuple[Any, ...]",
     "texts": "tuple[str, ...]",
@@ -53,6 +54,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any, Literal, TypedDict, TypeVar, cast
 
 from app.domain.events import Compensation, Event, PlanAction

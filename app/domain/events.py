@@ -17,6 +17,7 @@ from types import MappingProxyType
 from typing import Any
 
 from app.domain.calendar import LONDON, london_date
+from app.domain.hazards import CATEGORIES as HAZARD_CATEGORIES
 from app.domain.policy import COMPENSATION_HEADS, REQUEST_SUBJECTS, RISK_HINTS, TIERS
 
 CHANNELS = ("phone", "email", "letter", "visit", "portal", "in_person")
@@ -56,7 +57,7 @@ class BundleError(ValueError):
 
 @dataclass(frozen=True)
 class Spec:
-    kind: str  # text, enum, bool, int, count, date, ref, person, actions, compensation, stage, rating, object, list, texts
+    kind: str  # text, enum, bool, int, count, date, money, ref, person, actions, compensation, stage, rating, object, list, texts
     required: bool = True
     choices: tuple[str, ...] = ()
     ref_types: tuple[str, ...] = ()  # for refs: the event types it may point at
@@ -245,8 +246,50 @@ EVENT_TYPES: dict[str, dict[str, Spec]] = {
         "reasons": _req("text"),
         "letter": LETTER,
     },
-    "arrears_check": {"by": _req("person"), "result": _req("text")},
+    "arrears_check": {
+        "by": _req("person"),
+        "result": _req("text"),
+        "balance": _opt("money"),  # Doorstep: the arrears found, in pounds
+    },
+    "pre_action_checked": {  # Doorstep: the pre-action protocol steps taken before a NOSP
+        "by": _req("person"),
+        "items": _req("texts"),
+    },
+    "possession_requested": {"by": _req("person"), "reason": _opt("text")},  # Doorstep
+    "possession_approved": {"by": _req("person"), "answers": _ref()},
+    "possession_refused": {  # Doorstep: the approver's refusal, with reasons
+        "by": _req("person"),
+        "answers": _ref("possession_requested"),
+        "reasons": _req("text"),
+    },
     "nosp_served": {"by": _req("person"), "approved_by": _opt("person")},
+    # Awaab's Law (DOMAIN_RULES.md §6): a hazard's clocks run from its report.
+    "hazard_reported": {
+        "hazard": _req("text"),  # a key of the policy's [hazards.types]
+        "category": _req("enum", *HAZARD_CATEGORIES),
+        "channel": _req("enum", *CHANNELS),
+        "by": _req("person"),
+        "location": _opt("text"),
+    },
+    "hazard_investigated": {
+        "answers": _ref("hazard_reported"),
+        "by": _req("person"),
+        "category": _req("enum", *HAZARD_CATEGORIES),  # confirmed or changed
+        "finding": _req("text"),
+    },
+    "hazard_summary_sent": {
+        "answers": _ref("hazard_reported"),
+        "channel": _req("enum", *CHANNELS),
+        "letter": LETTER,  # Doorstep
+    },
+    "hazard_made_safe": {"answers": _ref("hazard_reported"), "by": _req("person")},
+    "hazard_works_started": {"answers": _ref("hazard_reported"), "job": _req("text")},
+    "hazard_works_done": {"answers": _ref("hazard_reported"), "job": _req("text")},
+    "alternative_accommodation": {
+        "answers": _ref("hazard_reported"),
+        "offered": BOOL,
+        "accepted": BOOL,
+    },
     "hold_started": {
         "deadline": _ref(),
         "kind": _opt("text"),
@@ -418,6 +461,8 @@ def _normalise(spec: Spec, value: Any, eid: str, name: str) -> Any:
         return value
     if kind == "date":
         return parse_date(value, eid, name)
+    if kind == "money":
+        return parse_money(value, eid, name)
     if kind == "object":
         if not isinstance(value, dict):
             raise BundleError("must be an object", eid, name)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any, Literal, TypedDict, TypeVar, cast
 
 from app.domain.events import Compensation, Event, PlanAction
@@ -312,6 +313,36 @@ class ArrearsCheckFields(TypedDict):
 
     by: str
     result: str
+    balance: Decimal | None
+
+
+class PreActionCheckedFields(TypedDict):
+    """Fields of an event of type ``pre_action_checked``."""
+
+    by: str
+    items: tuple[str, ...]
+
+
+class PossessionRequestedFields(TypedDict):
+    """Fields of an event of type ``possession_requested``."""
+
+    by: str
+    reason: str | None
+
+
+class PossessionApprovedFields(TypedDict):
+    """Fields of an event of type ``possession_approved``."""
+
+    by: str
+    answers: str
+
+
+class PossessionRefusedFields(TypedDict):
+    """Fields of an event of type ``possession_refused``."""
+
+    by: str
+    answers: str
+    reasons: str
 
 
 class NospServedFields(TypedDict):
@@ -319,6 +350,62 @@ class NospServedFields(TypedDict):
 
     by: str
     approved_by: str | None
+
+
+class HazardReportedFields(TypedDict):
+    """Fields of an event of type ``hazard_reported``."""
+
+    hazard: str
+    category: Literal["emergency", "significant"]
+    channel: Literal["phone", "email", "letter", "visit", "portal", "in_person"]
+    by: str
+    location: str | None
+
+
+class HazardInvestigatedFields(TypedDict):
+    """Fields of an event of type ``hazard_investigated``."""
+
+    answers: str
+    by: str
+    category: Literal["emergency", "significant"]
+    finding: str
+
+
+class HazardSummarySentFields(TypedDict):
+    """Fields of an event of type ``hazard_summary_sent``."""
+
+    answers: str
+    channel: Literal["phone", "email", "letter", "visit", "portal", "in_person"]
+    letter: str | None
+
+
+class HazardMadeSafeFields(TypedDict):
+    """Fields of an event of type ``hazard_made_safe``."""
+
+    answers: str
+    by: str
+
+
+class HazardWorksStartedFields(TypedDict):
+    """Fields of an event of type ``hazard_works_started``."""
+
+    answers: str
+    job: str
+
+
+class HazardWorksDoneFields(TypedDict):
+    """Fields of an event of type ``hazard_works_done``."""
+
+    answers: str
+    job: str
+
+
+class AlternativeAccommodationFields(TypedDict):
+    """Fields of an event of type ``alternative_accommodation``."""
+
+    answers: str
+    offered: bool
+    accepted: bool
 
 
 class HoldStartedFields(TypedDict):
@@ -384,7 +471,18 @@ PAYLOADS: dict[str, type] = {
     "request_made": RequestMadeFields,
     "request_decided": RequestDecidedFields,
     "arrears_check": ArrearsCheckFields,
+    "pre_action_checked": PreActionCheckedFields,
+    "possession_requested": PossessionRequestedFields,
+    "possession_approved": PossessionApprovedFields,
+    "possession_refused": PossessionRefusedFields,
     "nosp_served": NospServedFields,
+    "hazard_reported": HazardReportedFields,
+    "hazard_investigated": HazardInvestigatedFields,
+    "hazard_summary_sent": HazardSummarySentFields,
+    "hazard_made_safe": HazardMadeSafeFields,
+    "hazard_works_started": HazardWorksStartedFields,
+    "hazard_works_done": HazardWorksDoneFields,
+    "alternative_accommodation": AlternativeAccommodationFields,
     "hold_started": HoldStartedFields,
     "hold_ended": HoldEndedFields,
     "case_reassigned": CaseReassignedFields,

@@ -18,7 +18,9 @@ from typing import Any
 from app.domain.asb_risk import TIERS, RiskRules, parse_risk_rules
 from app.domain.calendar import REGIONS, WorkingCalendar, calendar_for
 from app.domain.compensation import COMPENSATION_HEADS, Band, CompensationMatrix, parse_matrix
+from app.domain.hazards import HazardRules, parse_hazards
 from app.domain.policy_schema import PolicyError, Table
+from app.domain.possession import PossessionRules, parse_possession_rules
 
 RISK_HINTS = ("threat", "intimidation", "harassment", "hate", "nuisance", "none")
 REQUEST_SUBJECTS = (
@@ -29,7 +31,20 @@ REQUEST_SUBJECTS = (
     "information",
     "other",
 )
-PAUSABLE_KINDS = ("plan_action", "repair", "reply", "decision", "home_visit", "partner_chase")
+PAUSABLE_KINDS = (
+    "plan_action",
+    "repair",
+    "reply",
+    "decision",
+    "home_visit",
+    "partner_chase",
+    # Awaab's Law clocks pause only while the resident gives no access (the attempts recorded)
+    "hazard_investigation",
+    "hazard_summary",
+    "hazard_safety",
+    "hazard_works_target",
+    "hazard_works",
+)
 
 __all__ = [
     "COMPENSATION_HEADS",
@@ -120,6 +135,8 @@ class Policy:
     extension_warning_wd: int = 3  # warn this many WD before an extension letter is due
     late_entry_days: int = 2  # an entry recorded more than this many days after its time is late
     log_case_reads: bool = False  # record in the trail who opened or exported which case
+    hazards: HazardRules = field(default_factory=lambda: parse_hazards(None))  # Awaab's Law
+    possession: PossessionRules = field(default_factory=PossessionRules)  # beyond the flat flags
 
     @property
     def ref(self) -> str:
@@ -299,9 +316,11 @@ def parse_policy(
     repairs.done()
 
     poss = root.table("possession")
+    assert poss is not None  # required: table() has refused a missing one
     require_check = poss.flag("require_account_check", True)
     require_vuln = poss.flag("require_vulnerability_assessment", True)
     require_approval = poss.flag("require_approval", True)
+    possession = parse_possession_rules(poss)
     poss.done()
 
     holds = root.table("holds")
@@ -326,6 +345,7 @@ def parse_policy(
         trail.done()
 
     retention = _retention(root)
+    hazards = parse_hazards(root.table("hazards", required=False))
     bands, matrix = parse_matrix(root.table("compensation"))
     root.done()
 
@@ -372,6 +392,8 @@ def parse_policy(
         extension_warning_wd=3 if warning_wd is None else warning_wd,
         late_entry_days=late_days,
         log_case_reads=log_reads,
+        hazards=hazards,
+        possession=possession,
     )
 
 

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.domain.calendar import LONDON
 from app.domain.compensation import money
 from app.domain.complaint_record import ComplaintState, complaint_states
 from app.domain.complaint_rules import (
@@ -26,6 +27,7 @@ from app.domain.complaint_rules import (
     ombudsman_line,
 )
 from app.domain.deadlines import derive
+from app.domain.deadlines.other import SUBJECT_WORDS
 from app.domain.events import Event
 from app.domain.policy import Policy
 from app.letters.compose import LetterContext
@@ -369,11 +371,66 @@ def _asb_values(v: _Values, f: CaseFacts, day: dt.date) -> None:
     )
 
 
+def _safety_values(v: _Values, f: CaseFacts) -> None:
+    """Hazard, decision and arrears fields, from the latest such event on the case."""
+    inv = f.latest("hazard_investigated")
+    report = next((e for e in f.events if inv is not None and e.id == inv.f["answers"]), None)
+    none = "no hazard on this case has been investigated yet"
+    rules = f.policy.hazards
+    name = rules.name_of(report.f["hazard"]) if report else None
+    v.put("hazard.name", name[0].lower() + name[1:] if name else None, none)  # mid-sentence
+    v.put(
+        "hazard.location",
+        report.f.get("location") if report else None,
+        none if report is None else "no location was recorded with the report",
+    )
+    v.put("hazard.reported", plain_date(report.day) if report else None, none)
+    v.put("hazard.investigated", plain_date(inv.day) if inv else None, none)
+    v.put("hazard.finding", inv.f["finding"].strip() if inv else None, none)
+    clocks = {d.kind: d for d in f.deadlines if report is not None and d.started_by == report.id}
+    safety, works = clocks.get("hazard_safety"), clocks.get("hazard_works_target")
+    safe_by = None
+    if safety is not None and safety.due_at is not None:
+        local = safety.due_at.astimezone(LONDON)
+        safe_by = f"{local:%H:%M} on {plain_date(local.date())}"
+    elif safety is not None and safety.due is not None:
+        safe_by = long_date(safety.due)
+    v.put("hazard.safe_by", safe_by, none)
+    v.put(
+        "hazard.works_by",
+        long_date(works.due) if works is not None and works.due else None,
+        none if report is None else "no preventative works are owed for this hazard",
+    )
+    decided = f.latest("request_decided")
+    asked = next(
+        (e for e in f.events if decided is not None and e.id == decided.f["answers"]), None
+    )
+    no_decision = "no request on this case has been decided yet"
+    v.put(
+        "request.subject",
+        SUBJECT_WORDS[asked.f["subject"]] if asked else None,
+        no_decision,
+    )
+    v.put("request.made", plain_date(asked.day) if asked else None, no_decision)
+    v.put("decision.text", decided.f["decision"] if decided else None, no_decision)
+    v.put("decision.reasons", decided.f["reasons"] if decided else None, no_decision)
+    v.put("decision.date", plain_date(decided.day) if decided else None, no_decision)
+    check = f.latest("arrears_check")
+    no_check = "the rent account has not been checked on this case"
+    balance = check.f.get("balance") if check else None
+    v.put(
+        "arrears.balance",
+        money(balance) if balance is not None else None,
+        no_check if check is None else "the latest check recorded no balance",
+    )
+    v.put("arrears.checked", plain_date(check.day) if check else None, no_check)
+
+
 def _input_values(v: _Values, f: CaseFacts, policy: Policy, inputs: Inputs) -> tuple[Point, ...]:
     entered = "enter it in the letter's details"
     new_due = _date(inputs.values.get("extension.new_due"))
     v.put("extension.new_due", long_date(new_due) if new_due else None, entered)
-    for name in ("extension.reason", "refusal.reason", "visit.when"):
+    for name in ("extension.reason", "refusal.reason", "visit.when", "works.schedule"):
         v.put(name, (inputs.values.get(name) or "").strip(), entered)
     points = tuple(
         Point(
@@ -455,6 +512,7 @@ def build_context(
     state = f.complaint(complaint_id)
     _complaint_values(v, f, state, day, signer_name)
     _asb_values(v, f, day)
+    _safety_values(v, f)
     points = _input_values(v, f, state.policy if state is not None else f.policy, inputs)
     contact = tuple(
         x for x in (v.values.get("officer.email"), organisation.phone) if isinstance(x, str) and x

@@ -78,6 +78,22 @@ FIELDS: dict[str, FieldInfo] = dict(
         _f("visit.reason", "Why the visit was asked for"),
         _f("closure.date", "The date the case was closed"),
         _f("closure.outcome", "The outcome recorded at closure"),
+        # hazards (Awaab's Law), decisions and arrears
+        _f("hazard.name", "The hazard investigated, e.g. damp and mould growth"),
+        _f("hazard.location", "Where in the home the hazard is"),
+        _f("hazard.reported", "The date the hazard was reported"),
+        _f("hazard.investigated", "The date the hazard was investigated"),
+        _f("hazard.finding", "What the investigation found"),
+        _f("hazard.safe_by", "The date (or time) by which the home must be made safe"),
+        _f("hazard.works_by", "The date preventative works will start by"),
+        _f("works.schedule", "The works and their dates (entered in the letter)"),
+        _f("request.subject", "What the resident asked for, e.g. a transfer request"),
+        _f("request.made", "The date the request was made"),
+        _f("decision.text", "The decision on the request"),
+        _f("decision.reasons", "The reasons for the decision"),
+        _f("decision.date", "The date the decision was made"),
+        _f("arrears.balance", "The arrears found at the latest account check, e.g. £412.50"),
+        _f("arrears.checked", "The date the rent account was last checked"),
     ]
 )
 

@@ -29,9 +29,10 @@ from sqlalchemy.orm import Session
 
 from app.errors import ConflictError, StorageError, ValidationError
 from app.letters.checks import response_draft
-from app.letters.context import _date, read_inputs
+from app.letters.context import _date, read_facts, read_inputs
 from app.letters.letters import LetterView, _letter, _review, _touch, _view
 from app.letters.merge import MergeError
+from app.letters.rules import summary_owed
 from app.services import complaints
 from app.services.attachments import blob_path, seal_blob, store_dir, viewable_copy
 from app.services.cases import add_events, find_case, log_action, new_local_id
@@ -208,16 +209,34 @@ def _record(ws: Workspace, ref: str, view: LetterView, day: dt.date, hook) -> st
         return complaints.refuse_escalation(
             ws, ref, view.complaint, reason=inputs.values.get("refusal.reason", ""), **common
         )
+    if t.issues == "hazard_summary":
+        return _record_hazard_summary(ws, ref, view, what, hook)
     return _record_contact(ws, ref, view, what, hook)
+
+
+def _record_hazard_summary(ws: Workspace, ref: str, view: LetterView, summary: str, hook) -> str:
+    """The Awaab's Law written summary: records ``hazard_summary_sent`` for the hazard."""
+
+    def event(s: Session, case: Case) -> dict:
+        owed = summary_owed(read_facts(s, ws, case))
+        if owed is None:
+            raise ValidationError("No investigated hazard on this case is waiting for its summary.")
+        return {
+            "type": "hazard_summary_sent",
+            "answers": owed.f["answers"],
+            "channel": "letter",
+            "summary": summary,
+            "letter": view.id,
+        }
+
+    return _record_letter_event(ws, ref, event, hook)
 
 
 def _record_contact(ws: Workspace, ref: str, view: LetterView, summary: str, hook) -> str:
     """Any other letter: an outbound contact by letter, naming the letter and its template."""
-    with ws.db.write() as s:
-        case = find_case(s, ref)
+
+    def event(_s: Session, _case: Case) -> dict:
         raw = {
-            "id": new_local_id(s, case),
-            "at": ws.now().isoformat(),
             "type": "contact",
             "channel": "letter",
             "direction": "out",
@@ -228,12 +247,25 @@ def _record_contact(ws: Workspace, ref: str, view: LetterView, summary: str, hoo
         }
         if view.template.group == "complaint":
             raw["topic"] = "complaint"
+        return raw
+
+    return _record_letter_event(ws, ref, event, hook)
+
+
+def _record_letter_event(
+    ws: Workspace, ref: str, make: Callable[[Session, Case], dict], hook
+) -> str:
+    """Append the event issuing records, re-derive the deadlines and file the letter: one
+    transaction."""
+    with ws.db.write() as s:
+        case = find_case(s, ref)
+        raw = {"id": new_local_id(s, case), "at": ws.now().isoformat(), **make(s, case)}
         (event_id,) = add_events(s, ws, case, [raw])
         recompute(s, case, ws.registry)
         case.updated_by = ws.actor.username
         case.device = ws.actor.device
         case.updated_at = ws.now()
-        log_action(s, ws, "record_event", "case", ref, event=event_id, type="contact")
+        log_action(s, ws, "record_event", "case", ref, event=event_id, type=raw["type"])
         hook(s, event_id)
     return event_id
 

@@ -23,6 +23,9 @@ REQUIREMENT_WORDS = {
     "action_plan_agreed": "no action plan has been agreed on this case yet",
     "home_visit_request": "no home visit has been requested on this case",
     "case_closed": "the case has not been closed",
+    "hazard_investigated": "no hazard on this case has been investigated yet",
+    "request_decided": "no request on this case has been decided yet",
+    "arrears_check": "the rent account has not been checked on this case",
 }
 
 
@@ -76,10 +79,29 @@ def _complaint_reason(t: Template, state: ComplaintState, day: dt.date) -> str:
     return ""
 
 
+def summary_owed(facts: CaseFacts):
+    """The latest investigated hazard whose written summary has not been sent (or None)."""
+    sent = {e.f["answers"] for e in facts.events if e.type == "hazard_summary_sent"}
+    for inv in reversed([e for e in facts.events if e.type == "hazard_investigated"]):
+        if inv.f["answers"] not in sent:
+            return inv
+    return None
+
+
+def _hazard_summary_reason(facts: CaseFacts) -> str:
+    if facts.latest("hazard_investigated") is None:
+        return REQUIREMENT_WORDS["hazard_investigated"]
+    if summary_owed(facts) is None:
+        return "the written summary of every investigated hazard has been sent"
+    return ""
+
+
 def applicable(
     t: Template, facts: CaseFacts, day: dt.date, complaint: str | None = None
 ) -> tuple[str | None, str]:
     """(the complaint it is about, or None; why it cannot be written now — '' when it can)."""
+    if t.issues == "hazard_summary":
+        return None, _hazard_summary_reason(facts)
     complaint_letter = t.issues != "contact" or t.requires == "complaint" or t.group == "complaint"
     state = facts.complaint(complaint)
     if complaint is not None and state is None:
@@ -120,4 +142,6 @@ def prefill_inputs(t: Template, facts: CaseFacts, complaint: str | None) -> dict
         out["refusal.reason"] = ""
     if "visit" in t.inputs:
         out["visit.when"] = ""
+    if "works" in t.inputs:
+        out["works.schedule"] = ""
     return out

@@ -25,6 +25,7 @@ ISSUES = (
     "complaint_response",
     "complaint_refused",
     "escalation_refused",
+    "hazard_summary",
     "contact",
 )
 STAGES = ("first", "later", "")
@@ -35,13 +36,17 @@ REQUIRES = (
     "action_plan_agreed",
     "home_visit_request",
     "case_closed",
+    "hazard_investigated",
+    "request_decided",
+    "arrears_check",
 )
-INPUTS = ("points", "outstanding", "compensation", "extension", "refusal", "visit")
+INPUTS = ("points", "outstanding", "compensation", "extension", "refusal", "visit", "works")
 AUTO_RULES = ("response", "compensation_reasons", "extension_window")  # besides uses:/input:
 INPUT_FIELDS = {
     "extension": ("extension.new_due", "extension.reason"),
     "refusal": ("refusal.reason",),
     "visit": ("visit.when",),
+    "works": ("works.schedule",),
 }
 
 

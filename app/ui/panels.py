@@ -30,9 +30,11 @@ def case_panels() -> list[tuple[str, PanelFactory, Applies]]:
     from app.ui.asb.panel import AsbPanel
     from app.ui.complaints.panel import ComplaintPanel
     from app.ui.letters.panel import LettersPanel
+    from app.ui.safety.panel import SafetyPanel
 
     return [
         ("&Complaints", ComplaintPanel, _always),
         ("AS&B", AsbPanel, _asb),
         ("L&etters", LettersPanel, _always),
+        ("Ha&zards and decisions", SafetyPanel, _always),
     ]

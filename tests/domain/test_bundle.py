@@ -261,6 +261,19 @@ EXTRA_FIELDS = {
     "hold_started": {"deadline": "rp1"},
     "hold_ended": {"deadline": "rp1"},
     "order_complied": {"order": "om1"},
+    "possession_approved": {"answers": "n1"},
+    "possession_refused": {"answers": "pr1"},
+    **{
+        etype: {"answers": "hz1"}
+        for etype in (
+            "hazard_investigated",
+            "hazard_summary_sent",
+            "hazard_made_safe",
+            "hazard_works_started",
+            "hazard_works_done",
+            "alternative_accommodation",
+        )
+    },
 }
 
 

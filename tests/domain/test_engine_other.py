@@ -211,6 +211,15 @@ def test_nosp_without_approval():
     ]
 
 
+def test_an_approval_recorded_before_the_notice_counts():
+    raws = [
+        *SAFEGUARDED[:2],
+        E("pa1", "2025-06-04T10:00", "possession_approved", by="h.ward", answers="ac1"),
+        E("n1", "2025-06-05T10:00", "nosp_served", by="k.mensah"),
+    ]
+    assert findings(raws, case=ARREARS_VULNERABLE) == []
+
+
 def test_nosp_without_the_vulnerability_assessment():
     # The plan comes after the notice (still in time for its own 5 WD deadline).
     raws = [SAFEGUARDED[1], SAFEGUARDED[2], E("v1", "2025-06-06T10:00", "vulnerability_plan")]

@@ -22,6 +22,10 @@ WANTED = {
     "asb_action_plan",
     "asb_home_visit",
     "case_closure",
+    "hazard_summary",
+    "hazard_works",
+    "decision_letter",
+    "arrears_contact",
 }
 JARGON = ("as per", "any inconvenience", "we apologise if", "sorry you feel", "alleged")
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from app.domain.bundle import CaseInfo
 from app.domain.calendar import LAST_YEAR, CalendarRangeError
-from app.domain.deadlines import casework, complaints, contact, other
+from app.domain.deadlines import casework, complaints, contact, hazards, other
 from app.domain.deadlines.model import OPEN, Deadline, Finding
 from app.domain.deadlines.timeline import Timeline
 from app.domain.events import BundleError, Event
@@ -85,5 +85,8 @@ def _rules(tl: Timeline) -> tuple[list[Deadline], list[Finding]]:
     deadlines += other.repairs(tl)
     deadlines += other.decisions(tl)
     deadlines += other.ombudsman_orders(tl)
+    deadlines += hazards.hazard_deadlines(tl)
+    deadlines += other.possession_approvals(tl)
+    deadlines += other.arrears_reviews(tl)
     findings += other.possession_safeguards(tl)
     return deadlines, findings

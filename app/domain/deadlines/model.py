@@ -23,6 +23,13 @@ FINDING_FOR_KIND: dict[str, str | None] = {
     "repair": "REPAIR_OVERDUE",
     "home_visit": "HOME_VISIT_LATE",
     "decision": "DECISION_OVERDUE",
+    "possession_approval": None,  # the approver's decision: shown in their inbox, no audit code
+    "arrears_review": None,  # the monthly review of a case near the NOSP trigger
+    "hazard_investigation": "HAZARD_INVESTIGATION_LATE",
+    "hazard_summary": "HAZARD_SUMMARY_LATE",
+    "hazard_safety": "HAZARD_SAFETY_LATE",
+    "hazard_works_target": None,  # start within 5 WD where possible; the breach is at 12 weeks
+    "hazard_works": "HAZARD_WORKS_LATE",
     "ombudsman_order": None,  # compliance is evidenced to the Ombudsman; no audit code of its own
 }
 
@@ -46,6 +53,10 @@ FINDING_CODES = (
     "HOME_VISIT_LATE",
     "DECISION_OVERDUE",
     "POSSESSION_UNSAFEGUARDED",
+    "HAZARD_INVESTIGATION_LATE",
+    "HAZARD_SUMMARY_LATE",
+    "HAZARD_SAFETY_LATE",
+    "HAZARD_WORKS_LATE",
 )
 
 OPEN, MET, ON_HOLD, CLOSED = "open", "met", "on_hold", "closed"
@@ -107,6 +118,10 @@ class Deadline:
     evidence: tuple[str, ...] = ()  # event ids reported with a finding
     detail: str = ""  # how it was missed, in words, filled in when late
     notes: tuple[str, ...] = ()
+    # Clock-hour deadlines (emergency hazards): the due and met instants, UTC. ``due`` is then
+    # the London date of ``due_at`` and lateness is judged to the minute.
+    due_at: dt.datetime | None = None
+    met_at: dt.datetime | None = None
 
     @property
     def finding_code(self) -> str | None:
@@ -114,11 +129,15 @@ class Deadline:
 
     @property
     def late(self) -> bool:
-        """Met or closed after its due date."""
+        """Met or closed after its due date (or, on an hour clock, its due instant)."""
+        if self.due_at is not None and self.status == MET and self.met_at is not None:
+            return self.met_at > self.due_at
         return missed(self.status, self.due, self.met_on, self.closed_on, None)
 
     def breached(self, as_of: dt.date) -> bool:
         """Missed, judged on ``as_of``: met late, closed late, or still open past its due date."""
+        if self.due_at is not None and self.status == MET and self.met_at is not None:
+            return self.met_at > self.due_at
         return missed(self.status, self.due, self.met_on, self.closed_on, as_of)
 
     def working_days_left(self, as_of: dt.date, calendar) -> int | None:

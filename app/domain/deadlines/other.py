@@ -1,11 +1,13 @@
-"""Repairs, resident requests needing a decision, Ombudsman orders and possession safeguards
+"""Repairs, resident requests needing a decision, Ombudsman orders, possession safeguards and arrears reviews
 (DOMAIN_RULES.md §3, §5a, §5b, §6)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from app.domain.deadlines.model import Deadline, Finding
 from app.domain.deadlines.timeline import Timeline, fmt
-from app.domain.events import answers
+from app.domain.events import Event, answers
 
 SUBJECT_WORDS = {
     "transfer": "transfer request",
@@ -88,7 +90,10 @@ def ombudsman_orders(tl: Timeline) -> list[Deadline]:
 
 
 def possession_safeguards(tl: Timeline) -> list[Finding]:
-    """A NOSP needs the account checked, vulnerability assessed and the approval recorded first."""
+    """A NOSP needs, first: the account checked, vulnerability assessed and the approval
+    recorded (on the notice, or as its own event) — §8's three. The pre-action checklist is
+    Doorstep's own step: the possession service refuses a NOSP without it (``pre_action_done``),
+    but a history from another system is not judged on it."""
     out = []
     vulnerable = bool(tl.case.resident.vulnerabilities)
     for nosp in tl.of_type("nosp_served"):
@@ -103,7 +108,10 @@ def possession_safeguards(tl: Timeline) -> list[Finding]:
             and not any(e.type in ("vulnerability_plan", "risk_assessment") for e in earlier)
         ):
             missing.append("no vulnerability / equality impact assessment")
-        if policy.require_approval and not nosp.f.get("approved_by"):
+        approved = nosp.f.get("approved_by") or any(
+            e.type == "possession_approved" for e in earlier
+        )
+        if policy.require_approval and not approved:
             missing.append("no recorded approval")
         if missing:
             out.append(
@@ -115,3 +123,77 @@ def possession_safeguards(tl: Timeline) -> list[Finding]:
                 )
             )
     return out
+
+
+def pre_action_done(events: list, steps: tuple[str, ...]) -> bool:
+    """Every pre-action step of the policy is ticked in some ``pre_action_checked``."""
+    taken: set[str] = set()
+    for e in events:
+        if e.type == "pre_action_checked":
+            taken.update(e.f["items"])
+    return set(steps) <= taken
+
+
+def possession_approvals(tl: Timeline) -> list[Deadline]:
+    """A request for possession proceedings owes the approver's decision (in their inbox)."""
+    out = []
+    for r in tl.of_type("possession_requested"):
+        policy = tl.policy_at(r)
+        wd = policy.possession.approval_wd
+        out.append(
+            tl.deadline(
+                kind="possession_approval",
+                key=f"possession_approval:{r.id}",
+                label="Decide on possession proceedings",
+                trigger=r,
+                due=policy.calendar.add_working_days(r.day, wd),
+                policy=policy,
+                met=_decides(r.id),
+                detail=f"Request of {fmt(r.day)} for possession proceedings needs the "
+                f"{policy.possession.approver_role}'s decision within {wd} WD",
+            )
+        )
+    return out
+
+
+def _decides(request_id: str) -> Callable[[Event], bool]:
+    def decides(e: Event) -> bool:
+        return e.type in ("possession_approved", "possession_refused") and (
+            e.f["answers"] == request_id
+        )
+
+    return decides
+
+
+def arrears_reviews(tl: Timeline) -> list[Deadline]:
+    """An arrears case whose balance is near the NOSP trigger is reviewed every month."""
+    checks = [c for c in tl.of_type("arrears_check") if c.f.get("balance") is not None]
+    if not checks or tl.case.kind != "arrears":
+        return []
+    last = checks[-1]
+    policy = tl.policy_at(last)
+    rules = policy.possession
+    if not rules.near_trigger(last.f["balance"]):
+        return []
+    if tl.first_after(last, lambda e: e.type == "nosp_served") is not None:
+        return []
+    due = _add_months(last.day, rules.review_months)
+    return [
+        tl.deadline(
+            kind="arrears_review",
+            key=f"arrears_review:{last.id}",
+            label="Monthly arrears review",
+            trigger=last,
+            due=due,
+            policy=policy,
+            met=lambda e: e.type == "arrears_check",
+            detail=f"Arrears of £{last.f['balance']:,.2f} on {fmt(last.day)} are near the NOSP "
+            f"trigger (£{rules.nosp_trigger:,.2f}): review monthly",
+        )
+    ]
+
+
+def _add_months(day, months: int):
+    from dateutil.relativedelta import relativedelta
+
+    return day + relativedelta(months=months)

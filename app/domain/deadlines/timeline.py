@@ -30,6 +30,17 @@ ENDS_AT_CLOSURE = frozenset(
     }
 )
 
+# Awaab's Law clocks pause only while the resident gives no access (DOMAIN_RULES.md §6).
+NO_ACCESS_ONLY = frozenset(
+    {
+        "hazard_investigation",
+        "hazard_summary",
+        "hazard_safety",
+        "hazard_works_target",
+        "hazard_works",
+    }
+)
+
 
 @lru_cache(maxsize=8192)
 def fmt(day: dt.date | None) -> str:
@@ -101,6 +112,10 @@ class Timeline:
         return self.first_after(event, lambda e: e.type == "case_closed")
 
     # -- holds -------------------------------------------------------------------
+    def holds_on(self, event_id: str) -> list[tuple[Event, Event | None]]:
+        """The holds placed on the deadlines ``event_id`` starts, each with its end (or None)."""
+        return self._holds.get(event_id, [])
+
     def _pair_holds(self) -> dict[str, list[tuple[Event, Event | None]]]:
         pairs: dict[str, list[tuple[Event, Event | None]]] = {}
         for e in self.events:
@@ -125,6 +140,9 @@ class Timeline:
         for start, end in self._holds[trigger.id]:
             wanted = start.f.get("kind")
             if wanted is not None and wanted != kind:
+                continue
+            if kind in NO_ACCESS_ONLY and start.f["reason"] != "no_access":
+                notes.append(f"Hold {start.id} ignored: hazard clocks pause only for no access")
                 continue
             if kind not in policy.pausable:
                 notes.append(

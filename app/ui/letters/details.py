@@ -102,6 +102,17 @@ class DetailsForm(QWidget):
                 "e.g. Tuesday 1 July 2025 at 10am, at your home",
             )
             layout.addWidget(box)
+        if "works" in inputs:
+            box = QGroupBox("Works", self)
+            form = QFormLayout(box)
+            self._line(
+                form,
+                box,
+                "works.schedule",
+                "&Works and dates",
+                "e.g. 16 March: new extractor fan; 17 March: clear vents, treat walls",
+            )
+            layout.addWidget(box)
         if "points" in inputs:
             self._rows(
                 layout,
