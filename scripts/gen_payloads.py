@@ -53,7 +53,7 @@ fields through :func:`fields_of`, which checks the event's type, e.g.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal
 from typing import Any, Literal, TypedDict, TypeVar, cast
 
@@ -62,8 +62,17 @@ from app.domain.events import Compensation, Event, PlanAction
 '''
 
 FOOTER = '''
+TYPE_OF: dict[type, str] = {kind: name for name, kind in PAYLOADS.items()}
 
 T = TypeVar("T")
+
+
+def typed(events: Iterable[Event], kind: type[T]) -> Iterator[tuple[Event, T]]:
+    """The events whose type ``kind`` describes, in the order given, each with its typed fields."""
+    name = TYPE_OF[kind]
+    for event in events:
+        if event.type == name:
+            yield event, cast(T, event.f)
 
 
 def fields_of(event: Event, kind: type[T]) -> T:

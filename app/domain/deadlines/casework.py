@@ -6,6 +6,15 @@ from __future__ import annotations
 from app.domain.deadlines.model import CLOSED, MET, OPEN, Deadline
 from app.domain.deadlines.timeline import Timeline, fmt
 from app.domain.events import Event
+from app.domain.payloads import (
+    ActionPlanAgreedFields,
+    AsbReportFields,
+    HomeVisitRequestFields,
+    PartnerRequestFields,
+    RiskAssessmentFields,
+    fields_of,
+    typed,
+)
 from app.domain.vulnerabilities import by_member, first_full_cover, plan_covers
 
 CONTACT_WORDS = {
@@ -19,16 +28,16 @@ CONTACT_WORDS = {
 
 
 def hint_tier(tl: Timeline, report: Event) -> str:
-    return tl.policy_at(report).hint_tiers[report.f["risk_hint"]]
+    return tl.policy_at(report).hint_tiers[fields_of(report, AsbReportFields)["risk_hint"]]
 
 
 def risk_assessments(tl: Timeline) -> list[Deadline]:
     out = []
-    for r in tl.of_type("asb_report"):
+    for r, reported in typed(tl.events, AsbReportFields):
         policy = tl.policy_at(r)
         tier = hint_tier(tl, r)
         wd = policy.tiers[tier].action_wd
-        hint = r.f["risk_hint"]
+        hint = reported["risk_hint"]
         out.append(
             tl.deadline(
                 kind="risk_assessment",
@@ -97,7 +106,7 @@ def plan_actions(tl: Timeline) -> list[Deadline]:
         policy = tl.policy_at(plan)
         successor = plans[i + 1] if i + 1 < len(plans) else None
         done_before = _done_earlier(tl, plans, i) if i else {}
-        for n, action in enumerate(plan.f["actions"]):
+        for n, action in enumerate(fields_of(plan, ActionPlanAgreedFields)["actions"]):
             d = tl.deadline(
                 kind="plan_action",
                 key=f"plan_action:{plan.id}:{n}",
@@ -137,15 +146,16 @@ def plan_actions(tl: Timeline) -> list[Deadline]:
 
 def _interval_at(tl: Timeline, moment: Event, first_report: Event) -> tuple[int, str]:
     """Update schedule in force at ``moment``: the agreed plan's, else the tier default."""
-    plan = tier = None
+    plan: Event | None = None
+    tier: str | None = None
     for e in tl.events[: tl.index[moment.id] + 1]:
         if e.type == "action_plan_agreed":
             plan = e
         elif e.type == "risk_assessment":
-            tier = e.f["tier"]
+            tier = fields_of(e, RiskAssessmentFields)["tier"]
     policy = tl.policy_at(moment)
     if plan is not None:
-        return plan.f["update_every_wd"], "agreed"
+        return fields_of(plan, ActionPlanAgreedFields)["update_every_wd"], "agreed"
     tier = tier or hint_tier(tl, first_report)
     return policy.tiers[tier].update_every_wd, f"{tier}-risk default"
 
@@ -220,15 +230,15 @@ def _gap(tl: Timeline, first: Event, anchor: Event, end: Event | None, n: int) -
 
 def partner_chases(tl: Timeline) -> list[Deadline]:
     out = []
-    for r in tl.of_type("partner_request"):
+    for r, asked in typed(tl.events, PartnerRequestFields):
         policy = tl.policy_at(r)
-        agency = r.f["agency"].strip().lower()
+        agency = asked["agency"].strip().lower()
         wd = policy.partner_chase_wd
         out.append(
             tl.deadline(
                 kind="partner_chase",
                 key=f"partner_chase:{r.id}",
-                label=f"Chase {r.f['agency']}",
+                label=f"Chase {asked['agency']}",
                 trigger=r,
                 due=policy.calendar.add_working_days(r.day, wd),
                 policy=policy,
@@ -236,7 +246,7 @@ def partner_chases(tl: Timeline) -> list[Deadline]:
                     (e.type == "partner_reply" and e.f["answers"] == rid)
                     or (e.type == "partner_request" and e.f["agency"].strip().lower() == a)
                 ),
-                detail=f"Request to {r.f['agency']} of {fmt(r.day)} ('{r.f['ask']}') needs an answer "
+                detail=f"Request to {asked['agency']} of {fmt(r.day)} ('{asked['ask']}') needs an answer "
                 f"or a chase within {wd} WD",
             )
         )
@@ -245,11 +255,11 @@ def partner_chases(tl: Timeline) -> list[Deadline]:
 
 def home_visits(tl: Timeline) -> list[Deadline]:
     out = []
-    for r in tl.of_type("home_visit_request"):
+    for r, requested in typed(tl.events, HomeVisitRequestFields):
         policy = tl.policy_at(r)
-        urgent = r.f["reason"] in policy.visit_urgent_reasons
+        urgent = requested["reason"] in policy.visit_urgent_reasons
         wd = policy.visit_urgent_wd if urgent else policy.visit_default_wd
-        reason = r.f["reason"].replace("_", " ")
+        reason = requested["reason"].replace("_", " ")
         out.append(
             tl.deadline(
                 kind="home_visit",
@@ -262,9 +272,9 @@ def home_visits(tl: Timeline) -> list[Deadline]:
                 detail=f"Visit requested on {fmt(r.day)} ({reason}), due within {wd} WD",
             )
         )
-    for ra in tl.of_type("risk_assessment"):
+    for ra, assessed in typed(tl.events, RiskAssessmentFields):
         policy = tl.policy_at(ra)
-        if not policy.high_risk_visit or ra.f["tier"] != "high":
+        if not policy.high_risk_visit or assessed["tier"] != "high":
             continue
         wd = policy.high_risk_visit_wd
         out.append(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from app.domain.deadlines.model import Deadline
 from app.domain.deadlines.timeline import Timeline, fmt
 from app.domain.events import Event
+from app.domain.payloads import ContactFields, fields_of, typed
 
 CALLBACK_CHANNELS = frozenset({"phone", "visit", "in_person"})
 
@@ -13,7 +14,10 @@ def is_callback(e: Event) -> bool:
     """An outbound call, visit or in-person contact returns a callback."""
     if e.type == "home_visit":
         return True
-    return e.type == "contact" and e.f["direction"] == "out" and e.f["channel"] in CALLBACK_CHANNELS
+    if e.type != "contact":
+        return False
+    f = fields_of(e, ContactFields)
+    return f["direction"] == "out" and f["channel"] in CALLBACK_CHANNELS
 
 
 def _reply_to(tl: Timeline, message: Event) -> Event | None:
@@ -23,11 +27,11 @@ def _reply_to(tl: Timeline, message: Event) -> Event | None:
 
 def contact_deadlines(tl: Timeline) -> list[Deadline]:
     out: list[Deadline] = []
-    for e in tl.of_type("contact"):
+    for e, f in typed(tl.events, ContactFields):
         policy = tl.policy_at(e)
         cal = policy.calendar
-        channel_word = e.f["channel"].replace("_", " ")
-        if e.f["dissatisfaction"]:
+        channel_word = f["channel"].replace("_", " ")
+        if f["dissatisfaction"]:
             wd = policy.dissatisfaction_offer_wd
             out.append(
                 tl.deadline(
@@ -42,7 +46,7 @@ def contact_deadlines(tl: Timeline) -> list[Deadline]:
                     f"a formal complaint must be offered within {wd} WD",
                 )
             )
-        if e.f["callback_requested"]:
+        if f["callback_requested"]:
             wd = policy.callback_wd
             out.append(
                 tl.deadline(
@@ -57,10 +61,10 @@ def contact_deadlines(tl: Timeline) -> list[Deadline]:
                     "(met by an outbound call, visit or in-person contact)",
                 )
             )
-        if e.f["direction"] == "in":
-            wd = policy.reply_wd(e.f["channel"], e.f.get("topic"))
+        if f["direction"] == "in":
+            wd = policy.reply_wd(f["channel"], f["topic"])
             if wd is not None:
-                what = "repair email" if e.f.get("topic") == "repair" else channel_word
+                what = "repair email" if f["topic"] == "repair" else channel_word
                 out.append(
                     tl.deadline(
                         kind="reply",

@@ -18,6 +18,13 @@ from app.domain.calendar import LONDON, london_date
 from app.domain.deadlines.model import MET, OPEN, Deadline
 from app.domain.deadlines.timeline import Timeline, fmt
 from app.domain.events import Event
+from app.domain.payloads import (
+    HazardInvestigatedFields,
+    HazardReportedFields,
+    HoldStartedFields,
+    fields_of,
+    typed,
+)
 from app.domain.policy import Policy
 
 
@@ -29,10 +36,10 @@ def fmt_instant(at: dt.datetime) -> str:
 
 def hazard_deadlines(tl: Timeline) -> list[Deadline]:
     out: list[Deadline] = []
-    for report in tl.of_type("hazard_reported"):
+    for report, reported in typed(tl.events, HazardReportedFields):
         policy = tl.policy_at(report)
         rules = policy.hazards
-        hazard, category = report.f["hazard"], report.f["category"]
+        hazard, category = reported["hazard"], reported["category"]
         if report.day < rules.in_force or not rules.in_scope(hazard, category):
             continue
         name = rules.name_of(hazard)
@@ -93,7 +100,7 @@ def _after_investigation(
     answering: Callable[..., Event | None],
 ) -> list[Deadline]:
     rules = policy.hazards
-    category = investigation.f["category"]
+    category = fields_of(investigation, HazardInvestigatedFields)["category"]
     safe = answering(
         "hazard_made_safe",
         "alternative_accommodation",
@@ -190,7 +197,7 @@ def _hour_deadline(
         wanted = hold.f.get("kind")
         if wanted is not None and wanted != kind:
             continue
-        if hold.f["reason"] != "no_access":
+        if fields_of(hold, HoldStartedFields)["reason"] != "no_access":
             notes.append(f"Hold {hold.id} ignored: hazard clocks pause only for no access")
             continue
         if kind not in policy.pausable:

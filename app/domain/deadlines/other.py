@@ -8,6 +8,15 @@ from collections.abc import Callable
 from app.domain.deadlines.model import Deadline, Finding
 from app.domain.deadlines.timeline import Timeline, fmt
 from app.domain.events import Event, answers
+from app.domain.payloads import (
+    ArrearsCheckFields,
+    OmbudsmanOrderFields,
+    OrderCompliedFields,
+    RepairRaisedFields,
+    RequestMadeFields,
+    fields_of,
+    typed,
+)
 
 SUBJECT_WORDS = {
     "transfer": "transfer request",
@@ -21,18 +30,18 @@ SUBJECT_WORDS = {
 
 def repairs(tl: Timeline) -> list[Deadline]:
     out = []
-    for r in tl.of_type("repair_raised"):
-        job = r.f["job"]
+    for r, f in typed(tl.events, RepairRaisedFields):
+        job = f["job"]
         out.append(
             tl.deadline(
                 kind="repair",
                 key=f"repair:{r.id}",
                 label=f"Repair: {job}",
                 trigger=r,
-                due=r.f["target"],
+                due=f["target"],
                 policy=tl.policy_at(r),
                 met=lambda e, j=job: e.type == "repair_done" and e.f["job"] == j,
-                detail=f"Repair '{job}' ({r.f['priority']}) raised {fmt(r.day)}",
+                detail=f"Repair '{job}' ({f['priority']}) raised {fmt(r.day)}",
             )
         )
     return out
@@ -40,10 +49,10 @@ def repairs(tl: Timeline) -> list[Deadline]:
 
 def decisions(tl: Timeline) -> list[Deadline]:
     out = []
-    for r in tl.of_type("request_made"):
+    for r, asked in typed(tl.events, RequestMadeFields):
         policy = tl.policy_at(r)
-        wd = policy.decisions[r.f["subject"]]
-        what = SUBJECT_WORDS[r.f["subject"]]
+        wd = policy.decisions[asked["subject"]]
+        what = SUBJECT_WORDS[asked["subject"]]
         out.append(
             tl.deadline(
                 kind="decision",
@@ -66,7 +75,7 @@ def ombudsman_orders(tl: Timeline) -> list[Deadline]:
     that date; one without it records compliance still to be evidenced.
     """
     out = []
-    for o in tl.of_type("ombudsman_order"):
+    for o, order in typed(tl.events, OmbudsmanOrderFields):
         evidenced = tl.first_after(
             o,
             lambda e, oid=o.id: (
@@ -78,13 +87,13 @@ def ombudsman_orders(tl: Timeline) -> list[Deadline]:
             key=f"ombudsman_order:{o.id}",
             label="Comply with the Ombudsman's order",
             trigger=o,
-            due=o.f["due"],
+            due=order["due"],
             policy=tl.policy_at(o),
             met_event=evidenced,
-            detail=f"Ombudsman order of {fmt(o.day)}: {o.f['text']}",
+            detail=f"Ombudsman order of {fmt(o.day)}: {order['text']}",
         )
         if evidenced is not None:
-            d = d.with_(met_on=evidenced.f["evidence_sent"])
+            d = d.with_(met_on=fields_of(evidenced, OrderCompliedFields)["evidence_sent"])
         out.append(d)
     return out
 
@@ -167,13 +176,15 @@ def _decides(request_id: str) -> Callable[[Event], bool]:
 
 def arrears_reviews(tl: Timeline) -> list[Deadline]:
     """An arrears case whose balance is near the NOSP trigger is reviewed every month."""
-    checks = [c for c in tl.of_type("arrears_check") if c.f.get("balance") is not None]
+    checks = [(c, f) for c, f in typed(tl.events, ArrearsCheckFields) if f["balance"] is not None]
     if not checks or tl.case.kind != "arrears":
         return []
-    last = checks[-1]
+    last, found = checks[-1]
+    balance = found["balance"]
+    assert balance is not None
     policy = tl.policy_at(last)
     rules = policy.possession
-    if not rules.near_trigger(last.f["balance"]):
+    if not rules.near_trigger(balance):
         return []
     if tl.first_after(last, lambda e: e.type == "nosp_served") is not None:
         return []
@@ -187,7 +198,7 @@ def arrears_reviews(tl: Timeline) -> list[Deadline]:
             due=due,
             policy=policy,
             met=lambda e: e.type == "arrears_check",
-            detail=f"Arrears of £{last.f['balance']:,.2f} on {fmt(last.day)} are near the NOSP "
+            detail=f"Arrears of £{balance:,.2f} on {fmt(last.day)} are near the NOSP "
             f"trigger (£{rules.nosp_trigger:,.2f}): review monthly",
         )
     ]
