@@ -69,7 +69,7 @@ def audit_case(ws: Workspace, ref: str, as_of: dt.date | None = None) -> AuditRe
     as_of = as_of or ws.today()
     with ws.db.read() as s:
         case = find_case(s, ref)
-        return _audit_row(s, ws, case, as_of)
+        return audit_row(s, ws, case, as_of)
 
 
 def audit_all(ws: Workspace, as_of: dt.date | None = None) -> list[AuditReport]:
@@ -77,10 +77,11 @@ def audit_all(ws: Workspace, as_of: dt.date | None = None) -> list[AuditReport]:
     with ws.db.read() as s:
         require(s, Do.OVERSIGHT)
         cases = s.scalars(select(Case).order_by(Case.ref)).all()
-        return [_audit_row(s, ws, c, as_of) for c in cases]
+        return [audit_row(s, ws, c, as_of) for c in cases]
 
 
-def _audit_row(s, ws: Workspace, case: Case, as_of: dt.date) -> AuditReport:
+def audit_row(s, ws: Workspace, case: Case, as_of: dt.date) -> AuditReport:
+    """Audit one stored case inside the caller's session (no access check: callers check)."""
     history = policy_history(ws.registry, case)
     rows = case_history(s, case)
     events = events_from_rows(rows)
