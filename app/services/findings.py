@@ -17,6 +17,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from app.errors import ValidationError
 from app.services.access import Do, require
 from app.services.auditing import audit_row
 from app.services.workspace import Workspace
@@ -163,7 +164,11 @@ def export_findings_csv(
     n = 0
     tmp = path.with_name(path.name + ".part")
     try:
-        with tmp.open("w", newline="", encoding="utf-8") as fh:
+        fh = tmp.open("w", newline="", encoding="utf-8")
+    except OSError as exc:
+        raise ValidationError(f"Cannot write {path}: {exc.strerror or exc}.") from exc
+    try:
+        with fh:
             out = csv.writer(fh)
             out.writerow(CSV_COLUMNS)
             for line in iter_findings(ws, as_of, progress=seen):

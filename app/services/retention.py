@@ -26,8 +26,8 @@ from app.services.workspace import Workspace
 from app.store.models import (
     Attachment,
     Case,
-    CaseHandover,
     CaseEvent,
+    CaseHandover,
     DeadlineRow,
     Letter,
     Resident,

@@ -83,9 +83,13 @@ def parse_sections(text: str) -> tuple[CodeSection, ...]:
         reports = tuple(item.get("reports", ()))
         unknown = [r for r in reports if r not in REPORTS]
         if unknown:
-            raise ValidationError(f"Section {item['number']} names an unknown report {unknown[0]!r}.")
+            raise ValidationError(
+                f"Section {item['number']} names an unknown report {unknown[0]!r}."
+            )
         out.append(
-            CodeSection(str(item["number"]), item["title"].strip(), item["evidence"].strip(), reports)
+            CodeSection(
+                str(item["number"]), item["title"].strip(), item["evidence"].strip(), reports
+            )
         )
     numbers = [s.number for s in out]
     if len(set(numbers)) != len(numbers):
@@ -100,7 +104,9 @@ def code_sections() -> tuple[CodeSection, ...]:
 
 def _check_year(year: int) -> None:
     if isinstance(year, bool) or not isinstance(year, int) or not 2000 <= year <= 2100:
-        raise ValidationError(f"The self-assessment year must be between 2000 and 2100; got {year!r}.")
+        raise ValidationError(
+            f"The self-assessment year must be between 2000 and 2100; got {year!r}."
+        )
 
 
 def self_assessment(ws: Workspace, year: int) -> list[SectionStatus]:
@@ -167,16 +173,18 @@ def save_section(
         entry.updated_by = ws.actor.username
         entry.device = ws.actor.device
         s.flush()
-        log_action(
-            s, ws, "self_assessment", "self_assessment", f"{year}/{number}", status=status
-        )
+        log_action(s, ws, "self_assessment", "self_assessment", f"{year}/{number}", status=status)
         return SectionStatus(section, status, comment, ws.actor.username, entry.version)
 
 
 def export_self_assessment(ws: Workspace, year: int, path: Path) -> int:
     """Write the year's self-assessment to ``path`` as CSV; returns the number of sections."""
     rows = self_assessment(ws, year)
-    with path.open("w", newline="", encoding="utf-8") as fh:
+    try:
+        fh = path.open("w", newline="", encoding="utf-8")
+    except OSError as exc:
+        raise ValidationError(f"Cannot write {path}: {exc.strerror or exc}.") from exc
+    with fh:
         out = csv.writer(fh)
         out.writerow(CSV_COLUMNS)
         for r in rows:

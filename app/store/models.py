@@ -309,6 +309,4 @@ class SelfAssessmentEntry(Tracked, Base):
     status: Mapped[str] = mapped_column(String(20), default="not_started")
     comment: Mapped[str] = mapped_column(Text, default="")
 
-    __table_args__ = (
-        UniqueConstraint("year", "section", name="uq_self_assessment_year_section"),
-    )
+    __table_args__ = (UniqueConstraint("year", "section", name="uq_self_assessment_year_section"),)
