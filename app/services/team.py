@@ -174,9 +174,7 @@ def _trend(s, today: dt.date, weeks: int) -> tuple[WeekTrend, ...]:
                 )
             ),
         )
-        # Naming every status lets the (status, due) index serve the date range.
-        .where(DeadlineRow.status.in_(("open", "met", "closed", "on_hold")))
-        .where(due >= first, due <= last)
+        .where(due >= first, due <= last)  # ix_deadlines_due_trend covers the query
         .group_by(due)
     ).all()
     on_time: dict[dt.date, int] = defaultdict(int)
@@ -262,18 +260,27 @@ def case_review_alerts(ws: Workspace, as_of: dt.date | None = None) -> list[Revi
     end = dt.datetime.combine(today + dt.timedelta(days=1), dt.time(23, 59), dt.UTC)
     with ws.db.read() as s:
         require(s, Do.OVERSIGHT)
-        rows = s.execute(
-            select(CaseEvent.at, Case.ref, Officer.username, Resident.name, Resident.address)
-            .join(Case, Case.id == CaseEvent.case_id)
-            .join(Officer, Officer.id == Case.officer_id)
-            .join(Resident, Resident.id == Case.resident_id)
-            .where(CaseEvent.type == "asb_report", CaseEvent.at >= start, CaseEvent.at <= end)
+        reported = s.execute(
+            select(CaseEvent.case_id, CaseEvent.at).where(
+                CaseEvent.type == "asb_report", CaseEvent.at >= start, CaseEvent.at <= end
+            )
         ).all()
+        ids = list({cid for cid, _ in reported})
+        cases: dict = {}
+        for i in range(0, len(ids), 500):  # each case once, however many reports it has
+            for cid, ref, username, name, address in s.execute(
+                select(Case.id, Case.ref, Officer.username, Resident.name, Resident.address)
+                .join(Officer, Officer.id == Case.officer_id)
+                .join(Resident, Resident.id == Case.resident_id)
+                .where(Case.id.in_(ids[i : i + 500]))
+            ):
+                cases[cid] = (ref, username, _household(name, address))
     households: dict[tuple[str, str], list[tuple[dt.date, str, str]]] = defaultdict(list)
-    for at, ref, username, name, address in rows:
+    for cid, at in reported:
         day = london_date(at)
-        if since <= day <= today:
-            households[_household(name, address)].append((day, ref, username))
+        if since <= day <= today and cid in cases:
+            ref, username, household = cases[cid]
+            households[household].append((day, ref, username))
     alerts = []
     for reports in households.values():
         if len(reports) < policy.case_review_reports:

@@ -101,6 +101,8 @@ class Case(Tracked, Base):
     __table_args__ = (
         Index("ix_cases_inbox", "in_inbox", "sort_due", "ref"),
         Index("ix_cases_officer_inbox", "officer_id", "in_inbox", "sort_due", "ref"),
+        # the team view's counts per officer and kind, from the index alone
+        Index("ix_cases_team", "in_inbox", "officer_id", "kind", "next_due"),
     )
 
 
@@ -159,6 +161,9 @@ class DeadlineRow(Base):
     __table_args__ = (
         UniqueConstraint("case_id", "key", name="uq_deadlines_case_key"),
         Index("ix_deadlines_status_due", "status", "due"),
+        Index("ix_deadlines_kind_status", "kind", "status", "due"),  # the orders tracker
+        # the team view's weekly trend of breaches and on-time rates, from the index alone
+        Index("ix_deadlines_due_trend", "due", "status", "met_on", "closed_on"),
     )
 
 

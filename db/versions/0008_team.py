@@ -6,8 +6,11 @@ Create Date: 2026-12-01
 
 A case a manager hands to an officer is new to that officer until they open it
 (``case_handovers``); the manager's status and comment per section of the Complaint Handling
-Code, per year (``self_assessment``); and an index on case events by type and time, so the
-team view finds every recent ASB report (the case review trigger) without reading every event.
+Code, per year (``self_assessment``); and indexes so the team view counts from indexes alone at
+100,000 cases: case events by type and time (every recent ASB report, for the case review
+trigger), cases by inbox, officer, kind and next due date (the counts per officer and kind),
+deadlines by kind and status (the Ombudsman orders tracker) and by due date with what decides a
+breach (the weekly trend).
 """
 
 from __future__ import annotations
@@ -57,9 +60,17 @@ def upgrade() -> None:
         sa.UniqueConstraint("year", "section", name="uq_self_assessment_year_section"),
     )
     op.create_index("ix_case_events_type_at", "case_events", ["type", "at"])
+    op.create_index("ix_cases_team", "cases", ["in_inbox", "officer_id", "kind", "next_due"])
+    op.create_index("ix_deadlines_kind_status", "deadlines", ["kind", "status", "due"])
+    op.create_index(
+        "ix_deadlines_due_trend", "deadlines", ["due", "status", "met_on", "closed_on"]
+    )
 
 
 def downgrade() -> None:
+    op.drop_index("ix_deadlines_due_trend", table_name="deadlines")
+    op.drop_index("ix_deadlines_kind_status", table_name="deadlines")
+    op.drop_index("ix_cases_team", table_name="cases")
     op.drop_index("ix_case_events_type_at", table_name="case_events")
     op.drop_table("self_assessment")
     op.drop_index("ix_case_handovers_officer_seen", table_name="case_handovers")
