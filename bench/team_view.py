@@ -72,7 +72,7 @@ def prepared(n_cases: int) -> Path:
                     "asb_report",
                     at,
                     "ASB report",
-                    '{"incident_type": "noise"}',
+                    '{"channel": "phone", "by": "resident", "risk_hint": "nuisance", "hate_incident": false}',
                     "resident",
                     at,
                 )
