@@ -13,11 +13,11 @@ with the 300 ms target.
 from __future__ import annotations
 
 import argparse
+import resource
 import shutil
 import sqlite3
 import sys
 import time
-import tracemalloc
 import uuid
 from pathlib import Path
 
@@ -115,15 +115,14 @@ def team(n_cases: int, findings: bool) -> None:
         print(f"{n_cases:,} cases: orders tracker {median * 1000:.1f} ms median")
         if findings:
             out = path.with_name(f"team-{n_cases}-findings.csv")
-            tracemalloc.start()
+            before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
             t0 = time.perf_counter()
             result = export_findings_csv(ws, out, TODAY)
             took = time.perf_counter() - t0
-            peak = tracemalloc.get_traced_memory()[1]
-            tracemalloc.stop()
+            grew = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
             print(
                 f"{n_cases:,} cases: findings across all cases to CSV {took:.1f} s, "
-                f"{result.audited / took:,.0f} cases/s, peak traced memory {peak / 2**20:.1f} MiB "
+                f"{result.audited / took:,.0f} cases/s, peak memory grew {grew / 1024:.1f} MiB "
                 f"({result.findings:,} findings in {result.cases:,} cases)"
             )
     finally:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,9 +21,9 @@ from app.errors import ValidationError
 from app.services.access import Do, require
 from app.services.auditing import audit_row
 from app.services.workspace import Workspace
-from app.store.models import Case
+from app.store.models import Case, CaseEvent
 
-BATCH = 200
+BATCH = 100
 CSV_COLUMNS = ("case", "officer", "code", "date", "month", "events", "detail")
 
 
@@ -77,9 +77,16 @@ def iter_findings(
             cases = s.scalars(q).all()
             if not cases:
                 return
+            events: dict = defaultdict(list)  # the batch's histories in one query
+            for e in s.scalars(
+                select(CaseEvent)
+                .where(CaseEvent.case_id.in_([c.id for c in cases]))
+                .order_by(CaseEvent.case_id, CaseEvent.at, CaseEvent.seq)
+            ):
+                events[e.case_id].append(e)
             lines = []
             for c in cases:
-                report = audit_row(s, ws, c, as_of)
+                report = audit_row(s, ws, c, as_of, events.get(c.id, []))
                 lines.extend(
                     FindingLine(c.ref, c.officer.username, f.code, f.date, f.events, f.detail)
                     for f in report.findings
