@@ -181,3 +181,36 @@ def test_reassigning_checks_everything_before_moving_anything(office):
     with pytest.raises(PermissionDenied):
         reassign_cases(office, ["REP-4"], "a.khan")
     assert owners() == before
+
+
+def test_the_counts_take_the_same_few_queries_however_many_cases(office):
+    """Aggregate queries, not a loop over cases: doubling the cases adds no statement."""
+    from sqlalchemy import event
+
+    def statements() -> int:
+        seen = []
+        engine = office.db.engine
+
+        def count(*_args, **_kw):
+            seen.append(1)
+
+        event.listen(engine, "before_cursor_execute", count)
+        try:
+            team_overview(office)
+        finally:
+            event.remove(engine, "before_cursor_execute", count)
+        return len(seen)
+
+    statements()  # warm: who is acting is worked out once and remembered
+    before = statements()
+    for i in range(6):
+        create_case(
+            office,
+            ref=f"GEN-{10 + i}",
+            kind="general",
+            officer=("a.khan", "r.morgan", "t.wis")[i % 3],
+            resident_name=f"Resident {i}",
+            opened=D("2025-06-02"),
+        )
+    statements()
+    assert statements() == before <= 8
