@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QFileDialog,
+    QGridLayout,
     QHBoxLayout,
     QInputDialog,
     QLabel,
@@ -148,7 +149,7 @@ ORDER_COLUMNS: list[Column[OrderLine]] = [
     Column("Order", lambda o: o.text, tooltip=lambda o: o.text),
 ]
 FINDING_COLUMNS: list[Column[FindingLine]] = [
-    Column("Case", lambda f: f.ref, 100),
+    Column("Case", lambda f: f.ref, 130),
     Column("Officer", lambda f: f.officer, 110),
     Column("Code", lambda f: f.code, 210),
     Column("Date", lambda f: day(f.date), 110),
@@ -187,7 +188,7 @@ class TrendChart(QWidget):
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         r = QRectF(self.rect()).adjusted(36, 18, -36, -22)
         p.setPen(self.palette().text().color())
-        p.drawText(QRectF(0, 0, self.width(), 16), Qt.AlignmentFlag.AlignCenter, "Weekly trend")
+        p.drawText(QRectF(4, 0, self.width() - 8, 16), Qt.AlignmentFlag.AlignLeft, "Weekly trend")
         if not self.weeks:
             p.drawText(r, Qt.AlignmentFlag.AlignCenter, "Loading…")
             return
@@ -216,9 +217,9 @@ class TrendChart(QWidget):
             p.drawEllipse(pt, 3, 3)
         p.setPen(self.palette().text().color())
         p.drawText(
-            QRectF(r.left(), r.top() - 18, r.width(), 16),
+            QRectF(0, 0, self.width() - 4, 16),
             Qt.AlignmentFlag.AlignRight,
-            "bars: breached · line: on time",
+            "bars: breached · line: % on time",
         )
 
 
@@ -607,7 +608,7 @@ class SelfAssessmentPage(QWidget):
         self.evidence.setWordWrap(True)
         self.evidence.setAccessibleName("What evidence shows compliance")
         form.addWidget(self.evidence)
-        self.links = QHBoxLayout()
+        self.links = QGridLayout()  # evidence: links to the reports, two a row
         form.addLayout(self.links)
         self.status = QComboBox(detail)
         self.status.setAccessibleName("Section status")
@@ -658,22 +659,24 @@ class SelfAssessmentPage(QWidget):
         while self.links.count():
             w = self.links.takeAt(0).widget()
             if w is not None:
+                w.hide()  # out of sight now; deleted when control returns to the event loop
                 w.deleteLater()
-        for name in r.section.reports:
+        for i, name in enumerate(r.section.reports):
+            place = divmod(i, 2)
             action = self.actions.get(name)
             title = REPORT_TITLES.get(name, name)
             if action is None or not action.isVisible():
                 label = QLabel(f"{title} (not available)", self)
                 label.setObjectName(f"link_{name}")
                 label.setEnabled(False)
-                self.links.addWidget(label)
+                label.setWordWrap(True)
+                self.links.addWidget(label, *place)
                 continue
             btn = QPushButton(title, self)
             btn.setObjectName(f"link_{name}")
             btn.setToolTip(f"Open the {title.lower()}: evidence for this section")
             btn.clicked.connect(action.trigger)
-            self.links.addWidget(btn)
-        self.links.addStretch(1)
+            self.links.addWidget(btn, *place)
 
     def save(self) -> bool:
         i = self.table.currentIndex().row()
