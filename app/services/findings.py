@@ -84,7 +84,7 @@ def iter_findings(
                 .order_by(CaseEvent.case_id, CaseEvent.at, CaseEvent.seq)
             ):
                 events[e.case_id].append(e)
-            lines = []
+            lines: list[FindingLine] = []
             for c in cases:
                 report = audit_row(s, ws, c, as_of, events.get(c.id, []))
                 lines.extend(

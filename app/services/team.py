@@ -333,7 +333,10 @@ def reassign_cases(
             raise ValidationError(f"There is no officer {to_officer!r}.")
         if not target.active:
             raise ValidationError(f"{target.name or target.username}'s account is disabled.")
-        found = dict(s.execute(select(Case.ref, Case.officer_id).where(Case.ref.in_(refs))).all())
+        found: dict[str, uuid.UUID] = {
+            ref: oid
+            for ref, oid in s.execute(select(Case.ref, Case.officer_id).where(Case.ref.in_(refs)))
+        }
     missing = [r for r in refs if r not in found]
     if missing:
         raise ValidationError(f"There is no case {missing[0]}.")

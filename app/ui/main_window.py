@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
@@ -31,6 +33,9 @@ from app.ui.midnight import MidnightTimer
 from app.ui.panels import case_panels
 from app.ui.search_dialog import SearchDialog
 from app.ui.small_dialogs import AbsenceDialog
+
+if TYPE_CHECKING:
+    from app.ui.team_view import TeamView
 
 
 def scopes_for(ws: Workspace) -> list[str]:
@@ -154,7 +159,7 @@ class MainWindow(QMainWindow):
 
     def _build_team_menu(self, bar) -> None:
         self.team_menu = bar.addMenu("&Team")
-        self.team_view = None
+        self.team_view: TeamView | None = None
         for name, text, key in self.TEAM_ACTIONS:
             action = self._action(
                 self.team_menu, text, lambda _c=False, n=name: self.open_team(n), key
@@ -174,14 +179,15 @@ class MainWindow(QMainWindow):
         """The Team tab, on ``page`` (team_view, findings, ombudsman_orders, self_assessment)."""
         from app.ui.team_view import TeamView
 
-        if self.team_view is None or self.tabs.indexOf(self.team_view) < 0:
+        view = self.team_view
+        if view is None or self.tabs.indexOf(view) < 0:
             actions = {a.objectName(): a for a in self.findChildren(QAction) if a.objectName()}
-            self.team_view = TeamView(self.ws, actions, self)
-            self.team_view.sig_open_case.connect(self.open_case)
-            self.tabs.addTab(self.team_view, "Team")
-        self.tabs.setCurrentWidget(self.team_view)
-        self.team_view.show_page(page)
-        return self.team_view
+            view = self.team_view = TeamView(self.ws, actions, self)
+            view.sig_open_case.connect(self.open_case)
+            self.tabs.addTab(view, "Team")
+        self.tabs.setCurrentWidget(view)
+        view.show_page(page)
+        return view
 
     # -- inbox -----------------------------------------------------------------------
     def _fetch(self, query: InboxQuery, offset: int, limit: int):

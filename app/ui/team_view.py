@@ -11,6 +11,7 @@ audit, exports) runs off the UI thread and can be cancelled.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from pathlib import Path
 
 from PySide6.QtCore import QModelIndex, QPointF, QRectF, QSize, Qt, Signal
@@ -577,20 +578,21 @@ SA_COLUMNS: list[Column[SectionStatus]] = [
 class SelfAssessmentPage(QWidget):
     """The Code's sections as a checklist: status, comment, evidence and links to the reports."""
 
-    def __init__(self, ws: Workspace, actions: dict[str, QAction | None], parent=None):
+    def __init__(self, ws: Workspace, actions: Mapping[str, QAction], parent=None):
         super().__init__(parent)
         self.ws = ws
-        self.actions = actions
+        self.report_actions = actions
         self.rows: list[SectionStatus] = []
         self.may_record = may(ws, Do.SELF_ASSESS)
         lay = QVBoxLayout(self)
         bar = QHBoxLayout()
-        bar.addWidget(QLabel("&Year:", self))
+        year_label = QLabel("&Year:", self)
+        bar.addWidget(year_label)
         self.year = QSpinBox(self)
         self.year.setRange(2000, 2100)
         self.year.setValue(ws.today().year)
         self.year.setAccessibleName("Self-assessment year")
-        bar.itemAt(0).widget().setBuddy(self.year)
+        year_label.setBuddy(self.year)
         self.year.valueChanged.connect(lambda _v: self.reload())
         bar.addWidget(self.year)
         bar.addStretch(1)
@@ -657,13 +659,14 @@ class SelfAssessmentPage(QWidget):
         self.status.setCurrentIndex(self.status.findData(r.status))
         self.comment.setPlainText(r.comment)
         while self.links.count():
-            w = self.links.takeAt(0).widget()
+            item = self.links.takeAt(0)
+            w = item.widget() if item is not None else None
             if w is not None:
                 w.hide()  # out of sight now; deleted when control returns to the event loop
                 w.deleteLater()
         for i, name in enumerate(r.section.reports):
             place = divmod(i, 2)
-            action = self.actions.get(name)
+            action = self.report_actions.get(name)
             title = REPORT_TITLES.get(name, name)
             if action is None or not action.isVisible():
                 label = QLabel(f"{title} (not available)", self)
@@ -724,7 +727,7 @@ class TeamView(QWidget):
     PAGES = ("team_view", "findings", "ombudsman_orders", "self_assessment")
     sig_open_case = Signal(str)
 
-    def __init__(self, ws: Workspace, actions: dict[str, QAction | None], parent=None):
+    def __init__(self, ws: Workspace, actions: Mapping[str, QAction], parent=None):
         super().__init__(parent)
         self.ws = ws
         self.setObjectName("team_view")
@@ -757,9 +760,9 @@ class TeamView(QWidget):
 
     def _load(self, index: int) -> None:
         page = self.pages.widget(index)
-        if isinstance(page, FindingsPage):
-            return  # the whole-database audit runs when asked
-        page.reload()
+        # the whole-database audit (FindingsPage) runs only when asked
+        if isinstance(page, OfficersPage | OrdersPage | SelfAssessmentPage):
+            page.reload()
 
     def refresh(self) -> None:
         self._load(self.pages.currentIndex())
