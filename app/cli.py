@@ -95,6 +95,9 @@ def build_parser() -> Parser:
     p.add_argument("bundles", nargs="*", type=Path)
     p.add_argument("--all", action="store_true")
     p.add_argument("--as-of", type=iso_date)
+    p.add_argument(
+        "--csv", type=Path, help="with --all: write every finding to FILE (streamed) and summarise"
+    )
     p = add(
         "search",
         "full-text search over case refs, resident names and contact summaries, best first",

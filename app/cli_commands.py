@@ -212,6 +212,10 @@ def cmd_audit(args) -> int:
     as_of = args.as_of or today_london()
     if args.all == bool(args.bundles):
         raise CommandUsageError("give bundle files or --all (not both)")
+    if args.csv is not None:
+        if not args.all:
+            raise CommandUsageError("--csv needs --all (findings across the whole database)")
+        return _audit_all_csv(args, as_of)
     if args.all:
         ws = _workspace(args, create=False)
         try:
@@ -228,6 +232,38 @@ def cmd_audit(args) -> int:
         for r in reports:
             _print_report(r)
     return 1 if any(r.findings for r in reports) else 0
+
+
+def _audit_all_csv(args, as_of) -> int:
+    """`audit --all --csv FILE`: every finding across the database, streamed to a CSV file, and
+    a summary by finding code (no case details on the terminal)."""
+    from app.services.findings import export_findings_csv
+
+    ws = _workspace(args, create=False)
+    try:
+        result = export_findings_csv(ws, args.csv, as_of)
+    finally:
+        ws.close()
+    if args.json:
+        emit(
+            {
+                "file": str(result.path),
+                "as_of": as_of.isoformat(),
+                "audited": result.audited,
+                "cases_with_findings": result.cases,
+                "findings": result.findings,
+                "by_code": dict(result.by_code),
+            }
+        )
+    else:
+        n = result.findings
+        print(
+            f"Wrote {result.path}: {n} finding{'s' if n != 1 else ''} in {result.cases} of "
+            f"{result.audited} cases as of {as_of}"
+        )
+        for code, count in result.by_code:
+            print(f"  {code:<27} {count}")
+    return 1 if result.findings else 0
 
 
 def cmd_inbox(args) -> int:

@@ -15,7 +15,7 @@ from app.services.cases import add_events, find_case, log_action, new_local_id
 from app.services.officers import officer_row
 from app.services.recompute import recompute
 from app.services.workspace import Workspace
-from app.store.models import Absence, Officer, Team
+from app.store.models import Absence, CaseHandover, Officer, Team
 
 
 @dataclass(frozen=True)
@@ -230,5 +230,14 @@ def reassign_case(
         ws.db.widen_scope(s, target.id)  # the checked hand-over may write the new owner
         case.officer = target
         case.updated_by = ws.actor.username
+        if target.username != ws.actor.username:  # new to them until they open it (services/team)
+            s.add(
+                CaseHandover(
+                    case_id=case.id,
+                    officer_id=target.id,
+                    handed_at=ws.now(),
+                    handed_by=ws.actor.username,
+                )
+            )
         log_action(s, ws, "reassign_case", "case", ref, to=target.username)
         return raw["id"]

@@ -54,6 +54,7 @@ class Do(StrEnum):
     SAR = "export a subject access bundle"
     RETENTION = "delete cases whose retention period has passed"
     MANAGE_COVER = "set another officer's out-of-office cover"
+    SELF_ASSESS = "record the annual self-assessment against the Complaint Handling Code"
 
 
 _MANAGER = frozenset(
@@ -68,6 +69,7 @@ _MANAGER = frozenset(
         Do.SAR,
         Do.RETENTION,
         Do.MANAGE_COVER,
+        Do.SELF_ASSESS,
     }
 )
 MATRIX: dict[str, frozenset[Do]] = {

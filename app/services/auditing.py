@@ -69,7 +69,7 @@ def audit_case(ws: Workspace, ref: str, as_of: dt.date | None = None) -> AuditRe
     as_of = as_of or ws.today()
     with ws.db.read() as s:
         case = find_case(s, ref)
-        return _audit_row(s, ws, case, as_of)
+        return audit_row(s, ws, case, as_of)
 
 
 def audit_all(ws: Workspace, as_of: dt.date | None = None) -> list[AuditReport]:
@@ -77,12 +77,14 @@ def audit_all(ws: Workspace, as_of: dt.date | None = None) -> list[AuditReport]:
     with ws.db.read() as s:
         require(s, Do.OVERSIGHT)
         cases = s.scalars(select(Case).order_by(Case.ref)).all()
-        return [_audit_row(s, ws, c, as_of) for c in cases]
+        return [audit_row(s, ws, c, as_of) for c in cases]
 
 
-def _audit_row(s, ws: Workspace, case: Case, as_of: dt.date) -> AuditReport:
+def audit_row(s, ws: Workspace, case: Case, as_of: dt.date, rows=None) -> AuditReport:
+    """Audit one stored case inside the caller's session (no access check: callers check);
+    ``rows``: its events in order, when the caller read them for many cases at once."""
     history = policy_history(ws.registry, case)
-    rows = case_history(s, case)
+    rows = case_history(s, case) if rows is None else rows
     events = events_from_rows(rows)
     findings = _audit(case_info_from_row(case), events, history, as_of)
     findings = note_late_evidence(findings, late_evidence(rows, history.current.late_entry_days))

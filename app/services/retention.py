@@ -27,6 +27,7 @@ from app.store.models import (
     Attachment,
     Case,
     CaseEvent,
+    CaseHandover,
     DeadlineRow,
     Letter,
     Resident,
@@ -126,6 +127,7 @@ def _delete_one(s: Session, ws: Workspace, case: Case, reason: str) -> tuple[int
     s.add(RetentionDelete(case_id=case.id))
     s.flush()
     s.execute(delete(Attachment).where(Attachment.case_id == case.id))
+    s.execute(delete(CaseHandover).where(CaseHandover.case_id == case.id))
     s.execute(delete(Letter).where(Letter.case_id == case.id))
     s.execute(delete(DeadlineRow).where(DeadlineRow.case_id == case.id))
     s.execute(delete(CaseEvent).where(CaseEvent.case_id == case.id))

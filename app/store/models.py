@@ -101,6 +101,8 @@ class Case(Tracked, Base):
     __table_args__ = (
         Index("ix_cases_inbox", "in_inbox", "sort_due", "ref"),
         Index("ix_cases_officer_inbox", "officer_id", "in_inbox", "sort_due", "ref"),
+        # the team view's counts per officer and kind, from the index alone
+        Index("ix_cases_team", "in_inbox", "officer_id", "kind", "next_due"),
     )
 
 
@@ -127,6 +129,7 @@ class CaseEvent(Base):
     __table_args__ = (
         UniqueConstraint("case_id", "local_id", name="uq_case_events_case_local"),
         Index("ix_case_events_case_at", "case_id", "at"),
+        Index("ix_case_events_type_at", "type", "at"),  # recent ASB reports across the team
     )
 
 
@@ -158,6 +161,9 @@ class DeadlineRow(Base):
     __table_args__ = (
         UniqueConstraint("case_id", "key", name="uq_deadlines_case_key"),
         Index("ix_deadlines_status_due", "status", "due"),
+        Index("ix_deadlines_kind_status", "kind", "status", "due"),  # the orders tracker
+        # the team view's weekly trend of breaches and on-time rates, from the index alone
+        Index("ix_deadlines_due_trend", "due", "status", "met_on", "closed_on"),
     )
 
 
@@ -282,3 +288,30 @@ class SavedView(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     __table_args__ = (UniqueConstraint("owner", "name", name="uq_saved_views_owner_name"),)
+
+
+class CaseHandover(Base):
+    """A case handed to an officer (app/services/team.py): new to them until they open it."""
+
+    __tablename__ = "case_handovers"
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id"))
+    officer_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("officers.id"))
+    handed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    handed_by: Mapped[str] = mapped_column(String(80))
+    seen_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+    __table_args__ = (Index("ix_case_handovers_officer_seen", "officer_id", "seen_at"),)
+
+
+class SelfAssessmentEntry(Tracked, Base):
+    """The manager's status and comment on one section of the Complaint Handling Code for a year
+    (the sections themselves are data: resources/self_assessment.toml)."""
+
+    __tablename__ = "self_assessment"
+    year: Mapped[int] = mapped_column(Integer)
+    section: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(20), default="not_started")
+    comment: Mapped[str] = mapped_column(Text, default="")
+
+    __table_args__ = (UniqueConstraint("year", "section", name="uq_self_assessment_year_section"),)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QFont
 
 from app.services.inbox import InboxQuery
 from app.services.views import InboxRow
@@ -37,6 +38,14 @@ class InboxModel(QAbstractTableModel):
         self._rows: list[InboxRow] = []
         self._exhausted = False
         self.query = InboxQuery()
+        self.new_refs: frozenset[str] = frozenset()  # handed to the officer, not yet opened
+
+    def set_new(self, refs: frozenset[str]) -> None:
+        """Mark these cases new (handed to the officer and not yet opened)."""
+        if refs != self.new_refs:
+            self.new_refs = refs
+            if self._rows:
+                self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, 0))
 
     # -- loading -----------------------------------------------------------------
     def set_query(self, query: InboxQuery) -> None:
@@ -94,6 +103,19 @@ class InboxModel(QAbstractTableModel):
             return None
         r = self._rows[index.row()]
         col = index.column()
+        if col == 0 and r.ref in self.new_refs:
+            if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+                return (
+                    f"{r.ref} (new)"
+                    if role == Qt.ItemDataRole.DisplayRole
+                    else (f"{COLUMNS[0]}: {r.ref}, new: handed to you")
+                )
+            if role == Qt.ItemDataRole.FontRole:
+                bold = QFont()
+                bold.setBold(True)
+                return bold
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return "Handed to you: new until you open it"
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(r, col)
         if col == 6:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
@@ -20,6 +22,7 @@ from app.services.access import Do, may
 from app.services.inbox import InboxQuery, count_inbox, list_inbox
 from app.services.officers import current_officer, may_see_every_case
 from app.services.sar import privacy_tools_allowed
+from app.services.team import mark_seen, new_cases
 from app.services.visits import pending_drafts
 from app.services.workspace import Workspace
 from app.ui.case_view import CaseView
@@ -30,6 +33,9 @@ from app.ui.midnight import MidnightTimer
 from app.ui.panels import case_panels
 from app.ui.search_dialog import SearchDialog
 from app.ui.small_dialogs import AbsenceDialog
+
+if TYPE_CHECKING:
+    from app.ui.team_view import TeamView
 
 
 def scopes_for(ws: Workspace) -> list[str]:
@@ -138,8 +144,50 @@ class MainWindow(QMainWindow):
         self.queue_action = self._action(
             letters, "&Approval queue…", self.approval_queue, "Ctrl+Shift+A"
         )
+        self.queue_action.setObjectName("approval_queue")
         self._action(letters, "&Batch letters…", self.batch_letters, "Ctrl+Shift+B")
+        self._build_team_menu(bar)
         self.help_actions = add_help_menu(self, bar.addMenu("&Help"), self._action)
+
+    # -- team (managers and auditors) ------------------------------------------------
+    TEAM_ACTIONS = (
+        ("team_view", "&Team view", "Ctrl+Shift+T"),
+        ("findings", "&Findings across all cases", None),
+        ("ombudsman_orders", "Ombudsman &orders", None),
+        ("self_assessment", "&Self-assessment against the Code", None),
+    )
+
+    def _build_team_menu(self, bar) -> None:
+        self.team_menu = bar.addMenu("&Team")
+        self.team_view: TeamView | None = None
+        for name, text, key in self.TEAM_ACTIONS:
+            action = self._action(
+                self.team_menu, text, lambda _c=False, n=name: self.open_team(n), key
+            )
+            action.setObjectName(name)
+        self._team_visible()
+
+    def _team_visible(self) -> None:
+        """The Team menu only for those the services let see the team."""
+        allowed = may(self.ws, Do.OVERSIGHT)
+        self.team_menu.menuAction().setVisible(allowed)
+        for action in self.team_menu.actions():
+            action.setVisible(allowed)
+            action.setEnabled(allowed)
+
+    def open_team(self, page: str = "team_view"):
+        """The Team tab, on ``page`` (team_view, findings, ombudsman_orders, self_assessment)."""
+        from app.ui.team_view import TeamView
+
+        view = self.team_view
+        if view is None or self.tabs.indexOf(view) < 0:
+            actions = {a.objectName(): a for a in self.findChildren(QAction) if a.objectName()}
+            view = self.team_view = TeamView(self.ws, actions, self)
+            view.sig_open_case.connect(self.open_case)
+            self.tabs.addTab(view, "Team")
+        self.tabs.setCurrentWidget(view)
+        view.show_page(page)
+        return view
 
     # -- inbox -----------------------------------------------------------------------
     def _fetch(self, query: InboxQuery, offset: int, limit: int):
@@ -161,10 +209,21 @@ class MainWindow(QMainWindow):
         except DoorstepError as exc:
             self.counts.setText(str(exc))
             return
+        new = self._new_cases()
         self.counts.setText(
             f"{c.total} case{'s' if c.total != 1 else ''} · {c.due_today} due today · "
             f"{c.at_risk} at risk (≤ 2 WD) · {c.breached} breached"
+            + (f" · {len(new)} handed to you (new)" if new else "")
         )
+
+    def _new_cases(self) -> frozenset[str]:
+        """Cases handed to the signed-in officer not yet opened: marked new in the inbox."""
+        try:
+            new = new_cases(self.ws)
+        except DoorstepError:
+            new = frozenset()
+        self.model.set_new(new)
+        return new
 
     def refresh(self) -> None:
         self.model.reload()
@@ -172,6 +231,8 @@ class MainWindow(QMainWindow):
             widget = self.tabs.widget(i)
             if isinstance(widget, CaseView):
                 widget.reload()
+        if self.team_view is not None and self.tabs.indexOf(self.team_view) >= 0:
+            self.team_view.refresh()
 
     def _quick_filter(self) -> None:
         self.tabs.setCurrentIndex(0)
@@ -182,6 +243,11 @@ class MainWindow(QMainWindow):
         self.open_case(self.model.row(index.row()).ref)
 
     def open_case(self, ref: str, entry_id: str | None = None) -> CaseView:
+        try:
+            if mark_seen(self.ws, ref):
+                self._update_counts()
+        except DoorstepError:
+            pass
         for i in range(1, self.tabs.count()):
             widget = self.tabs.widget(i)
             if isinstance(widget, CaseView) and widget.ref == ref:
@@ -205,6 +271,8 @@ class MainWindow(QMainWindow):
     def close_tab(self, index: int) -> None:
         if index > 0:
             widget = self.tabs.widget(index)
+            if widget is self.team_view:
+                self.team_view = None
             self.tabs.removeTab(index)
             widget.deleteLater()
 
@@ -251,6 +319,9 @@ class MainWindow(QMainWindow):
         self.privacy_action.setVisible(privacy_tools_allowed(self.ws))
         self.password_action.setVisible(self.ws.signed_in is not None)
         self.people_action.setVisible(may(self.ws, Do.MANAGE_USERS))
+        self._team_visible()
+        if self.team_view is not None and self.tabs.indexOf(self.team_view) >= 0:
+            self.close_tab(self.tabs.indexOf(self.team_view))  # the next person opens their own
         self._update_title()
         self.model.set_query(self.filters.query())
 

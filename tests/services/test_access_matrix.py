@@ -34,13 +34,17 @@ from app.services.bundles import export_bundle, import_bundle
 from app.services.cases import create_case, get_case, record_event
 from app.services.complaints import acknowledge
 from app.services.complaints.intake import pending_offers, receive_complaint
+from app.services.complaints.orders import open_orders
 from app.services.complaints.reading import get_complaint, list_complaints
 from app.services.contacts import log_contact
+from app.services.findings import group_findings
 from app.services.inbox import InboxQuery, count_inbox, list_inbox
 from app.services.policies import save_closure_days, save_homes_owned, set_default_policy
 from app.services.retention import retention_due
 from app.services.sar import subject_access
 from app.services.search import search
+from app.services.self_assessment import save_section, self_assessment
+from app.services.team import case_review_alerts, reassign_cases, team_overview
 from app.services.workspace import Actor, Workspace
 from app.store.database import open_database
 from app.store.models import Attachment, Base, Case, Letter, Officer, Team
@@ -76,8 +80,10 @@ REASSIGNS_N1 = {"admin", "manager", "north1"}  # an officer only their own case
 APPROVES = {"admin", "manager"}
 SETTINGS = {"admin", "manager"}  # policy, closure days, organisation, homes owned
 PEOPLE = {"admin"}
-OVERSIGHT = {"admin", "manager", "auditor"}
+OVERSIGHT = {"admin", "manager", "auditor"}  # audit --all, the team view, findings, orders
+SELF_ASSESS = {"admin", "manager"}  # recording the self-assessment (auditors read it)
 OTHERS_COVER = {"admin", "manager"}
+REASSIGNS_ANY = {"admin", "manager"}  # many cases at once, from the team view
 PRIVACY = {"admin", "manager"}  # subject access exports, the retention list and deletion
 INBOX = {  # the refs each scope shows (no absences in the fixture, so "covering" is empty)
     "all": {
@@ -401,6 +407,12 @@ def test_role_only_steps_follow_the_matrix(signed_in, actor, tmp_path):
         ),
         "save_homes_owned": (SETTINGS, lambda: save_homes_owned(ws, 12000)),
         "audit_all": (OVERSIGHT, lambda: audit_all(ws)),
+        "team_overview": (OVERSIGHT, lambda: team_overview(ws)),
+        "case_review_alerts": (OVERSIGHT, lambda: case_review_alerts(ws)),
+        "group_findings": (OVERSIGHT, lambda: group_findings(ws)),
+        "open_orders": (OVERSIGHT, lambda: open_orders(ws)),
+        "self_assessment": (OVERSIGHT, lambda: self_assessment(ws, 2025)),
+        "save_section": (SELF_ASSESS, lambda: save_section(ws, 2025, "1", "complies")),
         "add_absence for spare": (
             OTHERS_COVER,
             lambda: add_absence(
@@ -423,6 +435,10 @@ def test_role_only_steps_follow_the_matrix(signed_in, actor, tmp_path):
             lambda: accounts.reset_password(ws, "spare", "another long password"),
         ),
         "disable_person": (PEOPLE, lambda: accounts.disable_person(ws, "spare")),
+        "reassign_cases S-1 (many)": (
+            REASSIGNS_ANY,
+            lambda: reassign_cases(ws, ["S-1"], "north2", "Leave"),
+        ),
         # last: it changes who owns N-1
         "reassign_case N-1": (REASSIGNS_N1, lambda: reassign_case(ws, "N-1", "north2", "Leave")),
     }

@@ -187,3 +187,16 @@ def test_a_file_another_case_still_uses_is_kept(archive, tmp_path):
     assert blob_path(ws, sha).is_file()
     assert delete_cases(ws, ["GEN-EDGE"], "retention period over").files == 1
     assert not blob_path(ws, sha).exists()
+
+
+def test_a_case_handed_over_from_the_team_view_can_still_be_deleted(archive):
+    """The hand-over's "new to you" mark (case_handovers) goes with its case."""
+    from app.services.team import reassign_cases
+    from app.store.models import CaseHandover
+
+    reassign_cases(archive, ["GEN-EDGE"], "o.ade")
+    with archive.db.read() as s:
+        assert s.scalar(select(func.count()).select_from(CaseHandover)) == 1
+    assert delete_cases(archive, ["GEN-EDGE"], "Retention period over").deleted == ("GEN-EDGE",)
+    with archive.db.read() as s:
+        assert s.scalar(select(func.count()).select_from(CaseHandover)) == 0

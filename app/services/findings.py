@@ -1,0 +1,190 @@
+"""Findings across all cases: the whole-database audit (app/services/auditing.py), streamed a
+batch of cases at a time, grouped by finding code, officer and month, and exported to CSV.
+
+Memory stays flat however many cases there are: each batch is read, audited and dropped
+before the next (keyset pagination on the case reference). Oversight only (``Do.OVERSIGHT``).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from app.errors import ValidationError
+from app.services.access import Do, require
+from app.services.auditing import audit_row
+from app.services.workspace import Workspace
+from app.store.models import Case, CaseEvent
+
+BATCH = 100
+CSV_COLUMNS = ("case", "officer", "code", "date", "month", "events", "detail")
+
+
+@dataclass(frozen=True)
+class FindingLine:
+    ref: str
+    officer: str  # username holding the case
+    code: str
+    date: dt.date  # the day it became a failure
+    events: tuple[str, ...]
+    detail: str
+
+    @property
+    def month(self) -> str:
+        return f"{self.date:%Y-%m}"
+
+    def csv_row(self) -> tuple[str, ...]:
+        return (
+            self.ref,
+            self.officer,
+            self.code,
+            self.date.isoformat(),
+            self.month,
+            " ".join(self.events),
+            self.detail,
+        )
+
+
+def iter_findings(
+    ws: Workspace,
+    as_of: dt.date | None = None,
+    batch: int = BATCH,
+    progress: Callable[[int], None] | None = None,
+) -> Iterator[FindingLine]:
+    """Every finding of every case, case by case in reference order; ``progress`` is told how
+    many cases have been audited after each batch (and may raise to cancel)."""
+    as_of = as_of or ws.today()
+    last: str | None = None
+    done = 0
+    while True:
+        with ws.db.read() as s:
+            require(s, Do.OVERSIGHT)
+            q = (
+                select(Case)
+                .options(selectinload(Case.officer), selectinload(Case.resident))
+                .order_by(Case.ref)
+                .limit(batch)
+            )
+            if last is not None:
+                q = q.where(Case.ref > last)
+            cases = s.scalars(q).all()
+            if not cases:
+                return
+            events: dict = defaultdict(list)  # the batch's histories in one query
+            for e in s.scalars(
+                select(CaseEvent)
+                .where(CaseEvent.case_id.in_([c.id for c in cases]))
+                .order_by(CaseEvent.case_id, CaseEvent.at, CaseEvent.seq)
+            ):
+                events[e.case_id].append(e)
+            lines: list[FindingLine] = []
+            for c in cases:
+                report = audit_row(s, ws, c, as_of, events.get(c.id, []))
+                lines.extend(
+                    FindingLine(c.ref, c.officer.username, f.code, f.date, f.events, f.detail)
+                    for f in report.findings
+                )
+            last = cases[-1].ref
+            done += len(cases)
+        yield from lines
+        if progress is not None:
+            progress(done)
+
+
+@dataclass(frozen=True)
+class FindingGroups:
+    as_of: dt.date
+    cases: int  # cases with at least one finding
+    total: int
+    by_code: tuple[tuple[str, int], ...]  # most frequent first
+    by_officer: tuple[tuple[str, int], ...]
+    by_month: tuple[tuple[str, int], ...]  # oldest month first
+    by_code_officer_month: tuple[tuple[str, str, str, int], ...]
+    lines: tuple[FindingLine, ...]  # every finding, to open its case
+
+
+def group_findings(
+    ws: Workspace,
+    as_of: dt.date | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> FindingGroups:
+    """The whole-database audit grouped by code, officer and month."""
+    as_of = as_of or ws.today()
+    lines = tuple(iter_findings(ws, as_of, progress=progress))
+    return summarise(lines, as_of)
+
+
+def _ranked(counter: Counter) -> tuple[tuple[str, int], ...]:
+    return tuple(sorted(counter.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def summarise(lines: tuple[FindingLine, ...], as_of: dt.date) -> FindingGroups:
+    triples = Counter((f.code, f.officer, f.month) for f in lines)
+    return FindingGroups(
+        as_of=as_of,
+        cases=len({f.ref for f in lines}),
+        total=len(lines),
+        by_code=_ranked(Counter(f.code for f in lines)),
+        by_officer=_ranked(Counter(f.officer for f in lines)),
+        by_month=tuple(sorted(Counter(f.month for f in lines).items())),
+        by_code_officer_month=tuple(
+            (code, officer, month, n) for (code, officer, month), n in sorted(triples.items())
+        ),
+        lines=lines,
+    )
+
+
+@dataclass(frozen=True)
+class FindingsExport:
+    path: Path
+    findings: int
+    cases: int  # cases with findings
+    audited: int  # cases audited
+    by_code: tuple[tuple[str, int], ...]
+
+
+def export_findings_csv(
+    ws: Workspace,
+    path: Path,
+    as_of: dt.date | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> FindingsExport:
+    """Write every finding across all cases to ``path`` (one row a finding, columns
+    CSV_COLUMNS), streaming: only a batch of cases is held at a time."""
+    audited = 0
+
+    def seen(n: int) -> None:
+        nonlocal audited
+        audited = n
+        if progress is not None:
+            progress(n)
+
+    codes: Counter = Counter()
+    refs: set[str] = set()
+    n = 0
+    tmp = path.with_name(path.name + ".part")
+    try:
+        fh = tmp.open("w", newline="", encoding="utf-8")
+    except OSError as exc:
+        raise ValidationError(f"Cannot write {path}: {exc.strerror or exc}.") from exc
+    try:
+        with fh:
+            out = csv.writer(fh)
+            out.writerow(CSV_COLUMNS)
+            for line in iter_findings(ws, as_of, progress=seen):
+                out.writerow(line.csv_row())
+                codes[line.code] += 1
+                refs.add(line.ref)
+                n += 1
+        tmp.replace(path)
+    except BaseException:  # cancelled or failed: no half-written file left behind
+        tmp.unlink(missing_ok=True)
+        raise
+    return FindingsExport(path, n, len(refs), audited, _ranked(codes))
