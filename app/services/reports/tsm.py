@@ -195,10 +195,9 @@ def _events(s, per: Period, tally: _Tally, progress) -> None:
         .where(CaseEvent.type.in_(EVENT_TYPES), CaseEvent.at < upper)
         .order_by(CaseEvent.case_id, CaseEvent.at, CaseEvent.seq)
     )
-    done = 0
-    for _, rows in itertools.groupby(stream(s, stmt), key=lambda r: r[0]):
+    groups = itertools.groupby(stream(s, stmt), key=lambda r: r[0])
+    for done, (_, rows) in enumerate(groups, start=1):
         _case(list(rows), per, tally)
-        done += 1
         if progress is not None and done % 1000 == 0:
             progress(done)
 
