@@ -49,7 +49,10 @@ from app.letters.pdf import (
 from app.services.reports.complaints_pack import ComplaintsPack, money
 from app.services.reports.tsm import TsmReport
 
-CHUNK = 150  # rows per table: reportlab lays out many short tables far faster than one long one
+FIRST = 10  # rows kept with a section's heading: it never stands alone at a page's foot
+CHUNK = (
+    40  # rows per table: a heading and the first rows keep together; many short tables lay out fast
+)
 
 
 @dataclass(frozen=True)
@@ -94,8 +97,9 @@ def _table(
     col_w = [width * w / total for w in weights]
     head = [Paragraph(esc(h), st["cell_bold"]) for h in header]
     out: list[Flowable] = []
-    for i in range(0, len(rows), CHUNK):
-        body = [[Paragraph(esc(str(c)), st["cell"]) for c in r] for r in rows[i : i + CHUNK]]
+    starts = [0, *range(FIRST, len(rows), CHUNK)] if len(rows) > FIRST else [0]
+    for i, j in zip(starts, [*starts[1:], len(rows)], strict=True):
+        body = [[Paragraph(esc(str(c)), st["cell"]) for c in r] for r in rows[i:j]]
         t = Table([head, *body], colWidths=col_w, repeatRows=1, hAlign="LEFT")
         t.setStyle(
             TableStyle(
