@@ -18,6 +18,7 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen import canvas as rl_canvas
 from reportlab.platypus import (
     BaseDocTemplate,
@@ -89,6 +90,16 @@ def _styles() -> dict[str, ParagraphStyle]:
     }
 
 
+CELL_SIZE = 8.5
+
+
+def _cell(text: str, width: float, st: dict[str, ParagraphStyle]) -> str | Paragraph:
+    """Short text that fits its column as a plain string (fast); anything longer wraps."""
+    if "\n" not in text and pdfmetrics.stringWidth(text, FONT, CELL_SIZE) <= width - 8:
+        return text
+    return Paragraph(esc(text), st["cell"])
+
+
 def _table(
     header: Sequence[str], rows: Sequence[Sequence[str]], weights: Sequence[float], width: float
 ) -> list[Flowable]:
@@ -99,12 +110,14 @@ def _table(
     out: list[Flowable] = []
     starts = [0, *range(FIRST, len(rows), CHUNK)] if len(rows) > FIRST else [0]
     for i, j in zip(starts, [*starts[1:], len(rows)], strict=True):
-        body = [[Paragraph(esc(str(c)), st["cell"]) for c in r] for r in rows[i:j]]
+        body = [[_cell(str(c), w, st) for c, w in zip(r, col_w, strict=True)] for r in rows[i:j]]
         t = Table([head, *body], colWidths=col_w, repeatRows=1, hAlign="LEFT")
         t.setStyle(
             TableStyle(
                 [
                     ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("FONT", (0, 0), (-1, -1), FONT, CELL_SIZE),
+                    ("TEXTCOLOR", (0, 0), (-1, -1), INK),
                     ("LINEBELOW", (0, 0), (-1, 0), 0.8, ACCENT),
                     ("LINEBELOW", (0, 1), (-1, -1), 0.3, RULE),
                     ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eef3f8")),
