@@ -41,10 +41,22 @@ def _auto(item: ItemView, key: str) -> str:
     return item.auto.get(key, {}).get("result", "")
 
 
+def _note(item: ItemView, key: str) -> str:
+    return f"{AUTO_CHECKS[key]}: {item.auto.get(key, {}).get('note', '')}"
+
+
 ITEM_COLUMNS = [
-    Column("Case", lambda i: i.ref, 130),
-    Column("Officer", lambda i: i.officer, 110),
-    *[Column(title, lambda i, k=k: _auto(i, k), 120) for k, title in AUTO_CHECKS.items()],
+    Column("Case", lambda i: i.ref, 120),
+    Column("Officer", lambda i: i.officer, 95),
+    *[
+        Column(title, lambda i, k=k: _auto(i, k), width, tooltip=lambda i, k=k: _note(i, k))
+        for k, title, width in (
+            ("risk_assessment", "Risk assessed", 100),
+            ("action_plan", "Plan", 60),
+            ("regular_contact", "Contact", 70),
+            ("letters", "Letters", 65),
+        )
+    ],
     Column("Checked", lambda i: "done" if i.completed_by else "to do", 70),
 ]
 RESULT_COLUMNS = [
