@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from app.domain.calendar import LONDON
 from app.errors import ValidationError
 
-BATCH = 2000  # rows fetched at a time: memory stays flat however many cases there are
+BATCH = 1000  # rows fetched at a time: memory stays flat however many cases there are
 
 
 @dataclass(frozen=True)
