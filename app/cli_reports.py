@@ -20,7 +20,9 @@ def add_parsers(add, iso_date) -> None:
     p.add_argument("--out", type=Path, help="write the PDF here")
     p.add_argument("--csv", type=Path, help="write the CSV here")
     p = add("spotcheck", "draw and record a reproducible random sample of live cases per officer")
-    p.add_argument("--percent", default="10", help="share of each officer's live cases (1–100)")
+    p.add_argument(
+        "--percent", help="share of each officer's live cases, 1–100 (default: the policy's, 10)"
+    )
     p.add_argument("--seed", help="draw the same sample again (default: a new seed, recorded)")
 
 
@@ -53,7 +55,7 @@ def _tsm(args, workspace, usage_error, emit) -> int:
     try:
         homes = _usage(usage_error, resolve_homes, ws, args.homes)
         report = tsm(ws, per, homes)
-        org = _organisation(ws) if args.out else None
+        org = _organisation(ws)
     finally:
         ws.close()
     if args.csv:
@@ -107,7 +109,7 @@ def _complaints(args, workspace, usage_error, emit) -> int:
     ws = workspace(args, create=False)
     try:
         pack = complaints_pack(ws, args.week)
-        org = _organisation(ws) if args.out else None
+        org = _organisation(ws)
     finally:
         ws.close()
     if args.out:
@@ -154,7 +156,7 @@ def _write(path: Path, data: bytes) -> None:
 def cmd_spotcheck(args, workspace, usage_error, emit) -> int:
     from app.services.reports.spotcheck import check_percent, check_seed, draw_spot_check
 
-    percent = _usage(usage_error, check_percent, args.percent)
+    percent = None if args.percent is None else _usage(usage_error, check_percent, args.percent)
     seed = None if args.seed is None else _usage(usage_error, check_seed, args.seed)
     ws = workspace(args, create=False)
     try:

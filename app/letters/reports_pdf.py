@@ -13,6 +13,7 @@ import functools
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
@@ -273,7 +274,14 @@ def pack_pdf(pack: ComplaintsPack, org: Organisation) -> bytes:
         f"Compensation offered ({money(pack.offered_total)})",
         ("Case", "Officer", "Stage", "Date", "Heads", "Amount"),
         [
-            (e.ref, e.officer, str(e.stage or "—"), _d(e.day), e.detail, money(e.amount or 0))
+            (
+                e.ref,
+                e.officer,
+                str(e.stage or "—"),
+                _d(e.day),
+                e.detail,
+                money(e.amount or Decimal(0)),
+            )
             for e in pack.offered
         ],
         (1.2, 1.2, 0.6, 1.0, 2.2, 1.0),
@@ -282,7 +290,7 @@ def pack_pdf(pack: ComplaintsPack, org: Organisation) -> bytes:
     story += _section(
         f"Compensation paid ({money(pack.paid_total)})",
         ("Case", "Officer", "Date", "Reference", "Amount"),
-        [(e.ref, e.officer, _d(e.day), e.detail, money(e.amount or 0)) for e in pack.paid],
+        [(e.ref, e.officer, _d(e.day), e.detail, money(e.amount or Decimal(0))) for e in pack.paid],
         (1.3, 1.3, 1.1, 2.2, 1.0),
         "No compensation was paid this week.",
     )

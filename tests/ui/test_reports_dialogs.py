@@ -107,7 +107,7 @@ def test_a_spot_check_is_drawn_and_completed(qtbot, manager_ws):  # noqa: F811
     ):
         box = dialog.quality[key]
         box.setCurrentIndex(box.findData(result))
-    dialog.actions.setPlainText("Record the risk assessment within a day")
+    dialog.actions_edit.setPlainText("Record the risk assessment within a day")
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.status.text().startswith("Saved"), timeout=WAIT)
     assert dialog.items.row(0).completed_by == "p.natarajan"

@@ -1,6 +1,7 @@
 """Spot checks (DOMAIN_RULES.md §7; CLI.md ``spotcheck``).
 
-A reproducible random sample of live (open) cases, stratified by officer: for each officer, in
+A reproducible random sample of live (open) cases — the policy's ``[spotcheck] percent`` unless
+given — stratified by officer: for each officer, in
 username order, ``ceil(n × percent / 100)`` of their n open cases, drawn with
 ``random.Random(f"{seed}:{officer}")`` from their refs in order — the same seed over the same
 cases draws the same sample, and the seed is recorded with it. Each sampled case gets a
@@ -129,6 +130,10 @@ def check_percent(value: Any) -> int:
     return n
 
 
+def default_percent(ws: Workspace) -> int:
+    return ws.registry.get().spotcheck_percent
+
+
 def check_seed(value: Any) -> int:
     try:
         n = int(str(value).strip())
@@ -147,9 +152,12 @@ def sample_refs(officer: str, refs: list[str], percent: int, seed: int) -> list[
     return sorted(random.Random(f"{seed}:{officer}").sample(sorted(refs), k))
 
 
-def draw_spot_check(ws: Workspace, percent: Any = 10, seed: Any | None = None) -> SpotCheckView:
-    """Draw and record a sample of live cases; the checks the record answers are filled in."""
-    pct = check_percent(percent)
+def draw_spot_check(
+    ws: Workspace, percent: Any | None = None, seed: Any | None = None
+) -> SpotCheckView:
+    """Draw and record a sample of live cases; the checks the record answers are filled in.
+    ``percent`` defaults to the policy's (``[spotcheck] percent``, 10 as shipped)."""
+    pct = default_percent(ws) if percent is None else check_percent(percent)
     chosen_seed = secrets.randbelow(MAX_SEED) if seed is None else check_seed(seed)
     today = ws.today()
     with ws.db.write() as s:

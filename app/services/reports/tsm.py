@@ -143,7 +143,10 @@ def resolve_homes(ws: Workspace, homes: Any | None) -> int:
 
 
 def tsm(
-    ws: Workspace, per: Period, homes: Any | None = None, progress: Callable[[int], None] = None
+    ws: Workspace,
+    per: Period,
+    homes: Any | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> TsmReport:
     """The eight measures for ``per``; ``homes`` defaults to the organisation's setting."""
     n_homes = resolve_homes(ws, homes)
@@ -160,6 +163,7 @@ def counted_cases(ws: Workspace, per: Period, key: str) -> list[Counted]:
 
 
 def _measure(key: str, t: _Tally, homes: int) -> Measure:
+    value: float | None
     if key in PER_1000:
         num, den = t.den[key], homes
         value = one_decimal(Decimal(num) * 1000 / Decimal(den))
@@ -204,7 +208,7 @@ def _events(s, per: Period, tally: _Tally, progress) -> None:
 
 def _case(rows: list, per: Period, tally: _Tally) -> None:
     latest: str | None = None  # the complaint received last (events without one belong to it)
-    stages_seen: set[tuple[str | None, int]] = set()
+    stages_seen: set[tuple[Any, Any]] = set()
     asb_open: tuple[dt.date, str] | None = None  # the open ASB case: opened on, by which report
     asb_hate = False
 

@@ -3,6 +3,7 @@ open a case with Enter, and save the pack as one PDF plus a CSV."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Signal
@@ -21,10 +22,19 @@ from app.services.workspace import Workspace
 from app.ui.records_model import Column, RecordsModel, make_table, selected_row
 from app.ui.reports.common import ReportDialog, date_edit, py_date
 
-SUMMARY_COLUMNS = [Column("This week", lambda r: r[0], 260), Column("", lambda r: r[1], 300)]
+SUMMARY_COLUMNS: list[Column[tuple[str, str]]] = [
+    Column("This week", lambda r: r[0], 260),
+    Column("", lambda r: r[1], 300),
+]
 LINE_WIDTHS = (80, 130, 110, 50, 90, 90, 70, 70, 260)
-LINE_COLUMNS = [
-    Column(title.replace("_", " ").capitalize(), lambda r, i=i: r[i], LINE_WIDTHS[i])
+
+
+def _cell(i: int) -> Callable[[tuple[str, ...]], str]:
+    return lambda r: r[i]
+
+
+LINE_COLUMNS: list[Column[tuple[str, ...]]] = [
+    Column(title.replace("_", " ").capitalize(), _cell(i), LINE_WIDTHS[i])
     for i, title in enumerate(CSV_HEADER)
 ]
 

@@ -4,6 +4,8 @@ comments and actions for the officer are the manager's — and see each officer'
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
@@ -27,6 +29,7 @@ from app.services.reports.spotcheck import (
     ItemView,
     OfficerResult,
     SpotCheckView,
+    default_percent,
     draw_spot_check,
     list_spot_checks,
     officer_results,
@@ -41,15 +44,27 @@ def _auto(item: ItemView, key: str) -> str:
     return item.auto.get(key, {}).get("result", "")
 
 
+def _auto_of(key: str) -> Callable[[ItemView], str]:
+    return lambda item: _auto(item, key)
+
+
+def _note_of(key: str) -> Callable[[ItemView], str]:
+    return lambda item: _note(item, key)
+
+
+def _actions(result: OfficerResult) -> str:
+    return "; ".join(f"{ref}: {text}" for ref, text in result.actions)
+
+
 def _note(item: ItemView, key: str) -> str:
     return f"{AUTO_CHECKS[key]}: {item.auto.get(key, {}).get('note', '')}"
 
 
-ITEM_COLUMNS = [
+ITEM_COLUMNS: list[Column[ItemView]] = [
     Column("Case", lambda i: i.ref, 120),
     Column("Officer", lambda i: i.officer, 95),
     *[
-        Column(title, lambda i, k=k: _auto(i, k), width, tooltip=lambda i, k=k: _note(i, k))
+        Column(title, _auto_of(k), width, tooltip=_note_of(k))
         for k, title, width in (
             ("risk_assessment", "Risk assessed", 100),
             ("action_plan", "Plan", 60),
@@ -59,7 +74,7 @@ ITEM_COLUMNS = [
     ],
     Column("Checked", lambda i: "done" if i.completed_by else "to do", 70),
 ]
-RESULT_COLUMNS = [
+RESULT_COLUMNS: list[Column[OfficerResult]] = [
     Column("Officer", lambda r: r.officer, 120),
     Column("Drawn", lambda r: r.drawn.strftime("%d %b %Y"), 100),
     Column("Cases", lambda r: str(r.checked), 60),
@@ -67,7 +82,7 @@ RESULT_COLUMNS = [
     Column("Record fails", lambda r: str(r.auto_fails), 90),
     Column("Quality passes", lambda r: str(r.quality_passes), 100),
     Column("Quality fails", lambda r: str(r.quality_fails), 90),
-    Column("Actions for the officer", lambda r: "; ".join(f"{a[0]}: {a[1]}" for a in r.actions)),
+    Column("Actions for the officer", lambda r: _actions(r)),
 ]
 
 
@@ -99,7 +114,7 @@ class SpotCheckDialog(ReportDialog):
         page = QWidget(self)
         self.percent = QSpinBox(page)
         self.percent.setRange(1, 100)
-        self.percent.setValue(10)
+        self.percent.setValue(default_percent(self.ws))
         self.percent.setSuffix(" %")
         self.percent.setAccessibleName("Percentage of each officer's live cases")
         self.seed = QLineEdit(page)
@@ -144,12 +159,12 @@ class SpotCheckDialog(ReportDialog):
         self.comments.setAccessibleName("Comments")
         self.comments.setTabChangesFocus(True)
         self.comments.setFixedHeight(60)
-        self.actions = QPlainTextEdit(form_box)
-        self.actions.setAccessibleName("Actions for the officer")
-        self.actions.setTabChangesFocus(True)
-        self.actions.setFixedHeight(60)
+        self.actions_edit = QPlainTextEdit(form_box)
+        self.actions_edit.setAccessibleName("Actions for the officer")
+        self.actions_edit.setTabChangesFocus(True)
+        self.actions_edit.setFixedHeight(60)
         form.addRow("&Comments:", self.comments)
-        form.addRow("&Actions for the officer:", self.actions)
+        form.addRow("&Actions for the officer:", self.actions_edit)
         self.save_button = QPushButton("Sa&ve checklist", form_box)
         self.save_button.clicked.connect(self.save_item)
         self.save_button.setEnabled(False)
@@ -175,7 +190,7 @@ class SpotCheckDialog(ReportDialog):
         def work():
             return list_spot_checks(self.ws), officer_results(self.ws)
 
-        self.run(work, lambda got: self._loaded(*got, select, message), "Loading spot checks…")
+        self.run(work, lambda got: self._loaded(got[0], got[1], select, message), "Loading…")
 
     def _loaded(
         self,
@@ -239,14 +254,14 @@ class SpotCheckDialog(ReportDialog):
         for key, box in self.quality.items():
             box.setCurrentIndex(max(0, box.findData(item.quality.get(key, ""))))
         self.comments.setPlainText(item.comments)
-        self.actions.setPlainText(item.actions)
+        self.actions_edit.setPlainText(item.actions)
 
     def save_item(self) -> None:
         item: ItemView | None = selected_row(self.item_table)
         if item is None or self.check is None:
             return
         quality = {k: box.currentData() for k, box in self.quality.items() if box.currentData()}
-        comments, actions = self.comments.toPlainText(), self.actions.toPlainText()
+        comments, actions = self.comments.toPlainText(), self.actions_edit.toPlainText()
         check = self.check
 
         def work():

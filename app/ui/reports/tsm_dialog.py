@@ -24,13 +24,13 @@ from app.services.workspace import Workspace
 from app.ui.records_model import Column, RecordsModel, make_table, selected_row
 from app.ui.reports.common import ReportDialog, date_edit, py_date
 
-MEASURE_COLUMNS = [
+MEASURE_COLUMNS: list[Column[Measure]] = [
     Column("Measure", lambda m: m.key, 80),
     Column("What it counts", lambda m: m.title, 380),
     Column("Figure", lambda m: m.value_text(), 80),
     Column("Counts", lambda m: m.counts_text(), 150),
 ]
-COUNTED_COLUMNS = [
+COUNTED_COLUMNS: list[Column[Counted]] = [
     Column("Case", lambda c: c.ref, 140),
     Column("Date", lambda c: c.day.strftime("%d %b %Y"), 110),
     Column("Counted as", lambda c: "on time" if c.in_numerator else "late", 90),
@@ -147,7 +147,7 @@ class TsmDialog(ReportDialog):
         report = self.report
         if report is None:
             return
-        org = get_organisation(self.ws) if kind == "pdf" else None
+        org = get_organisation(self.ws)
 
         def work() -> str:
             if kind == "pdf":

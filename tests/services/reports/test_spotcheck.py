@@ -108,3 +108,8 @@ def test_an_officer_may_not_draw_a_spot_check(office):
         draw_spot_check(office)
     act_as(office, "aud")
     assert draw_spot_check(office, seed=5).drawn_by == "aud"
+
+
+def test_the_percentage_defaults_to_the_policys(office):
+    check = draw_spot_check(office, seed=1)  # code-2024: [spotcheck] percent = 10
+    assert check.percent == 10 and len(check.items) == 3  # ceil(20 × 10%) + ceil(5 × 10%)
