@@ -195,3 +195,12 @@ def test_an_officer_is_refused_with_exit_3(db, capsys):
     ):
         code, _, err = run(capsys, *argv, "--db", db, "--user", "a.khan")
         assert code == 3 and err.startswith("doorstep: Only a manager")
+
+
+def test_the_demo_manager_gets_the_measures_without_giving_homes(tmp_path, capsys):
+    demo = str(tmp_path / "demo.sqlite")
+    code, _, err = run(capsys, "demo", "--db", demo, "--cases", "12")
+    assert code == 0, err
+    code, out, err = run(capsys, "report", "tsm", "--json", "--db", demo, "--user", "p.natarajan")
+    assert code == 0, err
+    assert json.loads(out)["homes"] == 4200
