@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from app import cli_commands as cmd
+from app.cli_reports import add_parsers as add_report_parsers
 from app.errors import DoorstepError, PermissionDenied
 
 
@@ -151,6 +152,7 @@ def build_parser() -> Parser:
     p.add_argument("--officer")
     p.add_argument("--as-of", type=iso_date)
     p.add_argument("--limit", type=whole)
+    add_report_parsers(add, iso_date)
     return parser
 
 

@@ -508,6 +508,18 @@ def cmd_retention(args) -> int:
     return run(args, _workspace, CommandUsageError, emit)
 
 
+def cmd_report(args) -> int:
+    from app.cli_reports import cmd_report as run
+
+    return run(args, _workspace, CommandUsageError, emit)
+
+
+def cmd_spotcheck(args) -> int:
+    from app.cli_reports import cmd_spotcheck as run
+
+    return run(args, _workspace, CommandUsageError, emit)
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "due": cmd_due,
     "wd": cmd_wd,
@@ -529,4 +541,6 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "server": cmd_server,
     "sar": cmd_sar,
     "retention": cmd_retention,
+    "report": cmd_report,
+    "spotcheck": cmd_spotcheck,
 }

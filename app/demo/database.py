@@ -14,6 +14,7 @@ from app.errors import ValidationError
 from app.paths import resources_dir
 from app.services.bundles import import_bundle
 from app.services.cases import log_action
+from app.services.policies import HOMES_KEY
 from app.services.workspace import Actor, Workspace, open_workspace
 from app.store.models import Case, Officer, Setting, Team
 
@@ -47,6 +48,9 @@ def _remove(path: Path) -> None:
             p.unlink()
 
 
+DEMO_HOMES = 4200  # the invented landlord's homes (Settings › Homes owned)
+
+
 def create_demo_database(
     path: Path,
     n_cases: int = 200,
@@ -68,6 +72,7 @@ def create_demo_database(
         with ws.db.write() as s:
             s.add(Setting(key="demo", value=True))
             s.add(Setting(key="demo_created", value=today.isoformat()))
+            s.add(Setting(key=HOMES_KEY, value=DEMO_HOMES))  # for the regulator's measures
             teams: dict[str, Team] = {}
             for o in OFFICERS:
                 team = teams.get(o["team"])

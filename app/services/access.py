@@ -55,6 +55,8 @@ class Do(StrEnum):
     RETENTION = "delete cases whose retention period has passed"
     MANAGE_COVER = "set another officer's out-of-office cover"
     SELF_ASSESS = "record the annual self-assessment against the Complaint Handling Code"
+    REPORTS = "produce the complaints pack and the regulator's measures"
+    SPOT_CHECK = "draw and record spot checks"
 
 
 _MANAGER = frozenset(
@@ -70,13 +72,15 @@ _MANAGER = frozenset(
         Do.RETENTION,
         Do.MANAGE_COVER,
         Do.SELF_ASSESS,
+        Do.REPORTS,
+        Do.SPOT_CHECK,
     }
 )
 MATRIX: dict[str, frozenset[Do]] = {
     "officer": frozenset({Do.WORK_CASES}),
     "manager": _MANAGER,
     "admin": _MANAGER | {Do.MANAGE_USERS},
-    "auditor": frozenset({Do.SEE_ALL_CASES, Do.OVERSIGHT}),
+    "auditor": frozenset({Do.SEE_ALL_CASES, Do.OVERSIGHT, Do.REPORTS, Do.SPOT_CHECK}),
 }
 # Which cases each role sees (and, with WORK_CASES, may change).
 CASE_SCOPE = {
@@ -90,7 +94,15 @@ CASE_SCOPE = {
 # In open mode (a file with no people set up) the file's owner works on its cases freely; the
 # quality checks between people (approval, policy, cover, people) still need the recorded role.
 OPEN_MODE_FREE = frozenset(
-    {Do.WORK_CASES, Do.SEE_ALL_CASES, Do.IMPORT, Do.REASSIGN_ANY, Do.OVERSIGHT, Do.SAR}
+    {
+        Do.WORK_CASES,
+        Do.SEE_ALL_CASES,
+        Do.IMPORT,
+        Do.REASSIGN_ANY,
+        Do.OVERSIGHT,
+        Do.REPORTS,
+        Do.SAR,
+    }
 )
 
 

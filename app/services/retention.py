@@ -32,6 +32,7 @@ from app.store.models import (
     Letter,
     Resident,
     RetentionDelete,
+    SpotCheckItem,
     Vulnerability,
 )
 
@@ -129,6 +130,7 @@ def _delete_one(s: Session, ws: Workspace, case: Case, reason: str) -> tuple[int
     s.execute(delete(Attachment).where(Attachment.case_id == case.id))
     s.execute(delete(CaseHandover).where(CaseHandover.case_id == case.id))
     s.execute(delete(Letter).where(Letter.case_id == case.id))
+    s.execute(delete(SpotCheckItem).where(SpotCheckItem.case_id == case.id))
     s.execute(delete(DeadlineRow).where(DeadlineRow.case_id == case.id))
     s.execute(delete(CaseEvent).where(CaseEvent.case_id == case.id))
     s.execute(delete(RetentionDelete).where(RetentionDelete.case_id == case.id))

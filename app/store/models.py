@@ -315,3 +315,37 @@ class SelfAssessmentEntry(Tracked, Base):
     comment: Mapped[str] = mapped_column(Text, default="")
 
     __table_args__ = (UniqueConstraint("year", "section", name="uq_self_assessment_year_section"),)
+
+
+class SpotCheck(Base):
+    """A drawn spot-check sample (app/services/reports/spotcheck.py): who drew it, when, how."""
+
+    __tablename__ = "spot_checks"
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    drawn_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    drawn_by: Mapped[str] = mapped_column(String(80))
+    as_of: Mapped[dt.date] = mapped_column(Date)
+    percent: Mapped[int] = mapped_column(Integer)
+    seed: Mapped[int] = mapped_column(Integer)
+    population: Mapped[int] = mapped_column(Integer)  # live cases the sample was drawn from
+    items: Mapped[list[SpotCheckItem]] = relationship(
+        back_populates="spot_check", order_by="SpotCheckItem.position"
+    )
+
+
+class SpotCheckItem(Tracked, Base):
+    """One sampled case: the checks the record answers (``auto``) and the manager's (``quality``)."""
+
+    __tablename__ = "spot_check_items"
+    spot_check_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("spot_checks.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id"), index=True)
+    case_ref: Mapped[str] = mapped_column(String(60))
+    officer: Mapped[str] = mapped_column(String(80), index=True)  # the case's officer when drawn
+    auto: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    quality: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    comments: Mapped[str] = mapped_column(Text, default="")
+    actions: Mapped[str] = mapped_column(Text, default="")  # what the officer is asked to do
+    completed_by: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    completed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    spot_check: Mapped[SpotCheck] = relationship(back_populates="items")

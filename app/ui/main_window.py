@@ -147,6 +147,11 @@ class MainWindow(QMainWindow):
         self.queue_action.setObjectName("approval_queue")
         self._action(letters, "&Batch letters…", self.batch_letters, "Ctrl+Shift+B")
         self._build_team_menu(bar)
+        self.reports_menu = bar.addMenu("&Reports")
+        self._action(self.reports_menu, "&Tenant Satisfaction Measures…", self.open_tsm)
+        self._action(self.reports_menu, "Weekly &complaints pack…", self.open_pack)
+        self._action(self.reports_menu, "&Spot checks…", self.open_spot_checks)
+        self.reports_menu.menuAction().setVisible(may(self.ws, Do.REPORTS))
         self.help_actions = add_help_menu(self, bar.addMenu("&Help"), self._action)
 
     # -- team (managers and auditors) ------------------------------------------------
@@ -322,6 +327,7 @@ class MainWindow(QMainWindow):
         self._team_visible()
         if self.team_view is not None and self.tabs.indexOf(self.team_view) >= 0:
             self.close_tab(self.tabs.indexOf(self.team_view))  # the next person opens their own
+        self.reports_menu.menuAction().setVisible(may(self.ws, Do.REPORTS))
         self._update_title()
         self.model.set_query(self.filters.query())
 
@@ -341,6 +347,27 @@ class MainWindow(QMainWindow):
         dialog.finished.connect(lambda _r: self.refresh())
         dialog.open()
         return dialog
+
+    # -- reports (managers and auditors) ---------------------------------------------
+    def _report(self, dialog):
+        dialog.sig_open_case.connect(self.open_case)
+        dialog.open()
+        return dialog
+
+    def open_tsm(self):
+        from app.ui.reports.tsm_dialog import TsmDialog
+
+        return self._report(TsmDialog(self.ws, self))
+
+    def open_pack(self):
+        from app.ui.reports.pack_dialog import PackDialog
+
+        return self._report(PackDialog(self.ws, self))
+
+    def open_spot_checks(self):
+        from app.ui.reports.spotcheck_dialog import SpotCheckDialog
+
+        return self._report(SpotCheckDialog(self.ws, self))
 
     def organisation_details(self):
         from app.ui.letters.organisation_dialog import OrganisationDialog

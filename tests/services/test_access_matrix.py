@@ -40,6 +40,10 @@ from app.services.contacts import log_contact
 from app.services.findings import group_findings
 from app.services.inbox import InboxQuery, count_inbox, list_inbox
 from app.services.policies import save_closure_days, save_homes_owned, set_default_policy
+from app.services.reports.common import reporting_year
+from app.services.reports.complaints_pack import complaints_pack
+from app.services.reports.spotcheck import draw_spot_check, officer_results
+from app.services.reports.tsm import counted_cases, tsm
 from app.services.retention import retention_due
 from app.services.sar import subject_access
 from app.services.search import search
@@ -82,6 +86,8 @@ SETTINGS = {"admin", "manager"}  # policy, closure days, organisation, homes own
 PEOPLE = {"admin"}
 OVERSIGHT = {"admin", "manager", "auditor"}  # audit --all, the team view, findings, orders
 SELF_ASSESS = {"admin", "manager"}  # recording the self-assessment (auditors read it)
+REPORTS = {"admin", "manager", "auditor"}  # the complaints pack and the regulator's measures
+SPOT_CHECKS = {"admin", "manager", "auditor"}
 OTHERS_COVER = {"admin", "manager"}
 REASSIGNS_ANY = {"admin", "manager"}  # many cases at once, from the team view
 PRIVACY = {"admin", "manager"}  # subject access exports, the retention list and deletion
@@ -413,6 +419,14 @@ def test_role_only_steps_follow_the_matrix(signed_in, actor, tmp_path):
         "open_orders": (OVERSIGHT, lambda: open_orders(ws)),
         "self_assessment": (OVERSIGHT, lambda: self_assessment(ws, 2025)),
         "save_section": (SELF_ASSESS, lambda: save_section(ws, 2025, "1", "complies")),
+        "tsm": (REPORTS, lambda: tsm(ws, reporting_year(dt.date(2025, 6, 1)), homes=100)),
+        "complaints_pack": (REPORTS, lambda: complaints_pack(ws, dt.date(2025, 6, 24))),
+        "counted_cases": (
+            REPORTS,
+            lambda: counted_cases(ws, reporting_year(dt.date(2025, 6, 1)), "CH01(1)"),
+        ),
+        "draw_spot_check": (SPOT_CHECKS, lambda: draw_spot_check(ws, 50, seed=1)),
+        "officer_results": (SPOT_CHECKS, lambda: officer_results(ws)),
         "add_absence for spare": (
             OTHERS_COVER,
             lambda: add_absence(

@@ -19,7 +19,16 @@ from app.services.cases import create_case
 from app.services.retention import delete_cases, retention_due
 from app.services.search import search
 from app.services.trail import verify_trail
-from app.store.models import AuditLog, Case, CaseEvent, DeadlineRow, Resident, Vulnerability
+from app.store.models import (
+    AuditLog,
+    Case,
+    CaseEvent,
+    DeadlineRow,
+    Resident,
+    SpotCheck,
+    SpotCheckItem,
+    Vulnerability,
+)
 from app.store.policies import shipped_documents
 from tests.services.conftest import resident_calls
 from tests.services.privacy_helpers import act_as, close_case, people
@@ -200,3 +209,32 @@ def test_a_case_handed_over_from_the_team_view_can_still_be_deleted(archive):
     assert delete_cases(archive, ["GEN-EDGE"], "Retention period over").deleted == ("GEN-EDGE",)
     with archive.db.read() as s:
         assert s.scalar(select(func.count()).select_from(CaseHandover)) == 0
+
+
+def test_a_spot_checked_case_goes_with_its_checklist(archive):
+    """A case sampled while it was live keeps no checklist row (with the manager's comments)
+    behind it, and the row does not stop the deletion."""
+    ws = archive
+    with ws.db.write() as s:
+        case = s.scalar(select(Case).where(Case.ref == "GEN-OLD"))
+        check = SpotCheck(
+            drawn_by="m.lee", as_of=dt.date(2021, 6, 1), percent=10, seed=1, population=1
+        )
+        s.add(check)
+        s.flush()
+        s.add(
+            SpotCheckItem(
+                spot_check_id=check.id,
+                position=0,
+                case_id=case.id,
+                case_ref="GEN-OLD",
+                officer="a.khan",
+                auto={},
+                quality={},
+                comments=SECRET,
+            )
+        )
+    assert delete_cases(ws, ["GEN-OLD"], "Retention period over").deleted == ("GEN-OLD",)
+    with ws.db.read() as s:
+        assert s.scalar(select(func.count()).select_from(SpotCheckItem)) == 0
+        assert s.scalar(select(func.count()).select_from(SpotCheck)) == 1
