@@ -49,6 +49,7 @@ PROMPT_STYLE = "background: #e8f0fe; color: #174ea6; padding: 6px; border-radius
 
 # action key -> (menu text, needs the view's permission key)
 ACTIONS = (
+    ("points", "Points of complain&t…"),
     ("acknowledge", "Ac&knowledge…"),
     ("extend", "Agree an &extension…"),
     ("respond", "&Respond…"),
@@ -315,6 +316,7 @@ class ComplaintPanel(QWidget):
             "close": dlg.close_dialog,
             "reopen": dlg.reopen_dialog,
             "assign": dlg.assign_dialog,
+            "points": dlg.points_dialog,
             "remedy_done": dlg.remedy_done_dialog,
             "ombudsman_enquiry": omb.enquiry_dialog,
             "ombudsman_order": omb.order_dialog,
