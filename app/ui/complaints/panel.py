@@ -49,7 +49,6 @@ PROMPT_STYLE = "background: #e8f0fe; color: #174ea6; padding: 6px; border-radius
 
 # action key -> (menu text, needs the view's permission key)
 ACTIONS = (
-    ("points", "Points of complain&t…"),
     ("acknowledge", "Ac&knowledge…"),
     ("extend", "Agree an &extension…"),
     ("respond", "&Respond…"),
@@ -59,6 +58,7 @@ ACTIONS = (
     ("close", "&Close the complaint…"),
     ("reopen", "Re&open…"),
     ("assign", "Assign a &handler…"),
+    ("points", "Points of complain&t…"),
     ("remedy_done", "Remedy action &done…"),
     ("compensation", "Com&pensation…"),
     ("ombudsman_enquiry", "Ombudsman en&quiry or determination…"),
