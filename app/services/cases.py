@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import func, select
@@ -184,7 +185,7 @@ def check_version(case: Case, expected_version: int | None) -> None:
 
 
 def new_local_ids(
-    session: Session, case: Case, n: int = 1, also_taken: set[str] = frozenset()
+    session: Session, case: Case, n: int = 1, also_taken: Iterable[str] = ()
 ) -> list[str]:
     """``n`` new event ids, unused on the case and not in ``also_taken`` (an action that records
     an event referring to another it records in the same step reserves the first one's id)."""

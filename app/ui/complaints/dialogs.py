@@ -248,14 +248,14 @@ def points_dialog(ws, view: ComplaintView, parent=None) -> ActionDialog:
         parent,
     )
     d.text("points", "&Points of complaint", "\n".join(view.points), height=140)
-    d.submit = lambda: svc.state_points(
-        ws,
-        view.case_ref,
-        view.id,
-        points=[p for p in d.value("points").splitlines() if p.strip()],
-        expected_version=view.version,
+    return _calls(d, ws, view, _state_points, "points")
+
+
+def _state_points(ws, ref: str, complaint: str, *, points: str, expected_version: int) -> str:
+    """The dialog's text, one point a line (blank lines left out by the service)."""
+    return svc.state_points(
+        ws, ref, complaint, points=points.splitlines(), expected_version=expected_version
     )
-    return d
 
 
 def assign_dialog(ws, view: ComplaintView, parent=None) -> ActionDialog:
