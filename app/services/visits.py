@@ -36,6 +36,7 @@ from app.store.models import CaseEvent
 
 SAFE = re.compile(r"[^A-Za-z0-9_.-]+")
 DRAFT_LABEL = "doorstep-visit-draft"
+RAISED_AFTER = dt.timedelta(minutes=1)
 
 
 @dataclass
@@ -144,7 +145,12 @@ def save_visit(ws: Workspace, draft: VisitDraft, at: dt.datetime | None = None) 
             "open that database to save it."
         )
     save_draft(draft, ws.db.cipher_key)
-    when = (at or dt.datetime.fromisoformat(draft.started_at)).isoformat()
+    began = at or dt.datetime.fromisoformat(draft.started_at)
+    when = began.isoformat()
+    # What the resident raised came up during the visit, after it began: a minute later, so the
+    # visit (which answers what was asked at or before its own instant, DOMAIN_RULES §9) does not
+    # count as the callback the resident asked for in it.
+    raised = (began + RAISED_AFTER).isoformat()
     events = [
         {
             "id": draft.visit_event_id,
@@ -167,7 +173,7 @@ def save_visit(ws: Workspace, draft: VisitDraft, at: dt.datetime | None = None) 
                 "summary": "Raised during the home visit: " + _summary(draft.notes),
                 "dissatisfaction": draft.dissatisfaction,
                 "callback_requested": draft.callback_requested,
-                "at": when,
+                "at": raised,
             }
         )
     with ws.db.write() as s:  # on failure nothing is recorded and the draft stays on disk
