@@ -1,7 +1,7 @@
 """once: letter numbers unique per case, and the database's own id
 
-Revision ID: 0008
-Revises: 0007
+Revision ID: 0009
+Revises: 0008
 Create Date: 2026-12-01
 
 Two writers on the team server could both give a case's next letter the same number (it was
@@ -23,8 +23,8 @@ import uuid
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0008"
-down_revision = "0007"
+revision = "0009"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
