@@ -171,6 +171,7 @@ def ep_complaint(s: Story, d: dt.date, lim: dt.date) -> dt.date | None:
         channel=channel,
         **about,
         stage=1,
+        points=list(T.ASB_COMPLAINT_POINTS),
     )
     s.add(
         ack_day,

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
-
-from sqlalchemy import func, select
 
 from app.domain.calendar import today_london
 from app.errors import ValidationError
@@ -16,7 +15,7 @@ from app.services.bundles import import_bundle
 from app.services.cases import log_action
 from app.services.policies import HOMES_KEY
 from app.services.workspace import Actor, Workspace, open_workspace
-from app.store.models import Case, Officer, Setting, Team
+from app.store.models import Officer, Setting, Team
 
 
 def seed_bundles() -> list[dict]:
@@ -25,20 +24,52 @@ def seed_bundles() -> list[dict]:
     return [json.loads(p.read_text(encoding="utf-8")) for p in sorted(folder.glob("seed-*.json"))]
 
 
-def _refuse_real_database(path: Path) -> None:
-    if not path.exists() or path.stat().st_size == 0:
-        return
-    ws = open_workspace(path, create=False)
+def _is_demo_file(path: Path) -> bool:
+    """Whether the SQLite file at ``path`` carries the demo marker (the ``demo`` setting written
+    when the demo is made; every demo file has had it since the demo existed). Read-only and
+    without opening it as a workspace, so nothing in it is migrated or changed; a file that is not
+    a readable SQLite database (an encrypted one, a text file) is not a demo."""
     try:
-        is_demo = ws.is_demo
-        with ws.db.read() as s:
-            cases = s.scalar(select(func.count(Case.id)))
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return False
+    try:
+        row = conn.execute("SELECT value FROM settings WHERE key = 'demo'").fetchone()
+    except sqlite3.Error:
+        return False
     finally:
-        ws.close()
-    if cases and not is_demo:
+        conn.close()
+    if row is None:
+        return False
+    try:
+        return json.loads(row[0]) is True if isinstance(row[0], str) else row[0] == 1
+    except ValueError:
+        return False
+
+
+def _refuse_real_database(path: Path) -> None:
+    """Only a file that is itself a demo database may be replaced by a new demo: a database with
+    officers, teams or settings but no cases yet is as real as one with cases."""
+    if not path.exists():
+        return
+    if path.is_dir():
+        raise ValidationError(f"{path} is a folder; give the demo database a file name.")
+    if path.stat().st_size == 0 and not _companions(path):
+        return
+    if not _is_demo_file(path):
         raise ValidationError(
-            f"{path} holds real cases; the demo is only ever written to its own file."
+            f"{path} is not a demo database, so it was left as it is; "
+            "the demo is only ever written to its own file."
         )
+
+
+def _companions(path: Path) -> list[Path]:
+    """The SQLite journal files beside ``path`` (a WAL file holds committed data too)."""
+    return [
+        p
+        for suffix in ("-wal", "-journal")
+        if (p := path.with_name(path.name + suffix)).exists() and p.stat().st_size > 0
+    ]
 
 
 def _remove(path: Path) -> None:

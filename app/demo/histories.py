@@ -140,6 +140,7 @@ def complaint(s: Story) -> str:
         channel=channel,
         **({"about_officer": about} if about else {}),
         stage=1,
+        points=list(T.COMPLAINT_POINTS[text]),
     )
     s.vuln_plan(min(s.wd(days[0], rng.randint(0, 2)), yesterday), after=received)
     if done >= 2:

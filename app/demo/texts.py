@@ -180,6 +180,50 @@ COMPLAINTS = [
     (True, "Complaint: officer shared personal details with a neighbour"),
     (False, "Complaint: service charge increase not explained"),
 ]
+# complaint -> its points in the resident's words (what each response has to decide)
+COMPLAINT_POINTS = {
+    "Complaint: no action on ASB from neighbour for six weeks": [
+        "I reported the neighbour six weeks ago and nothing has been done",
+        "Nobody told me what would happen next",
+    ],
+    "Complaint: housing officer did not return calls for three weeks": [
+        "My housing officer did not return my calls for three weeks",
+        "Messages left at the office were not passed on",
+    ],
+    "Complaint: kitchen leak repair missed three appointments": [
+        "The kitchen leak is still not fixed",
+        "Three repair appointments were missed without warning",
+    ],
+    "Complaint: rent account shows charges already paid": [
+        "My rent account shows charges I have already paid",
+        "I was sent an arrears letter for money I do not owe",
+    ],
+    "Complaint: officer was dismissive at the estate office": [
+        "The officer at the estate office was dismissive and rude",
+    ],
+    "Complaint: damp and mould in child's bedroom still not treated": [
+        "The damp and mould in my child's bedroom has not been treated",
+        "Nobody inspected it after I sent the photos",
+    ],
+    "Complaint: letters sent to the wrong address after transfer": [
+        "Letters were sent to my old address after my transfer",
+    ],
+    "Complaint: communal heating off for nine days": [
+        "The communal heating was off for nine days",
+        "We were not told when it would be back on",
+    ],
+    "Complaint: officer shared personal details with a neighbour": [
+        "The officer told a neighbour about my personal circumstances",
+    ],
+    "Complaint: service charge increase not explained": [
+        "The service charge went up without any explanation",
+        "My request for a breakdown was not answered",
+    ],
+}
+ASB_COMPLAINT_POINTS = [
+    "My reports of anti-social behaviour were not acted on",
+    "Nobody kept me updated as promised",
+]
 EXTENSION_REASONS = [
     "Awaiting the contractor's report on the leak",
     "Need to interview a staff member who is on leave",

@@ -81,7 +81,10 @@ class ComplaintState:
 
     @property
     def points(self) -> tuple[str, ...]:
-        return tuple(self.received.f.get("points") or ())
+        """The points of complaint: the latest ``complaint_points`` list, else the receipt's."""
+        restated = [e for e in self.events if e.type == "complaint_points"]
+        source = restated[-1] if restated else self.received
+        return tuple(source.f.get("points") or ())
 
     @property
     def current(self) -> StageState:

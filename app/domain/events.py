@@ -152,6 +152,11 @@ EVENT_TYPES: dict[str, dict[str, Spec]] = {
         "points": _opt("texts"),  # Doorstep: the points of complaint
         "handler": OFFICER,  # Doorstep: who handles it
     },
+    "complaint_points": {  # points added or restated after intake: the latest list stands
+        "complaint": _ref("complaint_received"),
+        "points": _req("texts"),
+        "by": OFFICER,  # Doorstep: who recorded them
+    },
     "complaint_ack": {
         "stage": _req("stage"),
         "by": _req("person"),
@@ -323,6 +328,7 @@ LETTER_TYPES = frozenset(
 # Events that belong to a complaint (named by ``complaint``, else the latest one received).
 COMPLAINT_EVENT_TYPES = frozenset(
     {
+        "complaint_points",
         "complaint_ack",
         "extension_notice",
         "complaint_response",

@@ -121,6 +121,14 @@ class ComplaintReceivedFields(TypedDict):
     handler: str | None
 
 
+class ComplaintPointsFields(TypedDict):
+    """Fields of an event of type ``complaint_points``."""
+
+    complaint: str
+    points: tuple[str, ...]
+    by: str | None
+
+
 class ComplaintAckFields(TypedDict):
     """Fields of an event of type ``complaint_ack``."""
 
@@ -448,6 +456,7 @@ PAYLOADS: dict[str, type] = {
     "action_done": ActionDoneFields,
     "complaint_offered": ComplaintOfferedFields,
     "complaint_received": ComplaintReceivedFields,
+    "complaint_points": ComplaintPointsFields,
     "complaint_ack": ComplaintAckFields,
     "extension_notice": ExtensionNoticeFields,
     "complaint_response": ComplaintResponseFields,

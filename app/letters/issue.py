@@ -35,8 +35,7 @@ from app.letters.merge import MergeError
 from app.letters.rules import summary_owed
 from app.services import complaints
 from app.services.attachments import blob_path, seal_blob, store_dir, viewable_copy
-from app.services.cases import add_events, find_case, log_action, new_local_id
-from app.services.recompute import recompute
+from app.services.cases import append_events, find_case, log_action
 from app.services.workspace import Workspace
 from app.store.models import Attachment, Case
 
@@ -259,12 +258,8 @@ def _record_letter_event(
     transaction."""
     with ws.db.write() as s:
         case = find_case(s, ref)
-        raw = {"id": new_local_id(s, case), "at": ws.now().isoformat(), **make(s, case)}
-        (event_id,) = add_events(s, ws, case, [raw])
-        recompute(s, case, ws.registry)
-        case.updated_by = ws.actor.username
-        case.device = ws.actor.device
-        case.updated_at = ws.now()
+        raw = make(s, case)
+        _, (event_id,) = append_events(s, ws, case, [raw])
         log_action(s, ws, "record_event", "case", ref, event=event_id, type=raw["type"])
         hook(s, event_id)
     return event_id

@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
@@ -187,14 +188,46 @@ def _large_print_default(case: Case, facts: CaseFacts) -> bool:
     return any(w in t.lower() for t in texts for w in LARGE_PRINT_WORDS)
 
 
+NUMBER_ATTEMPTS = 5
+
+
+def next_number(s: Session, case: Case) -> int:
+    """The next n of the case's letter references REF/n (a letter keeps its number for good)."""
+    return (s.scalar(select(func.max(Letter.number)).where(Letter.case_id == case.id)) or 0) + 1
+
+
+def _number_taken(exc: IntegrityError) -> bool:
+    text = str(exc.orig).lower()
+    return "uq_letters_case_number" in text or "letters.case_id, letters.number" in text
+
+
 def create_letter(
     ws: Workspace, ref: str, template: str, complaint: str | None = None
 ) -> LetterView:
-    """A new draft from the template's default text, with its inputs pre-filled from the case."""
+    """A new draft from the template's default text, with its inputs pre-filled from the case.
+
+    Its number is the case's next; when another writer took that number first (two people on
+    the team server), the database refuses the second letter and it is numbered again."""
     if template not in library():
         raise ValidationError(
             f"There is no letter template {template!r}; see 'doorstep letter --list'."
         )
+    attempt = 1
+    while True:
+        try:
+            return _create_letter(ws, ref, template, complaint)
+        except IntegrityError as exc:
+            if not _number_taken(exc):
+                raise
+            if attempt == NUMBER_ATTEMPTS:
+                raise ConflictError(
+                    f"{ref}'s next letter number was taken by another letter at the same "
+                    "moment each time; nothing was saved. Try again."
+                ) from exc
+            attempt += 1
+
+
+def _create_letter(ws: Workspace, ref: str, template: str, complaint: str | None) -> LetterView:
     t = get_template(template)
     with ws.db.write() as s:
         case = find_case(s, ref)
@@ -214,10 +247,11 @@ def create_letter(
                 f"{ref} already has a {t.title.lower()} that has not been issued "
                 f"(letter {open_one.content.get('number', '?')}); open that one instead."
             )
-        number = (s.scalar(select(func.count(Letter.id)).where(Letter.case_id == case.id)) or 0) + 1
+        number = next_number(s, case)
         row = Letter(
             case_id=case.id,
             template=template,
+            number=number,
             status="draft",
             content={
                 "number": number,
@@ -501,7 +535,7 @@ def render_for_case(
             )
         facts = read_facts(s, ws, case)
         chosen, _why = applicable(t, facts, ws.today())
-        number = (s.scalar(select(func.count(Letter.id)).where(Letter.case_id == case.id)) or 0) + 1
+        number = next_number(s, case)
         transient = Letter(
             case_id=case.id,
             template=template,

@@ -11,9 +11,8 @@ from sqlalchemy.orm import Session
 
 from app.errors import ConflictError, NotFound, ValidationError
 from app.services.access import Do, acting, require
-from app.services.cases import add_events, find_case, log_action, new_local_id
+from app.services.cases import append_events, check_version, find_case, log_action
 from app.services.officers import officer_row
-from app.services.recompute import recompute
 from app.services.workspace import Workspace
 from app.store.models import Absence, CaseHandover, Officer, Team
 
@@ -205,10 +204,7 @@ def reassign_case(
         case = find_case(s, ref)
         if case.officer_id != acting(s).officer_id:  # an officer hands over only their own
             require(s, Do.REASSIGN_ANY)
-        if expected_version is not None and case.version != expected_version:
-            raise ConflictError(
-                f"Case {ref} was changed since you opened it; reload and try again."
-            )
+        check_version(case, expected_version)
         target = officer_row(s, to_officer)
         if target.id == case.officer_id:
             raise ValidationError(f"Case {ref} is already with {target.name or target.username}.")
@@ -222,11 +218,9 @@ def reassign_case(
         }
         if reason:
             raw["reason"] = reason
-        raw["id"] = new_local_id(s, case)
-        add_events(s, ws, case, [raw])
-        # Derive before the case leaves the officer: on a team server the row-level security
-        # policies stop them reading its history once it is someone else's.
-        recompute(s, case, ws.registry)
+        # Derived (in append_events) before the case leaves the officer: on a team server the
+        # row-level security policies stop them reading its history once it is someone else's.
+        _, (event_id,) = append_events(s, ws, case, [raw], expected_version)
         ws.db.widen_scope(s, target.id)  # the checked hand-over may write the new owner
         case.officer = target
         case.updated_by = ws.actor.username
@@ -240,4 +234,4 @@ def reassign_case(
                 )
             )
         log_action(s, ws, "reassign_case", "case", ref, to=target.username)
-        return raw["id"]
+        return event_id

@@ -11,7 +11,7 @@ from app.domain.events import BundleError, people_named
 from app.errors import ConflictError, ValidationError
 from app.services.access import Do, require
 from app.services.cases import (
-    add_events,
+    append_events,
     check_policy,
     find_case,
     get_or_create_officer,
@@ -20,7 +20,7 @@ from app.services.cases import (
 )
 from app.services.convert import case_info_from_row, events_from_rows
 from app.services.late_entries import export_recording
-from app.services.recompute import case_history, recompute
+from app.services.recompute import case_history
 from app.services.views import ImportResult
 from app.services.workspace import Workspace
 from app.store.models import Case, CaseEvent, Resident, Vulnerability
@@ -66,8 +66,14 @@ def import_new_case(s, ws: Workspace, bundle: Bundle) -> ImportResult:
     for e in bundle.events:
         for username in sorted(people_named(e)):
             get_or_create_officer(s, ws, username, created)
-    add_events(s, ws, case, [_event_dict(e) for e in bundle.events], origin="imported")
-    recompute(s, case, ws.registry)
+    append_events(
+        s,
+        ws,
+        case,
+        [_event_dict(e) for e in bundle.events],
+        origin="imported",
+        refuse_future=False,
+    )
     log_action(s, ws, "import_bundle", "case", case.ref, events=len(bundle.events))
     return ImportResult(case.ref, True, len(bundle.events), tuple(created))
 
@@ -116,8 +122,7 @@ def _merge(s, ws: Workspace, case: Case, bundle: Bundle) -> ImportResult:
             for username in sorted(people_named(e)):
                 get_or_create_officer(s, ws, username, created)
     if new:
-        add_events(s, ws, case, new)
-        recompute(s, case, ws.registry)
+        append_events(s, ws, case, new, refuse_future=False)
     log_action(s, ws, "merge_bundle", "case", case.ref, events=len(new))
     return ImportResult(case.ref, False, len(new), tuple(created))
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import func, select
@@ -167,26 +168,46 @@ def create_case(
     return get_case(ws, ref)
 
 
-def new_local_id(session: Session, case: Case) -> str:
-    while True:
-        candidate = "ev-" + secrets.token_hex(5)
-        exists = session.scalar(
-            select(CaseEvent.id).where(
-                CaseEvent.case_id == case.id, CaseEvent.local_id == candidate
-            )
+# -- the one way events are appended -----------------------------------------------------------
+# Every writer of a case's history (forms, complaints, ASB, visits, contacts, letters, hand-overs,
+# imports and merges) comes through ``append_events``: the version check, the id generator, the
+# event rows, the recomputation and the case's stamp live here and nowhere else
+# (tests/services/test_append_path.py holds the other modules to that).
+
+
+def check_version(case: Case, expected_version: int | None) -> None:
+    """Refuse a write made against a case that has changed since it was read."""
+    if expected_version is not None and case.version != expected_version:
+        raise ConflictError(
+            f"Case {case.ref} was changed by {case.updated_by} since you opened it. "
+            "Reload the case; your entry has not been saved and is still in the form."
         )
-        if exists is None:
-            return candidate
 
 
-def add_events(
-    session: Session,
-    ws: Workspace,
-    case: Case,
-    raws: list[dict[str, Any]],
-    origin: str = "entered",
+def new_local_ids(
+    session: Session, case: Case, n: int = 1, also_taken: Iterable[str] = ()
 ) -> list[str]:
-    """Validate and append events to a case (no recomputation). Returns their ids.
+    """``n`` new event ids, unused on the case and not in ``also_taken`` (an action that records
+    an event referring to another it records in the same step reserves the first one's id)."""
+    taken = set(also_taken) | set(
+        session.scalars(select(CaseEvent.local_id).where(CaseEvent.case_id == case.id)).all()
+    )
+    out: list[str] = []
+    while len(out) < n:
+        candidate = "ev-" + secrets.token_hex(5)
+        if candidate not in taken and candidate not in out:
+            out.append(candidate)
+    return out
+
+
+def new_local_id(session: Session, case: Case) -> str:
+    return new_local_ids(session, case, 1)[0]
+
+
+def _add_rows(
+    session: Session, ws: Workspace, case: Case, raws: list[dict[str, Any]], origin: str
+) -> list[str]:
+    """Validate and store the event rows (the only place a ``CaseEvent`` is made).
 
     Each is attributed to the acting person, now, from this device. ``origin`` is "entered"
     (recorded here: a form, a command, a merge) or "imported" (arrived with the import that
@@ -244,37 +265,43 @@ def add_events(
 def append_events(
     session: Session,
     ws: Workspace,
-    ref: str,
+    case: Case | str,
     events: list[dict[str, Any]],
     expected_version: int | None = None,
+    *,
+    at: dt.datetime | None = None,
+    origin: str = "entered",
+    refuse_future: bool = True,
 ) -> tuple[Case, list[str]]:
-    """Append events to a case and recompute its deadlines inside the caller's transaction.
+    """Append events to a case (a row or its ref) inside the caller's transaction: check the
+    version, give each event without one an id and a time (``at``, else now), store them,
+    recompute the case's deadlines and stamp the case with who changed it. Returns the case
+    and the events' ids.
 
-    Each event is an event object as in a case bundle; ``id`` and ``at`` default to a
-    new id and now. With ``expected_version``, a case changed since it was read is refused.
+    Each event is an event object as in a case bundle. With ``expected_version``, a case
+    changed since it was read is refused. ``refuse_future`` refuses an event more than a few
+    minutes ahead of the clock (a bundle's events are taken as they come).
     """
-    case = find_case(session, ref)
-    if expected_version is not None and case.version != expected_version:
-        raise ConflictError(
-            f"Case {ref} was changed by {case.updated_by} since you opened it. "
-            "Reload the case; your entry has not been saved and is still in the form."
-        )
-    raws = []
-    for event in events:
-        raw = dict(event)
-        raw.setdefault("at", ws.now().isoformat())
+    if isinstance(case, str):
+        case = find_case(session, case)
+    check_version(case, expected_version)
+    default_at = (at or ws.now()).isoformat()
+    raws = [dict(event) for event in events]
+    missing = [raw for raw in raws if not raw.get("id")]
+    given = {str(raw["id"]) for raw in raws if raw.get("id")}
+    for raw, new in zip(missing, new_local_ids(session, case, len(missing), given), strict=True):
+        raw["id"] = new
+    for raw in raws:
+        raw.setdefault("at", default_at)
+        if not refuse_future:
+            continue
         try:
-            at = build_event({**raw, "id": raw.get("id") or "new"}).at
+            when = build_event(raw).at
         except BundleError as exc:
             raise ValidationError(str(exc)) from exc
-        if at > ws.now() + FUTURE_TOLERANCE:
+        if when > ws.now() + FUTURE_TOLERANCE:
             raise ValidationError("The date and time given are in the future; nothing was saved.")
-        if not raw.get("id"):
-            taken = {r["id"] for r in raws}
-            while not raw.get("id") or raw["id"] in taken:
-                raw["id"] = new_local_id(session, case)
-        raws.append(raw)
-    local_ids = add_events(session, ws, case, raws)
+    local_ids = _add_rows(session, ws, case, raws, origin)
     recompute(session, case, ws.registry)
     case.updated_by = ws.actor.username
     case.device = ws.actor.device

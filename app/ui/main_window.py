@@ -23,7 +23,7 @@ from app.services.inbox import InboxQuery, count_inbox, list_inbox
 from app.services.officers import current_officer, may_see_every_case
 from app.services.sar import privacy_tools_allowed
 from app.services.team import mark_seen, new_cases
-from app.services.visits import pending_drafts
+from app.services.visits import database_id, pending_drafts
 from app.services.workspace import Workspace
 from app.ui.case_view import CaseView
 from app.ui.help import add_help_menu
@@ -407,7 +407,7 @@ class MainWindow(QMainWindow):
             self.refresh()
 
     def _mention_drafts(self) -> None:
-        n = len(pending_drafts(self.ws.db.cipher_key))
+        n = len(pending_drafts(self.ws.db.cipher_key, database_id(self.ws)))
         self.drafts_action.setText(f"&Visit drafts ({n})…" if n else "&Visit drafts…")
         if n:
             self.statusBar().showMessage(
@@ -418,7 +418,7 @@ class MainWindow(QMainWindow):
     def open_drafts(self) -> None:
         from app.ui.visit_mode import VisitModeDialog
 
-        drafts = pending_drafts(self.ws.db.cipher_key)
+        drafts = pending_drafts(self.ws.db.cipher_key, database_id(self.ws))
         if not drafts:
             QMessageBox.information(self, "Visit drafts", "There are no unsaved home-visit drafts.")
             return

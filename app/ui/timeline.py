@@ -17,6 +17,7 @@ TYPE_LABELS = {
     "action_done": "Action done",
     "complaint_offered": "Complaint offered",
     "complaint_received": "Complaint received",
+    "complaint_points": "Points of complaint",
     "complaint_ack": "Complaint acknowledged",
     "extension_notice": "Extension notice",
     "complaint_response": "Complaint response",
@@ -76,6 +77,7 @@ GROUPS: dict[str, frozenset[str]] = {
         {
             "complaint_offered",
             "complaint_received",
+            "complaint_points",
             "complaint_ack",
             "extension_notice",
             "complaint_response",

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import DoorstepError
-from app.services.visits import VisitDraft, save_draft, save_visit
+from app.services.visits import VisitDraft, new_draft, save_draft, save_visit
 from app.services.workspace import Workspace
 
 
@@ -23,7 +23,7 @@ class VisitModeDialog(QDialog):
         super().__init__(parent)
         self.ws = ws
         self.saved = False
-        self.draft = draft or VisitDraft(ref=ref, started_at=ws.now().isoformat())
+        self.draft = draft or new_draft(ws, ref)
         self.setWindowTitle(f"Home visit — {ref}")
         self.resize(720, 560)
         intro = QLabel(

@@ -274,6 +274,7 @@ EXTRA_FIELDS = {
             "alternative_accommodation",
         )
     },
+    "complaint_points": {"complaint": "c1", "points": ["Repair not done"]},
 }
 
 

@@ -54,7 +54,7 @@ TABLE: dict[str, tuple[set[str], set[str]]] = {
     "action_plan_agreed": ({"actions", "update_every_wd"}, set()),
     "action_done": ({"plan", "action"}, set()),
     "complaint_offered": (set(), {"accepted"}),
-    "complaint_received": ({"channel", "stage"}, {"about_officer"}),
+    "complaint_received": ({"channel", "stage"}, {"about_officer", "points"}),
     "complaint_ack": ({"stage", "by"}, {"complaint"}),
     "extension_notice": ({"stage", "new_due", "reason"}, {"complaint"}),
     "complaint_response": ({"stage", "by"}, {"compensation", "complaint"}),

@@ -424,3 +424,33 @@ def test_remedy_dialog_with_nothing_open_says_so_instead_of_crashing(
     dialog.accept()  # OK with no action to choose
     assert dialog.isVisible()
     assert "no open remedy action" in dialog.error.text()
+
+
+def test_points_of_complaint_added_from_the_actions_menu(qtbot, panel, ws, clock):
+    clock.set("2025-06-03T09:00:00+00:00")
+    seed_case(ws, ref=REF, opened="2025-06-02", kind="complaint")
+    svc.receive_complaint(
+        ws, REF, at=at("2025-06-02T10:00:00+01:00"), channel="phone", summary="Leak not fixed"
+    )
+    panel.load(get_case(ws, REF))
+    action = panel.menu_actions["points"]
+    assert action.isEnabled() and action.text().replace("&", "") == "Points of complaint…"
+    action.trigger()
+    dialog = panel.active_dialog
+    assert dialog.windowTitle() == "Points of complaint"
+    points = field(dialog, "points")
+    assert points.toPlainText() == ""
+    qtbot.keyClick(dialog.ok, Qt.Key.Key_Space)  # nothing listed: refused in place
+    assert dialog.isVisible() and "at least one point" in dialog.error.text()
+    points.setFocus()
+    qtbot.keyClicks(points, "Leak not fixed")
+    qtbot.keyClick(points, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClicks(points, "Calls not returned")
+    with qtbot.waitSignal(panel.sig_changed, timeout=2000):
+        qtbot.keyClick(dialog.ok, Qt.Key.Key_Space)
+    assert get_complaint(ws, REF).points == ("Leak not fixed", "Calls not returned")
+    assert any(h.what == "Points restated" for h in get_complaint(ws, REF).history)
+    panel.menu_actions["points"].trigger()  # opens with the current list to restate
+    assert field(panel.active_dialog, "points").toPlainText() == (
+        "Leak not fixed\nCalls not returned"
+    )

@@ -95,7 +95,7 @@ def agree_plan(
                 newly_done.append(action["text"])
             actions.append(action)
         number = len(plans) + 1
-        plan_id = new_local_id(s, case)
+        plan_id = new_local_id(s, case)  # the actions done under it name it
         raw: dict[str, Any] = {
             "id": plan_id,
             "type": "action_plan_agreed",

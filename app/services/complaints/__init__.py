@@ -26,7 +26,12 @@ from app.domain.complaint_response import (
 from app.domain.complaint_rules import RuleBroken
 from app.domain.deadlines.timeline import fmt
 from app.errors import NotFound, PermissionDenied, ValidationError
-from app.services.complaints.intake import offer_complaint, pending_offers, receive_complaint
+from app.services.complaints.intake import (
+    offer_complaint,
+    pending_offers,
+    receive_complaint,
+    state_points,
+)
 from app.services.complaints.tx import Context, Instant, OnRecorded, record_one
 from app.services.officers import MANAGER_ROLES
 
@@ -404,4 +409,5 @@ __all__ = [
     "reopen_complaint",
     "request_escalation",
     "respond",
+    "state_points",
 ]

@@ -21,6 +21,48 @@ def _text(value: str | None) -> str:
     return (value or "").strip()
 
 
+def clean_points(points: Sequence[str]) -> list[str]:
+    """The points as given, trimmed, blanks left out; two with the same text are refused."""
+    clean = [p.strip() for p in points if p and p.strip()]
+    if len(set(clean)) != len(clean):
+        raise ValidationError("Two complaint points have the same text; merge or reword them.")
+    return clean
+
+
+def state_points(
+    ws,
+    ref: str,
+    complaint: str | None = None,
+    *,
+    points: Sequence[str],
+    at: Instant = None,
+    expected_version: int | None = None,
+) -> str:
+    """Add or restate a complaint's points after intake (a ``complaint_points`` event; the
+    latest list stands, so letters and the response checklist read it). Returns its id."""
+
+    def build(ctx: Context) -> dict[str, Any]:
+        state = ctx.complaint(complaint)
+        clean = clean_points(points)
+        if not clean:
+            raise ValidationError("List at least one point of complaint, one a line.")
+        if state.closed is not None:
+            raise ValidationError("This complaint is closed; reopen it before changing its points.")
+        if tuple(clean) == state.points:
+            raise ValidationError("These are already the complaint's points; nothing was changed.")
+        n = len(clean)
+        how = "restated" if state.points else "added"
+        return {
+            "type": "complaint_points",
+            "summary": f"Points of complaint {how}: {n} point{'s' if n != 1 else ''}",
+            "complaint": state.id,
+            "points": clean,
+            "by": ctx.ws.actor.username,
+        }
+
+    return record_one(ws, ref, "state_complaint_points", at, expected_version, build)
+
+
 # -- receipt -----------------------------------------------------------------------------------------------
 
 
@@ -65,9 +107,7 @@ def _receipt(ctx, summary, channel, points, about_officer, handler, matter_date,
         "channel": channel,
         "stage": policy.first_stage,
     }
-    clean = [p.strip() for p in points if p and p.strip()]
-    if len(set(clean)) != len(clean):
-        raise ValidationError("Two complaint points have the same text; merge or reword them.")
+    clean = clean_points(points)
     if clean:
         raw["points"] = clean
     if about:

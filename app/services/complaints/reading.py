@@ -228,7 +228,7 @@ def _allowed(state: ComplaintState, today: dt.date) -> frozenset[str]:
     if not is_open:
         out.add("reopen")
     if is_open:
-        out.add("assign")
+        out |= {"assign", "points"}
     if any(d.status == OPEN for d in state.remedies):
         out.add("remedy_done")
     return frozenset(out)

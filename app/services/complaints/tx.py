@@ -8,12 +8,10 @@ check that only one of them should; a stale ``expected_version`` is refused firs
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -25,12 +23,18 @@ from app.domain.complaint_rules import RuleBroken
 from app.domain.events import Event
 from app.domain.policy import PolicyHistory
 from app.errors import ConflictError, NotFound, PermissionDenied, ValidationError
-from app.services.cases import FUTURE_TOLERANCE, add_events, find_case, log_action
+from app.services.cases import (
+    FUTURE_TOLERANCE,
+    append_events,
+    check_version,
+    find_case,
+    log_action,
+)
 from app.services.convert import case_info_from_row, events_from_rows
 from app.services.officers import role_of
-from app.services.recompute import case_history, policy_history, recompute
+from app.services.recompute import case_history, policy_history
 from app.services.workspace import Workspace
-from app.store.models import Case, CaseEvent
+from app.store.models import Case
 
 Instant = dt.datetime | dt.date | None
 
@@ -81,18 +85,6 @@ def to_instant(ws: Workspace, at: Instant) -> dt.datetime:
         local = at if at.tzinfo is not None else at.replace(tzinfo=LONDON)
         return local.astimezone(dt.UTC)
     return dt.datetime(at.year, at.month, at.day, 9, 0, tzinfo=LONDON).astimezone(dt.UTC)
-
-
-def _new_ids(session: Session, case: Case, n: int) -> list[str]:
-    taken = set(
-        session.scalars(select(CaseEvent.local_id).where(CaseEvent.case_id == case.id)).all()
-    )
-    out: list[str] = []
-    while len(out) < n:
-        candidate = "ev-" + secrets.token_hex(5)
-        if candidate not in taken and candidate not in out:
-            out.append(candidate)
-    return out
 
 
 def translate(exc: Exception) -> Exception:
@@ -163,11 +155,7 @@ def record_one(
 def _run(ws, ref, action, instant, expected_version, build, after=None) -> list[str]:
     with ws.db.write() as s:
         case = find_case(s, ref)
-        if expected_version is not None and case.version != expected_version:
-            raise ConflictError(
-                f"Case {ref} was changed by {case.updated_by} since you opened it. "
-                "Reload the case; your entry has not been saved and is still in the form."
-            )
+        check_version(case, expected_version)  # a stale form is refused before any rule
         info = case_info_from_row(case)
         events = events_from_rows(case_history(s, case))
         history = policy_history(ws.registry, case)
@@ -178,19 +166,8 @@ def _run(ws, ref, action, instant, expected_version, build, after=None) -> list[
             raws = build(ctx)
         except (RuleBroken, CompensationError) as exc:
             raise translate(exc) from exc
-        ids = _new_ids(s, case, len(raws))
-        stamped = []
-        for i, raw in enumerate(raws):
-            item = dict(raw)
-            item.setdefault("id", ids[i])
-            item.setdefault("at", instant.isoformat())
-            stamped.append(item)
-        local_ids = add_events(s, ws, case, stamped)
-        recompute(s, case, ws.registry)
-        case.updated_by = ws.actor.username
-        case.device = ws.actor.device
-        case.updated_at = ws.now()
-        log_action(s, ws, action, "case", ref, events=local_ids, types=[r["type"] for r in stamped])
+        _, local_ids = append_events(s, ws, case, raws, expected_version, at=instant)
+        log_action(s, ws, action, "case", ref, events=local_ids, types=[r["type"] for r in raws])
         if after is not None:
             after(s, local_ids)
     return local_ids

@@ -25,6 +25,7 @@ COMPLAINT_CODES = frozenset(
 )
 TYPE_WORDS = {
     "complaint_received": "Complaint received",
+    "complaint_points": "Points restated",
     "complaint_ack": "Acknowledged",
     "extension_notice": "Extension letter",
     "complaint_response": "Response sent",

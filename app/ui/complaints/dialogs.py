@@ -237,6 +237,27 @@ def reopen_dialog(ws, view: ComplaintView, parent=None) -> ActionDialog:
     return _calls(d, ws, view, svc.reopen_complaint, "reason", "at")
 
 
+def points_dialog(ws, view: ComplaintView, parent=None) -> ActionDialog:
+    """Add the points of complaint after intake, or restate them: the list given replaces the
+    current one (which the acknowledgement and the response's checklist then use)."""
+    d = ActionDialog(
+        "Points of complaint",
+        "The points of complaint in the resident's words, one per line. The list recorded "
+        "here replaces the current one; each point needs a decision in the response.",
+        "&Record points",
+        parent,
+    )
+    d.text("points", "&Points of complaint", "\n".join(view.points), height=140)
+    return _calls(d, ws, view, _state_points, "points")
+
+
+def _state_points(ws, ref: str, complaint: str, *, points: str, expected_version: int) -> str:
+    """The dialog's text, one point a line (blank lines left out by the service)."""
+    return svc.state_points(
+        ws, ref, complaint, points=points.splitlines(), expected_version=expected_version
+    )
+
+
 def assign_dialog(ws, view: ComplaintView, parent=None) -> ActionDialog:
     d = ActionDialog(
         f"Assign — {view.stage_label}",
