@@ -69,7 +69,7 @@ class VisitDraft:
 
 
 def database_id(ws: Workspace) -> str:
-    """This database's own id (migration 0009_once gives every database one)."""
+    """This database's own id (migration 0010_once gives every database one)."""
     value = ws.setting("database_id")
     if value:
         return str(value)

@@ -182,7 +182,7 @@ class Letter(Tracked, Base):
     approved_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
     issued_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
     event_local_id: Mapped[str | None] = mapped_column(String(80), nullable=True)
-    # the n of its reference REF/n, once per case (migration 0009_once): two writers cannot both take it
+    # the n of its reference REF/n, once per case (migration 0010_once): two writers cannot both take it
     number: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
     __table_args__ = (Index("uq_letters_case_number", "case_id", "number", unique=True),)

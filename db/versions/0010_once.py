@@ -1,7 +1,7 @@
 """once: letter numbers unique per case, and the database's own id
 
-Revision ID: 0009
-Revises: 0008
+Revision ID: 0010
+Revises: 0009
 Create Date: 2026-12-01
 
 Two writers on the team server could both give a case's next letter the same number (it was
@@ -23,8 +23,8 @@ import uuid
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0009"
-down_revision = "0008"
+revision = "0010"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
