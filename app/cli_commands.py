@@ -87,18 +87,19 @@ def cmd_wd(args) -> int:
 
 
 def _read_json(path: Path) -> Any:
+    """A bundle file's JSON, decoded by the bundle reader (bounded depth and numbers)."""
+    from app.domain.bundle import loads_document
+
     try:
-        text = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
     except FileNotFoundError:
         raise ValidationError(f"{path}: no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
+    except OSError as exc:
         raise ValidationError(f"{path}: cannot be read ({exc.__class__.__name__})") from None
     try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ValidationError(
-            f"{path}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
-        ) from None
+        return loads_document(data, str(path))
+    except BundleError as exc:
+        raise ValidationError(str(exc)) from None
 
 
 def cmd_import(args) -> int:
@@ -224,7 +225,13 @@ def cmd_audit(args) -> int:
             ws.close()
     else:
         registry = _registry(args)
-        reports = [audit_document(_read_json(p), registry, as_of) for p in args.bundles]
+        reports = []
+        for p in args.bundles:
+            try:
+                reports.append(audit_document(_read_json(p), registry, as_of))
+            except DoorstepError as exc:
+                msg = str(exc)
+                raise ValidationError(msg if msg.startswith(str(p)) else f"{p}: {msg}") from None
     if args.json:
         docs = [r.to_dict() for r in reports]
         emit(docs[0] if len(docs) == 1 and not args.all else docs)

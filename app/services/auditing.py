@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from app.domain.audit import audit
 from app.domain.bundle import parse_bundle
+from app.domain.calendar import CalendarRangeError
 from app.domain.deadlines import Finding
 from app.domain.events import BundleError
 from app.domain.trail import late_evidence_in, note_late_evidence
@@ -43,7 +44,7 @@ class AuditReport:
 def _audit(case, events, history, as_of: dt.date) -> list[Finding]:
     try:
         return audit(case, events, history, as_of)
-    except BundleError as exc:  # a deadline past the calendar's last year
+    except (BundleError, CalendarRangeError) as exc:  # a deadline past the calendar's last year
         raise ValidationError(str(exc)) from exc
 
 
