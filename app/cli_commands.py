@@ -182,8 +182,11 @@ def cmd_import_csv(args) -> int:
 
 
 def cmd_export(args) -> int:
+    from app.paths import write_whole
     from app.services.bundles import export_bundle
 
+    if args.out and not args.out.parent.is_dir():  # before opening anything
+        raise ValidationError(f"There is no folder {args.out.parent}; nothing was written.")
     ws = _workspace(args, create=False)
     try:
         doc = export_bundle(ws, args.ref)
@@ -191,7 +194,7 @@ def cmd_export(args) -> int:
         ws.close()
     text = json.dumps(doc, indent=1, ensure_ascii=False) + "\n"
     if args.out:
-        args.out.write_text(text, encoding="utf-8")
+        write_whole(args.out, text.encode("utf-8"))
         print(f"Wrote {args.out}")
     else:
         sys.stdout.write(text)

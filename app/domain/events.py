@@ -430,6 +430,8 @@ def parse_instant(value: Any, event_id: str | None = None, field_name: str = "at
     try:
         if len(text) == 10:
             d = dt.date.fromisoformat(text)
+            if not FIRST_YEAR <= d.year <= LAST_YEAR:
+                raise BundleError(_outside(value), event_id, field_name)
             local = dt.datetime(d.year, d.month, d.day, 9, 0, tzinfo=LONDON)
             return local.astimezone(dt.UTC)
         parsed = dt.datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
