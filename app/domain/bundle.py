@@ -151,6 +151,10 @@ def parse_case(raw: Any) -> CaseInfo:
         extra={k: v for k, v in res.items() if k not in RESIDENT_KEYS},
     )
     policy = _text(raw.get("policy"), "policy", False)
+    if policy is not None:  # a name, or left out for the default: never blank
+        if not policy.strip():
+            raise _case_error("policy", "must name a policy, or be left out for the default")
+        policy = _name(policy, "policy")
     return CaseInfo(
         ref=ref,
         kind=kind,

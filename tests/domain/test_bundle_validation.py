@@ -137,3 +137,10 @@ def test_a_new_event_type_passes_the_checks_by_its_schema():
     # EVENT_TYPES gets the same document checks
     doc = json.loads(mutant(lambda d: d["events"][0].update(summary="fine ✓")))
     assert bundle_to_dict(parse_bundle(doc))["events"][0]["summary"] == "fine ✓"
+
+
+@pytest.mark.parametrize("policy", ["", "   "])
+def test_a_blank_policy_is_refused_not_read_as_the_default(policy):
+    # audit read "" as the default policy while import refused it as unknown
+    message = refusal(mutant(lambda d: d["case"].update(policy=policy)))
+    assert "case field 'policy'" in message and "left out" in message
