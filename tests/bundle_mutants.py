@@ -84,15 +84,15 @@ MUTANTS: dict[str, tuple[str, tuple[str, ...]]] = {
     ),
     "a lone surrogate in the resident's name": (
         mutant(_set("case", "resident", "name", value="Ms \udc00")),
-        ("case.resident.name", "surrogate"),
+        ("case field 'resident.name'", "surrogate"),
     ),
     "a lone surrogate in the ref": (
         mutant(_set("case", "ref", value="EX-\ud83d")),
-        ("case.ref", "surrogate"),
+        ("case field 'ref'", "surrogate"),
     ),
     "a lone surrogate in an extra key": (
         mutant(_set("events", "#c1", "note\udfff", value="x")),
-        ("event 'c1'", "key", "surrogate"),
+        ("event 'c1'", "the key", "surrogate"),
     ),
     "a number as case field __bundle__": (
         mutant(_set("case", "__bundle__", value=-1)),

@@ -202,7 +202,9 @@ class _NumberRefused(ValueError):
 
 def _int(text: str) -> int:
     if len(text.lstrip("-")) > MAX_DIGITS:
-        raise _NumberRefused(f"a number of {len(text.lstrip('-')):,} digits")
+        raise _NumberRefused(
+            f"a number of {len(text.lstrip('-')):,} digits; a case bundle allows at most {MAX_DIGITS}"
+        )
     return int(text)
 
 
@@ -262,16 +264,16 @@ def loads_document(text: str | bytes, source: str = "bundle") -> Any:
         raise BundleError(f"{source} nests objects and lists too deeply") from None
 
 
-def _where(path: tuple[Any, ...], doc: Mapping[str, Any]) -> tuple[str | None, str]:
-    """The event id (if the path is inside an event) and the field name of ``path``."""
+def _refusal(path: tuple[Any, ...], doc: Mapping[str, Any], problem: str) -> BundleError:
+    """``problem`` with where it is: the event id and field, the case field, or the key."""
     if len(path) >= 2 and path[0] == "events" and isinstance(path[1], int):
         raw = doc["events"][path[1]]
         eid = raw.get("id") if isinstance(raw, dict) else None
         eid = eid if isinstance(eid, str) else f"number {path[1] + 1}"
-        return eid, _dotted(path[2:]) or "(the event)"
-    if len(path) >= 1 and path[0] == "case":
-        return None, "case." + _dotted(path[1:]) if len(path) > 1 else "case"
-    return None, _dotted(path)
+        return BundleError(problem, eid, _dotted(path[2:]) or None)
+    if len(path) >= 2 and path[0] == "case":
+        return _case_error(_dotted(path[1:]), problem)
+    return BundleError(problem, None, _dotted(path) or None)
 
 
 def _dotted(path: tuple[Any, ...]) -> str:
@@ -316,16 +318,14 @@ def check_values(doc: Any) -> None:
                 problem = f"is not a finite number ({value})"
         elif isinstance(value, dict):
             for key, item in value.items():
-                bad = _bad_text(key) if isinstance(key, str) else "a key that is not text"
+                bad = _bad_text(key) if isinstance(key, str) else "something other than text"
                 if bad:
-                    eid, name = _where(path, doc)
-                    raise BundleError(f"has a key holding {bad}", eid, name or "(top level)")
+                    raise _refusal(path, doc, f"the key {shown(key)} holds {bad}")
                 stack.append((item, (*path, key)))
         elif isinstance(value, list | tuple):
             stack.extend((item, (*path, i)) for i, item in enumerate(value))
         if problem:
-            eid, name = _where(path, doc)
-            raise BundleError(problem, eid, name or "(top level)")
+            raise _refusal(path, doc, problem)
 
 
 def format_instant(at: dt.datetime) -> str:
