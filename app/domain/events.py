@@ -427,13 +427,18 @@ def parse_instant(value: Any, event_id: str | None = None, field_name: str = "at
             f"must be an ISO 8601 date-time, got {shown(value)}", event_id, field_name
         )
     text = value.strip()
-    try:
-        if len(text) == 10:
+    if len(text) == 10:
+        try:
             d = dt.date.fromisoformat(text)
-            if not FIRST_YEAR <= d.year <= LAST_YEAR:
-                raise BundleError(_outside(value), event_id, field_name)
-            local = dt.datetime(d.year, d.month, d.day, 9, 0, tzinfo=LONDON)
-            return local.astimezone(dt.UTC)
+        except ValueError:
+            raise BundleError(
+                f"is not a valid date-time: {shown(value)}", event_id, field_name
+            ) from None
+        if not FIRST_YEAR <= d.year <= LAST_YEAR:
+            raise BundleError(_outside(value), event_id, field_name)
+        local = dt.datetime(d.year, d.month, d.day, 9, 0, tzinfo=LONDON)
+        return local.astimezone(dt.UTC)
+    try:
         parsed = dt.datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
     except ValueError:
         raise BundleError(
