@@ -41,9 +41,10 @@ INCIDENT_TYPES = (
 )
 RESIDENT = "resident"
 
-# The years an event or date may fall in: the working-day calendar covers 2000-2100, and a
-# year of headroom lets every deadline an event starts land inside it.
-FIRST_YEAR, LAST_YEAR = 2000, 2099
+# The years an event or date may fall in (London time, whatever offset it is written with):
+# those the working-day calendar covers. A deadline an event starts that would fall past the
+# calendar is refused by the engine, naming the case and event.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
 # How much of what a person wrote an error message quotes.
 QUOTE_LIMIT = 80
 # The largest sum of money an event may name (compensation, an order): far above any award.
