@@ -322,3 +322,28 @@ def _dumps(doc: Any) -> str:
     except UnicodeEncodeError:
         return json.dumps(doc, ensure_ascii=True)
     return text
+
+
+def test_a_deadline_past_the_calendar_is_refused_by_audit_as_by_import(capsys, runner):
+    """Audit read only what was known by --as-of and accepted an event late in 2100 whose
+    deadline falls past the calendar; import, deriving every deadline, refused it."""
+    doc = copy.deepcopy(VALID)
+    doc["events"].append(
+        {
+            "id": "late",
+            "at": "2100-12-29T10:00",
+            "type": "contact",
+            "channel": "letter",
+            "direction": "in",
+            "by": "resident",
+            "callback_requested": True,
+        }
+    )
+    path = runner.write(json.dumps(doc))
+    db = runner.fresh_db()
+    code, _, err = runner.run(capsys, "import", path, "--db", db)
+    refused(code, err, path)
+    assert "'late'" in err and cases_in(db) == 0
+    code, out, a_err = runner.run(capsys, "audit", path, *AS_OF)
+    refused(code, a_err, path)
+    assert "'late'" in a_err and out == ""
