@@ -105,34 +105,46 @@ def _read_json(path: Path) -> Any:
 def cmd_import(args) -> int:
     from app.services.bundles import import_bundle
 
-    ws = _workspace(args)
+    def refuse(path: Path, exc: Exception) -> None:
+        msg = str(exc)
+        print(
+            f"doorstep: {msg if msg.startswith(str(path)) else f'{path}: {msg}'}", file=sys.stderr
+        )
+
+    # Files are read (and their JSON decoded) before the database is opened: when none can be
+    # read, nothing is opened, and no database is made at a new path.
+    docs: list[tuple[Path, Any]] = []
     failures = 0
+    for path in args.bundles:
+        try:
+            docs.append((path, _read_json(path)))
+        except DoorstepError as exc:
+            failures += 1
+            refuse(path, exc)
     results = []
-    try:
-        for path in args.bundles:
-            try:
-                r = import_bundle(ws, _read_json(path), merge=args.merge)
-            except (DoorstepError, BundleError) as exc:
-                failures += 1
-                msg = str(exc)
-                print(
-                    f"doorstep: {msg if msg.startswith(str(path)) else f'{path}: {msg}'}",
-                    file=sys.stderr,
+    if docs:
+        ws = _workspace(args)
+        try:
+            for path, doc in docs:
+                try:
+                    r = import_bundle(ws, doc, merge=args.merge)
+                except (DoorstepError, BundleError) as exc:
+                    failures += 1
+                    refuse(path, exc)
+                    continue
+                results.append(
+                    {
+                        "file": str(path),
+                        "case": r.ref,
+                        "created": r.created,
+                        "events_added": r.events_added,
+                    }
                 )
-                continue
-            results.append(
-                {
-                    "file": str(path),
-                    "case": r.ref,
-                    "created": r.created,
-                    "events_added": r.events_added,
-                }
-            )
-            if not args.json:
-                verb = "Imported" if r.created else "Merged"
-                print(f"{verb} {r.ref} from {path} ({r.events_added} events)")
-    finally:
-        ws.close()
+                if not args.json:
+                    verb = "Imported" if r.created else "Merged"
+                    print(f"{verb} {r.ref} from {path} ({r.events_added} events)")
+        finally:
+            ws.close()
     if args.json:
         emit(results)
     return 1 if failures else 0

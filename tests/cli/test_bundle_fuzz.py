@@ -347,3 +347,11 @@ def test_a_deadline_past_the_calendar_is_refused_by_audit_as_by_import(capsys, r
     code, out, a_err = runner.run(capsys, "audit", path, *AS_OF)
     refused(code, a_err, path)
     assert "'late'" in a_err and out == ""
+
+
+def test_a_bundle_that_cannot_be_read_makes_no_database(capsys, runner):
+    path = runner.write(MUTANTS["100,000 nested lists"][0])
+    db = runner.folder / "never-made.sqlite"
+    code, _, err = runner.run(capsys, "import", path, "--db", db)
+    refused(code, err, path)
+    assert not db.exists()
