@@ -87,51 +87,64 @@ def cmd_wd(args) -> int:
 
 
 def _read_json(path: Path) -> Any:
+    """A bundle file's JSON, decoded by the bundle reader (bounded depth and numbers)."""
+    from app.domain.bundle import loads_document
+
     try:
-        text = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
     except FileNotFoundError:
         raise ValidationError(f"{path}: no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
+    except OSError as exc:
         raise ValidationError(f"{path}: cannot be read ({exc.__class__.__name__})") from None
     try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ValidationError(
-            f"{path}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
-        ) from None
+        return loads_document(data, str(path))
+    except BundleError as exc:
+        raise ValidationError(str(exc)) from None
 
 
 def cmd_import(args) -> int:
     from app.services.bundles import import_bundle
 
-    ws = _workspace(args)
+    def refuse(path: Path, exc: Exception) -> None:
+        msg = str(exc)
+        print(
+            f"doorstep: {msg if msg.startswith(str(path)) else f'{path}: {msg}'}", file=sys.stderr
+        )
+
+    # Files are read (and their JSON decoded) before the database is opened: when none can be
+    # read, nothing is opened, and no database is made at a new path.
+    docs: list[tuple[Path, Any]] = []
     failures = 0
+    for path in args.bundles:
+        try:
+            docs.append((path, _read_json(path)))
+        except DoorstepError as exc:
+            failures += 1
+            refuse(path, exc)
     results = []
-    try:
-        for path in args.bundles:
-            try:
-                r = import_bundle(ws, _read_json(path), merge=args.merge)
-            except (DoorstepError, BundleError) as exc:
-                failures += 1
-                msg = str(exc)
-                print(
-                    f"doorstep: {msg if msg.startswith(str(path)) else f'{path}: {msg}'}",
-                    file=sys.stderr,
+    if docs:
+        ws = _workspace(args)
+        try:
+            for path, doc in docs:
+                try:
+                    r = import_bundle(ws, doc, merge=args.merge)
+                except (DoorstepError, BundleError) as exc:
+                    failures += 1
+                    refuse(path, exc)
+                    continue
+                results.append(
+                    {
+                        "file": str(path),
+                        "case": r.ref,
+                        "created": r.created,
+                        "events_added": r.events_added,
+                    }
                 )
-                continue
-            results.append(
-                {
-                    "file": str(path),
-                    "case": r.ref,
-                    "created": r.created,
-                    "events_added": r.events_added,
-                }
-            )
-            if not args.json:
-                verb = "Imported" if r.created else "Merged"
-                print(f"{verb} {r.ref} from {path} ({r.events_added} events)")
-    finally:
-        ws.close()
+                if not args.json:
+                    verb = "Imported" if r.created else "Merged"
+                    print(f"{verb} {r.ref} from {path} ({r.events_added} events)")
+        finally:
+            ws.close()
     if args.json:
         emit(results)
     return 1 if failures else 0
@@ -181,8 +194,11 @@ def cmd_import_csv(args) -> int:
 
 
 def cmd_export(args) -> int:
+    from app.paths import write_whole
     from app.services.bundles import export_bundle
 
+    if args.out and not args.out.parent.is_dir():  # before opening anything
+        raise ValidationError(f"There is no folder {args.out.parent}; nothing was written.")
     ws = _workspace(args, create=False)
     try:
         doc = export_bundle(ws, args.ref)
@@ -190,7 +206,7 @@ def cmd_export(args) -> int:
         ws.close()
     text = json.dumps(doc, indent=1, ensure_ascii=False) + "\n"
     if args.out:
-        args.out.write_text(text, encoding="utf-8")
+        write_whole(args.out, text.encode("utf-8"))
         print(f"Wrote {args.out}")
     else:
         sys.stdout.write(text)
@@ -224,7 +240,13 @@ def cmd_audit(args) -> int:
             ws.close()
     else:
         registry = _registry(args)
-        reports = [audit_document(_read_json(p), registry, as_of) for p in args.bundles]
+        reports = []
+        for p in args.bundles:
+            try:
+                reports.append(audit_document(_read_json(p), registry, as_of))
+            except DoorstepError as exc:
+                msg = str(exc)
+                raise ValidationError(msg if msg.startswith(str(p)) else f"{p}: {msg}") from None
     if args.json:
         docs = [r.to_dict() for r in reports]
         emit(docs[0] if len(docs) == 1 and not args.all else docs)

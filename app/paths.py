@@ -116,3 +116,34 @@ def sqlite_companions(path: Path) -> tuple[Path, Path, Path]:
     """The database file and the -wal and -shm files SQLite keeps beside it."""
     path = Path(path)
     return path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")
+
+
+def write_whole(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` whole or not at all: into a temporary file in the same
+    folder, flushed to disk, then renamed over ``path``. A full disk or a failed write leaves
+    no partial file (and an existing ``path`` as it was). The file is owner-only: what
+    Doorstep writes out holds residents' details. Raises ``DoorstepError`` in one sentence."""
+    import errno
+    import tempfile
+
+    path = Path(path)
+    if not path.parent.is_dir():
+        raise DoorstepError(f"There is no folder {path.parent}; nothing was written.")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    except OSError as exc:
+        raise DoorstepError(f"Cannot write in {path.parent} ({exc.strerror}).") from None
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise DoorstepError(
+                f"The disk is full, so {path} was not written; free some space and try again."
+            ) from None
+        raise DoorstepError(f"{path} could not be written ({exc.strerror}).") from None

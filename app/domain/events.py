@@ -10,6 +10,8 @@ as ``Decimal``) for the deadline engine.
 from __future__ import annotations
 
 import datetime as dt
+import reprlib
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -39,6 +41,41 @@ INCIDENT_TYPES = (
 )
 RESIDENT = "resident"
 
+# The years an event or date may fall in (London time, whatever offset it is written with):
+# those the working-day calendar covers. A deadline an event starts that would fall past the
+# calendar is refused by the engine, naming the case and event.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+# How much of what a person wrote an error message quotes.
+QUOTE_LIMIT = 80
+# The largest sum of money an event may name (compensation, an order): far above any award.
+MAX_AMOUNT = Decimal(10_000_000)
+# Longest event id and username (the store's columns: local_id, username, actor).
+MAX_ID = 80
+
+_repr = reprlib.Repr()
+_repr.maxstring = QUOTE_LIMIT
+_repr.maxother = QUOTE_LIMIT
+_repr.maxlevel = 2
+_repr.maxlist = _repr.maxtuple = _repr.maxdict = 4
+
+
+def shown(value: Any) -> str:
+    """What the person wrote, quoted for a message and cut to a sensible length."""
+    text = _repr.repr(value)
+    return text if len(text) <= QUOTE_LIMIT else text[: QUOTE_LIMIT - 1] + "…"
+
+
+def unprintable(text: str) -> str | None:
+    """The first character of ``text`` that has no place in a name or reference, described
+    (control and format characters such as bidi overrides, look-alike spaces, unassigned
+    code points); None when there is none."""
+    for ch in text:
+        cat = unicodedata.category(ch)
+        if cat[0] == "C" or cat in ("Zl", "Zp") or (cat == "Zs" and ch != " "):
+            name = unicodedata.name(ch, "")
+            return f"U+{ord(ch):04X}" + (f" {name}" if name else "")
+    return None
+
 
 class BundleError(ValueError):
     """Input that cannot be accepted; names the event id and field at fault."""
@@ -48,9 +85,9 @@ class BundleError(ValueError):
         self.field_name = field_name
         where = []
         if event_id is not None:
-            where.append(f"event {event_id!r}")
+            where.append(f"event {shown(event_id)}")
         if field_name is not None:
-            where.append(f"field {field_name!r}")
+            where.append(f"field {shown(field_name)}")
         prefix = ", ".join(where)
         super().__init__(f"{prefix}: {message}" if prefix else message)
 
@@ -393,21 +430,44 @@ def is_bare_date(value: Any) -> bool:
 def parse_instant(value: Any, event_id: str | None = None, field_name: str = "at") -> dt.datetime:
     """ISO 8601 instant; no offset means Europe/London local; a bare date means 09:00 London."""
     if not isinstance(value, str) or not value.strip():
-        raise BundleError(f"must be an ISO 8601 date-time, got {value!r}", event_id, field_name)
+        raise BundleError(
+            f"must be an ISO 8601 date-time, got {shown(value)}", event_id, field_name
+        )
     text = value.strip()
-    try:
-        if len(text) == 10:
+    if len(text) == 10:
+        try:
             d = dt.date.fromisoformat(text)
-            local = dt.datetime(d.year, d.month, d.day, 9, 0, tzinfo=LONDON)
-            return local.astimezone(dt.UTC)
+        except ValueError:
+            raise BundleError(
+                f"is not a valid date-time: {shown(value)}", event_id, field_name
+            ) from None
+        if not FIRST_YEAR <= d.year <= LAST_YEAR:
+            raise BundleError(_outside(value), event_id, field_name)
+        local = dt.datetime(d.year, d.month, d.day, 9, 0, tzinfo=LONDON)
+        return local.astimezone(dt.UTC)
+    try:
         parsed = dt.datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
     except ValueError:
-        raise BundleError(f"is not a valid date-time: {value!r}", event_id, field_name) from None
+        raise BundleError(
+            f"is not a valid date-time: {shown(value)}", event_id, field_name
+        ) from None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=LONDON)
-    if not 2000 <= parsed.year <= 2100:
-        raise BundleError(f"is outside 2000-2100: {value!r}", event_id, field_name)
+    # the year of the instant in London, whatever offset it was written with
+    if not FIRST_YEAR <= parsed.year <= LAST_YEAR or not _in_years(parsed):
+        raise BundleError(_outside(value), event_id, field_name)
     return parsed.astimezone(dt.UTC)
+
+
+def _outside(value: Any) -> str:
+    return f"is outside the years {FIRST_YEAR}-{LAST_YEAR}: {shown(value)}"
+
+
+def _in_years(instant: dt.datetime) -> bool:
+    try:
+        return FIRST_YEAR <= london_date(instant).year <= LAST_YEAR
+    except OverflowError:
+        return False
 
 
 def parse_date(value: Any, event_id: str | None, field_name: str) -> dt.date:
@@ -415,52 +475,76 @@ def parse_date(value: Any, event_id: str | None, field_name: str) -> dt.date:
         try:
             d = dt.date.fromisoformat(value.strip())
         except ValueError:
-            raise BundleError(f"is not a valid date: {value!r}", event_id, field_name) from None
-        if not 2000 <= d.year <= 2100:
-            raise BundleError(f"is outside 2000-2100: {value!r}", event_id, field_name)
+            raise BundleError(
+                f"is not a valid date: {shown(value)}", event_id, field_name
+            ) from None
+        if not FIRST_YEAR <= d.year <= LAST_YEAR:
+            raise BundleError(_outside(value), event_id, field_name)
         return d
-    raise BundleError(f"must be an ISO date (YYYY-MM-DD), got {value!r}", event_id, field_name)
+    raise BundleError(f"must be an ISO date (YYYY-MM-DD), got {shown(value)}", event_id, field_name)
 
 
 def parse_money(value: Any, event_id: str | None, field_name: str) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, int | float | str):
-        raise BundleError(f"must be an amount in pounds, got {value!r}", event_id, field_name)
+        raise BundleError(f"must be an amount in pounds, got {shown(value)}", event_id, field_name)
     try:
         amount = Decimal(str(value))
     except InvalidOperation:
         raise BundleError(
-            f"must be an amount in pounds, got {value!r}", event_id, field_name
+            f"must be an amount in pounds, got {shown(value)}", event_id, field_name
         ) from None
     if not amount.is_finite() or amount < 0:
         raise BundleError(
-            f"must be a positive amount in pounds, got {value!r}", event_id, field_name
+            f"must be a positive amount in pounds, got {shown(value)}", event_id, field_name
+        )
+    if amount > MAX_AMOUNT:
+        raise BundleError(
+            f"must be at most £{MAX_AMOUNT:,} (an amount in pounds), got {shown(value)}",
+            event_id,
+            field_name,
         )
     if amount != amount.quantize(Decimal("0.01")):
-        raise BundleError(f"must be whole pence, got {value!r}", event_id, field_name)
+        raise BundleError(f"must be whole pence, got {shown(value)}", event_id, field_name)
     return amount
 
 
 def _text(value: Any, eid: str, name: str) -> str:
     if not isinstance(value, str) or not value.strip():
-        raise BundleError(f"must be non-empty text, got {value!r}", eid, name)
+        raise BundleError(f"must be non-empty text, got {shown(value)}", eid, name)
+    return value
+
+
+def check_name(value: str, eid: str | None, name: str, longest: int = MAX_ID) -> str:
+    """A reference, event id or username: printable characters only, and not too long."""
+    bad = unprintable(value)
+    if bad is not None:
+        raise BundleError(
+            f"may hold only printable characters, but {shown(value)} contains {bad}", eid, name
+        )
+    if len(value) > longest:
+        raise BundleError(f"must be at most {longest} characters, got {shown(value)}", eid, name)
     return value
 
 
 def _normalise(spec: Spec, value: Any, eid: str, name: str) -> Any:
     kind = spec.kind
-    if kind in ("text", "person", "ref"):
+    if kind == "text":
         return _text(value, eid, name)
+    if kind in ("person", "ref"):
+        return check_name(_text(value, eid, name), eid, name)
     if kind == "enum":
-        if value not in spec.choices:
-            raise BundleError(f"must be one of {', '.join(spec.choices)}; got {value!r}", eid, name)
+        if not isinstance(value, str) or value not in spec.choices:
+            raise BundleError(
+                f"must be one of {', '.join(spec.choices)}; got {shown(value)}", eid, name
+            )
         return value
     if kind == "bool":
         if not isinstance(value, bool):
-            raise BundleError(f"must be true or false, got {value!r}", eid, name)
+            raise BundleError(f"must be true or false, got {shown(value)}", eid, name)
         return value
     if kind in WHOLE_RANGES:
         if isinstance(value, bool) or not isinstance(value, int):
-            raise BundleError(f"must be a whole number, got {value!r}", eid, name)
+            raise BundleError(f"must be a whole number, got {shown(value)}", eid, name)
         low, high = WHOLE_RANGES[kind]
         if not low <= value <= high:
             raise BundleError(f"must be between {low} and {high}, got {value}", eid, name)
@@ -511,9 +595,9 @@ def _normalise(spec: Spec, value: Any, eid: str, name: str) -> Any:
             sub = f"{name}[{i}]"
             if not isinstance(item, dict) or "head" not in item or "amount" not in item:
                 raise BundleError("must be an object with head and amount", eid, sub)
-            if item["head"] not in COMPENSATION_HEADS:
+            if not isinstance(item["head"], str) or item["head"] not in COMPENSATION_HEADS:
                 raise BundleError(
-                    f"head must be one of {', '.join(COMPENSATION_HEADS)}; got {item['head']!r}",
+                    f"head must be one of {', '.join(COMPENSATION_HEADS)}; got {shown(item['head'])}",
                     eid,
                     f"{sub}.head",
                 )
@@ -533,18 +617,19 @@ def build_event(raw: Mapping[str, Any], seq: int = 0) -> Event:
         raise BundleError(
             f"every event needs a non-empty text 'id' (event number {seq + 1})", None, "id"
         )
+    check_name(eid, None, "id")
     etype = raw.get("type")
     if "type" not in raw:
         raise BundleError("is missing", eid, "type")
-    if etype not in EVENT_TYPES:
-        raise BundleError(f"unknown event type {etype!r}", eid, "type")
+    if not isinstance(etype, str) or etype not in EVENT_TYPES:
+        raise BundleError(f"unknown event type {shown(etype)}", eid, "type")
     if "at" not in raw:
         raise BundleError("is missing", eid, "at")
     at = parse_instant(raw["at"], eid, "at")
     bare = is_bare_date(raw["at"])
     summary = raw.get("summary", "")
     if not isinstance(summary, str):
-        raise BundleError(f"must be text, got {summary!r}", eid, "summary")
+        raise BundleError(f"must be text, got {shown(summary)}", eid, "summary")
     # A bare date is kept as given (wherever the event is stored, it is read back the same way).
     data = {k: v for k, v in raw.items() if k not in ("id", "at", "type") or (k == "at" and bare)}
     f: dict[str, Any] = {}
@@ -570,10 +655,10 @@ def check_references(events: Iterable[Event], known: Mapping[str, str] | None = 
                 continue
             target = e.f[name]
             if target not in types:
-                raise BundleError(f"refers to unknown event {target!r}", e.id, name)
+                raise BundleError(f"refers to unknown event {shown(target)}", e.id, name)
             if spec.ref_types and types[target] not in spec.ref_types:
                 raise BundleError(
-                    f"must refer to a {' or '.join(spec.ref_types)} event; {target!r} is a {types[target]}",
+                    f"must refer to a {' or '.join(spec.ref_types)} event; {shown(target)} is a {types[target]}",
                     e.id,
                     name,
                 )

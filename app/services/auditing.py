@@ -10,7 +10,8 @@ from sqlalchemy import select
 
 from app.domain.audit import audit
 from app.domain.bundle import parse_bundle
-from app.domain.deadlines import Finding
+from app.domain.calendar import CalendarRangeError
+from app.domain.deadlines import Finding, derive
 from app.domain.events import BundleError
 from app.domain.trail import late_evidence_in, note_late_evidence
 from app.errors import ValidationError
@@ -43,7 +44,7 @@ class AuditReport:
 def _audit(case, events, history, as_of: dt.date) -> list[Finding]:
     try:
         return audit(case, events, history, as_of)
-    except BundleError as exc:  # a deadline past the calendar's last year
+    except (BundleError, CalendarRangeError) as exc:  # a deadline past the calendar's last year
         raise ValidationError(str(exc)) from exc
 
 
@@ -59,6 +60,12 @@ def audit_document(doc: Any, registry: PolicyRegistry, as_of: dt.date) -> AuditR
             f"Unknown policy {name!r}; known policies: {', '.join(registry.names())}."
         )
     history = registry.history(name)
+    # Valid for the audit exactly when valid for import: every deadline the events start must
+    # be derivable (import derives them all; the audit reads only what was known by --as-of).
+    try:
+        derive(bundle.case, bundle.events, history)
+    except (BundleError, CalendarRangeError) as exc:
+        raise ValidationError(str(exc)) from exc
     findings = _audit(bundle.case, bundle.events, history, as_of)
     late = late_evidence_in(bundle.events, history.current.late_entry_days)
     findings = note_late_evidence(findings, late)

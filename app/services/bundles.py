@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import select
 
 from app.domain.bundle import Bundle, bundle_to_dict, parse_bundle
+from app.domain.calendar import CalendarRangeError
 from app.domain.events import BundleError, people_named
 from app.errors import ConflictError, ValidationError
 from app.services.access import Do, require
@@ -32,6 +33,13 @@ def _event_dict(e) -> dict[str, Any]:
 
 def import_bundle(ws: Workspace, doc: Any, merge: bool = False) -> ImportResult:
     """Import one bundle document in one transaction; nothing is stored if any part is bad."""
+    try:
+        return _import(ws, doc, merge)
+    except CalendarRangeError as exc:  # a deadline the events start falls past the calendar
+        raise ValidationError(f"{exc}; nothing was imported.") from None
+
+
+def _import(ws: Workspace, doc: Any, merge: bool) -> ImportResult:
     try:
         bundle = parse_bundle(doc, known_events=None)
     except BundleError as exc:

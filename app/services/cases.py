@@ -15,7 +15,13 @@ from sqlalchemy.orm import Session
 from app.domain.bundle import CASE_KINDS
 from app.domain.calendar import london_date
 from app.domain.deadlines.model import missed
-from app.domain.events import BundleError, build_event, check_references, people_named
+from app.domain.events import (
+    BundleError,
+    build_event,
+    check_references,
+    people_named,
+    unprintable,
+)
 from app.domain.trail import days_late
 from app.errors import ConflictError, NotFound, ValidationError
 from app.services.access import check_case
@@ -126,6 +132,9 @@ def create_case(
     ref = ref.strip()
     if not ref:
         raise ValidationError("A case needs a reference.")
+    bad = unprintable(ref)
+    if bad is not None:  # the same rule as a bundle's ref (app/domain/bundle.py)
+        raise ValidationError(f"A case reference may hold only printable characters, not {bad}.")
     if kind not in CASE_KINDS:
         raise ValidationError(f"Case kind must be one of {', '.join(CASE_KINDS)}.")
     if not resident_name.strip():

@@ -26,7 +26,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlite_utils.utils import Format, RowsFromFileError, rows_from_file
 
-from app.domain.bundle import CASE_KINDS, FORMAT, parse_bundle
+from app.domain.bundle import CASE_KINDS, FORMAT, MAX_DEPTH, nesting_depth, parse_bundle
 from app.domain.calendar import today_london
 from app.domain.events import CHANNELS, BundleError
 from app.errors import DoorstepError, ValidationError
@@ -382,9 +382,15 @@ def read_export(path: Path) -> Export:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         raise ValidationError(f"{path}: the file is empty.")
+    if text.lstrip()[:1] in ("[", "{") and nesting_depth(text) > MAX_DEPTH:
+        raise ValidationError(f"{path}: nests lists and objects too deeply to be rows of a table.")
     try:
         fmt, columns, rows, unit = _rows(text)
-    except (RowsFromFileError, json.JSONDecodeError, csv.Error) as exc:
+    except (
+        RowsFromFileError,
+        ValueError,
+        csv.Error,
+    ) as exc:  # ValueError: JSON, a 4,301-digit number
         raise ValidationError(f"{path}: cannot be read as CSV, TSV or JSON ({exc}).") from None
     except ValidationError as exc:
         raise ValidationError(f"{path}: {exc}") from None

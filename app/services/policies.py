@@ -180,7 +180,10 @@ def _save_version(
     validated as a whole before it is stored; refused to anyone who may not change policy."""
     with ws.db.write() as s:
         require_manager(s, ws, doing)
-        registry = load_registry(s)
+        try:
+            registry = load_registry(s)
+        except PolicyError as exc:
+            raise ValidationError(f"A policy cannot be used: {exc}") from exc
         current = _get(registry, name)
         doc = copy.deepcopy(dict(registry.latest_document(name)))
         version = max([current.version, *registry.stored_versions(name)]) + 1

@@ -19,7 +19,7 @@ def _row(case: Case, d: Deadline) -> DeadlineRow:
         case_id=case.id,
         key=d.key,
         kind=d.kind,
-        label=d.label,
+        label=stored_label(d.label),
         started_by=d.started_by,
         started_on=d.started_on,
         due=d.due,
@@ -57,6 +57,15 @@ def case_history(session: Session, case: Case) -> list[CaseEvent]:
     )
 
 
+LABEL_LENGTH = 200  # deadlines.label and cases.next_label (app/store/models.py)
+
+
+def stored_label(label: str) -> str:
+    """A deadline's label as its column can hold it: one built from a person's text (an
+    action, a repair job) may be longer, which PostgreSQL would refuse mid-import."""
+    return label if len(label) <= LABEL_LENGTH else label[: LABEL_LENGTH - 1] + "…"
+
+
 def policy_history(registry: PolicyRegistry, case: Case) -> PolicyHistory:
     return registry.history(case.policy_name or registry.default)
 
@@ -74,7 +83,7 @@ def recompute(session: Session, case: Case, registry: PolicyRegistry) -> CaseDea
     nxt = result.next_due()
     case.next_due = nxt.due if nxt else None
     case.next_kind = nxt.kind if nxt else None
-    case.next_label = nxt.label if nxt else None
+    case.next_label = stored_label(nxt.label) if nxt else None
     case.open_deadlines = len(result.open())
     case.event_count = len(rows)
     case.last_event_at = rows[-1].at if rows else None

@@ -108,10 +108,8 @@ def _sqlite_pragmas(engine: Engine) -> None:
         # a REPLACE that removes a row fires its delete triggers (append-only tables refuse it)
         cur.execute("PRAGMA recursive_triggers=ON")
         cur.execute("PRAGMA busy_timeout=10000")
-        with contextlib.suppress(
-            engine.dialect.loaded_dbapi.OperationalError
-        ):  # a read-only file keeps its journal mode
-            cur.execute("PRAGMA journal_mode=WAL")
+        # journal_mode=WAL is set once the file is known to be ours (_prepare): it changes the
+        # file, and another program's database is refused without being touched.
         cur.execute("PRAGMA synchronous=FULL")
         cur.close()
 
@@ -121,6 +119,12 @@ def _sqlite_pragmas(engine: Engine) -> None:
         if options.get("single_read", False):
             return  # one SELECT is consistent on its own: skip the extra round trip
         conn.exec_driver_sql("BEGIN IMMEDIATE" if options.get("immediate", False) else "BEGIN")
+
+
+DAMAGED = (
+    "The database file is damaged (SQLite reports it malformed), so it cannot be used; "
+    "restore a backup with `doorstep restore`."
+)
 
 
 def translate(exc: BaseException) -> StorageError | None:
@@ -138,6 +142,8 @@ def translate(exc: BaseException) -> StorageError | None:
         )
     if "not a database" in text or "file is encrypted" in text:
         return StorageError("This file is not a Doorstep database (it is not an SQLite file).")
+    if "malformed" in text or "database corrupt" in text:
+        return StorageError(DAMAGED)
     if "disk i/o error" in text:
         return StorageError("The disk reported an error, so nothing was saved.")
     if isinstance(exc, OperationalError):
@@ -318,6 +324,8 @@ def _check_sqlite_file(path: Path, create: bool, encrypted: bool = False) -> Non
             raise StorageError(f"{path} is a folder, not a Doorstep database.")
         with path.open("rb") as fh:
             head = fh.read(16)
+        if not head and not create:  # SQLite would quietly make it a new, empty database
+            raise StorageError(f"{path} is empty — not a Doorstep database.")
         if head and head != SQLITE_MAGIC and not encrypted:
             raise StorageError(f"{path} is not a Doorstep database (it is not an SQLite file).")
     elif not create:
@@ -424,7 +432,13 @@ def _pending(db: Database, conn: Connection, migrate: bool) -> str | None:
     databases."""
     script = ScriptDirectory.from_config(_alembic_config())
     head = script.get_current_head()
-    current = MigrationContext.configure(conn).get_current_revision()
+    try:
+        current = MigrationContext.configure(conn).get_current_revision()
+    except CommandError:  # more than one row in alembic_version
+        raise StorageError(
+            f"{db.label} records more than one schema version (its alembic_version table is "
+            "damaged), so it cannot be used; restore a backup with `doorstep restore`."
+        ) from None
     tables = set(inspect(conn).get_table_names())
     if current is None and tables - {"alembic_version"}:
         raise StorageError(
@@ -450,7 +464,9 @@ def _prepare(db: Database, migrate: bool) -> None:
         _prepare_postgres(db, migrate)
         return
     with db.engine.connect() as conn:
+        _quick_check(db, conn)
         current = _pending(db, conn, migrate)
+        _use_wal(conn)
     if current is None:
         return
     if current and db.path is not None:
@@ -459,6 +475,33 @@ def _prepare(db: Database, migrate: bool) -> None:
     with db.engine.begin() as conn:
         cfg = _alembic_config(conn)
         command.upgrade(cfg, "head")
+
+
+def _quick_check(db: Database, conn: Connection) -> None:
+    """SQLite's quick integrity check, once per open: a damaged file is refused in one
+    sentence before any command reads half of it (or writes into it)."""
+    rows = conn.exec_driver_sql("PRAGMA quick_check").all()
+    conn.rollback()
+    problems = [str(r[0]) for r in rows if r[0] != "ok"]
+    if problems:
+        first = problems[0] if len(problems[0]) <= 80 else problems[0][:79] + "…"
+        raise StorageError(
+            f"{db.label} fails SQLite's integrity check ({first}), so it cannot be used; "
+            "restore a backup with `doorstep restore`."
+        )
+
+
+def _use_wal(conn: Connection) -> None:
+    """Write-ahead logging (a persistent setting of the file), for a file known to be ours."""
+    conn.rollback()  # the journal mode cannot change inside a transaction
+    raw = conn.connection.dbapi_connection
+    cur = raw.cursor()
+    try:
+        cur.execute("PRAGMA journal_mode=WAL")
+    except conn.engine.dialect.loaded_dbapi.OperationalError:
+        pass  # a read-only file keeps its journal mode
+    finally:
+        cur.close()
 
 
 def _prepare_postgres(db: Database, migrate: bool) -> None:

@@ -104,6 +104,12 @@ class PolicyRegistry:
     def get(self, name: str | None = None) -> Policy:
         return self.history(name).current
 
+    def check_stored(self) -> None:
+        """Parse every version stored in the database now (raises ``PolicyError``), so a bad
+        one is refused when the database is opened, not half-way through a command."""
+        for name in self._stored:
+            self.history(name)
+
 
 def load_registry(session: Session | None = None) -> PolicyRegistry:
     """Shipped policies plus the database's versions and the organisation's default."""
@@ -118,7 +124,9 @@ def load_registry(session: Session | None = None) -> PolicyRegistry:
         )
     ).all()
     default = session.get(Setting, "default_policy")
-    return PolicyRegistry(
+    registry = PolicyRegistry(
         stored=[tuple(r) for r in rows],
         default=default.value if default is not None else DEFAULT_POLICY,
     )
+    registry.check_stored()
+    return registry

@@ -10,6 +10,7 @@ from app.domain.events import parse_instant
 from app.errors import ConflictError, NotFound, ValidationError
 from app.services.bundles import export_bundle, import_bundle
 from app.services.inbox import list_inbox
+from tests.pg import needs_pg
 
 
 def assert_same_bundle(a: dict, b: dict) -> None:
@@ -139,3 +140,41 @@ def test_unknown_policy_is_refused(ws, example_doc):
 def test_unknown_usernames_create_officer_records(ws, seed001_doc):
     result = import_bundle(ws, seed001_doc)
     assert set(result.officers_created) == {"r.price", "t.okafor", "h.ward", "m.fleming", "d.osei"}
+
+
+def _long_action(doc: dict) -> dict:
+    doc = copy.deepcopy(doc)
+    plan = next(e for e in doc["events"] if e["type"] == "action_plan_agreed")
+    done = [e for e in doc["events"] if e["type"] == "action_done" and e["plan"] == plan["id"]]
+    old = plan["actions"][0]["text"]
+    plan["actions"][0]["text"] = "Fit a new lock " + "and check it " * 40  # 535 characters
+    for e in done:
+        if e["action"] == old:
+            e["action"] = plan["actions"][0]["text"]
+    return doc
+
+
+def test_a_deadline_label_from_long_text_fits_its_column(ws, example_doc):
+    # "Action: <the action's text>" was stored whole: PostgreSQL refused it mid-import
+    from sqlalchemy import func, select
+
+    from app.store.models import Case, DeadlineRow
+
+    import_bundle(ws, _long_action(example_doc))
+    with ws.db.read() as s:
+        longest = s.scalar(select(func.max(func.length(DeadlineRow.label))))
+        assert longest == 200
+        assert all(len(x or "") <= 200 for x in s.scalars(select(Case.next_label)))
+    assert export_bundle(ws, example_doc["case"]["ref"])["events"]  # the text itself is kept
+
+
+@needs_pg[0]
+@needs_pg[1]
+def test_a_long_action_text_imports_on_postgresql(pg_url, example_doc):
+    from app.services.workspace import Actor, open_workspace
+
+    ws = open_workspace(pg_url, actor=Actor("tester", "test-device"))
+    try:
+        assert import_bundle(ws, _long_action(example_doc)).created
+    finally:
+        ws.close()

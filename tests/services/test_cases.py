@@ -169,3 +169,10 @@ def test_unknown_case_and_duplicate_refs(ws):
         _new_case(ws)
     with pytest.raises(ValidationError):
         create_case(ws, ref="X", kind="spaceship", officer="a", resident_name="B")
+
+
+@pytest.mark.parametrize("ref", ["GEN\u202e-2", "GEN\u00a02", "GEN-\x072"])
+def test_a_new_case_ref_holds_printable_characters_only(ws, ref):
+    # the same rule a bundle's ref meets on import
+    with pytest.raises(ValidationError, match="printable"):
+        create_case(ws, ref=ref, kind="general", officer="a.khan", resident_name="Zoë Adeyemi")

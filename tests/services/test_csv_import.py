@@ -457,3 +457,13 @@ def test_an_unusable_file_is_rejected_in_one_sentence(tmp_path, content, words):
     with pytest.raises(ci.ValidationError) as err:
         ci.read_export(path)
     assert str(err.value).startswith(f"{path}: ") and words in str(err.value)
+
+
+@pytest.mark.parametrize(
+    "text", ["[" * 100_000 + "]" * 100_000, '[{"ref": ' + "9" * 4301 + "}]"], ids=["deep", "digits"]
+)
+def test_json_rows_that_would_crash_the_decoder_are_refused(tmp_path, text):
+    path = tmp_path / "rows.json"
+    path.write_text(text)
+    with pytest.raises(ci.ValidationError, match="rows.json"):
+        ci.read_export(path)
