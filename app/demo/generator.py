@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from app.demo import histories
 from app.demo.asb import asb
+from app.demo.hazards import hazard
 from app.demo.residents import OFFICERS, TEAM, make_resident
 from app.demo.story import Story
 from app.demo.texts import OUTCOMES
@@ -24,7 +25,15 @@ from app.domain.calendar import LONDON, calendar_for
 __all__ = ["OFFICERS", "DemoCase", "generate_bundles", "generate_cases"]
 
 FORMAT = "doorstep-case/1"
-KINDS = [("asb", 34), ("complaint", 26), ("general", 16), ("repair", 14), ("arrears", 10)]
+KINDS = [
+    ("asb", 34),
+    ("complaint", 26),
+    ("general", 16),
+    ("repair", 14),
+    ("arrears", 10),
+    ("hazard", 6),
+]
+CASE_KIND = {"hazard": "repair"}  # a hazard is reported on a repairs case
 SCENARIOS = [("ontime", 44), ("closed", 22), ("at_risk", 19), ("breach", 15)]
 OFFICER_SHARES = [(o["username"], 10 if o["role"] == "manager" else 18) for o in OFFICERS]
 BUILDERS = {
@@ -33,6 +42,7 @@ BUILDERS = {
     "general": histories.general,
     "repair": histories.repair,
     "arrears": histories.arrears,
+    "hazard": hazard,
 }
 PREFIX = {"asb": "ASB", "complaint": "CMP", "general": "GEN", "repair": "REP", "arrears": "ARR"}
 LATEST_TODAY_MINUTE = 9 * 60  # an event on ``today`` must not be later than 09:00
@@ -87,7 +97,7 @@ def generate_cases(today: dt.date, n_cases: int = 200, seed: int = 2026) -> list
         events, dropped = _finish(story.events, today)
         case = {
             "ref": "",  # numbered below, in order of opening
-            "kind": kind,
+            "kind": CASE_KIND.get(kind, kind),
             "opened": events[0]["at"][:10],
             "officer": officer,
             "resident": resident,
@@ -127,7 +137,7 @@ def _close(story: Story, kind: str) -> None:
     rng = story.rng
     day = story.today
     latest = max((e["_min"] for e in story.events if e["_day"] == day), default=9 * 60)
-    fields: dict = {"outcome": rng.choice(OUTCOMES[kind])}
+    fields: dict = {"outcome": rng.choice(OUTCOMES[CASE_KIND.get(kind, kind)])}
     if rng.random() < 0.65:
         fields["satisfaction"] = rng.choice([1, 2, 3, 4, 4, 5, 5, 5])
     summary = (
