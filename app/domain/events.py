@@ -10,11 +10,13 @@ as ``Decimal``) for the deadline engine.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import reprlib
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from types import MappingProxyType
 from typing import Any
 
@@ -688,9 +690,20 @@ def _rank(e: Event) -> int:
     return 2 if e.type in _CLOSERS else 1
 
 
-def order_key(e: Event) -> tuple[dt.datetime, int, str]:
-    """The one reading order of a history: by instant, then kind, then id. Never the file order."""
-    return (e.at, _rank(e), e.id)
+def order_key(e: Event) -> tuple[dt.datetime, int, tuple[tuple[int, str], ...]]:
+    """The one reading order of a history: by instant, then kind, then id (numbers in it
+    compared as numbers, so e9 comes before e10). Never the file order."""
+    return (e.at, _rank(e), _natural(e.id))
+
+
+@lru_cache(maxsize=65536)
+def _natural(text: str) -> tuple[tuple[int, str], ...]:
+    """'e10' -> ((0, 'e'), (1, '0000000010')): digit runs sort by value."""
+    return tuple(
+        (1, part.zfill(20)) if part.isdigit() else (0, part)
+        for part in re.split(r"(\d+)", text)
+        if part
+    )
 
 
 def ordered(events: Iterable[Event]) -> list[Event]:
