@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.errors import StorageError
 from app.paths import make_private, migrations_dir, private_dir, private_umask, sqlite_companions
-from app.store import cipher
+from app.store import cipher, integrity
 
 log = logging.getLogger(__name__)
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -232,6 +232,8 @@ class Database:
         writer = engine.execution_options(immediate=True) if self.is_sqlite else engine
         self._writer = sessionmaker(bind=writer, expire_on_commit=False)
         self.backup_path: Path | None = None
+        self.checked = False  # SQLite's integrity check ran at this open (app.store.integrity)
+        self.prepared = False  # opened, checked and migrated: a clean close may vouch for it
         self.after_write: list[Callable[[], None]] = []  # called after every committed write
         # Put in every session's ``info`` (the workspace adds itself: services find who is acting).
         self.session_info: dict[str, object] = {}
@@ -316,6 +318,8 @@ class Database:
 
     def close(self) -> None:
         self.engine.dispose()
+        if self.is_sqlite and self.path is not None and self.prepared:
+            integrity.record_clean_close(self.path)
 
 
 def _check_sqlite_file(path: Path, create: bool, encrypted: bool = False) -> None:
@@ -417,6 +421,7 @@ def _open(url: str, path: Path | None, migrate: bool, key: bytes | None = None) 
     db = Database(url, path, engine, key)
     try:
         _prepare(db, migrate)
+        db.prepared = True
     except StorageError:
         engine.dispose()
         raise
@@ -464,7 +469,11 @@ def _prepare(db: Database, migrate: bool) -> None:
         _prepare_postgres(db, migrate)
         return
     with db.engine.connect() as conn:
-        _quick_check(db, conn)
+        if db.path is None or integrity.needs_check(db.path):
+            _quick_check(db, conn)
+            if db.path is not None:
+                integrity.record_check(db.path)
+            db.checked = True
         current = _pending(db, conn, migrate)
         _use_wal(conn)
     if current is None:
