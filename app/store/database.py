@@ -504,6 +504,7 @@ def _use_wal(conn: Connection) -> None:
     """Write-ahead logging (a persistent setting of the file), for a file known to be ours."""
     conn.rollback()  # the journal mode cannot change inside a transaction
     raw = conn.connection.dbapi_connection
+    assert raw is not None  # a live connection (we are inside ``engine.connect()``)
     cur = raw.cursor()
     try:
         cur.execute("PRAGMA journal_mode=WAL")
