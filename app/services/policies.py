@@ -238,6 +238,24 @@ def save_read_logging(ws: Workspace, name: str, on: bool) -> Policy:
     )
 
 
+def save_at_risk_days(ws: Workspace, name: str, days: Any) -> Policy:
+    """Store a new version of policy ``name`` in which an open deadline due within ``days``
+    working days counts as at risk (the inbox's filter, count and amber countdowns)."""
+    text = str(days).strip()
+    if isinstance(days, bool) or not text.isdigit():
+        raise ValidationError(
+            f"{text!r} is not a number of working days: give a whole number, e.g. 2."
+        )
+    n = int(text)
+
+    def change(doc: dict) -> None:
+        doc["inbox"] = {**dict(doc.get("inbox") or {}), "at_risk_wd": n}
+
+    return _save_version(
+        ws, name, "change when a deadline counts as at risk", change, "save_at_risk_days", days=n
+    )
+
+
 # -- homes owned ----------------------------------------------------------------------------
 def check_homes(value: Any) -> int:
     """The number of homes owned: a whole number above nought."""
