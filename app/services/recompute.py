@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from app.domain.deadlines import CaseDeadlines, Deadline, derive
-from app.domain.events import BundleError
+from app.domain.events import BundleError, Event
 from app.domain.policy import PolicyHistory
 from app.errors import ValidationError
 from app.services.convert import case_info_from_row, events_from_rows
@@ -70,14 +72,71 @@ def policy_history(registry: PolicyRegistry, case: Case) -> PolicyHistory:
     return registry.history(case.policy_name or registry.default)
 
 
+def _risk_tier(events: list[Event], history: PolicyHistory) -> str | None:
+    tier = None
+    for e in events:
+        if e.type == "risk_assessment":
+            tier = e.f["tier"]
+        elif e.type == "asb_report" and tier is None:
+            tier = history.at(e.at).hint_tiers[e.f["risk_hint"]]
+    return tier
+
+
+# What a stored deadline row says; two derivations that agree on these agree for every reader.
+_COMPARED = (
+    "key",
+    "kind",
+    "label",
+    "started_by",
+    "started_on",
+    "due",
+    "original_due",
+    "policy",
+    "status",
+    "met_by",
+    "met_on",
+    "closed_on",
+    "stage",
+    "complaint",
+    "detail",
+    "holds",
+    "evidence",
+)
+
+
+def _said(rows: Iterable[DeadlineRow]) -> list[list]:
+    return sorted(([getattr(r, f) for f in _COMPARED] for r in rows), key=lambda r: r[0])
+
+
+def rederive(session: Session, case: Case, registry: PolicyRegistry) -> bool:
+    """Re-derive the case's deadlines under the policies as they are now; store them only if
+    they differ from the stored rows (a policy change that does not touch the case writes
+    nothing). True when the stored deadlines changed."""
+    rows = case_history(session, case)
+    events = events_from_rows(rows)
+    history = policy_history(registry, case)
+    result = _derive(case, events, history)
+    stored = session.scalars(select(DeadlineRow).where(DeadlineRow.case_id == case.id))
+    same = _said(stored) == _said(_row(case, d) for d in result.deadlines)
+    if same and case.risk_tier == _risk_tier(events, history):
+        return False
+    recompute(session, case, registry)
+    return True
+
+
+def _derive(case: Case, events: list[Event], history: PolicyHistory) -> CaseDeadlines:
+    try:
+        return derive(case_info_from_row(case), events, history)
+    except BundleError as exc:  # a deadline past the calendar's last year: nothing is saved
+        raise ValidationError(str(exc)) from None
+
+
 def recompute(session: Session, case: Case, registry: PolicyRegistry) -> CaseDeadlines:
     """Derive the case's deadlines from all its events and store them with the case summary."""
     rows = case_history(session, case)
     events = events_from_rows(rows)
-    try:
-        result = derive(case_info_from_row(case), events, policy_history(registry, case))
-    except BundleError as exc:  # a deadline past the calendar's last year: nothing is saved
-        raise ValidationError(str(exc)) from None
+    history = policy_history(registry, case)
+    result = _derive(case, events, history)
     session.execute(delete(DeadlineRow).where(DeadlineRow.case_id == case.id))
     session.add_all(_row(case, d) for d in result.deadlines)
     nxt = result.next_due()
@@ -87,13 +146,7 @@ def recompute(session: Session, case: Case, registry: PolicyRegistry) -> CaseDea
     case.open_deadlines = len(result.open())
     case.event_count = len(rows)
     case.last_event_at = rows[-1].at if rows else None
-    tier = None
-    for e in events:
-        if e.type == "risk_assessment":
-            tier = e.f["tier"]
-        elif e.type == "asb_report" and tier is None:
-            tier = policy_history(registry, case).at(e.at).hint_tiers[e.f["risk_hint"]]
-    case.risk_tier = tier
+    case.risk_tier = _risk_tier(events, history)
     closures = [e for e in events if e.type == "case_closed"]
     reopened = closures and any(e.type == "asb_report" and e.at > closures[-1].at for e in events)
     if closures and not reopened:
