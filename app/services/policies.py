@@ -182,10 +182,10 @@ class Rederived:
 
     def summary(self) -> str:
         n = len(self.changed)
-        moved = f"{n} case{'s' if n != 1 else ''}' deadlines changed"
+        moved = f"deadlines changed on {n} case{'s' if n != 1 else ''}"
         if not self.finished:
             return f"Stopped after {self.looked_at} cases: {moved}; the rest keep their rows."
-        return f"{moved} (of {self.looked_at} looked at)."
+        return f"{moved.capitalize()} (of {self.looked_at} looked at)."
 
 
 def _reached(name: str, default: str, since: dt.datetime | None, unnamed: bool) -> Select:
@@ -342,7 +342,7 @@ def save_read_logging(ws: Workspace, name: str, on: bool, rederive: bool = True)
     )
 
 
-def save_at_risk_days(ws: Workspace, name: str, days: Any) -> Policy:
+def save_at_risk_days(ws: Workspace, name: str, days: Any, rederive: bool = True) -> Policy:
     """Store a new version of policy ``name`` in which an open deadline due within ``days``
     working days counts as at risk (the inbox's filter, count and amber countdowns)."""
     text = str(days).strip()
@@ -356,7 +356,13 @@ def save_at_risk_days(ws: Workspace, name: str, days: Any) -> Policy:
         doc["inbox"] = {**dict(doc.get("inbox") or {}), "at_risk_wd": n}
 
     return _save_version(
-        ws, name, "change when a deadline counts as at risk", change, "save_at_risk_days", days=n
+        ws,
+        name,
+        "change when a deadline counts as at risk",
+        change,
+        "save_at_risk_days",
+        rederive,
+        days=n,
     )
 
 

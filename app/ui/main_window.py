@@ -399,6 +399,7 @@ class MainWindow(QMainWindow):
 
         dialog = SettingsDialog(self.ws, self)
         dialog.finished.connect(lambda _r: self.refresh())
+        dialog.sig_deadlines_changed.connect(lambda _r: self.refresh())
         dialog.open()
         return dialog
 

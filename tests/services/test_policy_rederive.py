@@ -140,7 +140,7 @@ def test_batches_report_progress_and_can_be_stopped(office):
     assert len(done.changed) == 3  # the two already done are right and are not written again
     for i in range(5):
         assert stored(office, f"NEW-{i}") == derived(office, f"NEW-{i}")
-    assert done.summary() == "3 cases' deadlines changed (of 5 looked at)."
+    assert done.summary() == "Deadlines changed on 3 cases (of 5 looked at)."
 
 
 def test_only_a_manager_rederives(office):
