@@ -75,3 +75,63 @@ def test_the_scan_sees_a_second_copy():
         assert where(r"(met_on) *> *(due)\b", outside="app/domain") == ["app/services/copy.py:2"]
     finally:
         del SOURCES["app/services/copy.py"]
+
+
+# -- the UI reads its words and allowed actions from the layers below ---------------------------
+
+
+def in_ui(pattern: str) -> list[str]:
+    return [n for n in where(pattern) if n.startswith("app/ui/")]
+
+
+def test_the_ui_keeps_no_copy_of_labels_or_states():
+    assert in_ui(r'^\s*"distress_inconvenience":') == []  # head words: domain.compensation
+    assert in_ui(r'^\s*"complaint_received":') == []  # entry labels: domain.events
+    assert in_ui(r"^\s*(TYPE_LABELS|GROUPS|HEAD_WORDS)\b[^=]*=") == []
+    # the letter editor asks the letter what may be done (letters.views.LETTER_ACTIONS)
+    assert in_ui(r"set(Enabled|Visible)\(.*status") == []
+    assert in_ui(r"(editable|review) *= *.*status") == []
+
+
+def test_every_kind_of_entry_has_a_label_and_groups_name_real_kinds():
+    from app.domain.compensation import COMPENSATION_HEADS, HEAD_WORDS
+    from app.domain.events import EVENT_GROUPS, EVENT_TYPES, TYPE_LABELS
+
+    assert set(TYPE_LABELS) == set(EVENT_TYPES)
+    assert set().union(*EVENT_GROUPS.values()) <= set(EVENT_TYPES)
+    assert tuple(HEAD_WORDS) == COMPENSATION_HEADS
+
+
+@pytest.mark.parametrize(
+    "status, approval, manager, expected",
+    [
+        ("draft", False, False, {"save", "finalise", "discard"}),
+        ("finalised", False, False, {"reopen", "issue", "discard"}),
+        ("finalised", True, False, {"reopen", "discard"}),
+        ("finalised", True, True, {"reopen", "approve", "return", "discard"}),
+        ("approved", True, False, {"reopen", "issue", "discard"}),
+        ("issued", True, True, set()),
+        ("discarded", False, True, set()),
+    ],
+)
+def test_the_letter_state_machine(status, approval, manager, expected):
+    import datetime as dt
+
+    from app.letters.views import LetterSummary
+
+    s = LetterSummary(
+        "id",
+        "REF",
+        "ack",
+        "Acknowledgement",
+        status,
+        1,
+        "a",
+        dt.datetime.now(),
+        None,
+        approval,
+        None,
+        1,
+    )
+    assert s.actions(manager) == frozenset(expected)
+    assert s.editable == (status == "draft")
