@@ -13,14 +13,19 @@ from app.errors import PermissionDenied
 from app.services.auditing import audit_case
 from app.services.cases import create_case, find_case, get_case
 from app.services.convert import case_info_from_row, events_from_rows
-from app.services.inbox import list_inbox
+from app.services.inbox import InboxQuery, count_inbox, list_inbox
 from app.services.policies import (
     _save_version,
     rederive_deadlines,
+    save_at_risk_days,
     save_closure_days,
     set_default_policy,
 )
 from app.services.recompute import case_history, policy_history
+from app.services.workspace import Actor, Workspace
+from app.store.database import open_database
+from app.store.models import Officer
+from tests.pg import needs_pg
 from tests.services.conftest import act_as, resident_calls
 
 D = dt.date.fromisoformat
@@ -147,3 +152,32 @@ def test_only_a_manager_rederives(office):
     act_as(office, "a.khan")
     with pytest.raises(PermissionDenied):
         rederive_deadlines(office, "code-2024")
+
+
+@needs_pg[0]
+@needs_pg[1]
+def test_on_postgresql(pg_url, clock):
+    """The same on the team's server: the re-derive's batches, and at-risk per policy."""
+    ws = Workspace(open_database(pg_url), Actor("p.natarajan", "pg"), clock)
+    try:
+        with ws.db.write() as s:
+            s.add(Officer(username="p.natarajan", name="Priya Natarajan", role="manager"))
+            s.add(Officer(username="a.khan", name="Aisha Khan", role="officer"))
+        new_case(ws, "NEW-9")
+        create_case(
+            ws,
+            ref="HEX-5",
+            kind="general",
+            officer="a.khan",
+            resident_name="R H",
+            policy="hexagon-4-stage",
+        )
+        resident_calls(ws, "HEX-5", "Call back please", "2025-06-20T09:00")  # due Fri 27 Jun
+        save_closure_days(ws, "code-2024", ["2025-06-26"])
+        assert inbox_due(ws, "NEW-9") == (D("2025-07-02"), 5)
+        assert stored(ws, "NEW-9") == derived(ws, "NEW-9")
+        save_at_risk_days(ws, "hexagon-4-stage", 3)
+        assert [r.ref for r in list_inbox(ws, InboxQuery(due="at_risk"))] == ["HEX-5"]
+        assert count_inbox(ws).at_risk == 1
+    finally:
+        ws.close()
