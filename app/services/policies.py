@@ -228,11 +228,7 @@ def rederive_deadlines(
         chunk = ids[start : start + max(batch, 1)]
         registry = ws.registry
         with ws.db.write() as s:
-            moved = [
-                c.ref
-                for c in s.scalars(select(Case).where(Case.id.in_(chunk)))
-                if rederive(s, c, registry)
-            ]
+            moved = rederive(s, chunk, registry)
             if moved:
                 log_action(s, ws, "rederive_deadlines", "policy", name, cases=len(moved))
         changed += moved

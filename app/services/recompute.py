@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable
 
 from sqlalchemy import delete, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from app.domain.deadlines import CaseDeadlines, Deadline, derive
 from app.domain.events import BundleError, Event
 from app.domain.policy import PolicyHistory
 from app.errors import ValidationError
 from app.services.convert import case_info_from_row, events_from_rows
-from app.store.models import NOTHING_DUE, Case, CaseEvent, DeadlineRow
+from app.store.models import NOTHING_DUE, Case, CaseEvent, DeadlineRow, Resident
 from app.store.policies import PolicyRegistry
 
 
@@ -108,20 +109,38 @@ def _said(rows: Iterable[DeadlineRow]) -> list[list]:
     return sorted(([getattr(r, f) for f in _COMPARED] for r in rows), key=lambda r: r[0])
 
 
-def rederive(session: Session, case: Case, registry: PolicyRegistry) -> bool:
-    """Re-derive the case's deadlines under the policies as they are now; store them only if
-    they differ from the stored rows (a policy change that does not touch the case writes
-    nothing). True when the stored deadlines changed."""
-    rows = case_history(session, case)
-    events = events_from_rows(rows)
-    history = policy_history(registry, case)
-    result = _derive(case, events, history)
-    stored = session.scalars(select(DeadlineRow).where(DeadlineRow.case_id == case.id))
-    same = _said(stored) == _said(_row(case, d) for d in result.deadlines)
-    if same and case.risk_tier == _risk_tier(events, history):
-        return False
-    recompute(session, case, registry)
-    return True
+def rederive(session: Session, ids: list[uuid.UUID], registry: PolicyRegistry) -> list[str]:
+    """Re-derive the deadlines of the cases ``ids`` under the policies as they are now and store
+    them only where they differ from the stored rows (a policy change that does not touch a
+    case writes nothing to it). Reads the cases, their histories and stored rows in three
+    queries. Returns the refs of the cases whose stored deadlines changed."""
+    cases = session.scalars(
+        select(Case)
+        .where(Case.id.in_(ids))
+        .options(
+            selectinload(Case.officer),
+            selectinload(Case.resident).selectinload(Resident.vulnerabilities),
+        )
+    ).all()
+    histories: dict[uuid.UUID, list[CaseEvent]] = {c.id: [] for c in cases}
+    for row in session.scalars(
+        select(CaseEvent).where(CaseEvent.case_id.in_(ids)).order_by(CaseEvent.at, CaseEvent.seq)
+    ):
+        histories[row.case_id].append(row)
+    stored: dict[uuid.UUID, list[DeadlineRow]] = {c.id: [] for c in cases}
+    for d in session.scalars(select(DeadlineRow).where(DeadlineRow.case_id.in_(ids))):
+        stored[d.case_id].append(d)
+    changed = []
+    for case in cases:
+        events = events_from_rows(histories[case.id])
+        history = policy_history(registry, case)
+        result = _derive(case, events, history)
+        same = _said(stored[case.id]) == _said(_row(case, d) for d in result.deadlines)
+        if same and case.risk_tier == _risk_tier(events, history):
+            continue
+        recompute(session, case, registry)
+        changed.append(case.ref)
+    return changed
 
 
 def _derive(case: Case, events: list[Event], history: PolicyHistory) -> CaseDeadlines:
