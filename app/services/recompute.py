@@ -130,17 +130,29 @@ def rederive(session: Session, ids: list[uuid.UUID], registry: PolicyRegistry) -
     stored: dict[uuid.UUID, list[DeadlineRow]] = {c.id: [] for c in cases}
     for d in session.scalars(select(DeadlineRow).where(DeadlineRow.case_id.in_(ids))):
         stored[d.case_id].append(d)
-    changed = []
+    changed: list[Case] = []
+    fresh: list[DeadlineRow] = []
     for case in cases:
         events = events_from_rows(histories[case.id])
         history = policy_history(registry, case)
         result = _derive(case, events, history)
-        same = _said(stored[case.id]) == _said(_row(case, d) for d in result.deadlines)
-        if same and case.risk_tier == _risk_tier(events, history):
+        rows = [_row(case, d) for d in result.deadlines]
+        if _said(stored[case.id]) == _said(rows) and case.risk_tier == _risk_tier(events, history):
             continue
-        recompute(session, case, registry)
-        changed.append(case.ref)
-    return changed
+        _summarise(case, histories[case.id], events, history, result)
+        changed.append(case)
+        fresh += rows
+    if changed:  # one delete and one insert for the batch
+        for case in changed:
+            for row in stored[case.id]:
+                session.expunge(row)
+        session.execute(
+            delete(DeadlineRow)
+            .where(DeadlineRow.case_id.in_([c.id for c in changed]))
+            .execution_options(synchronize_session=False)
+        )
+        session.add_all(fresh)
+    return [c.ref for c in changed]
 
 
 def _derive(case: Case, events: list[Event], history: PolicyHistory) -> CaseDeadlines:
@@ -158,6 +170,18 @@ def recompute(session: Session, case: Case, registry: PolicyRegistry) -> CaseDea
     result = _derive(case, events, history)
     session.execute(delete(DeadlineRow).where(DeadlineRow.case_id == case.id))
     session.add_all(_row(case, d) for d in result.deadlines)
+    _summarise(case, rows, events, history, result)
+    return result
+
+
+def _summarise(
+    case: Case,
+    rows: list[CaseEvent],
+    events: list[Event],
+    history: PolicyHistory,
+    result: CaseDeadlines,
+) -> None:
+    """The case's summary columns (what the inbox lists and sorts by) from a derivation."""
     nxt = result.next_due()
     case.next_due = nxt.due if nxt else None
     case.next_kind = nxt.kind if nxt else None
@@ -174,4 +198,3 @@ def recompute(session: Session, case: Case, registry: PolicyRegistry) -> CaseDea
         case.status, case.closed_on = "open", None
     case.in_inbox = case.status == "open" or case.open_deadlines > 0
     case.sort_due = case.next_due or NOTHING_DUE
-    return result
