@@ -143,7 +143,17 @@ def _follows(names: tuple[str | None, ...]):
     return or_(*(Case.policy_name.is_(None) if n is None else Case.policy_name == n for n in names))
 
 
-def _at_risk(groups: tuple[tuple[str | None, ...], ...] | None):
+def due_today_condition():
+    """The case's next deadline is due today (``bindparam("today")``)."""
+    return Case.next_due == bindparam("today")
+
+
+def breached_condition():
+    """The case's next deadline is open past its due date: ``missed()`` judged today."""
+    return Case.next_due < bindparam("today")
+
+
+def at_risk_condition(groups: tuple[tuple[str | None, ...], ...] | None):
     """Due from today up to the case's policy's at-risk limit (``deadlines.model.urgency``).
 
     ``groups`` is None when every policy gives the same limit (one ``risk_limit``), else the
@@ -162,9 +172,9 @@ def _at_risk(groups: tuple[tuple[str | None, ...], ...] | None):
     )
 
 
-def _risk_limits(ws: Workspace, today: dt.date) -> tuple[tuple | None, dict]:
+def risk_limits(ws: Workspace, today: dt.date) -> tuple[tuple | None, dict]:
     """The last at-risk due date on ``today`` under each policy, grouped by limit: the groups
-    (for the query's shape) and their parameters."""
+    (for ``at_risk_condition`` and the query's shape) and their parameters."""
     registry = ws.registry
     by_limit: dict[dt.date, list[str | None]] = {}
     for name in registry.names():
@@ -215,11 +225,11 @@ def _filtered(
     if status in ("open", "closed"):
         stmt = stmt.where(Case.status == bindparam("status"))
     if due == "today":
-        stmt = stmt.where(Case.next_due == bindparam("today"))
+        stmt = stmt.where(due_today_condition())
     elif due == "breached":
-        stmt = stmt.where(Case.next_due < bindparam("today"))
+        stmt = stmt.where(breached_condition())
     elif due == "at_risk":
-        stmt = stmt.where(_at_risk(risk_groups))
+        stmt = stmt.where(at_risk_condition(risk_groups))
     if has_text:
         like = bindparam("like")
         stmt = stmt.where(
@@ -269,7 +279,7 @@ def _base(ws: Workspace, q: InboxQuery, today: dt.date, who: _Who) -> tuple[tupl
         params["kinds"] = list(q.kinds)
     if q.status in ("open", "closed"):
         params["status"] = q.status
-    groups, limits = _risk_limits(ws, today)
+    groups, limits = risk_limits(ws, today)
     params.update(limits)
     text = q.text.strip().lower()
     if text:
@@ -359,12 +369,11 @@ def _risk_days(ws: Workspace) -> dict[str | None, int]:
 
 @lru_cache(maxsize=128)
 def _counts(shape: tuple) -> Select:
-    today = bindparam("today")
     return _filtered(*shape).with_only_columns(
         func.count(),
-        func.coalesce(func.sum(case((Case.next_due == today, 1), else_=0)), 0),
-        func.coalesce(func.sum(case((_at_risk(shape[-1]), 1), else_=0)), 0),
-        func.coalesce(func.sum(case((Case.next_due < today, 1), else_=0)), 0),
+        func.coalesce(func.sum(case((due_today_condition(), 1), else_=0)), 0),
+        func.coalesce(func.sum(case((at_risk_condition(shape[-1]), 1), else_=0)), 0),
+        func.coalesce(func.sum(case((breached_condition(), 1), else_=0)), 0),
     )
 
 

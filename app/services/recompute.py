@@ -144,8 +144,8 @@ def rederive(session: Session, ids: list[uuid.UUID], registry: PolicyRegistry) -
         fresh += rows
     if changed:  # one delete and one insert for the batch
         for case in changed:
-            for row in stored[case.id]:
-                session.expunge(row)
+            for old in stored[case.id]:
+                session.expunge(old)
         session.execute(
             delete(DeadlineRow)
             .where(DeadlineRow.case_id.in_([c.id for c in changed]))

@@ -483,7 +483,8 @@ class SettingsDialog(QDialog):
         ws, stop = self.ws, self._stop
 
         def work(progress) -> Rederived:
-            looked, changed, finished = 0, set(), True
+            looked, finished = 0, True
+            changed: set[str] = set()
             for name, since, unnamed in steps:
                 r = rederive_deadlines(
                     ws, name, since, unnamed=unnamed, progress=progress, cancelled=stop.is_set

@@ -92,3 +92,17 @@ def _shipped(name: str) -> dict:
     from app.store.policies import shipped_documents
 
     return shipped_documents()[name][1]
+
+
+def test_the_team_view_counts_at_risk_as_the_inbox_does(office):
+    from app.services.team import team_overview
+
+    o = team_overview(office)
+    assert (o.totals.at_risk, o.at_risk_words) == (2, "≤ 2 WD")
+    save_at_risk_days(office, "code-2024", 4)
+    o = team_overview(office)
+    assert (
+        (o.totals.at_risk, o.at_risk_words)
+        == (count_inbox(office).at_risk, "≤ 4 WD")
+        == (3, "≤ 4 WD")
+    )
