@@ -65,7 +65,7 @@ def test_lateness_is_not_judged_outside_the_engine():
 
 
 def test_the_sql_form_of_missed_agrees_with_the_engine(tmp_path):
-    """Reports count stored rows with store.verdicts.missed_clause: it gives missed()'s answer
+    """Reports count stored rows with store.verdicts.is_missed_clause: it gives missed()'s answer
     for every status and every order of due, met, closed and today."""
     import datetime as dt
     import itertools
@@ -74,7 +74,7 @@ def test_the_sql_form_of_missed_agrees_with_the_engine(tmp_path):
 
     from app.domain.deadlines.model import missed
     from app.store.models import DeadlineRow
-    from app.store.verdicts import met_in_time_clause, missed_clause
+    from app.store.verdicts import is_missed_clause, met_in_time_clause
 
     engine = create_engine(f"sqlite:///{tmp_path / 'v.sqlite'}")
     DeadlineRow.__table__.create(engine)
@@ -102,7 +102,7 @@ def test_the_sql_form_of_missed_agrees_with_the_engine(tmp_path):
         rows = conn.execute(
             select(
                 DeadlineRow.key,
-                case((missed_clause(today), 1), else_=0),
+                case((is_missed_clause(today), 1), else_=0),
                 case((met_in_time_clause(), 1), else_=0),
             )
         ).all()

@@ -40,7 +40,7 @@ from app.store.models import (
     Resident,
     Team,
 )
-from app.store.verdicts import met_in_time_clause, missed_clause
+from app.store.verdicts import is_missed_clause, met_in_time_clause
 
 KIND_GROUPS = ("complaint", "asb", "other")
 TREND_WEEKS = 8
@@ -174,7 +174,7 @@ def _trend(s, today: dt.date, weeks: int) -> tuple[WeekTrend, ...]:
         select(
             due,
             func.sum(case((met_in_time_clause(), 1), else_=0)),
-            func.sum(case((missed_clause(today), 1), else_=0)),  # the engine's missed()
+            func.sum(case((is_missed_clause(today), 1), else_=0)),  # the engine's missed()
         )
         .where(due >= first, due <= last)  # ix_deadlines_due_trend covers the query
         .group_by(due)

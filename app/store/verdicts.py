@@ -1,6 +1,6 @@
 """The engine's verdicts as SQL, for reports that count stored deadline rows in the database.
 
-``missed_clause`` is ``app.domain.deadlines.model.missed`` written over ``deadlines`` rows;
+``is_missed_clause`` is ``app.domain.deadlines.model.missed`` written over ``deadlines`` rows;
 tests/test_one_verdict.py runs both on every combination of status and dates and checks they
 agree, so a report's count and the engine's verdict cannot drift apart.
 """
@@ -16,7 +16,7 @@ from app.domain.deadlines.model import CLOSED, MET, OPEN
 from app.store.models import DeadlineRow
 
 
-def missed_clause(today: Any) -> ColumnElement[bool]:
+def is_missed_clause(today: Any) -> ColumnElement[bool]:
     """Met late, closed late, or still open past its due date on ``today`` (a date or a bound
     parameter)."""
     due = DeadlineRow.due
