@@ -30,6 +30,15 @@ COMPENSATION_HEADS = (
     "loss_of_use",
     "other",
 )
+# What each head is called where no policy matrix gives it a label of its own.
+HEAD_WORDS = {
+    "distress_inconvenience": "Distress and inconvenience",
+    "time_trouble": "Time and trouble",
+    "complaint_handling": "Complaint handling",
+    "costs": "Costs",
+    "loss_of_use": "Loss of use",
+    "other": "Other",
+}
 METHODS = ("matrix", "actual")
 ZERO = Decimal("0")
 PENNY = Decimal("0.01")

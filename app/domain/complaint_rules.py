@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from app.domain.complaint_record import ComplaintState, StageState
+from app.domain.deadlines.complaints import latest_extension
 from app.domain.deadlines.timeline import fmt
 from app.domain.policy import Policy
 
@@ -196,11 +197,8 @@ def extension_window(state: ComplaintState) -> ExtensionWindow | None:
     d = s.response_deadline
     if d is None or d.due is None or d.original_due is None:
         return None
-    cal = state.policy.calendar
-    max_wd = s.rule.extension_max_wd or 0
-    return ExtensionWindow(
-        d.due, d.original_due, cal.add_working_days(d.original_due, max_wd), max_wd
-    )
+    latest = latest_extension(state.policy, s.rule, d.original_due)
+    return ExtensionWindow(d.due, d.original_due, latest, s.rule.extension_max_wd or 0)
 
 
 def check_extension(

@@ -744,3 +744,96 @@ def people_named(event: Event) -> set[str]:
         if spec.kind == "person" and value and value != RESIDENT:
             out.add(value)
     return out
+
+
+# -- how each type of entry is named, and the groups a case's history is filtered by -----------
+# What an entry of each type is called wherever a history is shown.
+TYPE_LABELS: dict[str, str] = {
+    "contact": "Contact",
+    "asb_report": "ASB report",
+    "risk_assessment": "Risk assessment",
+    "vulnerability_plan": "Vulnerability plan",
+    "action_plan_agreed": "Action plan agreed",
+    "action_done": "Action done",
+    "complaint_offered": "Complaint offered",
+    "complaint_received": "Complaint received",
+    "complaint_points": "Points of complaint",
+    "complaint_ack": "Complaint acknowledged",
+    "extension_notice": "Extension notice",
+    "complaint_response": "Complaint response",
+    "escalation_request": "Escalation request",
+    "escalation_refused": "Escalation refused",
+    "complaint_refused": "Complaint refused",
+    "complaint_closed": "Complaint closed",
+    "complaint_reopened": "Complaint reopened",
+    "compensation_decision": "Compensation decision",
+    "compensation_paid": "Compensation paid",
+    "partner_request": "Partner request",
+    "partner_reply": "Partner reply",
+    "repair_raised": "Repair raised",
+    "repair_done": "Repair done",
+    "home_visit_request": "Visit requested",
+    "home_visit": "Home visit",
+    "ombudsman_enquiry": "Ombudsman enquiry",
+    "ombudsman_order": "Ombudsman order",
+    "order_complied": "Order complied with",
+    "request_made": "Request made",
+    "request_decided": "Request decided",
+    "arrears_check": "Arrears check",
+    "nosp_served": "NOSP served",
+    "pre_action_checked": "Pre-action steps checked",
+    "possession_requested": "Possession approval requested",
+    "possession_approved": "Possession approved",
+    "possession_refused": "Possession refused",
+    "hazard_reported": "Hazard reported",
+    "hazard_investigated": "Hazard investigated",
+    "hazard_summary_sent": "Hazard summary sent",
+    "hazard_made_safe": "Hazard made safe",
+    "hazard_works_started": "Hazard works started",
+    "hazard_works_done": "Hazard works done",
+    "alternative_accommodation": "Alternative accommodation",
+    "hold_started": "Deadline on hold",
+    "hold_ended": "Hold ended",
+    "case_reassigned": "Case reassigned",
+    "case_closed": "Case closed",
+    "complaint_assigned": "Complaint assigned",
+}
+# The kinds of entry a case's history can be narrowed to.
+EVENT_GROUPS: dict[str, frozenset[str]] = {
+    "Contacts and visits": frozenset({"contact", "home_visit", "home_visit_request"}),
+    "Letters": frozenset(
+        {
+            "complaint_ack",
+            "extension_notice",
+            "complaint_response",
+            "escalation_refused",
+            "complaint_refused",
+        }
+    ),
+    "Complaints": frozenset(
+        {
+            "complaint_offered",
+            "complaint_received",
+            "complaint_points",
+            "complaint_ack",
+            "extension_notice",
+            "complaint_response",
+            "escalation_request",
+            "escalation_refused",
+            "complaint_refused",
+            "complaint_closed",
+            "complaint_reopened",
+            "compensation_decision",
+            "compensation_paid",
+            "ombudsman_enquiry",
+            "ombudsman_order",
+            "order_complied",
+        }
+    ),
+    "ASB and assessments": frozenset(
+        {"asb_report", "risk_assessment", "vulnerability_plan", "action_plan_agreed", "action_done"}
+    ),
+    "Repairs": frozenset({"repair_raised", "repair_done"}),
+    "Partner agencies": frozenset({"partner_request", "partner_reply"}),
+    "Requests and decisions": frozenset({"request_made", "request_decided"}),
+}

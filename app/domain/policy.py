@@ -19,7 +19,7 @@ from app.domain.asb_risk import TIERS, RiskRules, parse_risk_rules
 from app.domain.calendar import REGIONS, WorkingCalendar, calendar_for
 from app.domain.compensation import COMPENSATION_HEADS, Band, CompensationMatrix, parse_matrix
 from app.domain.hazards import HazardRules, parse_hazards
-from app.domain.policy_schema import PolicyError, Table
+from app.domain.policy_schema import DEFAULT_AT_RISK_WD, PolicyError, Table
 from app.domain.possession import PossessionRules, parse_possession_rules
 
 RISK_HINTS = ("threat", "intimidation", "harassment", "hate", "nuisance", "none")
@@ -137,6 +137,7 @@ class Policy:
     log_case_reads: bool = False  # record in the trail who opened or exported which case
     hazards: HazardRules = field(default_factory=lambda: parse_hazards(None))  # Awaab's Law
     possession: PossessionRules = field(default_factory=PossessionRules)  # beyond the flat flags
+    at_risk_wd: int = DEFAULT_AT_RISK_WD  # an open deadline this many WD away or fewer is at risk
 
     @property
     def ref(self) -> str:
@@ -146,6 +147,15 @@ class Policy:
     @property
     def calendar(self) -> WorkingCalendar:
         return calendar_for(self.region, self.closure_days)
+
+    def at_risk_until(self, today: dt.date) -> dt.date:
+        """The last due date that is "at risk" on ``today`` (see ``deadlines.model.urgency``)."""
+        return self.calendar.add_working_days(today, self.at_risk_wd)
+
+    @property
+    def at_risk_words(self) -> str:
+        """How the threshold reads on screen: '≤ <at_risk_wd> WD'."""
+        return f"≤ {self.at_risk_wd} WD"
 
     def stage(self, number: int) -> StageRule | None:
         for s in self.stages:
@@ -343,6 +353,10 @@ def parse_policy(
     log_reads = False if trail is None else trail.flag("log_case_reads", default=False)
     if trail is not None:
         trail.done()
+    inbox = root.table("inbox", required=False)  # absent in versions saved before it existed
+    at_risk_wd = None if inbox is None else inbox.whole("at_risk_wd", required=False, high=60)
+    if inbox is not None:
+        inbox.done()
 
     retention = _retention(root)
     hazards = parse_hazards(root.table("hazards", required=False))
@@ -394,6 +408,7 @@ def parse_policy(
         log_case_reads=log_reads,
         hazards=hazards,
         possession=possession,
+        at_risk_wd=DEFAULT_AT_RISK_WD if at_risk_wd is None else at_risk_wd,
     )
 
 

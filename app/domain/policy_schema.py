@@ -10,6 +10,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, NoReturn
 
+# A deadline this many working days away (or fewer, but not yet due today) is "at risk" when a
+# policy does not say otherwise (``[inbox] at_risk_wd``). The only place the number is written.
+DEFAULT_AT_RISK_WD = 2
+
 
 class PolicyError(ValueError):
     """A policy document that cannot be used. ``str()`` names file, key and problem."""

@@ -32,6 +32,7 @@ from app.letters.plain import render_text
 from app.letters.rules import applicable, prefill_inputs
 from app.letters.templates import get_template, library
 from app.letters.views import (
+    LETTER_ACTIONS,
     STATUS_WORDS,
     LetterSummary,
     LetterView,
@@ -43,8 +44,8 @@ from app.services.cases import find_case, log_action
 from app.services.workspace import Workspace
 from app.store.models import Case, Letter
 
-EDITABLE = ("draft",)
-OPEN_STATUSES = ("draft", "finalised", "approved")
+EDITABLE = LETTER_ACTIONS["save"]
+OPEN_STATUSES = LETTER_ACTIONS["discard"]
 LARGE_PRINT_WORDS = ("large print", "visual", "sight", "partially sighted", "blind")
 
 
@@ -479,7 +480,7 @@ def reopen_letter(ws: Workspace, letter_id: str, expected_version: int | None = 
     """Back to a draft for changes; an approval given to the old text no longer counts."""
     with ws.db.write() as s:
         row = _checked_row(s, letter_id, expected_version)
-        if row.status not in ("finalised", "approved"):
+        if row.status not in LETTER_ACTIONS["reopen"]:
             raise ValidationError(
                 f"Only a finalised or approved letter can be reopened; this one is {row.status}."
             )

@@ -15,6 +15,19 @@ from app.letters.pdf import render_pdf
 from app.letters.plain import render_text
 from app.letters.templates import Template
 
+# The letter's state machine: each action and the statuses it may be taken from. The services
+# refuse anything else and the editor offers only these (LetterSummary.actions).
+LETTER_ACTIONS: dict[str, tuple[str, ...]] = {
+    "save": ("draft",),  # edit sections, inputs and checks
+    "finalise": ("draft",),  # once the checklist is complete
+    "approve": ("finalised",),  # a manager's quality check, where the letter needs one
+    "return": ("finalised",),  # a manager sends it back with comments
+    "reopen": ("finalised", "approved"),
+    "issue": ("finalised", "approved"),  # finalised only when it needs no approval
+    "discard": ("draft", "finalised", "approved"),
+}
+REVIEWS = frozenset({"approve", "return"})
+
 STATUS_WORDS = {
     "draft": "Draft",
     "finalised": "Finalised",
@@ -58,6 +71,19 @@ class LetterSummary:
     event_id: str | None
     version: int
 
+    def actions(self, is_manager: bool) -> frozenset[str]:
+        """What may be done to the letter now, by a manager or not (LETTER_ACTIONS)."""
+        out = {a for a, start in LETTER_ACTIONS.items() if self.status in start}
+        if self.approval_required and self.status != "approved":
+            out.discard("issue")
+        if not (self.approval_required and is_manager):
+            out -= REVIEWS
+        return frozenset(out)
+
+    @property
+    def editable(self) -> bool:
+        return self.status in LETTER_ACTIONS["save"]
+
     @property
     def status_text(self) -> str:
         word = STATUS_WORDS.get(self.status, self.status)
@@ -94,6 +120,15 @@ class LetterView:
     @property
     def status(self) -> str:
         return self.summary.status
+
+    @property
+    def editable(self) -> bool:
+        return self.summary.editable
+
+    def actions(self, is_manager: bool) -> frozenset[str]:
+        """The summary's actions; finalising also needs the checklist complete."""
+        out = self.summary.actions(is_manager)
+        return out if self.complete else out - {"finalise"}
 
     @property
     def complete(self) -> bool:

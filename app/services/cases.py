@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from app.domain.bundle import CASE_KINDS
 from app.domain.calendar import london_date
-from app.domain.deadlines.model import missed
+from app.domain.deadlines.model import missed, urgency
 from app.domain.events import (
     BundleError,
     build_event,
@@ -341,7 +341,9 @@ def record_event(
     return local_id, get_case(ws, ref)
 
 
-def _deadline_view(row: DeadlineRow, ws: Workspace, cal, today: dt.date) -> DeadlineView:
+def _deadline_view(
+    row: DeadlineRow, ws: Workspace, cal, today: dt.date, risk_wd: int
+) -> DeadlineView:
     wd_left = cal.working_days_between(today, row.due) if row.status == "open" and row.due else None
     return DeadlineView(
         key=row.key,
@@ -357,6 +359,7 @@ def _deadline_view(row: DeadlineRow, ws: Workspace, cal, today: dt.date) -> Dead
         breached=missed(row.status, row.due, row.met_on, row.closed_on, today),
         detail=row.detail,
         holds=tuple(row.holds or ()),
+        urgency=urgency(wd_left, risk_wd),
     )
 
 
@@ -410,7 +413,7 @@ def _read_case(ws: Workspace, ref: str, as_of: dt.date | None) -> CaseDetail:
             )
         rows = list(s.scalars(select(DeadlineRow).where(DeadlineRow.case_id == case.id)))
         deadlines = sorted(
-            (_deadline_view(r, ws, cal, today) for r in rows),
+            (_deadline_view(r, ws, cal, today, history.current.at_risk_wd) for r in rows),
             key=lambda d: (d.status != "open", d.due or dt.date.max, d.key),
         )
         r = case.resident

@@ -15,6 +15,7 @@ from sqlalchemy import Select, and_, bindparam, case, false, func, or_, select
 from sqlalchemy.dialects.sqlite import dialect as sqlite_dialect
 
 from app.domain.bundle import CASE_KINDS
+from app.domain.deadlines import urgency
 from app.errors import NotFound, PermissionDenied, ValidationError
 from app.services.absences import Covered, covered_officers
 from app.services.access import visible_officer_ids
@@ -28,7 +29,6 @@ SQLITE = sqlite_dialect()
 SCOPES = ("mine", "team", "covering", "all")
 STATUSES = ("open", "closed", "any")
 DUE_FILTERS = ("today", "at_risk", "breached")
-AT_RISK_WD = 2
 RISK_ORDER = case(
     (Case.risk_tier == "high", 0),
     (Case.risk_tier == "medium", 1),
@@ -48,6 +48,7 @@ COLUMNS = (
     Officer.name,
     Case.open_deadlines,
     Case.version,
+    Case.policy_name,
     Case.officer_id,
 )
 SORTS = {
@@ -95,6 +96,7 @@ class InboxCounts:
     due_today: int
     at_risk: int
     breached: int
+    at_risk_words: str = ""  # what "at risk" means here, "≤ <at_risk_wd> WD" (at_risk_words())
 
 
 @dataclass(frozen=True)
@@ -136,9 +138,66 @@ def _scope_ids(q: InboxQuery, who: _Who) -> list[uuid.UUID]:
     return list(who.team_members) + [c.officer_id for c in who.covering.values() if c.via_team]
 
 
+def _follows(names: tuple[str | None, ...]):
+    """Cases following one of the named policies (None: the organisation's default)."""
+    return or_(*(Case.policy_name.is_(None) if n is None else Case.policy_name == n for n in names))
+
+
+def due_today_condition():
+    """The case's next deadline is due today (``bindparam("today")``)."""
+    return Case.next_due == bindparam("today")
+
+
+def breached_condition():
+    """The case's next deadline is open past its due date: ``missed()`` judged today."""
+    return Case.next_due < bindparam("today")
+
+
+def at_risk_condition(groups: tuple[tuple[str | None, ...], ...] | None):
+    """Due from today up to the case's policy's at-risk limit (``deadlines.model.urgency``).
+
+    ``groups`` is None when every policy gives the same limit (one ``risk_limit``), else the
+    policy names sharing each limit ``risk_limit_<i>``."""
+    today = bindparam("today")
+    if groups is None:
+        return and_(Case.next_due >= today, Case.next_due <= bindparam("risk_limit"))
+    return and_(
+        Case.next_due >= today,
+        or_(
+            *(
+                and_(_follows(names), Case.next_due <= bindparam(f"risk_limit_{i}"))
+                for i, names in enumerate(groups)
+            )
+        ),
+    )
+
+
+def risk_limits(ws: Workspace, today: dt.date) -> tuple[tuple | None, dict]:
+    """The last at-risk due date on ``today`` under each policy, grouped by limit: the groups
+    (for ``at_risk_condition`` and the query's shape) and their parameters."""
+    registry = ws.registry
+    by_limit: dict[dt.date, list[str | None]] = {}
+    for name in registry.names():
+        by_limit.setdefault(registry.get(name).at_risk_until(today), []).append(name)
+    limits = sorted(by_limit)
+    if len(limits) == 1:
+        return None, {"risk_limit": limits[0]}
+    groups = tuple(
+        (*by_limit[limit], None) if registry.default in by_limit[limit] else tuple(by_limit[limit])
+        for limit in limits
+    )
+    return groups, {f"risk_limit_{i}": limit for i, limit in enumerate(limits)}
+
+
 @lru_cache(maxsize=256)
 def _filtered(
-    by_officer: bool, n_ids: int | None, n_kinds: int, status: str, due: str | None, has_text: bool
+    by_officer: bool,
+    n_ids: int | None,
+    n_kinds: int,
+    status: str,
+    due: str | None,
+    has_text: bool,
+    risk_groups: tuple | None = None,
 ) -> Select:
     """The filtered query for one shape of filters; values come as bound parameters.
 
@@ -166,13 +225,11 @@ def _filtered(
     if status in ("open", "closed"):
         stmt = stmt.where(Case.status == bindparam("status"))
     if due == "today":
-        stmt = stmt.where(Case.next_due == bindparam("today"))
+        stmt = stmt.where(due_today_condition())
     elif due == "breached":
-        stmt = stmt.where(Case.next_due < bindparam("today"))
+        stmt = stmt.where(breached_condition())
     elif due == "at_risk":
-        stmt = stmt.where(
-            and_(Case.next_due >= bindparam("today"), Case.next_due <= bindparam("risk_limit"))
-        )
+        stmt = stmt.where(at_risk_condition(risk_groups))
     if has_text:
         like = bindparam("like")
         stmt = stmt.where(
@@ -222,12 +279,12 @@ def _base(ws: Workspace, q: InboxQuery, today: dt.date, who: _Who) -> tuple[tupl
         params["kinds"] = list(q.kinds)
     if q.status in ("open", "closed"):
         params["status"] = q.status
-    if q.due == "at_risk":
-        params["risk_limit"] = ws.registry.get().calendar.add_working_days(today, AT_RISK_WD)
+    groups, limits = risk_limits(ws, today)
+    params.update(limits)
     text = q.text.strip().lower()
     if text:
         params["like"] = f"%{text.replace('%', '').replace('_', '')}%"
-    shape = (q.officer is not None, n_ids, len(q.kinds), q.status, q.due, bool(text))
+    shape = (q.officer is not None, n_ids, len(q.kinds), q.status, q.due, bool(text), groups)
     return shape, params
 
 
@@ -275,7 +332,7 @@ def list_inbox(
     if fast is not None:
         rows = [(*r[:7], _date(r[7]), *r[8:]) for r in fast.run(ws.db, params)]
         if with_officer:
-            rows = [(*r[:12], uuid.UUID(r[12])) for r in rows]
+            rows = [(*r[:13], uuid.UUID(r[13])) for r in rows]
     else:
         with ws.db.connect() as conn:
             rows = conn.execute(
@@ -284,33 +341,39 @@ def list_inbox(
     if not rows:
         _check_officer(ws, q.officer)
     left = cal.countdown_from(today)
-    if who.covering:
-        covering = who.covering
-        return [
+    risk_wd = _risk_days(ws)
+    covering = who.covering
+    out = []
+    for r in rows:
+        wd_left = left(r[7]) if r[7] is not None else None
+        out.append(
             InboxRow(
                 *r[:7],
                 r[7],
-                left(r[7]) if r[7] is not None else None,
+                wd_left,
                 *r[8:12],
-                covering[r[12]].name if r[12] in covering else None,
+                covering[r[13]].name if covering and r[13] in covering else None,
+                urgency(wd_left, risk_wd[r[12]]),
             )
-            for r in rows
-        ]
-    return [
-        InboxRow(*r[:7], r[7], left(r[7]) if r[7] is not None else None, *r[8:12]) for r in rows
-    ]
+        )
+    return out
+
+
+def _risk_days(ws: Workspace) -> dict[str | None, int]:
+    """Each policy's at-risk threshold in working days; None: the organisation's default."""
+    registry = ws.registry
+    days: dict[str | None, int] = {n: registry.get(n).at_risk_wd for n in registry.names()}
+    days[None] = days[registry.default]
+    return days
 
 
 @lru_cache(maxsize=128)
 def _counts(shape: tuple) -> Select:
-    today, limit = bindparam("today"), bindparam("risk_limit")
     return _filtered(*shape).with_only_columns(
         func.count(),
-        func.coalesce(func.sum(case((Case.next_due == today, 1), else_=0)), 0),
-        func.coalesce(
-            func.sum(case((and_(Case.next_due >= today, Case.next_due <= limit), 1), else_=0)), 0
-        ),
-        func.coalesce(func.sum(case((Case.next_due < today, 1), else_=0)), 0),
+        func.coalesce(func.sum(case((due_today_condition(), 1), else_=0)), 0),
+        func.coalesce(func.sum(case((at_risk_condition(shape[-1]), 1), else_=0)), 0),
+        func.coalesce(func.sum(case((breached_condition(), 1), else_=0)), 0),
     )
 
 
@@ -325,10 +388,18 @@ def count_inbox(
     if who.visible is not None:
         _check_officer(ws, q.officer, who)
     shape, params = _base(ws, q, today, who)
-    params["risk_limit"] = ws.registry.get().calendar.add_working_days(today, AT_RISK_WD)
     with ws.db.connect() as conn:
         total, due_today, at_risk, breached = conn.execute(_counts(shape), params).one()
-    return InboxCounts(int(total), int(due_today), int(at_risk), int(breached))
+    return InboxCounts(int(total), int(due_today), int(at_risk), int(breached), at_risk_words(ws))
+
+
+def at_risk_words(ws: Workspace) -> str:
+    """What "at risk" means in the inbox, read from the policies ("≤ <n> WD"), or, when the
+    organisation's policies set different thresholds, that each case follows its own."""
+    days = set(_risk_days(ws).values())
+    if len(days) == 1:
+        return ws.registry.get().at_risk_words
+    return "by each case's policy"
 
 
 BREACHED = (

@@ -4,6 +4,10 @@ days, and the number of homes the organisation owns.
 Closure days are policy data: a change is stored as a new manager's version of the policy
 (``policy_versions``), validated before it is stored; deadlines already running keep the
 version they started under. Only a manager changes any of this.
+
+A change re-derives the stored deadline rows of the cases it reaches (``rederive_deadlines``),
+batch by batch, so the inbox (stored rows), the case view and the audit (derived) agree. The
+settings dialog runs that part in a worker with progress (``rederive=False`` on the save).
 """
 
 from __future__ import annotations
@@ -15,18 +19,21 @@ from dataclasses import dataclass
 from typing import Any
 
 import tomli_w
+from sqlalchemy import Select, or_, select
 
 from app.domain.policy import Policy, PolicyError, parse_policy_text
 from app.errors import ValidationError
 from app.services.cases import log_action
 from app.services.officers import require_manager
+from app.services.recompute import rederive
 from app.services.workspace import Workspace, put_setting
-from app.store.models import PolicyVersion
+from app.store.models import Case, PolicyVersion
 from app.store.policies import PolicyRegistry, load_registry
 
 DEFAULT_POLICY_KEY = "default_policy"
 HOMES_KEY = "homes_owned"
 MAX_HOMES = 10_000_000
+REDERIVE_BATCH = 200  # cases per transaction when a policy change re-derives stored deadlines
 
 
 @dataclass(frozen=True)
@@ -146,15 +153,89 @@ def _get(registry: PolicyRegistry, name: str) -> Policy:
         raise ValidationError(f"There is no policy called {name!r}.") from None
 
 
-def set_default_policy(ws: Workspace, name: str) -> Policy:
-    """Make ``name`` the policy new cases follow (a manager's action)."""
+def set_default_policy(ws: Workspace, name: str, rederive: bool = True) -> Policy:
+    """Make ``name`` the policy new cases follow (a manager's action). Cases that name no policy
+    of their own follow the default: their stored deadlines are re-derived under ``name``
+    unless ``rederive`` is False (the caller then runs ``rederive_deadlines(..., unnamed=True)``)."""
     policy = _get(ws.registry, name)
     with ws.db.write() as s:
         require_manager(s, ws, "choose the organisation's policy")
+        before = load_registry(s).default
         put_setting(s, DEFAULT_POLICY_KEY, name)
         log_action(s, ws, "set_default_policy", "setting", DEFAULT_POLICY_KEY, policy=name)
     ws.policies_changed()
+    if rederive and before != name:
+        rederive_deadlines(ws, name, unnamed=True)
     return policy
+
+
+# -- policy changes reach stored deadlines ---------------------------------------------------
+@dataclass(frozen=True)
+class Rederived:
+    """What re-deriving after a policy change did: the cases it looked at, the refs whose stored
+    deadlines changed, and whether it went through them all (False: stopped when asked)."""
+
+    policy: str
+    looked_at: int
+    changed: tuple[str, ...]
+    finished: bool = True
+
+    def summary(self) -> str:
+        n = len(self.changed)
+        moved = f"deadlines changed on {n} case{'s' if n != 1 else ''}"
+        if not self.finished:
+            return f"Stopped after {self.looked_at} cases: {moved}; the rest keep their rows."
+        return f"{moved.capitalize()} (of {self.looked_at} looked at)."
+
+
+def _reached(name: str, default: str, since: dt.datetime | None, unnamed: bool) -> Select:
+    """The cases a change to policy ``name`` can reach: those following it (naming it, or naming
+    none while it is the default; ``unnamed``: only those), with ``since`` only those whose
+    history reaches the version's start (running deadlines keep the version they started under)."""
+    follows = Case.policy_name.is_(None) if unnamed else Case.policy_name == name
+    if not unnamed and name == default:
+        follows = or_(follows, Case.policy_name.is_(None))
+    stmt = select(Case.id).where(follows).order_by(Case.id)
+    if since is not None:  # a case-opening deadline starts on the London day it opened
+        day_before = (since - dt.timedelta(days=1)).date()
+        stmt = stmt.where(or_(Case.last_event_at >= since, Case.opened >= day_before))
+    return stmt
+
+
+def rederive_deadlines(
+    ws: Workspace,
+    name: str,
+    since: dt.datetime | None = None,
+    *,
+    unnamed: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+    batch: int = REDERIVE_BATCH,
+) -> Rederived:
+    """Re-derive the stored deadlines of the cases a change to policy ``name`` reaches (see
+    ``_reached``), ``batch`` cases per transaction so a large database is never held in one;
+    ``progress(done, total)`` after each batch; ``cancelled()`` is asked between batches."""
+    _get(ws.registry, name)
+    with ws.db.read() as s:
+        require_manager(s, ws, "re-derive deadlines after a policy change")
+        ids = list(s.scalars(_reached(name, ws.registry.default, since, unnamed)))
+    total, changed, done = len(ids), [], 0
+    if progress is not None:
+        progress(0, total)
+    for start in range(0, total, max(batch, 1)):
+        if cancelled is not None and cancelled():
+            break
+        chunk = ids[start : start + max(batch, 1)]
+        registry = ws.registry
+        with ws.db.write() as s:
+            moved = rederive(s, chunk, registry)
+            if moved:
+                log_action(s, ws, "rederive_deadlines", "policy", name, cases=len(moved))
+        changed += moved
+        done += len(chunk)
+        if progress is not None:
+            progress(done, total)
+    return Rederived(name, done, tuple(sorted(changed)), done == total)
 
 
 # -- closure days ---------------------------------------------------------------------------
@@ -174,10 +255,18 @@ def parse_closure_day(value: Any) -> dt.date:
 
 
 def _save_version(
-    ws: Workspace, name: str, doing: str, change: Callable[[dict], None], action: str, **detail
+    ws: Workspace,
+    name: str,
+    doing: str,
+    change: Callable[[dict], None],
+    action: str,
+    rederive: bool = True,
+    **detail,
 ) -> Policy:
     """Store a new version of policy ``name``: its latest document with ``change`` applied,
-    validated as a whole before it is stored; refused to anyone who may not change policy."""
+    validated as a whole before it is stored; refused to anyone who may not change policy.
+    Then (unless ``rederive`` is False) the stored deadlines of the cases it reaches follow it."""
+    effective = ws.now()
     with ws.db.write() as s:
         require_manager(s, ws, doing)
         try:
@@ -199,17 +288,21 @@ def _save_version(
             PolicyVersion(
                 name=name,
                 version=version,
-                effective_from=ws.now(),
+                effective_from=effective,
                 document=text,
                 created_by=ws.actor.username,
             )
         )
         log_action(s, ws, action, "policy", name, version=version, **detail)
     ws.policies_changed()
+    if rederive:
+        rederive_deadlines(ws, name, since=effective)
     return policy
 
 
-def save_closure_days(ws: Workspace, name: str, days: Iterable[Any]) -> Policy:
+def save_closure_days(
+    ws: Workspace, name: str, days: Iterable[Any], rederive: bool = True
+) -> Policy:
     """Store a new version of policy ``name`` whose calendar closes on exactly ``days``."""
     chosen = sorted({parse_closure_day(d) for d in days})
 
@@ -222,11 +315,12 @@ def save_closure_days(ws: Workspace, name: str, days: Iterable[Any]) -> Policy:
         "change the organisation's closure days",
         change,
         "save_closure_days",
+        rederive,
         closure_days=len(chosen),
     )
 
 
-def save_read_logging(ws: Workspace, name: str, on: bool) -> Policy:
+def save_read_logging(ws: Workspace, name: str, on: bool, rederive: bool = True) -> Policy:
     """Store a new version of policy ``name`` that does (or does not) record in the trail who
     opens or exports each case."""
 
@@ -234,7 +328,37 @@ def save_read_logging(ws: Workspace, name: str, on: bool) -> Policy:
         doc["trail"] = {**dict(doc.get("trail") or {}), "log_case_reads": bool(on)}
 
     return _save_version(
-        ws, name, "change whether case reads are recorded", change, "save_read_logging", on=on
+        ws,
+        name,
+        "change whether case reads are recorded",
+        change,
+        "save_read_logging",
+        rederive,
+        on=on,
+    )
+
+
+def save_at_risk_days(ws: Workspace, name: str, days: Any, rederive: bool = True) -> Policy:
+    """Store a new version of policy ``name`` in which an open deadline due within ``days``
+    working days counts as at risk (the inbox's filter, count and amber countdowns)."""
+    text = str(days).strip()
+    if isinstance(days, bool) or not text.isdigit():
+        raise ValidationError(
+            f"{text!r} is not a number of working days: give a whole number, e.g. 2."
+        )
+    n = int(text)
+
+    def change(doc: dict) -> None:
+        doc["inbox"] = {**dict(doc.get("inbox") or {}), "at_risk_wd": n}
+
+    return _save_version(
+        ws,
+        name,
+        "change when a deadline counts as at risk",
+        change,
+        "save_at_risk_days",
+        rederive,
+        days=n,
     )
 
 

@@ -15,14 +15,20 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import and_, case, func, select, update
+from sqlalchemy import case, func, select, update
 
 from app.domain.calendar import london_date
 from app.domain.case_review import months_before, review_trigger
 from app.errors import ValidationError
 from app.services.absences import reassign_case
 from app.services.access import Do, acting, require
-from app.services.inbox import AT_RISK_WD
+from app.services.inbox import (
+    at_risk_condition,
+    at_risk_words,
+    breached_condition,
+    due_today_condition,
+    risk_limits,
+)
 from app.services.workspace import Workspace
 from app.store.models import (
     Absence,
@@ -34,6 +40,7 @@ from app.store.models import (
     Resident,
     Team,
 )
+from app.store.verdicts import is_missed_clause, met_in_time_clause
 
 KIND_GROUPS = ("complaint", "asb", "other")
 TREND_WEEKS = 8
@@ -55,7 +62,7 @@ def kinds_of(group: str) -> tuple[str, ...]:
 class Counts:
     open: int = 0  # cases in the inbox: open, or closed but still owing something
     due_today: int = 0
-    at_risk: int = 0  # due within AT_RISK_WD working days, today included (as the inbox)
+    at_risk: int = 0  # due within the case's policy's at_risk_wd, today included (as the inbox)
     breached: int = 0  # next deadline already passed
 
     def __add__(self, other: Counts) -> Counts:
@@ -108,22 +115,26 @@ class TeamOverview:
     officers: tuple[OfficerLine, ...]
     totals: Counts
     trend: tuple[WeekTrend, ...]
+    at_risk_words: str = ""  # what "at risk" means, from the policies (inbox.at_risk_words)
 
 
-def _counts_by_officer(s, today: dt.date, risk_limit: dt.date) -> dict[uuid.UUID, dict]:
-    """One GROUP BY over the inbox's cases: counts per officer and case kind."""
-    due = Case.next_due
+def _counts_by_officer(
+    s, today: dt.date, risk_groups: tuple | None, risk_params: dict
+) -> dict[uuid.UUID, dict]:
+    """One GROUP BY over the inbox's cases: counts per officer and case kind (at risk by each
+    case's policy, as the inbox counts it)."""
     rows = s.execute(
         select(
             Case.officer_id,
             Case.kind,
             func.count(),
-            func.sum(case((due == today, 1), else_=0)),
-            func.sum(case((and_(due >= today, due <= risk_limit), 1), else_=0)),
-            func.sum(case((due < today, 1), else_=0)),
+            func.sum(case((due_today_condition(), 1), else_=0)),
+            func.sum(case((at_risk_condition(risk_groups), 1), else_=0)),
+            func.sum(case((breached_condition(), 1), else_=0)),
         )
         .where(Case.in_inbox.is_(True))
-        .group_by(Case.officer_id, Case.kind)
+        .group_by(Case.officer_id, Case.kind),
+        {"today": today, **risk_params},
     ).all()
     out: dict[uuid.UUID, dict[str, Counts]] = defaultdict(dict)
     for officer_id, kind, n, today_n, risk_n, breached_n in rows:
@@ -162,17 +173,8 @@ def _trend(s, today: dt.date, weeks: int) -> tuple[WeekTrend, ...]:
     rows = s.execute(
         select(
             due,
-            func.sum(
-                case((and_(DeadlineRow.status == "met", DeadlineRow.met_on <= due), 1), else_=0)
-            ),
-            func.sum(
-                case(
-                    (and_(DeadlineRow.status == "met", DeadlineRow.met_on > due), 1),
-                    (and_(DeadlineRow.status == "closed", DeadlineRow.closed_on > due), 1),
-                    (and_(DeadlineRow.status == "open", due < today), 1),
-                    else_=0,
-                )
-            ),
+            func.sum(case((met_in_time_clause(), 1), else_=0)),
+            func.sum(case((is_missed_clause(today), 1), else_=0)),  # the engine's missed()
         )
         .where(due >= first, due <= last)  # ix_deadlines_due_trend covers the query
         .group_by(due)
@@ -195,10 +197,10 @@ def team_overview(
     if not 1 <= weeks <= 104:
         raise ValidationError("Show between 1 and 104 weeks of trend.")
     today = as_of or ws.today()
-    risk_limit = ws.registry.get().calendar.add_working_days(today, AT_RISK_WD)
+    risk_groups, risk_params = risk_limits(ws, today)
     with ws.db.read() as s:
         require(s, Do.OVERSIGHT)
-        counts = _counts_by_officer(s, today, risk_limit)
+        counts = _counts_by_officer(s, today, risk_groups, risk_params)
         away, covering = _absences_today(s, today)
         officers = s.execute(
             select(Officer.id, Officer.username, Officer.name, Officer.role, Team.name)
@@ -227,7 +229,7 @@ def team_overview(
                 covering=tuple(sorted(covering.get(oid, ()))),
             )
         )
-    return TeamOverview(today, tuple(lines), totals, trend)
+    return TeamOverview(today, tuple(lines), totals, trend, at_risk_words(ws))
 
 
 # -- case review alerts across the team --------------------------------------------------------

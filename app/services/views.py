@@ -25,6 +25,7 @@ class InboxRow(NamedTuple):
     open_deadlines: int
     version: int
     covering_for: str | None = None  # shown because the acting user covers this absent officer
+    urgency: str = "none"  # overdue | today | at_risk | ok | none (deadlines.model.urgency)
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,7 @@ class DeadlineView:
     breached: bool
     detail: str
     holds: tuple[dict[str, Any], ...] = ()
+    urgency: str = "none"  # overdue | today | at_risk | ok | none (deadlines.model.urgency)
 
 
 @dataclass(frozen=True)

@@ -37,9 +37,17 @@ class CompiledRead:
             raise ValueError("expanding parameters (IN lists) need SQLAlchemy's execute")
         self.sql = str(compiled)
         self.names = tuple(compiled.positiontup or ())
+        # Values written into the statement itself (the literals of a CASE ordering, say) are
+        # bound parameters too; only the named ones (``bindparam("today")``) come from the caller.
+        self.fixed = {
+            name: to_driver(bind.effective_value)
+            for name, bind in compiled.binds.items()
+            if not bind.required and bind.callable is None and bind.value is not None
+        }
 
     def run(self, db: Database, params: Mapping[str, Any]) -> list[tuple]:
-        values = [to_driver(params[n]) for n in self.names]
+        fixed = self.fixed
+        values = [fixed[n] if n in fixed else to_driver(params[n]) for n in self.names]
         raw = db.engine.raw_connection()
         try:
             return raw.driver_connection.execute(self.sql, values).fetchall()

@@ -137,9 +137,9 @@ class CaseView(QWidget):
                 Column(
                     "Countdown",
                     _deadline_state,
-                    decoration=lambda d: countdown_icon(d.wd_left) if d.status == "open" else None,
+                    decoration=lambda d: countdown_icon(d.urgency) if d.status == "open" else None,
                     foreground=lambda d: (
-                        countdown_colour(d.wd_left) if d.status == "open" else None
+                        countdown_colour(d.urgency) if d.status == "open" else None
                     ),
                 ),
             ],

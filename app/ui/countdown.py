@@ -1,4 +1,8 @@
-"""How a countdown looks: text, an icon whose shape carries the meaning, and a colour."""
+"""How a countdown looks: text, an icon whose shape carries the meaning, and a colour.
+
+How pressing a deadline is (``urgency``: overdue, today, at_risk, ok, none) is decided by the
+deadline engine with the case's policy's at-risk threshold; the views carry it, this only draws it.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +13,7 @@ from PySide6.QtGui import QBrush, QColor, QFont, QIcon, QPainter, QPen, QPixmap,
 
 from app.services.views import countdown_text
 
-__all__ = ["AT_RISK_WD", "countdown_colour", "countdown_icon", "countdown_text", "urgency"]
-
-AT_RISK_WD = 2
+__all__ = ["countdown_colour", "countdown_icon", "countdown_text"]
 
 COLOURS = {
     "overdue": QColor("#b3261e"),
@@ -22,20 +24,8 @@ COLOURS = {
 }
 
 
-def urgency(wd_left: int | None) -> str:
-    if wd_left is None:
-        return "none"
-    if wd_left < 0:
-        return "overdue"
-    if wd_left == 0:
-        return "today"
-    if wd_left <= AT_RISK_WD:
-        return "at_risk"
-    return "ok"
-
-
-def countdown_colour(wd_left: int | None) -> QColor:
-    return COLOURS[urgency(wd_left)]
+def countdown_colour(urgency: str) -> QColor:
+    return COLOURS[urgency]
 
 
 @lru_cache(maxsize=8)
@@ -74,5 +64,5 @@ def _icon(kind: str) -> QIcon:
     return QIcon(pm)
 
 
-def countdown_icon(wd_left: int | None) -> QIcon:
-    return _icon(urgency(wd_left))
+def countdown_icon(urgency: str) -> QIcon:
+    return _icon(urgency)

@@ -1,4 +1,4 @@
-"""How the UI writes dates, times and compensation heads, so that every view says them alike."""
+"""How the UI writes dates and times, so that every view says them alike."""
 
 from __future__ import annotations
 
@@ -10,15 +10,6 @@ from app.domain.deadlines.timeline import fmt
 # Qt date editors show the same 'Mon 2 Jun 2025' as the tables.
 DATE_FORMAT = "ddd d MMM yyyy"
 DATETIME_FORMAT = "ddd d MMM yyyy HH:mm"
-
-HEAD_WORDS = {
-    "distress_inconvenience": "Distress and inconvenience",
-    "time_trouble": "Time and trouble",
-    "complaint_handling": "Complaint handling",
-    "costs": "Costs",
-    "loss_of_use": "Loss of use",
-    "other": "Other",
-}
 
 
 def day(d: dt.date | None) -> str:

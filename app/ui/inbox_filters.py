@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import DoorstepError
-from app.services.inbox import InboxQuery
+from app.services.inbox import InboxQuery, at_risk_words
 from app.services.saved_views import delete_view, list_views, save_view
 from app.services.workspace import Workspace
 
@@ -37,7 +37,7 @@ STATUSES = [("any", "Open or owing"), ("open", "Open"), ("closed", "Closed, stil
 DUES = [
     (None, "Any deadline"),
     ("today", "Due today"),
-    ("at_risk", "At risk (≤ 2 WD)"),
+    ("at_risk", "At risk"),  # with the policy's threshold: see InboxFilters
     ("breached", "Breached"),
 ]
 
@@ -61,7 +61,10 @@ class InboxFilters(QWidget):
         self.scope = _combo("Whose cases", [(s, SCOPE_LABELS[s]) for s in scopes], self)
         self.kind = _combo("Case kind", KINDS, self)
         self.status = _combo("Case status", STATUSES, self)
-        self.due = _combo("Deadline filter", DUES, self)
+        dues = [
+            (v, f"{label} ({at_risk_words(ws)})" if v == "at_risk" else label) for v, label in DUES
+        ]
+        self.due = _combo("Deadline filter", dues, self)
         self.text = QLineEdit(self)
         self.text.setPlaceholderText("Filter by case or resident…")
         self.text.setAccessibleName("Quick filter")

@@ -120,9 +120,9 @@ class InboxModel(QAbstractTableModel):
             return self._display(r, col)
         if col == 6:
             if role == Qt.ItemDataRole.DecorationRole:
-                return countdown_icon(r.wd_left)
+                return countdown_icon(r.urgency)
             if role == Qt.ItemDataRole.ForegroundRole:
-                return countdown_colour(r.wd_left)
+                return countdown_colour(r.urgency)
         if role == Qt.ItemDataRole.ToolTipRole:
             if col in (4, 6) and r.next_label:
                 return f"{r.next_label}: {countdown_text(r.wd_left)}"

@@ -217,7 +217,7 @@ class MainWindow(QMainWindow):
         new = self._new_cases()
         self.counts.setText(
             f"{c.total} case{'s' if c.total != 1 else ''} · {c.due_today} due today · "
-            f"{c.at_risk} at risk (≤ 2 WD) · {c.breached} breached"
+            f"{c.at_risk} at risk ({c.at_risk_words}) · {c.breached} breached"
             + (f" · {len(new)} handed to you (new)" if new else "")
         )
 
@@ -399,6 +399,7 @@ class MainWindow(QMainWindow):
 
         dialog = SettingsDialog(self.ws, self)
         dialog.finished.connect(lambda _r: self.refresh())
+        dialog.sig_deadlines_changed.connect(lambda _r: self.refresh())
         dialog.open()
         return dialog
 

@@ -9,7 +9,9 @@ only be refused.
 from __future__ import annotations
 
 import datetime as dt
+import threading
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -20,6 +22,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QProgressBar,
     QPushButton,
     QSpinBox,
     QTabWidget,
@@ -34,11 +37,14 @@ from app.services.backups import MAX_KEEP_DAYS, backup, keep_days, save_keep_day
 from app.services.officers import is_manager
 from app.services.policies import (
     MAX_HOMES,
+    Rederived,
     Timescale,
     current_policy,
     homes_owned,
     list_policies,
     policy_timescales,
+    rederive_deadlines,
+    save_at_risk_days,
     save_closure_days,
     save_homes_owned,
     save_read_logging,
@@ -188,6 +194,11 @@ class PolicyTab(_Tab):
         self.read_log = QCheckBox("Record in the trail who opens or e&xports each case", self)
         self.read_log.setEnabled(allowed)
         self.form.addRow("", self.read_log)
+        self.at_risk = QSpinBox(self)
+        self.at_risk.setRange(0, 60)
+        self.at_risk.setSuffix(" working days")
+        self.at_risk.setEnabled(allowed)
+        self.row("A deadline is at &risk within", self.at_risk)
         self.model: RecordsModel[Timescale] = RecordsModel(TIMESCALE_COLUMNS, self, titled=True)
         self.table = make_table(self.model, "Timescales (read-only)", self)
         note = QLabel(
@@ -220,26 +231,42 @@ class PolicyTab(_Tab):
             return
         self.description.setText(c.description)
         self.read_log.setChecked(self.ws.registry.get(c.name).log_case_reads)
+        self.at_risk.setValue(self.ws.registry.get(c.name).at_risk_wd)
         self.model.set_rows(policy_timescales(self.ws, c.name))
 
     def save(self) -> None:
         c = self.choice.currentData()
+        since = self.ws.now()
+        steps: list[tuple[str, dt.datetime | None, bool]] = []
 
         def call() -> str:
-            policy = set_default_policy(self.ws, c.name)
+            # the deadlines these changes reach are re-derived in a worker (SettingsDialog)
+            if c.name != self.ws.registry.default:
+                steps.append((c.name, None, True))
+            policy = set_default_policy(self.ws, c.name, rederive=False)
             if self.read_log.isChecked() != policy.log_case_reads:
-                policy = save_read_logging(self.ws, c.name, self.read_log.isChecked())
+                policy = save_read_logging(
+                    self.ws, c.name, self.read_log.isChecked(), rederive=False
+                )
+                steps.append((c.name, since, False))
+            if self.at_risk.value() != policy.at_risk_wd:
+                policy = save_at_risk_days(self.ws, c.name, self.at_risk.value(), rederive=False)
+                steps.append((c.name, since, False))
             self.load()
             reads = "recorded" if policy.log_case_reads else "not recorded"
-            return f"New cases now follow {policy.title}; case reads are {reads}."
+            return (
+                f"New cases now follow {policy.title}; case reads are {reads}; "
+                f"deadlines are at risk {policy.at_risk_words}."
+            )
 
         if self.run(call):
-            self._policy_changed()
+            self._policy_changed(steps)
 
-    def _policy_changed(self) -> None:
+    def _policy_changed(self, steps: list[tuple[str, dt.datetime | None, bool]]) -> None:
         parent = self.window()
         if isinstance(parent, SettingsDialog):
             parent.closures.load()
+            parent.rederive(steps)
 
 
 class ClosureDaysTab(_Tab):
@@ -300,13 +327,17 @@ class ClosureDaysTab(_Tab):
         self.say(f"{day(chosen)} removed; Save to make it part of the policy.")
 
     def save(self) -> None:
+        name, since = self.policy.name, self.ws.now()
+
         def call() -> str:
-            policy = save_closure_days(self.ws, self.policy.name, self.days())
+            policy = save_closure_days(self.ws, name, self.days(), rederive=False)
             self.load()
             n = len(policy.closure_days)
             return f"Saved as version {policy.version}: {n} closure day{'s' if n != 1 else ''}."
 
-        self.run(call)
+        parent = self.window()
+        if self.run(call) and isinstance(parent, SettingsDialog):
+            parent.rederive([(name, since, False)])  # in a worker, with progress
 
 
 class HomesTab(_Tab):
@@ -390,9 +421,14 @@ class AppearanceTab(_Tab):
 
 
 class SettingsDialog(QDialog):
+    # after a policy change, the stored deadlines were re-derived: what changed (Rederived)
+    sig_deadlines_changed = Signal(object)
+
     def __init__(self, ws: Workspace, parent: QWidget | None = None):
         super().__init__(parent)
         self.ws = ws
+        self.job: Job | None = None
+        self._stop = threading.Event()
         self.setWindowTitle("Settings")
         self.setAccessibleName("Settings")
         allowed = is_manager(ws)
@@ -414,7 +450,87 @@ class SettingsDialog(QDialog):
             self.tabs.addTab(tab, title)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
+        self.progress = QProgressBar(self)
+        self.progress.setAccessibleName("Updating the cases' deadlines")
+        self.progress.setFormat("Updating deadlines: %v of %m cases")
+        self.progress_stop = QPushButton("S&top updating", self)
+        self.progress_stop.setAccessibleName("Stop updating the cases' deadlines")
+        self.progress_stop.clicked.connect(self._stop.set)
+        self.progress_text = QLabel("", self)
+        self.progress_text.setWordWrap(True)
+        self.progress_text.setAccessibleName("Deadlines update")
+        bar = QHBoxLayout()
+        bar.addWidget(self.progress, 1)
+        bar.addWidget(self.progress_stop)
         lay = QVBoxLayout(self)
         lay.addWidget(self.tabs, 1)
+        lay.addLayout(bar)
+        lay.addWidget(self.progress_text)
         lay.addWidget(buttons)
+        self._show_progress(False)
         fit_to_screen(self, 820, 620)
+
+    # -- the deadlines a policy change reaches, re-derived in a worker ---------------------------
+    def rederive(self, steps: list[tuple[str, dt.datetime | None, bool]]) -> None:
+        """Re-derive the stored deadlines each step reaches (policy name, since, only the cases
+        following the default) off the UI thread, batch by batch, with progress and Stop."""
+        if not steps:
+            return
+        if self.job is not None and self.job.running:  # one after another: wait for this one
+            self.job.sig_done.connect(lambda _r: self.rederive(steps))
+            return
+        self._stop.clear()
+        ws, stop = self.ws, self._stop
+
+        def work(progress) -> Rederived:
+            looked, finished = 0, True
+            changed: set[str] = set()
+            for name, since, unnamed in steps:
+                r = rederive_deadlines(
+                    ws, name, since, unnamed=unnamed, progress=progress, cancelled=stop.is_set
+                )
+                looked, changed = looked + r.looked_at, changed | set(r.changed)
+                finished = finished and r.finished
+            return Rederived(steps[0][0], looked, tuple(sorted(changed)), finished)
+
+        self.progress.setRange(0, 0)  # busy until the first count arrives
+        self.progress_text.setText("Updating the deadlines of the cases this change reaches…")
+        self._show_progress(True)
+        self.job = Job(work, self)
+        self.job.sig_progress.connect(self._progressed)
+        self.job.sig_done.connect(self._rederived)
+        self.job.sig_failed.connect(self._rederive_failed)
+        self.job.start()
+
+    def done(self, result: int) -> None:
+        self._settle()
+        super().done(result)
+
+    def closeEvent(self, event) -> None:
+        self._settle()
+        super().closeEvent(event)
+
+    def _settle(self) -> None:
+        """The update carries on after the dialog closes (the main window keeps the dialog and
+        refreshes when it ends); a dialog with no window to outlive it waits for it instead."""
+        if self.job is not None and self.job.running and self.parent() is None:
+            self.job.thread_.quit()  # ends the thread once the update returns
+            self.job.thread_.wait()
+
+    def _show_progress(self, running: bool) -> None:
+        self.progress.setVisible(running)
+        self.progress_stop.setVisible(running)
+
+    def _progressed(self, done: int, total: int) -> None:
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(done if total else 1)
+
+    def _rederived(self, result: Rederived) -> None:
+        self._show_progress(False)
+        self.progress_text.setText(result.summary())
+        self.sig_deadlines_changed.emit(result)
+
+    def _rederive_failed(self, message: str) -> None:
+        self._show_progress(False)
+        self.progress_text.setStyleSheet(ERROR_STYLE)
+        self.progress_text.setText(message)

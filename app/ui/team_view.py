@@ -324,7 +324,7 @@ class OfficersPage(QWidget):
         t = o.totals
         self.summary.setText(
             f"{len(o.officers)} people · {t.open} cases in the inboxes · {t.due_today} due today"
-            f" · {t.at_risk} at risk (≤ 2 WD) · {t.breached} breached — as of {day(o.as_of)}"
+            f" · {t.at_risk} at risk ({o.at_risk_words}) · {t.breached} breached — as of {day(o.as_of)}"
         )
         self.officers.set_rows(o.officers)
         self.chart.set_weeks(o.trend)

@@ -5,55 +5,12 @@ from __future__ import annotations
 from PySide6.QtCore import QSortFilterProxyModel, Qt
 from PySide6.QtGui import QFont
 
+from app.domain.events import EVENT_GROUPS as GROUPS
+from app.domain.events import TYPE_LABELS
 from app.services.views import EventView
 from app.ui.formats import day_time
 from app.ui.records_model import Column, RecordsModel
 
-TYPE_LABELS = {
-    "asb_report": "ASB report",
-    "risk_assessment": "Risk assessment",
-    "vulnerability_plan": "Vulnerability plan",
-    "action_plan_agreed": "Action plan agreed",
-    "action_done": "Action done",
-    "complaint_offered": "Complaint offered",
-    "complaint_received": "Complaint received",
-    "complaint_points": "Points of complaint",
-    "complaint_ack": "Complaint acknowledged",
-    "extension_notice": "Extension notice",
-    "complaint_response": "Complaint response",
-    "escalation_request": "Escalation request",
-    "escalation_refused": "Escalation refused",
-    "complaint_refused": "Complaint refused",
-    "complaint_closed": "Complaint closed",
-    "complaint_reopened": "Complaint reopened",
-    "compensation_decision": "Compensation decision",
-    "compensation_paid": "Compensation paid",
-    "partner_request": "Partner request",
-    "partner_reply": "Partner reply",
-    "repair_raised": "Repair raised",
-    "repair_done": "Repair done",
-    "home_visit_request": "Visit requested",
-    "home_visit": "Home visit",
-    "ombudsman_enquiry": "Ombudsman enquiry",
-    "ombudsman_order": "Ombudsman order",
-    "order_complied": "Order complied with",
-    "request_made": "Request made",
-    "request_decided": "Request decided",
-    "arrears_check": "Arrears check",
-    "nosp_served": "NOSP served",
-    "possession_approved": "Possession approved",
-    "hazard_reported": "Hazard reported",
-    "hazard_investigated": "Hazard investigated",
-    "hazard_summary_sent": "Hazard summary sent",
-    "hazard_made_safe": "Hazard made safe",
-    "hazard_works_started": "Hazard works started",
-    "hazard_works_done": "Hazard works done",
-    "alternative_accommodation": "Alternative accommodation",
-    "hold_started": "Deadline on hold",
-    "hold_ended": "Hold ended",
-    "case_reassigned": "Case reassigned",
-    "case_closed": "Case closed",
-}
 CHANNEL_WORDS = {
     "phone": "Call",
     "email": "Email",
@@ -61,44 +18,6 @@ CHANNEL_WORDS = {
     "visit": "Visit",
     "portal": "Portal message",
     "in_person": "In person",
-}
-GROUPS: dict[str, frozenset[str]] = {
-    "Contacts and visits": frozenset({"contact", "home_visit", "home_visit_request"}),
-    "Letters": frozenset(
-        {
-            "complaint_ack",
-            "extension_notice",
-            "complaint_response",
-            "escalation_refused",
-            "complaint_refused",
-        }
-    ),
-    "Complaints": frozenset(
-        {
-            "complaint_offered",
-            "complaint_received",
-            "complaint_points",
-            "complaint_ack",
-            "extension_notice",
-            "complaint_response",
-            "escalation_request",
-            "escalation_refused",
-            "complaint_refused",
-            "complaint_closed",
-            "complaint_reopened",
-            "compensation_decision",
-            "compensation_paid",
-            "ombudsman_enquiry",
-            "ombudsman_order",
-            "order_complied",
-        }
-    ),
-    "ASB and assessments": frozenset(
-        {"asb_report", "risk_assessment", "vulnerability_plan", "action_plan_agreed", "action_done"}
-    ),
-    "Repairs": frozenset({"repair_raised", "repair_done"}),
-    "Partner agencies": frozenset({"partner_request", "partner_reply"}),
-    "Requests and decisions": frozenset({"request_made", "request_decided"}),
 }
 
 

@@ -151,7 +151,8 @@ def test_settings_fit_change_font_and_closure_days(qtbot, office, qsettings):
 
     dialog.closures.day.setDate(to_qdate(dt.date(2025, 12, 29)))
     qtbot.mouseClick(dialog.closures.add_button, _left())
-    qtbot.mouseClick(dialog.closures.save_button, _left())
+    with qtbot.waitSignal(dialog.sig_deadlines_changed):  # the cases' deadlines, in a worker
+        qtbot.mouseClick(dialog.closures.save_button, _left())
     assert "Saved as version" in dialog.closures.status.text()
     policy = office.registry.get()
     assert policy.version == before + 1
@@ -182,7 +183,8 @@ def test_a_manager_turns_on_the_record_of_case_reads(qtbot, office):
     qtbot.addWidget(dialog)
     assert not dialog.policy.read_log.isChecked()  # off in the shipped policy
     dialog.policy.read_log.setChecked(True)
-    qtbot.mouseClick(dialog.policy.save_button, _left())
+    with qtbot.waitSignal(dialog.sig_deadlines_changed):  # a new version: deadlines re-derived
+        qtbot.mouseClick(dialog.policy.save_button, _left())
     assert "case reads are recorded" in dialog.policy.status.text()
     assert office.registry.get().log_case_reads
     assert dialog.policy.read_log.isChecked()

@@ -6,6 +6,7 @@ import datetime as dt
 
 from PySide6.QtCore import QModelIndex, Qt
 
+from app.domain.deadlines import urgency
 from app.services.cases import create_case, record_event
 from app.services.views import InboxRow
 from app.ui.inbox_model import PAGE, InboxModel
@@ -27,6 +28,7 @@ def _row(i: int, wd_left: int | None) -> InboxRow:
         officer_name="Aisha Khan",
         open_deadlines=1,
         version=1,
+        urgency=urgency(wd_left, at_risk_wd=2),  # the service judges it (deadlines.model)
     )
 
 

@@ -1,7 +1,17 @@
 """Deadline engine: derive every promise owed on a case from its events."""
 
 from app.domain.deadlines.engine import CaseDeadlines, derive
-from app.domain.deadlines.model import CLOSED, MET, ON_HOLD, OPEN, Deadline, Finding, Hold
+from app.domain.deadlines.model import (
+    CLOSED,
+    MET,
+    ON_HOLD,
+    OPEN,
+    Deadline,
+    Finding,
+    Hold,
+    missed,
+    urgency,
+)
 
 __all__ = [
     "CLOSED",
@@ -13,4 +23,6 @@ __all__ = [
     "Finding",
     "Hold",
     "derive",
+    "missed",
+    "urgency",
 ]

@@ -27,6 +27,43 @@ from dataclasses import dataclass
 from app.domain.deadlines.model import CLOSED, OPEN, Deadline, Finding
 from app.domain.deadlines.timeline import Timeline, fmt
 from app.domain.events import COMPLAINT_EVENT_TYPES, Event, answers, earlier
+from app.domain.policy import Policy, StageRule
+
+
+@dataclass(frozen=True)
+class ExtensionVerdict:
+    """How one extension notice counted against a stage's response deadline."""
+
+    notice: Event
+    judged_against: dt.date  # the due date in force when the notice was sent
+    counts: bool  # False: sent after that due date, so it does not count
+    new_due: dt.date  # the date it asked for, cut back to the policy's latest allowed date
+    capped: bool  # it asked for more than the policy's maximum extension
+    due_after: dt.date  # the due date in force after it
+
+
+def latest_extension(policy: Policy, rule: StageRule, original_due: dt.date) -> dt.date:
+    """The latest date a stage's response may be extended to under ``policy``."""
+    return policy.calendar.add_working_days(original_due, rule.extension_max_wd or 0)
+
+
+def extension_verdicts(
+    notices: list[Event], original_due: dt.date, limit: dt.date
+) -> list[ExtensionVerdict]:
+    """The one rule for extensions: a notice counts only if sent by the due date then in force;
+    it moves the due date to the date asked for, never beyond ``limit`` and never earlier."""
+    due = original_due
+    out = []
+    for x in notices:
+        if x.day > due:
+            out.append(ExtensionVerdict(x, due, False, due, False, due))
+            continue
+        wanted = x.f["new_due"]
+        new_due = min(wanted, limit)
+        after = max(due, new_due)
+        out.append(ExtensionVerdict(x, due, True, new_due, wanted > limit, after))
+        due = after
+    return out
 
 
 @dataclass(frozen=True)
@@ -270,30 +307,32 @@ def _stage(tl: Timeline, c: Complaint, op: Opening, findings: list[Finding]) -> 
     decisions = _of(window, n, "complaint_response") + _of(window, None, "complaint_refused")
     response = min(decisions, key=lambda e: tl.index[e.id]) if decisions else None
     due = original_due
-    limit = cal.add_working_days(original_due, rule.extension_max_wd or 0)
+    limit = latest_extension(policy, rule, original_due)
     notes: list[str] = []
+    notices = []
     for x in _of(window, n, "extension_notice"):
         if response is not None and tl.before(response, x):
             break
-        if x.day > due:
+        notices.append(x)
+    for v in extension_verdicts(notices, original_due, limit):
+        x = v.notice
+        if not v.counts:
             notes.append(
-                f"Extension notice of {fmt(x.day)} came after the due date {fmt(due)} and does not count"
+                f"Extension notice of {fmt(x.day)} came after the due date "
+                f"{fmt(v.judged_against)} and does not count"
             )
-            continue
-        new_due = x.f["new_due"]
-        if new_due > limit:
+        elif v.capped:
             findings.append(
                 Finding(
                     x.day,
                     "EXTENSION_TOO_LONG",
                     (x.id,),
-                    f"Extension of {fmt(x.day)} to {fmt(new_due)} goes beyond the {rule.label.lower()} "
-                    f"maximum of {rule.extension_max_wd or 0} WD (latest allowed {fmt(limit)})",
+                    f"Extension of {fmt(x.day)} to {fmt(x.f['new_due'])} goes beyond the "
+                    f"{rule.label.lower()} maximum of {rule.extension_max_wd or 0} WD "
+                    f"(latest allowed {fmt(limit)})",
                 )
             )
-            new_due = limit
-        if new_due > due:
-            due = new_due
+        due = v.due_after
     reopened = op.how == "reopen"
     d = tl.deadline(
         kind="complaint_response",

@@ -82,6 +82,22 @@ def missed(
     return as_of is not None and status == OPEN and due < as_of
 
 
+def urgency(wd_left: int | None, at_risk_wd: int) -> str:
+    """How pressing an open deadline is, from the working days left to it: ``overdue``,
+    ``today``, ``at_risk`` (due within the policy's ``at_risk_wd``), ``ok``, or ``none``.
+
+    The one rule for "at risk": the inbox's at-risk filter and count select the same
+    deadlines (due from today up to ``at_risk_wd`` working days ahead).
+    """
+    if wd_left is None:
+        return "none"
+    if wd_left < 0:
+        return "overdue"
+    if wd_left == 0:
+        return "today"
+    return "at_risk" if wd_left <= at_risk_wd else "ok"
+
+
 @dataclass(frozen=True)
 class Hold:
     reason: str

@@ -11,9 +11,11 @@ from app.domain.compensation import COMPENSATION_HEADS
 from app.domain.complaint_record import ComplaintState, StageState
 from app.domain.complaint_response import ChecklistItem, ResponseDraft, checklist, draft_from_event
 from app.domain.complaint_rules import escalation_text, extension_warning, extension_window
-from app.domain.deadlines import CLOSED, OPEN, Deadline
+from app.domain.deadlines import CLOSED, MET, OPEN, Deadline, missed, urgency
+from app.domain.deadlines.complaints import extension_verdicts, latest_extension
 from app.domain.deadlines.timeline import fmt
 from app.domain.events import Event
+from app.domain.policy import Policy
 from app.services.complaints.tx import read_states
 from app.services.complaints.views import (
     COMPLAINT_CODES,
@@ -37,19 +39,19 @@ def _step_for(
 ) -> Step:
     due = d.due if d is not None else None
     if done is not None:
-        late = due is not None and done.day > due
+        late = missed(MET, due, done.day, None, None)
         text = f"{label} {fmt(done.day)}" + (f" (late: due {fmt(due)})" if late else "")
         return Step(label, done.day, due, "late" if late else "done", text)
     if d is None:
         return Step(label, None, None, "info", f"{label}: no timescale")
     if d.status == CLOSED:
-        late = d.closed_on is not None and due is not None and d.closed_on > due
+        late = d.late
         why = d.notes[-1] if d.notes else "ended"
         return Step(
             label, None, due, "missed" if late else "info", f"No {what} ({why}); due {fmt(due)}"
         )
     if d.status == OPEN and due is not None:
-        if due < today:
+        if d.breached(today):
             return Step(
                 label, None, due, "overdue", f"{what.capitalize()} overdue since {fmt(due)}"
             )
@@ -57,47 +59,50 @@ def _step_for(
     return Step(label, None, due, "info", f"{label}: {d.status.replace('_', ' ')}")
 
 
-def _extension_steps(s: StageState, cal: WorkingCalendar) -> list[Step]:
+def _extension_steps(s: StageState, policy: Policy) -> list[Step]:
     """Each extension letter, and whether it counted (in time, within the maximum)."""
     d = s.response_deadline
-    running = d.original_due if d is not None else None
-    limit = cal.add_working_days(running, s.rule.extension_max_wd or 0) if running else None
+    if d is None or d.original_due is None:  # no timescale at this stage: nothing to judge by
+        return [
+            Step(
+                "Extended",
+                x.day,
+                x.f["new_due"],
+                "info",
+                f"Extended {fmt(x.day)} to {fmt(x.f['new_due'])}",
+            )
+            for x in s.extensions
+        ]
+    limit = latest_extension(policy, s.rule, d.original_due)
     out = []
-    for x in s.extensions:
-        new_due = x.f["new_due"]
-        if running is not None and x.day > running:
-            out.append(
-                Step(
-                    "Extension",
-                    x.day,
-                    running,
-                    "late",
-                    f"Extension letter {fmt(x.day)} came after the due date {fmt(running)}: "
-                    "it does not count",
-                )
+    for v in extension_verdicts(list(s.extensions), d.original_due, limit):
+        x = v.notice
+        if not v.counts:
+            text = (
+                f"Extension letter {fmt(x.day)} came after the due date "
+                f"{fmt(v.judged_against)}: it does not count"
             )
-            continue
-        if limit is not None and new_due > limit:
-            out.append(
-                Step(
-                    "Extension",
-                    x.day,
-                    limit,
-                    "late",
-                    f"Extended {fmt(x.day)} to {fmt(new_due)}: beyond the maximum, counts to {fmt(limit)}",
-                )
+            out.append(Step("Extension", x.day, v.judged_against, "late", text))
+        elif v.capped:
+            text = (
+                f"Extended {fmt(x.day)} to {fmt(x.f['new_due'])}: beyond the maximum, "
+                f"counts to {fmt(limit)}"
             )
-            new_due = limit
+            out.append(Step("Extension", x.day, limit, "late", text))
         else:
             out.append(
-                Step("Extended", x.day, new_due, "info", f"Extended {fmt(x.day)} to {fmt(new_due)}")
+                Step(
+                    "Extended",
+                    x.day,
+                    v.new_due,
+                    "info",
+                    f"Extended {fmt(x.day)} to {fmt(v.new_due)}",
+                )
             )
-        if running is None or new_due > running:
-            running = new_due
     return out
 
 
-def _stage_view(s: StageState, today: dt.date, cal: WorkingCalendar) -> StageView:
+def _stage_view(s: StageState, today: dt.date, policy: Policy) -> StageView:
     opened_word = {
         "receipt": "Received",
         "escalation": "Escalation requested",
@@ -110,7 +115,7 @@ def _stage_view(s: StageState, today: dt.date, cal: WorkingCalendar) -> StageVie
             answer = s.refusal
         label = "Acknowledged" if answer is None or answer.type == "complaint_ack" else "Refused"
         steps.append(_step_for(label, s.ack_deadline, answer, today, "acknowledgement"))
-    steps += _extension_steps(s, cal)
+    steps += _extension_steps(s, policy)
     if s.refusal is not None and s.refusal.type == "complaint_refused" and s.ack is not None:
         steps.append(_step_for("Refused", s.response_deadline, s.refusal, today, "decision"))
     elif s.response_deadline is not None or s.response is not None:
@@ -128,7 +133,10 @@ def _stage_view(s: StageState, today: dt.date, cal: WorkingCalendar) -> StageVie
     )
 
 
-def _tracked(d: Deadline, text: str, cal: WorkingCalendar, today: dt.date) -> TrackedView:
+def _tracked(
+    d: Deadline, text: str, cal: WorkingCalendar, today: dt.date, risk_wd: int
+) -> TrackedView:
+    wd_left = d.working_days_left(today, cal)
     return TrackedView(
         key=d.key,
         source=d.started_by or "",
@@ -136,8 +144,9 @@ def _tracked(d: Deadline, text: str, cal: WorkingCalendar, today: dt.date) -> Tr
         due=d.due,
         status=d.status,
         done_on=d.met_on,
-        wd_left=d.working_days_left(today, cal),
+        wd_left=wd_left,
         late=d.breached(today),
+        urgency=urgency(wd_left, risk_wd),
     )
 
 
@@ -174,7 +183,8 @@ def _compensation(state: ComplaintState) -> CompensationView:
 def _next_action(state: ComplaintState, cal: WorkingCalendar, today: dt.date, orders) -> NextAction:
     def act(action: str, label: str, d: Deadline | None) -> NextAction:
         due = d.due if d is not None and d.status == OPEN else None
-        return NextAction(action, label, due, cal.working_days_between(today, due) if due else None)
+        left = cal.working_days_between(today, due) if due else None
+        return NextAction(action, label, due, left, urgency(left, state.policy.at_risk_wd))
 
     s = state.current
     if state.pending_escalation is not None:
@@ -188,7 +198,7 @@ def _next_action(state: ComplaintState, cal: WorkingCalendar, today: dt.date, or
         if open_orders:
             o = open_orders[0]
             return NextAction(
-                "comply", "Send the Ombudsman evidence of compliance", o.due, o.wd_left
+                "comply", "Send the Ombudsman evidence of compliance", o.due, o.wd_left, o.urgency
             )
         return NextAction("reopen", "Closed — reopen if the resident asks", None, None)
     if s.awaiting_ack:
@@ -197,7 +207,9 @@ def _next_action(state: ComplaintState, cal: WorkingCalendar, today: dt.date, or
         return act("respond", f"Send the {s.label.lower()} response", s.response_deadline)
     if open_orders:
         o = open_orders[0]
-        return NextAction("comply", "Send the Ombudsman evidence of compliance", o.due, o.wd_left)
+        return NextAction(
+            "comply", "Send the Ombudsman evidence of compliance", o.due, o.wd_left, o.urgency
+        )
     return NextAction("close", "Close the complaint (record the lessons learnt)", None, None)
 
 
@@ -267,11 +279,12 @@ def build_view(
         if f.code in COMPLAINT_CODES and set(f.events) & ids
     )
     remedies = tuple(
-        _tracked(d, d.label.removeprefix("Put right: "), cal, today) for d in state.remedies
+        _tracked(d, d.label.removeprefix("Put right: "), cal, today, policy.at_risk_wd)
+        for d in state.remedies
     )
     order_deadlines = {d.started_by: d for d in state.deadlines if d.kind == "ombudsman_order"}
     orders = tuple(
-        _tracked(order_deadlines[o.id], o.f["text"], cal, today)
+        _tracked(order_deadlines[o.id], o.f["text"], cal, today, policy.at_risk_wd)
         for o in state.orders
         if o.id in order_deadlines
     )
@@ -304,7 +317,7 @@ def build_view(
         stage=s.number,
         stage_label=s.label,
         final_stage=s.final,
-        stages=tuple(_stage_view(x, today, cal) for x in state.stages),
+        stages=tuple(_stage_view(x, today, policy) for x in state.stages),
         next_action=_next_action(state, cal, today, orders),
         extension_warning=extension_warning(state, today),
         allowed=_allowed(state, today),

@@ -74,6 +74,7 @@ class NextAction:
     label: str
     due: dt.date | None
     wd_left: int | None
+    urgency: str = "none"  # overdue | today | at_risk | ok | none (deadlines.model.urgency)
 
     @property
     def countdown(self) -> str:
@@ -123,6 +124,7 @@ class TrackedView:
     done_on: dt.date | None
     wd_left: int | None
     late: bool
+    urgency: str = "none"  # overdue | today | at_risk | ok | none (deadlines.model.urgency)
 
     @property
     def countdown(self) -> str:

@@ -44,7 +44,7 @@ def _countdown(item: TrackedView) -> str:
 def _countdown_colour(item: TrackedView) -> QColor:
     if item.status == "met":
         return LATE if item.late else DONE
-    return countdown_colour(item.wd_left)
+    return countdown_colour(item.urgency)
 
 
 class TrackedModel(RecordsModel[TrackedView]):
@@ -58,7 +58,7 @@ class TrackedModel(RecordsModel[TrackedView]):
                 Column(
                     "Countdown",
                     _countdown,
-                    decoration=lambda t: countdown_icon(t.wd_left) if t.status == "open" else None,
+                    decoration=lambda t: countdown_icon(t.urgency) if t.status == "open" else None,
                     foreground=_countdown_colour,
                 ),
             ],

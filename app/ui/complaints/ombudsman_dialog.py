@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from app.domain.compensation import COMPENSATION_HEADS
+from app.domain.compensation import COMPENSATION_HEADS, HEAD_WORDS
 from app.domain.deadlines.timeline import fmt
 from app.services.complaints.ombudsman import (
     STAGES,
@@ -14,7 +14,6 @@ from app.services.complaints.ombudsman import (
 )
 from app.services.complaints.views import ComplaintView
 from app.ui.complaints.forms import ActionDialog
-from app.ui.formats import HEAD_WORDS
 
 
 def enquiry_dialog(ws, view: ComplaintView, parent=None) -> ActionDialog:

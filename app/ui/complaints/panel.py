@@ -273,7 +273,7 @@ class ComplaintPanel(QWidget):
         self.next_button.setText(f"{nxt.label}{when}")
         self.next_button.setAccessibleName(f"Next action: {nxt.label}{when}")
         if nxt.due:
-            colour = countdown_colour(nxt.wd_left).name()
+            colour = countdown_colour(nxt.urgency).name()
             self.next_button.setStyleSheet(f"QPushButton {{ font-weight: bold; color: {colour}; }}")
         else:
             self.next_button.setStyleSheet("QPushButton { font-weight: bold; }")

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.compensation import COMPENSATION_HEADS
+from app.domain.compensation import COMPENSATION_HEADS, HEAD_WORDS
 from app.domain.complaint_response import OutstandingAction, PointDecision, ResponseDraft
 from app.domain.complaint_rules import DECISION_WORDS
 from app.errors import DoorstepError
@@ -35,7 +35,6 @@ from app.services.complaints.views import ComplaintView
 from app.ui.complaints.dialogs import conflict_note
 from app.ui.complaints.forms import ActionDialog
 from app.ui.complaints.models import ChecklistModel
-from app.ui.formats import HEAD_WORDS
 from app.ui.forms import date_edit, from_qdate
 
 

@@ -25,9 +25,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.compensation import COMPENSATION_HEADS
+from app.domain.compensation import COMPENSATION_HEADS, HEAD_WORDS
 from app.domain.complaint_rules import DECISION_WORDS
-from app.ui.formats import DATE_FORMAT, HEAD_WORDS
+from app.ui.formats import DATE_FORMAT
 from app.ui.letters.models import ChoiceDelegate, DateDelegate, RowsModel
 
 DECISIONS = [("", "Not yet decided"), *DECISION_WORDS.items()]

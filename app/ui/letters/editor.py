@@ -274,12 +274,12 @@ class LetterEditor(EditorActions, QDialog):
     # -- showing ----------------------------------------------------------------------------------
     @property
     def editable(self) -> bool:
-        return self.view.status == "draft"
+        return self.view.editable
 
     def _load_values(self, view: svc.LetterView) -> None:
         """Put a saved letter's inputs and print options into the form."""
         self._loading = True
-        editable = view.status == "draft"
+        editable = view.editable
         self.large_print.setChecked(view.large_print)
         self.text_copy.setChecked(view.text_copy)
         for w in (self.large_print, self.text_copy, self.insert_button, self.field_picker):
@@ -291,7 +291,7 @@ class LetterEditor(EditorActions, QDialog):
     def _show_view(self, view: svc.LetterView) -> None:
         """Show a view's status, checklist and section states (not the texts being edited)."""
         self._loading = True
-        editable = view.status == "draft"
+        editable = view.editable
         s = view.summary
         self.heading.setText(
             f"<b style='font-size:14pt'>{escape(self.template.title)}</b> &nbsp; {escape(view.context.reference)}"
@@ -315,16 +315,14 @@ class LetterEditor(EditorActions, QDialog):
             ]
         )
         self.problems.setText("Problems: " + "; ".join(view.problems) if view.problems else "")
-        status = view.status
-        needs = s.approval_required
-        self.save_button.setEnabled(editable)
-        self.finalise_button.setEnabled(editable and view.complete)
-        self.reopen_button.setVisible(status in ("finalised", "approved"))
-        review = status == "finalised" and needs and self.is_manager
-        self.approve_button.setVisible(review)
-        self.return_button.setVisible(review)
-        self.issue_button.setEnabled(status == "approved" or (status == "finalised" and not needs))
-        self.discard_button.setEnabled(status in ("draft", "finalised", "approved"))
+        allowed = view.actions(self.is_manager)  # the letter's state machine (letters.views)
+        self.save_button.setEnabled("save" in allowed)
+        self.finalise_button.setEnabled("finalise" in allowed)
+        self.reopen_button.setVisible("reopen" in allowed)
+        self.approve_button.setVisible("approve" in allowed)
+        self.return_button.setVisible("return" in allowed)
+        self.issue_button.setEnabled("issue" in allowed)
+        self.discard_button.setEnabled("discard" in allowed)
         self._loading = False
 
     def _banner(self, view: svc.LetterView) -> None:
