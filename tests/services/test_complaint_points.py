@@ -55,6 +55,8 @@ def test_without_points_no_acknowledgement_can_be_written_until_they_are_added(w
 def test_the_latest_list_stands_and_the_response_decides_it(ws, clock):
     complaint = _no_points_complaint(ws, clock)
     svc.state_points(ws, REF, complaint, points=["Leak not fixed"])
+    # restated a minute later (§9: events read by instant; ids, not entry order, break ties)
+    clock.set((clock.now + dt.timedelta(minutes=1)).isoformat())
     svc.state_points(ws, REF, complaint, points=["Leak not fixed", "Rude on the phone"])
     assert get_complaint(ws, REF, complaint).points == ("Leak not fixed", "Rude on the phone")
     response = L.create_letter(ws, REF, "response_stage1")
