@@ -16,6 +16,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -45,6 +46,8 @@ class Officer(Tracked, Base):
     team_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("teams.id"), nullable=True)
     team: Mapped[Team | None] = relationship(back_populates="officers")
 
+    __table_args__ = (Index("ix_officers_name", "name"),)  # the inbox sorted by officer
+
 
 class Resident(Tracked, Base):
     __tablename__ = "residents"
@@ -57,6 +60,12 @@ class Resident(Tracked, Base):
     extra: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     vulnerabilities: Mapped[list[Vulnerability]] = relationship(
         back_populates="resident", order_by="Vulnerability.position", cascade="all, delete-orphan"
+    )
+
+    __table_args__ = (
+        Index("ix_residents_name", "name"),  # the inbox sorted by resident
+        # a household's other cases (app/services/asb/common.py household_cases)
+        Index("ix_residents_name_key", text("replace(lower(name), ' ', '')")),
     )
 
 
@@ -103,6 +112,7 @@ class Case(Tracked, Base):
         Index("ix_cases_officer_inbox", "officer_id", "in_inbox", "sort_due", "ref"),
         # the team view's counts per officer and kind, from the index alone
         Index("ix_cases_team", "in_inbox", "officer_id", "kind", "next_due"),
+        Index("ix_cases_resident_inbox", "resident_id", "in_inbox", "ref"),
     )
 
 

@@ -1,0 +1,41 @@
+"""paging: indexes for the inbox's sorts and the household lookup at 100,000 cases
+
+Revision ID: 0011
+Revises: 0010
+Create Date: 2026-12-01
+
+The inbox sorts by resident through ``residents.name`` then each resident's cases
+(``cases.resident_id``), and by officer through ``officers.name`` then that officer's
+inbox index, so the first page (and every keyset page after it) reads a page of rows
+instead of sorting the whole caseload. The ASB case view finds a household's other cases
+by the normalised name ``replace(lower(name), ' ', '')``: an index on that expression (both
+SQLite and PostgreSQL index expressions) replaces the full scan, with nothing to keep in step.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0011"
+down_revision = "0010"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_index("ix_residents_name", "residents", ["name"])
+    op.create_index(
+        "ix_residents_name_key",
+        "residents",
+        [sa.text("replace(lower(name), ' ', '')")],
+    )
+    op.create_index("ix_cases_resident_inbox", "cases", ["resident_id", "in_inbox", "ref"])
+    op.create_index("ix_officers_name", "officers", ["name"])
+
+
+def downgrade() -> None:
+    op.drop_index("ix_officers_name", table_name="officers")
+    op.drop_index("ix_cases_resident_inbox", table_name="cases")
+    op.drop_index("ix_residents_name_key", table_name="residents")
+    op.drop_index("ix_residents_name", table_name="residents")
