@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import func, literal_column, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import operators
 
 from app.domain.calendar import LONDON, london_date
 from app.domain.case_review import review_trigger
@@ -179,7 +180,7 @@ def household_cases(s: Session, case: Case) -> list[tuple[uuid.UUID, str]]:
     candidates = s.execute(
         select(Case.id, Case.ref, Resident.name, Resident.address)
         .join(Resident, Case.resident_id == Resident.id)
-        .where(NAME_KEY == norm(r.name).replace(" ", ""))
+        .where(NAME_KEY.operate(operators.eq, norm(r.name).replace(" ", "")))
     ).all()
     same = [
         (cid, ref)
