@@ -16,7 +16,18 @@ import uuid
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from sqlalchemy import Select, and_, bindparam, case, false, func, or_, select, text
+from sqlalchemy import (
+    Select,
+    and_,
+    bindparam,
+    case,
+    false,
+    func,
+    literal_column,
+    or_,
+    select,
+    text,
+)
 from sqlalchemy.dialects.sqlite import dialect as sqlite_dialect
 
 from app.domain.bundle import CASE_KINDS
@@ -63,7 +74,7 @@ SORTS = {
     "resident": (Resident.name, Case.ref),
     "kind": (Case.kind, Case.sort_due, Case.ref),
     "risk": (RISK_ORDER, Case.sort_due, Case.ref),
-    "next": (func.coalesce(Case.next_label, ""), Case.sort_due, Case.ref),
+    "next": (func.coalesce(Case.next_label, literal_column("''")), Case.sort_due, Case.ref),
     "due": (Case.sort_due, Case.ref),
     "officer": (Officer.name, Case.sort_due, Case.ref),
 }
