@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
@@ -478,6 +479,25 @@ def list_inbox(
     return out
 
 
+def iter_inbox(
+    ws: Workspace,
+    query: InboxQuery | None = None,
+    as_of: dt.date | None = None,
+    officer: str | None = None,
+    batch: int = 2_000,
+) -> Iterator[InboxRow]:
+    """Every row of the inbox, read a keyset page at a time: memory stays flat however many
+    cases there are (``doorstep inbox --json``)."""
+    q = query or InboxQuery()
+    after = None
+    while True:
+        page = list_inbox(ws, q, as_of=as_of, limit=batch, officer=officer, after=after)
+        yield from page
+        if len(page) < batch:
+            return
+        after = page_key(page[-1], q.sort)
+
+
 def _risk_days(ws: Workspace) -> dict[str | None, int]:
     """Each policy's at-risk threshold in working days; None: the organisation's default."""
     registry = ws.registry
@@ -486,12 +506,15 @@ def _risk_days(ws: Workspace) -> dict[str | None, int]:
     return days
 
 
+RISK_GROUPS = 6  # where _base puts the at-risk policy groups in a query's shape
+
+
 @lru_cache(maxsize=128)
 def _counts(shape: tuple) -> Select:
     return _filtered(*shape).with_only_columns(
         func.count(),
         func.coalesce(func.sum(case((due_today_condition(), 1), else_=0)), 0),
-        func.coalesce(func.sum(case((at_risk_condition(shape[-1]), 1), else_=0)), 0),
+        func.coalesce(func.sum(case((at_risk_condition(shape[RISK_GROUPS]), 1), else_=0)), 0),
         func.coalesce(func.sum(case((breached_condition(), 1), else_=0)), 0),
     )
 
