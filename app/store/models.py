@@ -23,6 +23,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.store.base import Base, Tracked, UTCDateTime, new_id, utcnow
 
 NOTHING_DUE = dt.date(9999, 12, 31)
+# The inbox's sort keys for risk and next deadline (app/services/inbox.py), indexed as written.
+RISK_SQL = (
+    "CASE cases.risk_tier WHEN 'high' THEN 0 WHEN 'medium' THEN 1 WHEN 'low' THEN 2 ELSE 3 END"
+)
+NEXT_SQL = "coalesce(cases.next_label, '')"
 
 
 class Team(Tracked, Base):
@@ -113,6 +118,22 @@ class Case(Tracked, Base):
         # the team view's counts per officer and kind, from the index alone
         Index("ix_cases_team", "in_inbox", "officer_id", "kind", "next_due"),
         Index("ix_cases_resident_inbox", "resident_id", "in_inbox", "ref"),
+        # the inbox's first page sorted by kind, risk or next deadline (keyset pages after it)
+        Index("ix_cases_kind_inbox", "in_inbox", "kind", "sort_due", "ref"),
+        Index(
+            "ix_cases_risk_inbox",
+            "in_inbox",
+            text(RISK_SQL.replace("cases.", "")),
+            "sort_due",
+            "ref",
+        ),
+        Index(
+            "ix_cases_next_inbox",
+            "in_inbox",
+            text(NEXT_SQL.replace("cases.", "")),
+            "sort_due",
+            "ref",
+        ),
     )
 
 

@@ -140,3 +140,28 @@ def test_the_quick_filter_finds_what_like_found_from_the_start_of_a_word(demo):
         for ref in before - found:
             row = next(r for r in rows if r.ref == ref)
             assert not starts_a_word(row.ref, t) and not starts_a_word(row.resident, t), (t, ref)
+
+
+@pytest.mark.parametrize(
+    "sort, index",
+    [
+        ("resident", "ix_residents_name"),
+        ("officer", "ix_officers_name"),
+        ("kind", "ix_cases_kind_inbox"),
+        ("risk", "ix_cases_risk_inbox"),
+        ("next", "ix_cases_next_inbox"),
+        ("due", "ix_cases_inbox"),
+    ],
+)
+def test_each_sort_reads_its_index_in_order(demo, sort, index):
+    """The first page walks the sort's index instead of sorting every case in the inbox."""
+    from app.services.inbox import _fast_page
+
+    shape = (False, None, 0, "any", None, False, None, True, False)
+    read = _fast_page(shape, sort, False, False, True, False)
+    values = [50 if n == "limit" else 0 for n in read.names]
+    with demo.db.engine.connect() as conn:
+        plan = " | ".join(
+            r[3] for r in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + read.sql, tuple(values))
+        )
+    assert index in plan and "USE TEMP B-TREE FOR ORDER BY" not in plan, plan
