@@ -123,14 +123,14 @@ class Case(Tracked, Base):
         Index(
             "ix_cases_risk_inbox",
             "in_inbox",
-            text(RISK_SQL.replace("cases.", "")),
+            text("(" + RISK_SQL.replace("cases.", "") + ")"),
             "sort_due",
             "ref",
         ),
         Index(
             "ix_cases_next_inbox",
             "in_inbox",
-            text(NEXT_SQL.replace("cases.", "")),
+            text("(" + NEXT_SQL.replace("cases.", "") + ")"),
             "sort_due",
             "ref",
         ),

@@ -45,7 +45,7 @@ def upgrade() -> None:
         op.create_index(
             f"ix_cases_{name}_inbox",
             "cases",
-            ["in_inbox", sa.text(expression.replace("cases.", "")), "sort_due", "ref"],
+            ["in_inbox", sa.text("(" + expression.replace("cases.", "") + ")"), "sort_due", "ref"],
         )
 
 
