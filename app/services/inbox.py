@@ -32,6 +32,7 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.dialects.sqlite import dialect as sqlite_dialect
+from sqlalchemy.sql.elements import BindParameter
 
 from app.domain.bundle import CASE_KINDS
 from app.domain.deadlines import urgency
@@ -292,7 +293,7 @@ def text_query(typed: str, sqlite: bool = True) -> str | None:
 def _after(columns: tuple, descending: bool):
     """Rows after the key ``k0, k1, ...`` in the sort's order, written so the index's
     leading column gets a range (``a >= k0 AND (a > k0 OR ...)``)."""
-    keys = [bindparam(f"k{i}") for i in range(len(columns))]
+    keys: list[BindParameter] = [bindparam(f"k{i}") for i in range(len(columns))]
 
     def beyond(col, key):
         return col < key if descending else col > key
@@ -447,7 +448,7 @@ def list_inbox(
     shape, params = _base(ws, q, today, who)
     paged = limit is not None
     keyset = after is not None
-    if keyset:
+    if after is not None:
         if len(after) != len(SORTS[q.sort]):
             raise ValidationError(
                 f"A page key for the {q.sort!r} sort has {len(SORTS[q.sort])} values."
