@@ -288,33 +288,45 @@ def _audit_all_csv(args, as_of) -> int:
     return 1 if result.findings else 0
 
 
+def _inbox_json(r) -> dict:
+    return {
+        "case": r.ref,
+        "resident": r.resident,
+        "kind": r.kind,
+        "risk": r.risk_tier,
+        "officer": r.officer,
+        "status": r.status,
+        "deadline": r.next_kind,
+        "owed": r.next_label,
+        "due": r.due.isoformat() if r.due else None,
+        "wd_left": r.wd_left,
+    }
+
+
+def emit_stream(items) -> None:
+    """Write a JSON list as ``emit`` would, one item at a time (flat memory for any length)."""
+    out, first = sys.stdout, True
+    for item in items:
+        text = json.dumps(item, indent=1, ensure_ascii=False, default=str)
+        out.write(("[\n " if first else ",\n ") + text.replace("\n", "\n "))
+        first = False
+    out.write("[]\n" if first else "\n]\n")
+
+
 def cmd_inbox(args) -> int:
-    from app.services.inbox import list_inbox
+    from app.services.inbox import iter_inbox, list_inbox
 
     ws = _workspace(args, create=False)
     try:
         as_of = args.as_of or ws.today()
+        if args.json and args.limit is None:  # every case: streamed a page at a time
+            emit_stream(_inbox_json(r) for r in iter_inbox(ws, officer=args.officer, as_of=as_of))
+            return 0
         rows = list_inbox(ws, officer=args.officer, as_of=as_of, limit=args.limit)
     finally:
         ws.close()
     if args.json:
-        emit(
-            [
-                {
-                    "case": r.ref,
-                    "resident": r.resident,
-                    "kind": r.kind,
-                    "risk": r.risk_tier,
-                    "officer": r.officer,
-                    "status": r.status,
-                    "deadline": r.next_kind,
-                    "owed": r.next_label,
-                    "due": r.due.isoformat() if r.due else None,
-                    "wd_left": r.wd_left,
-                }
-                for r in rows
-            ]
-        )
+        emit([_inbox_json(r) for r in rows])
         return 0
     for r in rows:
         due = r.due.isoformat() if r.due else "-"

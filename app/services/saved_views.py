@@ -20,6 +20,7 @@ def save_view(ws: Workspace, name: str, query: InboxQuery) -> None:
     query.check()
     filters = asdict(query)
     filters["kinds"] = list(query.kinds)
+    del filters["refs"]  # the inbox's re-read of changed rows, never part of a view
     with ws.db.write() as s:
         row = s.scalar(
             select(SavedView).where(SavedView.owner == ws.actor.username, SavedView.name == name)

@@ -16,12 +16,18 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.store.base import Base, Tracked, UTCDateTime, new_id, utcnow
 
 NOTHING_DUE = dt.date(9999, 12, 31)
+# The inbox's sort keys for risk and next deadline (app/services/inbox.py), indexed as written.
+RISK_SQL = (
+    "CASE cases.risk_tier WHEN 'high' THEN 0 WHEN 'medium' THEN 1 WHEN 'low' THEN 2 ELSE 3 END"
+)
+NEXT_SQL = "coalesce(cases.next_label, '')"
 
 
 class Team(Tracked, Base):
@@ -45,6 +51,8 @@ class Officer(Tracked, Base):
     team_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("teams.id"), nullable=True)
     team: Mapped[Team | None] = relationship(back_populates="officers")
 
+    __table_args__ = (Index("ix_officers_name", "name"),)  # the inbox sorted by officer
+
 
 class Resident(Tracked, Base):
     __tablename__ = "residents"
@@ -57,6 +65,12 @@ class Resident(Tracked, Base):
     extra: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     vulnerabilities: Mapped[list[Vulnerability]] = relationship(
         back_populates="resident", order_by="Vulnerability.position", cascade="all, delete-orphan"
+    )
+
+    __table_args__ = (
+        Index("ix_residents_name", "name"),  # the inbox sorted by resident
+        # a household's other cases (app/services/asb/common.py household_cases)
+        Index("ix_residents_name_key", text("replace(lower(name), ' ', '')")),
     )
 
 
@@ -103,6 +117,23 @@ class Case(Tracked, Base):
         Index("ix_cases_officer_inbox", "officer_id", "in_inbox", "sort_due", "ref"),
         # the team view's counts per officer and kind, from the index alone
         Index("ix_cases_team", "in_inbox", "officer_id", "kind", "next_due"),
+        Index("ix_cases_resident_inbox", "resident_id", "in_inbox", "ref"),
+        # the inbox's first page sorted by kind, risk or next deadline (keyset pages after it)
+        Index("ix_cases_kind_inbox", "in_inbox", "kind", "sort_due", "ref"),
+        Index(
+            "ix_cases_risk_inbox",
+            "in_inbox",
+            text("(" + RISK_SQL.replace("cases.", "") + ")"),
+            "sort_due",
+            "ref",
+        ),
+        Index(
+            "ix_cases_next_inbox",
+            "in_inbox",
+            text("(" + NEXT_SQL.replace("cases.", "") + ")"),
+            "sort_due",
+            "ref",
+        ),
     )
 
 

@@ -1,18 +1,24 @@
-"""Qt table model of the inbox: a page at a time from the inbox service, sorted and filtered in the query."""
+"""Qt table model of the inbox: a page at a time from the inbox service, sorted and filtered in the query.
+
+Each page is asked for by the key of the last row shown (keyset paging), so a page deep in
+100,000 cases costs what the first one does. After a write, ``refresh_rows(refs)`` re-reads
+just those cases' rows in place; the rest of the model is not touched.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QFont
 
-from app.services.inbox import InboxQuery
+from app.services.inbox import InboxQuery, page_key
 from app.services.views import InboxRow
 from app.ui.countdown import countdown_colour, countdown_icon, countdown_text
 from app.ui.formats import day
 
-Fetch = Callable[[InboxQuery, int, int], list[InboxRow]]  # (query, offset, limit) -> rows
+# (query, key of the last row shown or None for the first page, limit) -> rows
+Fetch = Callable[[InboxQuery, tuple | None, int], list[InboxRow]]
 
 KIND_NAMES = {
     "asb": "ASB",
@@ -31,11 +37,13 @@ class InboxModel(QAbstractTableModel):
     """Read-only and lazily fetched; ``sort()`` and ``set_query()`` re-run the service query."""
 
     sig_reloaded = Signal()
+    sig_rows_refreshed = Signal(object)  # the refs re-read after a write
 
     def __init__(self, fetch: Fetch, parent=None):
         super().__init__(parent)
         self._fetch = fetch
         self._rows: list[InboxRow] = []
+        self._after: tuple | None = None  # page key of the last row fetched
         self._exhausted = False
         self.query = InboxQuery()
         self.new_refs: frozenset[str] = frozenset()  # handed to the officer, not yet opened
@@ -55,6 +63,7 @@ class InboxModel(QAbstractTableModel):
     def reload(self) -> None:
         self.beginResetModel()
         self._rows = []
+        self._after = None
         self._exhausted = False
         self.endResetModel()
         if self.canFetchMore(QModelIndex()):
@@ -67,15 +76,40 @@ class InboxModel(QAbstractTableModel):
     def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
         if parent.isValid() or self._exhausted:
             return
-        page = self._fetch(self.query, len(self._rows), PAGE)
+        page = self._fetch(self.query, self._after, PAGE)
         if len(page) < PAGE:
             self._exhausted = True
         if not page:
             return
+        # kept apart from the rows: a refreshed row may have moved on, the page boundary not
+        self._after = page_key(page[-1], self.query.sort)
         start = len(self._rows)
         self.beginInsertRows(QModelIndex(), start, start + len(page) - 1)
         self._rows.extend(page)
         self.endInsertRows()
+
+    def refresh_rows(self, refs: Iterable[str]) -> None:
+        """Re-read the rows of these cases (a write changed them) and update them in place;
+        a case that no longer matches the filters leaves. Nothing else is re-read or reset."""
+        shown = {r.ref for r in self._rows} & set(refs)
+        if not shown:
+            return
+        fresh = {
+            r.ref: r
+            for r in self._fetch(self.query.with_(refs=tuple(sorted(shown))), None, len(shown))
+        }
+        for i in reversed(range(len(self._rows))):
+            ref = self._rows[i].ref
+            if ref not in shown:
+                continue
+            if ref in fresh:
+                self._rows[i] = fresh[ref]
+                self.dataChanged.emit(self.index(i, 0), self.index(i, len(COLUMNS) - 1))
+            else:
+                self.beginRemoveRows(QModelIndex(), i, i)
+                del self._rows[i]
+                self.endRemoveRows()
+        self.sig_rows_refreshed.emit(frozenset(shown))
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         key = SORT_KEYS[column]

@@ -25,6 +25,7 @@ from app.services.sar import privacy_tools_allowed
 from app.services.team import mark_seen, new_cases
 from app.services.visits import database_id, pending_drafts
 from app.services.workspace import Workspace
+from app.ui.background import Job
 from app.ui.case_view import CaseView
 from app.ui.help import add_help_menu
 from app.ui.inbox_filters import InboxFilters
@@ -88,7 +89,10 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(inbox, "Inbox")
         self.tabs.tabBar().setTabButton(0, self.tabs.tabBar().ButtonPosition.RightSide, None)
 
-        self.counts = QLabel(self)
+        self.counts = QLabel("Counting…", self)
+        self._count_job: Job | None = None
+        self._counts_for: InboxQuery | None = None  # the query the status bar should count
+        self._new: frozenset[str] = frozenset()
         self.counts.setAccessibleName("Inbox counts")
         self.user = QLabel(self)
         self.statusBar().addWidget(self.counts, 1)
@@ -195,9 +199,9 @@ class MainWindow(QMainWindow):
         return view
 
     # -- inbox -----------------------------------------------------------------------
-    def _fetch(self, query: InboxQuery, offset: int, limit: int):
+    def _fetch(self, query: InboxQuery, after: tuple | None, limit: int):
         try:
-            return list_inbox(self.ws, query, limit=limit, offset=offset)
+            return list_inbox(self.ws, query, limit=limit, after=after)
         except DoorstepError as exc:
             self.statusBar().showMessage(str(exc), 8000)
             return []
@@ -209,12 +213,37 @@ class MainWindow(QMainWindow):
         )
 
     def _update_counts(self) -> None:
-        try:
-            c = count_inbox(self.ws, self.model.query)
-        except DoorstepError as exc:
-            self.counts.setText(str(exc))
+        """Count in a worker thread (a count reads every matching case: most of a second at
+        100,000); the status bar shows the result when it comes. One count at a time: a
+        request while one runs is served when it ends, for the query shown then."""
+        self._new = self._new_cases()  # one small indexed read: marked at once
+        self._counts_for = self.model.query
+        if self._count_job is not None and self._count_job.running:
             return
-        new = self._new_cases()
+        query, ws = self._counts_for, self.ws
+        job = Job(lambda _progress: count_inbox(ws, query), self)
+        job.sig_done.connect(lambda c: self._counted(query, c))
+        job.sig_failed.connect(lambda message: self._counted(query, message))
+        self._count_job = job
+        job.start()
+
+    def closeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        if self._count_job is not None:  # a count still running finishes before the window goes
+            self._count_job.thread_.quit()  # (the thread's loop ends once the count returns)
+            self._count_job.thread_.wait()
+        super().closeEvent(event)
+
+    def _counted(self, query: InboxQuery, c) -> None:
+        if self._count_job is not None:
+            self._count_job.deleteLater()
+            self._count_job = None
+        if query != self._counts_for:  # the filters changed while it counted
+            self._update_counts()
+            return
+        if isinstance(c, str):  # the count failed: say why
+            self.counts.setText(c)
+            return
+        new = self._new
         self.counts.setText(
             f"{c.total} case{'s' if c.total != 1 else ''} · {c.due_today} due today · "
             f"{c.at_risk} at risk ({c.at_risk_words}) · {c.breached} breached"
@@ -238,6 +267,11 @@ class MainWindow(QMainWindow):
                 widget.reload()
         if self.team_view is not None and self.tabs.indexOf(self.team_view) >= 0:
             self.team_view.refresh()
+
+    def _case_changed(self, ref: str) -> None:
+        """A write on REF: re-read its inbox row in place and re-count in the background."""
+        self.model.refresh_rows({ref})
+        self._update_counts()
 
     def _quick_filter(self) -> None:
         self.tabs.setCurrentIndex(0)
@@ -270,7 +304,7 @@ class MainWindow(QMainWindow):
         for title, factory, applies in case_panels():
             if view.case is not None and applies(view.case):
                 view.add_panel(title, factory(self.ws, view))
-        view.sig_case_changed.connect(lambda _ref: self.model.reload())
+        view.sig_case_changed.connect(self._case_changed)
         return view
 
     def close_tab(self, index: int) -> None:

@@ -336,11 +336,11 @@ class OfficersPage(QWidget):
         if self.query is not None:
             self.cases.reload()
 
-    def _fetch(self, query: InboxQuery, offset: int, limit: int):
+    def _fetch(self, query: InboxQuery, after: tuple | None, limit: int):
         if self.query is None:
             return []
         try:
-            return list_inbox(self.ws, self.query, limit=limit, offset=offset)
+            return list_inbox(self.ws, query, limit=limit, after=after)
         except DoorstepError as exc:
             self.cases_label.setText(str(exc))
             return []

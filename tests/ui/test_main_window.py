@@ -8,6 +8,7 @@ from PySide6.QtCore import QModelIndex, Qt
 
 from app.domain.deadlines import urgency
 from app.services.cases import create_case, record_event
+from app.services.inbox import page_key
 from app.services.views import InboxRow
 from app.ui.inbox_model import PAGE, InboxModel
 from app.ui.main_window import MainWindow
@@ -36,9 +37,12 @@ def test_model_fetches_a_page_at_a_time(qtbot):
     calls = []
     rows = [_row(i, i - 3) for i in range(PAGE * 2 + 7)]
 
-    def fetch(_query, offset, limit):
-        calls.append((offset, limit))
-        return rows[offset : offset + limit]
+    keys = [page_key(r, "due") for r in rows]
+
+    def fetch(_query, after, limit):  # asked for by the key of the last row shown
+        calls.append((after, limit))
+        start = 0 if after is None else keys.index(after) + 1
+        return rows[start : start + limit]
 
     model = InboxModel(fetch)
     model.reload()
@@ -46,12 +50,12 @@ def test_model_fetches_a_page_at_a_time(qtbot):
     model.fetchMore(QModelIndex())
     model.fetchMore(QModelIndex())
     assert model.rowCount() == len(rows) and not model.canFetchMore(QModelIndex())
-    assert calls == [(0, PAGE), (PAGE, PAGE), (PAGE * 2, PAGE)]
+    assert calls == [(None, PAGE), (keys[PAGE - 1], PAGE), (keys[PAGE * 2 - 1], PAGE)]
 
 
 def test_countdown_reads_without_colour(qtbot):
     model = InboxModel(
-        lambda _q, o, n: [_row(0, -3), _row(1, 0), _row(2, 2), _row(3, None)][o : o + n]
+        lambda _q, after, n: [] if after else [_row(0, -3), _row(1, 0), _row(2, 2), _row(3, None)]
     )
     model.reload()
     texts = [model.data(model.index(r, 6)) for r in range(4)]

@@ -79,11 +79,11 @@ def test_reassigned_cases_are_new_to_the_receiver_until_opened(qtbot, office):
     morgan = make_window(qtbot, office, "r.morgan")
     refs = [cell(morgan.model, r, 0) for r in range(morgan.model.rowCount())]
     assert {"GEN-2 (new)", "ASB-1 (new)", "CMP-3"} <= set(refs)
-    assert morgan.counts.text().endswith("· 2 handed to you (new)")
+    qtbot.waitUntil(lambda: morgan.counts.text().endswith("· 2 handed to you (new)"), timeout=3000)
     morgan.open_case("GEN-2")
     refs = [cell(morgan.model, r, 0) for r in range(morgan.model.rowCount())]
     assert "GEN-2" in refs and "ASB-1 (new)" in refs
-    assert morgan.counts.text().endswith("· 1 handed to you (new)")
+    qtbot.waitUntil(lambda: morgan.counts.text().endswith("· 1 handed to you (new)"), timeout=3000)
 
 
 def test_findings_page_runs_in_the_background_and_opens_cases(qtbot, office):

@@ -5,10 +5,12 @@ ASB reports for the case review trigger."""
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, literal_column, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import operators
 
 from app.domain.calendar import LONDON, london_date
 from app.domain.case_review import review_trigger
@@ -164,20 +166,28 @@ def set_known_agencies(ws: Workspace, names: list[str]) -> tuple[str, ...]:
 # -- the case review trigger -------------------------------------------------------------
 
 
-def household_cases(s: Session, case: Case) -> list[Case]:
-    """Cases of the same resident (same name and address, ignoring case and spacing)."""
+# The indexed expression of migration 0009, written out (not bound) so the index matches.
+NAME_KEY = func.replace(func.lower(Resident.name), literal_column("' '"), literal_column("''"))
+
+
+def household_cases(s: Session, case: Case) -> list[tuple[uuid.UUID, str]]:
+    """Cases (id, ref) of the same resident (same name and address, ignoring case and spacing).
+
+    The name goes through the index on ``replace(lower(name), ' ', '')`` (migration 0009);
+    only the few candidates' names and addresses are read, in the same query.
+    """
     r = case.resident
-    candidates = s.scalars(
-        select(Case)
+    candidates = s.execute(
+        select(Case.id, Case.ref, Resident.name, Resident.address)
         .join(Resident, Case.resident_id == Resident.id)
-        .where(func.replace(func.lower(Resident.name), " ", "") == norm(r.name).replace(" ", ""))
+        .where(NAME_KEY.operate(operators.eq, norm(r.name).replace(" ", "")))
     ).all()
     same = [
-        c
-        for c in candidates
-        if norm(c.resident.name) == norm(r.name) and norm(c.resident.address) == norm(r.address)
+        (cid, ref)
+        for cid, ref, name, address in candidates
+        if norm(name) == norm(r.name) and norm(address) == norm(r.address)
     ]
-    return same or [case]
+    return same or [(case.id, case.ref)]
 
 
 def household_review(
@@ -186,7 +196,7 @@ def household_review(
     """Whether the household's ASB reports (across its cases) qualify for a case review."""
     case = find_case(s, ref)
     policy = case_policy(ws, case)
-    cases = {c.id: c.ref for c in household_cases(s, case)}
+    cases = dict(household_cases(s, case))
     rows = s.execute(
         select(CaseEvent.case_id, CaseEvent.at).where(
             CaseEvent.case_id.in_(list(cases)), CaseEvent.type == "asb_report"
