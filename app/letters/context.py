@@ -196,6 +196,18 @@ class _Values:
         else:
             self.values[name] = value
 
+    def promise(self, name: str, due: dt.date | None, day: dt.date, why_missing: str) -> None:
+        """A date the letter promises something by: never one already past on the letter's date
+        (a computed date in the past is a gap the officer must settle, not a broken promise)."""
+        if due is not None and due < day:
+            self.missing[name] = (
+                f"it works out to {long_date(due)}, which is before the letter's date "
+                f"({plain_date(day)}): agree a new date with the resident and type it in place of "
+                f"{{{name}}}"
+            )
+            return
+        self.put(name, long_date(due) if due else None, why_missing)
+
 
 def _complaint_values(
     v: _Values, f: CaseFacts, state: ComplaintState | None, day: dt.date, signer_name: str
@@ -272,11 +284,7 @@ def _complaint_values(
         response_due = d.due
     elif s.rule.response_wd is not None:
         response_due = cal.add_working_days(s.opened.day, s.rule.response_wd)
-    v.put(
-        "complaint.response_due",
-        long_date(response_due) if response_due else None,
-        f"{s.label} has no response timescale",
-    )
+    v.promise("complaint.response_due", response_due, day, f"{s.label} has no response timescale")
     v.put(
         "complaint.response_days",
         f"{s.rule.response_wd} working days" if s.rule.response_wd else None,
@@ -329,7 +337,7 @@ def _asb_values(v: _Values, f: CaseFacts, day: dt.date) -> None:
     if report is not None:
         d = next((x for x in f.deadlines if x.key == f"risk_assessment:{report.id}"), None)
         due = d.due if d is not None else None
-    v.put("asb.assess_by", long_date(due) if due else None, no_report)
+    v.promise("asb.assess_by", due, day, no_report)
     plan = f.latest("action_plan_agreed")
     interval = (
         plan.f["update_every_wd"]
@@ -337,10 +345,8 @@ def _asb_values(v: _Values, f: CaseFacts, day: dt.date) -> None:
         else (policy.tiers[tier].update_every_wd if tier else None)
     )
     v.put("asb.contact_every", f"every {interval} working days" if interval else None, no_report)
-    v.put(
-        "asb.next_update",
-        long_date(cal.add_working_days(day, interval)) if interval else None,
-        no_report,
+    v.promise(
+        "asb.next_update", cal.add_working_days(day, interval) if interval else None, day, no_report
     )
     no_plan = "no action plan has been agreed on this case"
     agreed = (plan.f.get("agreed_on") or plan.day) if plan else None
@@ -426,10 +432,12 @@ def _safety_values(v: _Values, f: CaseFacts) -> None:
     v.put("arrears.checked", plain_date(check.day) if check else None, no_check)
 
 
-def _input_values(v: _Values, f: CaseFacts, policy: Policy, inputs: Inputs) -> tuple[Point, ...]:
+def _input_values(
+    v: _Values, f: CaseFacts, policy: Policy, inputs: Inputs, day: dt.date
+) -> tuple[Point, ...]:
     entered = "enter it in the letter's details"
     new_due = _date(inputs.values.get("extension.new_due"))
-    v.put("extension.new_due", long_date(new_due) if new_due else None, entered)
+    v.promise("extension.new_due", new_due, day, entered)
     for name in ("extension.reason", "refusal.reason", "visit.when", "works.schedule"):
         v.put(name, (inputs.values.get(name) or "").strip(), entered)
     points = tuple(
@@ -513,7 +521,7 @@ def build_context(
     _complaint_values(v, f, state, day, signer_name)
     _asb_values(v, f, day)
     _safety_values(v, f)
-    points = _input_values(v, f, state.policy if state is not None else f.policy, inputs)
+    points = _input_values(v, f, state.policy if state is not None else f.policy, inputs, day)
     contact = tuple(
         x for x in (v.values.get("officer.email"), organisation.phone) if isinstance(x, str) and x
     )

@@ -548,7 +548,7 @@ def render_for_case(
                 "inputs": prefill_inputs(t, facts, chosen),
             },
         )
-        doc = compose(t, t.defaults(), context_for(ws, facts, transient), draft=True)
+        doc = compose(t, t.defaults(), context_for(ws, facts, transient), draft=True, gaps=True)
         return (
             render_text(doc).encode("utf-8") if text else render_pdf(doc, large_print=large_print)
         )

@@ -106,7 +106,8 @@ class LetterView:
         return last.comments if last is not None and last.action == "returned" else ""
 
     def document(self, draft: bool = True) -> LetterDocument:
-        return compose(self.template, self.sections, self.context, draft=draft)
+        # A draft always renders, each gap a visible placeholder; a final letter has none.
+        return compose(self.template, self.sections, self.context, draft=draft, gaps=draft)
 
     def pdf(self, large_print: bool | None = None, draft: bool = True) -> bytes:
         lp = self.large_print if large_print is None else large_print

@@ -427,16 +427,14 @@ class LetterEditor(EditorActions, QDialog):
         return view
 
     def _request_preview(self, view: svc.LetterView) -> None:
-        if view.problems:
-            for label in self.preview.pages:
-                label.hide()
-            self.preview.show_message(
-                "Nothing is drawn while the letter has a gap:\n• " + "\n• ".join(view.problems)
-            )
-            self.pages_label.setText("")
-            return
-        self.preview.show_message("")
         draft = view.status != "issued"
+        # A draft with gaps is drawn anyway, each gap a [TO FILL: …] placeholder where it is.
+        self.preview.show_message(
+            "To fill before finalising (marked [TO FILL] in the letter):\n• "
+            + "\n• ".join(view.problems)
+            if view.problems and draft
+            else ""
+        )
         large = self.large_print.isChecked()
         self.preview.request(lambda: view.pdf(large_print=large, draft=draft))
 
