@@ -93,6 +93,7 @@ def create_demo_database(
 
     ``progress(done, total)`` is called after each case is imported."""
     from app.demo.generator import OFFICERS, generate_bundles
+    from app.demo.residents import SEED_STAFF
 
     path = Path(path).expanduser().resolve()
     _refuse_real_database(path)
@@ -105,7 +106,7 @@ def create_demo_database(
             s.add(Setting(key="demo_created", value=today.isoformat()))
             s.add(Setting(key=HOMES_KEY, value=DEMO_HOMES))  # for the regulator's measures
             teams: dict[str, Team] = {}
-            for o in OFFICERS:
+            for o in OFFICERS + SEED_STAFF:
                 team = teams.get(o["team"])
                 if team is None:
                     team = teams[o["team"]] = Team(name=o["team"], updated_by="demo")
@@ -113,13 +114,16 @@ def create_demo_database(
                     Officer(
                         username=o["username"],
                         name=o["name"],
+                        job_title=o["title"],
                         role=o["role"],
                         team=team,
                         email=f"{o['username']}@example.org",
                         updated_by="demo",
                     )
                 )
-            log_action(s, ws, "create_demo", "setting", "demo", officers=len(OFFICERS))
+            log_action(
+                s, ws, "create_demo", "setting", "demo", officers=len(OFFICERS) + len(SEED_STAFF)
+            )
         # The demo's roles are enforced like a real team's: its cases come in as a demo manager.
         manager = next(o["username"] for o in OFFICERS if o["role"] == "manager")
         ws.actor = Actor(manager, "demo")

@@ -34,14 +34,10 @@ from app.letters.compose import LetterContext
 from app.letters.document import Bullets, Organisation, Point, Signature, Table
 from app.letters.merge import Value
 from app.services.convert import case_info_from_row, events_from_rows
+from app.services.people import title_of
 from app.services.recompute import case_history, policy_history
-from app.store.models import Case, Officer, Setting
+from app.store.models import Case, Officer
 
-ROLE_TITLES = {
-    "officer": "Housing officer",
-    "manager": "Housing manager",
-    "admin": "Housing services",
-}
 VISIT_REASONS = {
     "harassment": "harassment",
     "domestic_violence": "domestic abuse",
@@ -75,7 +71,6 @@ class CaseFacts:
     states: list[ComplaintState]
     deadlines: list[Any]
     officers: dict[str, Officer] = field(default_factory=dict)
-    titles: dict[str, str] = field(default_factory=dict)  # job titles given at first run
 
     def complaint(self, complaint_id: str | None) -> ComplaintState | None:
         if not self.states:
@@ -103,17 +98,8 @@ def read_facts(s: Session, ws, case: Case) -> CaseFacts:
     history = policy_history(ws.registry, case)
     states = complaint_states(info, events, history)
     deadlines = list(derive(info, events, history).deadlines)
-    names = {e.f.get("by") for e in events} | {case.officer.username}
-    for e in events:
-        if e.type == "action_plan_agreed":
-            names |= {a.owner for a in e.f["actions"]}
-        if e.type in ("complaint_received", "complaint_assigned"):
-            names.add(e.f.get("handler"))
-    names.discard(None)
-    officers = {
-        o.username: o for o in s.scalars(select(Officer).where(Officer.username.in_(names)))
-    }
-    titles = s.get(Setting, "officer_titles")
+    # Every person on record (a few dozen rows): whoever signs, decided or owns an action has a name.
+    officers = {o.username: o for o in s.scalars(select(Officer))}
     return CaseFacts(
         case,
         events,
@@ -121,7 +107,6 @@ def read_facts(s: Session, ws, case: Case) -> CaseFacts:
         states,
         deadlines,
         officers,
-        titles.value if titles is not None and isinstance(titles.value, dict) else {},
     )
 
 
@@ -186,9 +171,10 @@ def compensation_table(policy: Policy, items: Sequence[tuple[str, Decimal | None
 
 
 class _Values:
-    def __init__(self) -> None:
+    def __init__(self, agreed: dt.date | None = None) -> None:
         self.values: dict[str, Value] = {}
         self.missing: dict[str, str] = {}
+        self.agreed = agreed  # a date agreed with the resident (the "promise" detail)
 
     def put(self, name: str, value: Value | None, why_missing: str) -> None:
         if value is None or value == "" or value == ():
@@ -200,10 +186,13 @@ class _Values:
         """A date the letter promises something by: never one already past on the letter's date
         (a computed date in the past is a gap the officer must settle, not a broken promise)."""
         if due is not None and due < day:
+            if self.agreed is not None and self.agreed >= day:
+                self.values[name] = long_date(self.agreed)
+                return
             self.missing[name] = (
                 f"it works out to {long_date(due)}, which is before the letter's date "
-                f"({plain_date(day)}): agree a new date with the resident and type it in place of "
-                f"{{{name}}}"
+                f"({plain_date(day)}): agree a new date with the resident and enter it in the "
+                "letter's details"
             )
             return
         self.put(name, long_date(due) if due else None, why_missing)
@@ -486,10 +475,8 @@ def build_context(
     r = case.resident
     officer = f.officers.get(signer)
     signer_name = (officer.name or signer) if officer is not None else signer
-    title = f.titles.get(signer) or ROLE_TITLES.get(
-        officer.role if officer is not None else "", "Housing officer"
-    )
-    v = _Values()
+    title = title_of(officer) or "Housing officer"
+    v = _Values(_date(inputs.values.get("promise.agreed")))
     reference = f"{case.ref}/{number}"
     v.put("today", plain_date(day), "")
     v.put("letter.ref", reference, "")

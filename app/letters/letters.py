@@ -261,7 +261,7 @@ def _create_letter(ws: Workspace, ref: str, template: str, complaint: str | None
                 "checks": {},
                 "large_print": _large_print_default(case, facts),
                 "text_copy": False,
-                "signer": ws.actor.username,
+                "signer": acting(s).username,  # the acting person (solo: the named officer)
                 "reviews": [],
             },
             created_by=ws.actor.username,
@@ -542,6 +542,7 @@ def render_for_case(
             status="draft",
             created_by=ws.actor.username,
             content={
+                "signer": acting(s).username,  # signed as the acting person, never the OS login
                 "number": number,
                 "complaint": chosen,
                 "sections": t.defaults(),

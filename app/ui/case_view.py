@@ -33,6 +33,7 @@ from app.services.attachments import (
 )
 from app.services.cases import get_case
 from app.services.contacts import record_complaint_offer
+from app.services.people import display_name, name_and_title
 from app.services.views import CaseDetail, DeadlineView, PartnerView, RepairView
 from app.services.workspace import Workspace
 from app.ui.contact_dialog import ComplaintOfferDialog, ContactDialog
@@ -208,7 +209,7 @@ class CaseView(QWidget):
         left_lay.addWidget(_box("Partner agencies", self.partners_view, left), 1)
         left_lay.addWidget(_box("Attachments", self.attachments_view, left), 1)
 
-        self.timeline = TimelineModel(self)
+        self.timeline = TimelineModel(self, names=lambda u: display_name(ws, u))
         self.timeline_filter = TimelineFilter(self)
         self.timeline_filter.setSourceModel(self.timeline)
         self.timeline_view = _table("Case history", self.timeline_filter, self)
@@ -289,7 +290,7 @@ class CaseView(QWidget):
         self.title.setText(
             f"<span style='font-size:15pt; font-weight:bold'>{escape(c.resident_name)}</span>"
             f"&nbsp;&nbsp;{escape(c.ref)} · {KIND_NAMES.get(c.kind, c.kind)} · {c.status}{risk}"
-            f" · officer {escape(c.officer_name or c.officer)} · policy {escape(c.policy)}"
+            f" · officer {escape(name_and_title(self.ws, c.officer))} · policy {escape(c.policy)}"
         )
         parts = [p for p in (c.address, c.phone, c.email) if p]
         self.contact.setText("  ·  ".join(parts) if parts else "No contact details recorded")

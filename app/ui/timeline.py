@@ -113,7 +113,7 @@ def when(e: EventView) -> str:
     return day_time(e.at)
 
 
-def flags(e: EventView, corrected: dict[str, str]) -> str:
+def flags(e: EventView, corrected: dict[str, str], names=lambda u: u) -> str:
     out = []
     if e.fields.get("dissatisfaction"):
         out.append("dissatisfied")
@@ -124,7 +124,7 @@ def flags(e: EventView, corrected: dict[str, str]) -> str:
     if e.id in corrected:
         out.append(f"corrected by {corrected[e.id]}")
     if e.fields.get("covering_for"):
-        out.append(f"logged covering for {e.fields['covering_for']}")
+        out.append(f"logged covering for {names(e.fields['covering_for'])}")
     if e.late is not None:
         out.append(late_note(e))
     return ", ".join(out)
@@ -136,8 +136,10 @@ def late_note(e: EventView) -> str:
 
 
 class TimelineModel(RecordsModel[EventView]):
-    def __init__(self, parent=None):
+    def __init__(self, parent=None, names=None):
         self.corrected: dict[str, str] = {}
+        # username -> the person's name (app.services.people.display_name), never a bare login
+        self.names = names or (lambda username: username or "")
         super().__init__(
             [
                 Column("When", when),
@@ -146,9 +148,9 @@ class TimelineModel(RecordsModel[EventView]):
                     lambda e: ("Late entry: " if e.late else "") + entry_label(e),
                     tooltip=lambda e: late_note(e) if e.late else entry_label(e),
                 ),
-                Column("By", lambda e: e.by or ""),
+                Column("By", lambda e: self.names(e.by)),
                 Column("Summary", lambda e: e.summary, tooltip=lambda e: e.summary),
-                Column("Notes", lambda e: flags(e, self.corrected)),
+                Column("Notes", lambda e: flags(e, self.corrected, self.names)),
                 Column("Id", lambda e: e.id),
             ],
             parent,

@@ -28,6 +28,7 @@ from app.services.cases import get_case
 from app.services.complaints import pending_offers
 from app.services.complaints.reading import list_complaints
 from app.services.complaints.views import ComplaintView
+from app.services.people import display_name
 from app.services.views import CaseDetail
 from app.services.workspace import Workspace
 from app.ui.complaints import dialogs as dlg
@@ -127,7 +128,7 @@ class ComplaintPanel(QWidget):
         prompt_row.addWidget(self.offer_button)
         layout.addLayout(prompt_row)
 
-        self.track = StageTrack(self)
+        self.track = StageTrack(self, names=lambda u: display_name(ws, u))
         layout.addWidget(self.track)
 
         act = QHBoxLayout()

@@ -34,6 +34,7 @@ from app.errors import DoorstepError
 from app.letters import letters as svc
 from app.letters.fields import FIELDS
 from app.services.officers import current_officer
+from app.services.people import display_name
 from app.services.workspace import Workspace
 from app.ui.letters.details import DetailsForm
 from app.ui.letters.editor_actions import EditorActions
@@ -336,13 +337,16 @@ class LetterEditor(EditorActions, QDialog):
             )
         elif view.returned_comments:
             last = next(r for r in reversed(view.reviews) if r.action == "returned")
-            text, style = f"Returned by {last.by}: “{view.returned_comments}”", RETURNED
+            text, style = (
+                f"Returned by {display_name(self.ws, last.by)}: “{view.returned_comments}”",
+                RETURNED,
+            )
         elif s.status == "finalised" and s.approval_required:
             text, style = "Finalised: waiting for a manager's approval (quality check).", INFO
         elif s.status == "approved":
             last = next(r for r in reversed(view.reviews) if r.action == "approved")
             text, style = (
-                f"Approved by {last.by}"
+                f"Approved by {display_name(self.ws, last.by)}"
                 + (f": “{last.comments}”" if last.comments else "")
                 + ". It can be issued.",
                 INFO,
