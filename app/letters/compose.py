@@ -91,6 +91,11 @@ def compose(
             0, Problem("resident.address", "address", f"{{resident.address}} is missing ({why})")
         )
         recipient = (*recipient, gap(why))
+    if "officer.name" in ctx.missing:  # the signature: a letter is signed by a named person
+        why = ctx.missing["officer.name"]
+        problems.append(
+            Problem("officer.name", "signature", f"{{officer.name}} is missing ({why})")
+        )
     if problems and not gaps:
         raise MergeError(problems)
     return LetterDocument(

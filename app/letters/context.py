@@ -32,7 +32,7 @@ from app.domain.events import Event
 from app.domain.policy import Policy
 from app.letters.compose import LetterContext
 from app.letters.document import Bullets, Organisation, Point, Signature, Table
-from app.letters.merge import Value
+from app.letters.merge import Value, gap
 from app.services.convert import case_info_from_row, events_from_rows
 from app.services.people import title_of
 from app.services.recompute import case_history, policy_history
@@ -474,8 +474,9 @@ def build_context(
     case = f.case
     r = case.resident
     officer = f.officers.get(signer)
-    signer_name = (officer.name or signer) if officer is not None else signer
-    title = title_of(officer) or "Housing officer"
+    # Signed by a person on record, by name and job title, never by a login name.
+    signer_name = (officer.name or "").strip() if officer is not None else ""
+    title = title_of(officer)
     v = _Values(_date(inputs.values.get("promise.agreed")))
     reference = f"{case.ref}/{number}"
     v.put("today", plain_date(day), "")
@@ -484,8 +485,13 @@ def build_context(
     v.put("resident.name", r.name.strip(), "the resident's name is not recorded")
     lines = address_lines(r.address)
     v.put("resident.address", ", ".join(lines), "the resident has no postal address recorded")
-    v.put("officer.name", signer_name, "")
-    v.put("officer.title", title, "")
+    unsigned = (
+        f"{signer!r} has no name on record: add it in People, or act as a named person"
+        if officer is not None
+        else f"{signer!r} is not a person in this database: act as one of its people (--user)"
+    )
+    v.put("officer.name", signer_name, unsigned)
+    v.put("officer.title", title, unsigned)
     v.put(
         "officer.email",
         officer.email if officer is not None and officer.email else organisation.email,
@@ -519,7 +525,7 @@ def build_context(
         recipient=(r.name.strip(), *lines),
         reference=reference,
         date_text=plain_date(day),
-        signature=Signature("Yours sincerely,", signer_name, title, contact),
+        signature=Signature("Yours sincerely,", signer_name or gap(unsigned), title, contact),
         points=points,
         author=f"{signer_name}, {organisation.name}",
         keywords=(case.ref, template_title),

@@ -57,6 +57,7 @@ class LetterSummary:
     approval_required: bool
     event_id: str | None
     version: int
+    authors: frozenset[str] = frozenset()  # wrote or finalised it: may not approve it
 
     @property
     def status_text(self) -> str:

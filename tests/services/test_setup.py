@@ -211,9 +211,9 @@ def test_the_job_title_given_at_set_up_signs_letters(office, clock):
     before = L.create_letter(office, "CMP-7", "complaint_ack_stage1")
     assert before.context.signature.title == "Housing officer"  # from the role
     with office.db.write() as s:
-        s.scalar(select(Officer).where(Officer.username == "a.khan")).job_title = (
-            "Tenancy sustainment officer"
-        )
+        s.scalar(
+            select(Officer).where(Officer.username == "a.khan")
+        ).job_title = "Tenancy sustainment officer"
     after = L.get_letter(office, before.id)
     assert after.context.signature.title == "Tenancy sustainment officer"
 

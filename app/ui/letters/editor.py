@@ -321,7 +321,13 @@ class LetterEditor(EditorActions, QDialog):
         self.save_button.setEnabled(editable)
         self.finalise_button.setEnabled(editable and view.complete)
         self.reopen_button.setVisible(status in ("finalised", "approved"))
-        review = status == "finalised" and needs and self.is_manager
+        # Never offered on one's own letter: it goes to another approver.
+        review = (
+            status == "finalised"
+            and needs
+            and self.is_manager
+            and self.ws.actor.username not in s.authors
+        )
         self.approve_button.setVisible(review)
         self.return_button.setVisible(review)
         self.issue_button.setEnabled(status == "approved" or (status == "finalised" and not needs))
@@ -342,7 +348,19 @@ class LetterEditor(EditorActions, QDialog):
                 RETURNED,
             )
         elif s.status == "finalised" and s.approval_required:
-            text, style = "Finalised: waiting for a manager's approval (quality check).", INFO
+            text = "Finalised: waiting for a manager's approval (quality check)."
+            if self.ws.actor.username in s.authors:
+                names = svc.other_approvers(self.ws, s)
+                text = (
+                    "Finalised: you wrote or finalised it, so another manager approves it: "
+                    + (
+                        ", ".join(names)
+                        if names
+                        else "nobody else can yet — ask an admin to add one"
+                    )
+                    + "."
+                )
+            style = INFO
         elif s.status == "approved":
             last = next(r for r in reversed(view.reviews) if r.action == "approved")
             text, style = (
