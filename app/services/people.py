@@ -7,6 +7,7 @@ nobody has a record for is shown as it is; the app's own non-people have words o
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -83,3 +84,25 @@ def name_and_title(ws, username: str | None) -> str:
         return ""
     known = people(ws).get(username)
     return known.with_title if known is not None else NOT_PEOPLE.get(username, username)
+
+
+def named(ws, text: str) -> str:
+    """Free text worked out below the services (an audit finding, a rule's reason) with each
+    login name of a person on record replaced by their name."""
+    known = people(ws)
+    if not text or not known:
+        return text
+    pattern = ws.memo(
+        ("people-pattern",),
+        lambda: re.compile(
+            r"(?<![\w.@])("
+            + "|".join(re.escape(u) for u in sorted(known, key=len, reverse=True))
+            + r")(?![\w@])"
+        ),
+    )
+
+    def name(m: re.Match) -> str:
+        person = known.get(m.group(1))
+        return person.display if person is not None else m.group(1)
+
+    return pattern.sub(name, text)

@@ -5,6 +5,7 @@ dialog for every action. ``sig_changed(ref)`` after it recorded something."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -162,6 +163,13 @@ class AsbPanel(QWidget):
 
     def _table(self, key: str, columns, name: str, parent: QWidget) -> QTableView:
         # A screen reader hears each cell with its column; only long cells get a tooltip.
+        # People by name: a "By" column holds a username (the resident and partners as they are).
+        columns = tuple(
+            replace(c, text=lambda row, get=c.text: display_name(self.ws, get(row)))
+            if c.title == "By"
+            else c
+            for c in columns
+        )
         self.models[key] = RecordsModel(columns, self, titled=True, tooltip_over=30)
         self.tables[key] = make_table(self.models[key], name, parent)
         return self.tables[key]
