@@ -82,6 +82,13 @@ def _remove(path: Path) -> None:
 DEMO_HOMES = 4200  # the invented landlord's homes (Settings › Homes owned)
 
 
+def remove_demo_database(path: Path) -> None:
+    """Delete a demo database (one whose making was cancelled); a real database is refused."""
+    path = Path(path).expanduser().resolve()
+    _refuse_real_database(path)
+    _remove(path)
+
+
 def create_demo_database(
     path: Path,
     n_cases: int = 200,

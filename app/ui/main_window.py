@@ -257,11 +257,15 @@ class MainWindow(QMainWindow):
             widget = self.tabs.widget(i)
             if isinstance(widget, CaseView) and widget.ref == ref:
                 self.tabs.setCurrentIndex(i)
+                if entry_id is not None:
+                    widget.show_entry(entry_id)
                 return widget
         view = self.new_case_view(ref, self)
         index = self.tabs.addTab(view, ref)
         self.tabs.setCurrentIndex(index)
         view.log_btn.setFocus()
+        if entry_id is not None:  # from a search hit: go to that entry, highlighted
+            view.show_entry(entry_id)
         return view
 
     def new_case_view(self, ref: str, parent=None) -> CaseView:

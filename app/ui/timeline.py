@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QBrush, QColor, QFont
 
 from app.services.views import EventView
 from app.ui.formats import day_time
@@ -135,9 +135,13 @@ def late_note(e: EventView) -> str:
     return f"late entry, recorded {day_time(e.late.recorded_at)} by {e.late.recorded_by_name}"
 
 
+HIGHLIGHT = QColor("#fff3bf")  # an entry opened from a search (it is also selected)
+
+
 class TimelineModel(RecordsModel[EventView]):
     def __init__(self, parent=None, names=None):
         self.corrected: dict[str, str] = {}
+        self.highlight: str | None = None  # an entry opened from a search
         # username -> the person's name (app.services.people.display_name), never a bare login
         self.names = names or (lambda username: username or "")
         super().__init__(
@@ -156,11 +160,26 @@ class TimelineModel(RecordsModel[EventView]):
             parent,
         )
 
+    def set_highlight(self, entry_id: str | None) -> None:
+        """Mark one entry (the one a search opened) until another is marked."""
+        self.highlight = entry_id
+        if self.rows:
+            self.dataChanged.emit(
+                self.index(0, 0), self.index(len(self.rows) - 1, len(self.columns) - 1)
+            )
+
     def set_events(self, events, corrected: dict[str, str]) -> None:
         self.corrected = dict(corrected)
         self.set_rows(events)
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if (
+            role == Qt.ItemDataRole.BackgroundRole
+            and index.isValid()
+            and self.highlight is not None
+            and self.rows[index.row()].id == self.highlight
+        ):
+            return QBrush(HIGHLIGHT)
         if (
             role == Qt.ItemDataRole.FontRole
             and index.isValid()
