@@ -209,6 +209,7 @@ class MainWindow(QMainWindow):
         )
 
     def _update_counts(self) -> None:
+        self.filters.show_owing(self.model.query)  # a case just closed may still owe something
         try:
             c = count_inbox(self.ws, self.model.query)
         except DoorstepError as exc:
