@@ -12,15 +12,6 @@ from app.services.bundles import import_bundle
 from tests.services.letter_helpers import complaint_case, flat, pdf_text
 
 
-@pytest.fixture(autouse=True)
-def _signer(ws):
-    """The acting "tester" is a named person on record: letters are signed by name and title."""
-    from app.store.models import Officer
-
-    with ws.db.write() as s:
-        s.add(Officer(username="tester", name="Terry Tester", role="officer"))
-
-
 @pytest.fixture
 def db(ws, clock):
     complaint_case(ws, clock)

@@ -14,12 +14,6 @@ from tests.services.conftest import act_as
 from tests.services.letter_helpers import asb_case, complaint_case, flat, pdf_text, tick_all
 
 
-@pytest.fixture(autouse=True)
-def _people(ws):
-    with ws.db.write() as s:
-        s.add(Officer(username="tester", name="Terry Tester", role="officer"))
-
-
 def test_a_draft_without_points_opens_with_the_gap_shown_and_listed(ws, clock):
     complaint_case(ws, clock)
     v = L.create_letter(ws, "CMP-7", "response_stage1")

@@ -20,15 +20,6 @@ from tests.services.conftest import act_as
 from tests.services.letter_helpers import asb_case, complaint_case, flat, pdf_text, tick_all
 
 
-@pytest.fixture(autouse=True)
-def _signer(ws):
-    """The acting "tester" is a named person on record: letters are signed by name and title."""
-    from app.store.models import Officer
-
-    with ws.db.write() as s:
-        s.add(Officer(username="tester", name="Terry Tester", role="officer"))
-
-
 def _ready(ws, template, ref="CMP-7", **inputs):
     v = L.create_letter(ws, ref, template)
     if inputs:

@@ -21,15 +21,6 @@ from tests.services.conftest import act_as
 from tests.services.letter_helpers import complaint_case, flat, pdf_text
 
 
-@pytest.fixture(autouse=True)
-def _signer(ws):
-    """The acting "tester" is a named person on record: letters are signed by name and title."""
-    from app.store.models import Officer
-
-    with ws.db.write() as s:
-        s.add(Officer(username="tester", name="Terry Tester", role="officer"))
-
-
 @pytest.fixture
 def case(ws, clock):
     complaint_case(ws, clock)
