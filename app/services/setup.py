@@ -50,7 +50,7 @@ CONFIG_NAME = "config.toml"
 SERVER_SCHEME = "postgresql+psycopg"
 ROLES = ("officer", "manager")
 TITLES_KEY = (
-    "officer_titles"  # before migration 0008: username -> job title (now officers.job_title)
+    "officer_titles"  # before migration 0011_honest: username -> job title (now officers.job_title)
 )
 SETUP_KEY = "setup_complete"
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,79}$")

@@ -103,7 +103,7 @@ def test_setup_creates_officer_settings_and_config(profile_dir):
         assert ws.setting("organisation")["address"][0] == "Larkspur House"
         assert homes_owned(ws) == 4200
         assert ws.registry.default == "hexagon-4-stage"
-        with ws.db.read() as s:  # the title is on the officer's profile (migration 0008)
+        with ws.db.read() as s:  # the title is on the officer's profile (0011_honest)
             titles = {o.username: o.job_title for o in s.scalars(select(Officer))}
         assert titles == {"a.khan": "Tenancy sustainment officer"}
         assert not ws.is_demo

@@ -1,7 +1,7 @@
 """officers.job_title: letters are signed with the officer's own job title
 
-Revision ID: 0008
-Revises: 0007
+Revision ID: 0011
+Revises: 0010
 Create Date: 2026-12-01
 
 The title was kept in the ``officer_titles`` setting (first run only); it moves to the
@@ -15,8 +15,8 @@ import json
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0008"
-down_revision = "0007"
+revision = "0011"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 
