@@ -21,7 +21,12 @@ def db(ws, clock):
 def test_list_prints_the_template_names(capsys):
     assert main(["letter", "--list"]) == 0
     names = capsys.readouterr().out.split()
-    assert names[0] == "complaint_ack_stage1" and "case_closure" in names and "hazard_summary" in names and len(names) == 17
+    assert (
+        names[0] == "complaint_ack_stage1"
+        and "case_closure" in names
+        and "hazard_summary" in names
+        and len(names) == 17
+    )
 
 
 def test_renders_the_case_letter_to_pdf_signed_by_the_acting_person(db, tmp_path, capsys):
