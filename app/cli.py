@@ -46,6 +46,13 @@ def whole(text: str) -> int:
     return value
 
 
+def field_value(text: str) -> tuple[str, str]:
+    name, sep, value = text.partition("=")
+    if not sep or not name.strip():
+        raise argparse.ArgumentTypeError(f"{text!r} is not FIELD=VALUE")
+    return name.strip(), value
+
+
 def _common(p: argparse.ArgumentParser, top: bool) -> None:
     default = None if top else argparse.SUPPRESS
     p.add_argument("--db", default=default, help="database path or postgresql+psycopg:// URL")
@@ -112,6 +119,16 @@ def build_parser() -> Parser:
     p.add_argument("--list", action="store_true", help="print the template names, one a line")
     p.add_argument("--large-print", action="store_true", help="set every text at 16 pt or more")
     p.add_argument("--text", action="store_true", help="write the plain-text copy instead of a PDF")
+    p.add_argument(
+        "--set",
+        dest="fields",
+        action="append",
+        default=[],
+        type=field_value,
+        metavar="FIELD=VALUE",
+        help="fill a detail of the case's draft (saved; the letter stays a DRAFT), e.g. "
+        "--set promise.agreed=2026-12-08",
+    )
     add(
         "verify-trail", "check the tamper-evident audit trail; exit 1 naming the first broken entry"
     )

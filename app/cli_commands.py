@@ -384,12 +384,15 @@ def cmd_letter(args) -> int:
         raise CommandUsageError(
             f"unknown letter template {args.template!r}; see 'doorstep letter --list'"
         )
+    from app.letters import letters as svc
     from app.letters.letters import render_for_case
 
     ws = _workspace(args, create=False)
     try:
         try:
-            data = render_for_case(
+            if args.fields:  # saved to the case's draft, which stays a draft
+                svc.fill_details(ws, args.ref, args.template, dict(args.fields))
+            data, gaps = render_for_case(
                 ws, args.ref, args.template, large_print=args.large_print, text=args.text
             )
         except MergeError as exc:
@@ -402,7 +405,10 @@ def cmd_letter(args) -> int:
         out.write_bytes(data)
     except OSError as exc:
         raise ValidationError(f"{out}: cannot be written ({exc.strerror or exc})") from None
-    print(f"Wrote {out}")
+    print(f"Wrote {out} (DRAFT)")
+    if gaps:
+        print("To fill before it can be finalised (marked [TO FILL] in the letter):")
+        print("\n".join(f"  - {g}" for g in gaps))
     return 0
 
 

@@ -82,6 +82,13 @@ def _remove(path: Path) -> None:
 DEMO_HOMES = 4200  # the invented landlord's homes (Settings › Homes owned)
 
 
+def remove_demo_database(path: Path) -> None:
+    """Delete a demo database (one whose making was cancelled); a real database is refused."""
+    path = Path(path).expanduser().resolve()
+    _refuse_real_database(path)
+    _remove(path)
+
+
 def create_demo_database(
     path: Path,
     n_cases: int = 200,
@@ -93,6 +100,7 @@ def create_demo_database(
 
     ``progress(done, total)`` is called after each case is imported."""
     from app.demo.generator import OFFICERS, generate_bundles
+    from app.demo.residents import SEED_STAFF
 
     path = Path(path).expanduser().resolve()
     _refuse_real_database(path)
@@ -105,7 +113,7 @@ def create_demo_database(
             s.add(Setting(key="demo_created", value=today.isoformat()))
             s.add(Setting(key=HOMES_KEY, value=DEMO_HOMES))  # for the regulator's measures
             teams: dict[str, Team] = {}
-            for o in OFFICERS:
+            for o in OFFICERS + SEED_STAFF:
                 team = teams.get(o["team"])
                 if team is None:
                     team = teams[o["team"]] = Team(name=o["team"], updated_by="demo")
@@ -113,13 +121,16 @@ def create_demo_database(
                     Officer(
                         username=o["username"],
                         name=o["name"],
+                        job_title=o["title"],
                         role=o["role"],
                         team=team,
                         email=f"{o['username']}@example.org",
                         updated_by="demo",
                     )
                 )
-            log_action(s, ws, "create_demo", "setting", "demo", officers=len(OFFICERS))
+            log_action(
+                s, ws, "create_demo", "setting", "demo", officers=len(OFFICERS) + len(SEED_STAFF)
+            )
         # The demo's roles are enforced like a real team's: its cases come in as a demo manager.
         manager = next(o["username"] for o in OFFICERS if o["role"] == "manager")
         ws.actor = Actor(manager, "demo")

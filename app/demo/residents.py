@@ -11,13 +11,33 @@ import random
 import unicodedata
 
 OFFICERS: list[dict] = [
-    {"username": "a.khan", "name": "Aisha Khan", "team": "North", "role": "officer"},
-    {"username": "r.morgan", "name": "Rhys Morgan", "team": "North", "role": "officer"},
-    {"username": "p.natarajan", "name": "Priya Natarajan", "team": "North", "role": "manager"},
-    {"username": "t.wisniewski", "name": "Tomasz Wiśniewski", "team": "South", "role": "officer"},
-    {"username": "g.oduya", "name": "Grace Oduya", "team": "South", "role": "officer"},
-    {"username": "e.fraser", "name": "Ellie Fraser", "team": "South", "role": "officer"},
-]
+    {"username": "a.khan", "name": "Aisha Khan", "team": "North", "role": "officer",
+     "title": "Tenancy sustainment officer"},
+    {"username": "r.morgan", "name": "Rhys Morgan", "team": "North", "role": "officer",
+     "title": "Housing officer"},
+    {"username": "p.natarajan", "name": "Priya Natarajan", "team": "North", "role": "manager",
+     "title": "Housing services manager"},
+    {"username": "t.wisniewski", "name": "Tomasz Wiśniewski", "team": "South", "role": "officer",
+     "title": "Housing officer"},
+    {"username": "g.oduya", "name": "Grace Oduya", "team": "South", "role": "officer",
+     "title": "Community safety officer"},
+    {"username": "e.fraser", "name": "Ellie Fraser", "team": "South", "role": "officer",
+     "title": "Complaints and resolution officer"},
+]  # fmt: skip
+# People the seed cases name (resources/demo/seed-*.json) who are given no generated cases:
+# they have names and titles too, so nothing in the demo shows a bare login.
+SEED_STAFF: list[dict] = [
+    {"username": "r.price", "name": "Rachel Price", "team": "North", "role": "officer",
+     "title": "Housing officer"},
+    {"username": "t.okafor", "name": "Tunde Okafor", "team": "North", "role": "officer",
+     "title": "Repairs liaison officer"},
+    {"username": "h.ward", "name": "Hannah Ward", "team": "South", "role": "officer",
+     "title": "Housing officer"},
+    {"username": "m.fleming", "name": "Martin Fleming", "team": "South", "role": "officer",
+     "title": "Complaints officer"},
+    {"username": "d.osei", "name": "Daniel Osei", "team": "North", "role": "officer",
+     "title": "Anti-social behaviour officer"},
+]  # fmt: skip
 MANAGER = "p.natarajan"
 USERNAMES = [o["username"] for o in OFFICERS]
 TEAM = {o["username"]: o["team"] for o in OFFICERS}

@@ -49,6 +49,30 @@ class BatchItem:
     letter_id: str | None
     path: Path | None
     error: str = ""
+    gaps: tuple[str, ...] = ()  # what the draft still needs before it can be finalised
+
+    def line(self) -> str:
+        """What happened for this case, in one line."""
+        if self.path is None:
+            return f"{self.ref}: not made — {self.error}"
+        if self.gaps:
+            return f"{self.ref}: draft saved; to fill: " + "; ".join(self.gaps)
+        return f"{self.ref}: draft saved, ready to check"
+
+
+def report(items: list[BatchItem], asked: int) -> str:
+    """The batch's outcome: counts, then one line per case (what each draft still needs)."""
+    made = [i for i in items if i.path is not None]
+    ready = [i for i in made if not i.gaps]
+    head = (
+        f"{len(made)} of {asked} draft{'s' if asked != 1 else ''} saved"
+        f" ({len(ready)} ready to check, {len(made) - len(ready)} with details to fill)"
+    )
+    if len(made) < len(items):
+        head += f"; {len(items) - len(made)} not made"
+    if len(items) < asked:
+        head += f"; {asked - len(items)} not started (cancelled)"
+    return head + ".\n" + "\n".join(i.line() for i in items)
 
 
 def candidates(ws: Workspace, template: str) -> list[Candidate]:
@@ -129,7 +153,7 @@ def _one(ws: Workspace, template: str, ref: str, folder: Path) -> BatchItem:
         letter_id = existing[0].id if existing else svc.create_letter(ws, ref, template).id
         view = svc.get_letter(ws, letter_id)
         path = folder / f"{view.context.reference.replace('/', '-')} {template}.pdf"
-        path.write_bytes(view.pdf())
-        return BatchItem(ref, letter_id, path)
+        path.write_bytes(view.pdf())  # a draft always renders, its gaps marked in place
+        return BatchItem(ref, letter_id, path, gaps=view.problems)
     except (DoorstepError, MergeError, OSError) as exc:
         return BatchItem(ref, letter_id, None, str(exc))

@@ -1,8 +1,10 @@
 """Putting a letter together: a template, the officer's section texts and the case's values.
 
 ``compose`` resolves every merge field of the subject and of every section first
-and raises ``MergeError`` listing every problem, so nothing is produced from a
-letter with a gap.
+and raises ``MergeError`` listing every problem, so no final letter is produced
+with a gap. A draft (``gaps=True``) is produced anyway, each gap printed where it
+is as a visible placeholder; the checklist lists the same gaps and finalising
+stays blocked until they are filled.
 """
 
 from __future__ import annotations
@@ -10,8 +12,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from app.letters.document import Block, LetterDocument, Organisation, Point, Section, Signature
-from app.letters.merge import MergeError, Problem, Value, merge_inline, merge_text
+from app.letters.document import (
+    Block,
+    LetterDocument,
+    Organisation,
+    Para,
+    Point,
+    Section,
+    Signature,
+)
+from app.letters.merge import MergeError, Problem, Value, gap, merge_inline, merge_text
 from app.letters.templates import Template
 
 
@@ -36,8 +46,11 @@ class LetterContext:
         return not spec.when or spec.when in self.present
 
 
+NO_POINTS = "no points of complaint are entered: add each point and its decision in the details"
+
+
 def merged_sections(
-    template: Template, texts: Mapping[str, str], ctx: LetterContext
+    template: Template, texts: Mapping[str, str], ctx: LetterContext, gaps: bool = False
 ) -> tuple[tuple[Section, ...], list[Problem]]:
     problems: list[Problem] = []
     sections = []
@@ -46,33 +59,48 @@ def merged_sections(
             continue
         text = texts.get(spec.key, spec.text)
         where = spec.heading or spec.key.replace("_", " ").capitalize()
-        blocks: tuple[Block, ...] = merge_text(text, ctx.values, ctx.missing, where, problems)
+        blocks: tuple[Block, ...] = merge_text(text, ctx.values, ctx.missing, where, problems, gaps)
         if spec.kind == "points":
             blocks = (*blocks, *ctx.points)
+            if not ctx.points:  # a response that answers no point is not a response
+                problems.append(Problem("response.points", where, NO_POINTS))
+                if gaps:
+                    blocks = (*blocks, Para((gap(NO_POINTS),)))
         if blocks:
             sections.append(Section(spec.heading, blocks))
     return tuple(sections), problems
 
 
 def compose(
-    template: Template, texts: Mapping[str, str], ctx: LetterContext, draft: bool = True
+    template: Template,
+    texts: Mapping[str, str],
+    ctx: LetterContext,
+    draft: bool = True,
+    gaps: bool = False,
 ) -> LetterDocument:
-    sections, problems = merged_sections(template, texts, ctx)
-    subject = template.subject
-    try:
-        subject = merge_inline(template.subject, ctx.values, ctx.missing)
-    except MergeError as exc:
-        problems = list(exc.problems) + problems
+    """The letter; raises ``MergeError`` on any gap unless ``gaps`` (a draft only) prints them."""
+    gaps = gaps and draft
+    sections, problems = merged_sections(template, texts, ctx, gaps)
+    subject_problems: list[Problem] = []
+    subject = merge_inline(template.subject, ctx.values, ctx.missing, subject_problems, gaps)
+    problems = subject_problems + problems
+    recipient = ctx.recipient
     if len(ctx.recipient) < 2:
         why = ctx.missing.get("resident.address", "the resident has no postal address recorded")
         problems.insert(
             0, Problem("resident.address", "address", f"{{resident.address}} is missing ({why})")
         )
-    if problems:
+        recipient = (*recipient, gap(why))
+    if "officer.name" in ctx.missing:  # the signature: a letter is signed by a named person
+        why = ctx.missing["officer.name"]
+        problems.append(
+            Problem("officer.name", "signature", f"{{officer.name}} is missing ({why})")
+        )
+    if problems and not gaps:
         raise MergeError(problems)
     return LetterDocument(
         organisation=ctx.organisation,
-        recipient=ctx.recipient,
+        recipient=recipient,
         reference=ctx.reference,
         date_text=ctx.date_text,
         subject=subject,

@@ -32,16 +32,12 @@ from app.domain.events import Event
 from app.domain.policy import Policy
 from app.letters.compose import LetterContext
 from app.letters.document import Bullets, Organisation, Point, Signature, Table
-from app.letters.merge import Value
+from app.letters.merge import Value, gap
 from app.services.convert import case_info_from_row, events_from_rows
+from app.services.people import title_of
 from app.services.recompute import case_history, policy_history
-from app.store.models import Case, Officer, Setting
+from app.store.models import Case, Officer
 
-ROLE_TITLES = {
-    "officer": "Housing officer",
-    "manager": "Housing manager",
-    "admin": "Housing services",
-}
 VISIT_REASONS = {
     "harassment": "harassment",
     "domestic_violence": "domestic abuse",
@@ -75,7 +71,6 @@ class CaseFacts:
     states: list[ComplaintState]
     deadlines: list[Any]
     officers: dict[str, Officer] = field(default_factory=dict)
-    titles: dict[str, str] = field(default_factory=dict)  # job titles given at first run
 
     def complaint(self, complaint_id: str | None) -> ComplaintState | None:
         if not self.states:
@@ -103,17 +98,8 @@ def read_facts(s: Session, ws, case: Case) -> CaseFacts:
     history = policy_history(ws.registry, case)
     states = complaint_states(info, events, history)
     deadlines = list(derive(info, events, history).deadlines)
-    names = {e.f.get("by") for e in events} | {case.officer.username}
-    for e in events:
-        if e.type == "action_plan_agreed":
-            names |= {a.owner for a in e.f["actions"]}
-        if e.type in ("complaint_received", "complaint_assigned"):
-            names.add(e.f.get("handler"))
-    names.discard(None)
-    officers = {
-        o.username: o for o in s.scalars(select(Officer).where(Officer.username.in_(names)))
-    }
-    titles = s.get(Setting, "officer_titles")
+    # Every person on record (a few dozen rows): whoever signs, decided or owns an action has a name.
+    officers = {o.username: o for o in s.scalars(select(Officer))}
     return CaseFacts(
         case,
         events,
@@ -121,7 +107,6 @@ def read_facts(s: Session, ws, case: Case) -> CaseFacts:
         states,
         deadlines,
         officers,
-        titles.value if titles is not None and isinstance(titles.value, dict) else {},
     )
 
 
@@ -186,15 +171,31 @@ def compensation_table(policy: Policy, items: Sequence[tuple[str, Decimal | None
 
 
 class _Values:
-    def __init__(self) -> None:
+    def __init__(self, agreed: dt.date | None = None) -> None:
         self.values: dict[str, Value] = {}
         self.missing: dict[str, str] = {}
+        self.agreed = agreed  # a date agreed with the resident (the "promise" detail)
 
     def put(self, name: str, value: Value | None, why_missing: str) -> None:
         if value is None or value == "" or value == ():
             self.missing[name] = why_missing
         else:
             self.values[name] = value
+
+    def promise(self, name: str, due: dt.date | None, day: dt.date, why_missing: str) -> None:
+        """A date the letter promises something by: never one already past on the letter's date
+        (a computed date in the past is a gap the officer must settle, not a broken promise)."""
+        if due is not None and due < day:
+            if self.agreed is not None and self.agreed >= day:
+                self.values[name] = long_date(self.agreed)
+                return
+            self.missing[name] = (
+                f"it works out to {long_date(due)}, which is before the letter's date "
+                f"({plain_date(day)}): agree a new date with the resident and enter it in the "
+                "letter's details"
+            )
+            return
+        self.put(name, long_date(due) if due else None, why_missing)
 
 
 def _complaint_values(
@@ -272,11 +273,7 @@ def _complaint_values(
         response_due = d.due
     elif s.rule.response_wd is not None:
         response_due = cal.add_working_days(s.opened.day, s.rule.response_wd)
-    v.put(
-        "complaint.response_due",
-        long_date(response_due) if response_due else None,
-        f"{s.label} has no response timescale",
-    )
+    v.promise("complaint.response_due", response_due, day, f"{s.label} has no response timescale")
     v.put(
         "complaint.response_days",
         f"{s.rule.response_wd} working days" if s.rule.response_wd else None,
@@ -329,7 +326,7 @@ def _asb_values(v: _Values, f: CaseFacts, day: dt.date) -> None:
     if report is not None:
         d = next((x for x in f.deadlines if x.key == f"risk_assessment:{report.id}"), None)
         due = d.due if d is not None else None
-    v.put("asb.assess_by", long_date(due) if due else None, no_report)
+    v.promise("asb.assess_by", due, day, no_report)
     plan = f.latest("action_plan_agreed")
     interval = (
         plan.f["update_every_wd"]
@@ -337,10 +334,8 @@ def _asb_values(v: _Values, f: CaseFacts, day: dt.date) -> None:
         else (policy.tiers[tier].update_every_wd if tier else None)
     )
     v.put("asb.contact_every", f"every {interval} working days" if interval else None, no_report)
-    v.put(
-        "asb.next_update",
-        long_date(cal.add_working_days(day, interval)) if interval else None,
-        no_report,
+    v.promise(
+        "asb.next_update", cal.add_working_days(day, interval) if interval else None, day, no_report
     )
     no_plan = "no action plan has been agreed on this case"
     agreed = (plan.f.get("agreed_on") or plan.day) if plan else None
@@ -426,10 +421,12 @@ def _safety_values(v: _Values, f: CaseFacts) -> None:
     v.put("arrears.checked", plain_date(check.day) if check else None, no_check)
 
 
-def _input_values(v: _Values, f: CaseFacts, policy: Policy, inputs: Inputs) -> tuple[Point, ...]:
+def _input_values(
+    v: _Values, f: CaseFacts, policy: Policy, inputs: Inputs, day: dt.date
+) -> tuple[Point, ...]:
     entered = "enter it in the letter's details"
     new_due = _date(inputs.values.get("extension.new_due"))
-    v.put("extension.new_due", long_date(new_due) if new_due else None, entered)
+    v.promise("extension.new_due", new_due, day, entered)
     for name in ("extension.reason", "refusal.reason", "visit.when", "works.schedule"):
         v.put(name, (inputs.values.get(name) or "").strip(), entered)
     points = tuple(
@@ -477,11 +474,10 @@ def build_context(
     case = f.case
     r = case.resident
     officer = f.officers.get(signer)
-    signer_name = (officer.name or signer) if officer is not None else signer
-    title = f.titles.get(signer) or ROLE_TITLES.get(
-        officer.role if officer is not None else "", "Housing officer"
-    )
-    v = _Values()
+    # Signed by a person on record, by name and job title, never by a login name.
+    signer_name = (officer.name or "").strip() if officer is not None else ""
+    title = title_of(officer)
+    v = _Values(_date(inputs.values.get("promise.agreed")))
     reference = f"{case.ref}/{number}"
     v.put("today", plain_date(day), "")
     v.put("letter.ref", reference, "")
@@ -489,8 +485,13 @@ def build_context(
     v.put("resident.name", r.name.strip(), "the resident's name is not recorded")
     lines = address_lines(r.address)
     v.put("resident.address", ", ".join(lines), "the resident has no postal address recorded")
-    v.put("officer.name", signer_name, "")
-    v.put("officer.title", title, "")
+    unsigned = (
+        f"{signer!r} has no name on record: add it in People, or act as a named person"
+        if officer is not None
+        else f"{signer!r} is not a person in this database: act as one of its people (--user)"
+    )
+    v.put("officer.name", signer_name, unsigned)
+    v.put("officer.title", title, unsigned)
     v.put(
         "officer.email",
         officer.email if officer is not None and officer.email else organisation.email,
@@ -513,7 +514,7 @@ def build_context(
     _complaint_values(v, f, state, day, signer_name)
     _asb_values(v, f, day)
     _safety_values(v, f)
-    points = _input_values(v, f, state.policy if state is not None else f.policy, inputs)
+    points = _input_values(v, f, state.policy if state is not None else f.policy, inputs, day)
     contact = tuple(
         x for x in (v.values.get("officer.email"), organisation.phone) if isinstance(x, str) and x
     )
@@ -524,7 +525,7 @@ def build_context(
         recipient=(r.name.strip(), *lines),
         reference=reference,
         date_text=plain_date(day),
-        signature=Signature("Yours sincerely,", signer_name, title, contact),
+        signature=Signature("Yours sincerely,", signer_name or gap(unsigned), title, contact),
         points=points,
         author=f"{signer_name}, {organisation.name}",
         keywords=(case.ref, template_title),

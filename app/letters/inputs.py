@@ -66,7 +66,7 @@ def clean_inputs(template: Template, inputs: Mapping[str, Any]) -> dict[str, Any
                     {"head": head, "amount": amount or "", "reason": str(c.get("reason", "") or "")}
                 )
             out[key] = rows
-        elif key == "extension.new_due":
+        elif key in ("extension.new_due", "promise.agreed"):
             text = str(value or "").strip()
             if text:
                 try:

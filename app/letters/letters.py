@@ -23,7 +23,7 @@ from sqlalchemy.orm.attributes import flag_modified
 
 from app.errors import ConflictError, NotFound, PermissionDenied, ValidationError
 from app.letters.checks import letter_checklist, section_texts
-from app.letters.compose import LetterContext, compose
+from app.letters.compose import LetterContext, compose, problems_of
 from app.letters.context import CaseFacts, build_context, read_facts, read_inputs
 from app.letters.inputs import apply_edits
 from app.letters.organisation import approval_policy, get_organisation
@@ -39,10 +39,10 @@ from app.letters.views import (
     Review,
     TemplateChoice,
 )
-from app.services.access import Do, acting, check_case, visible_officer_ids, who_may
+from app.services.access import Do, acting, allowed, check_case, visible_officer_ids, who_may
 from app.services.cases import find_case, log_action
 from app.services.workspace import Workspace
-from app.store.models import Case, Letter
+from app.store.models import Case, Letter, Officer
 
 EDITABLE = LETTER_ACTIONS["save"]
 OPEN_STATUSES = LETTER_ACTIONS["discard"]
@@ -66,6 +66,18 @@ def _letter(s: Session, letter_id: str) -> Letter:
     return row
 
 
+def _authors(row: Letter) -> frozenset[str]:
+    """Who wrote or finalised the letter: its approval needs someone else."""
+    return frozenset(
+        {row.created_by}
+        | {
+            r["by"]
+            for r in (row.content or {}).get("reviews", [])
+            if r.get("action") == "finalised"
+        }
+    )
+
+
 def _summary(row: Letter, ref: str, approvals: Mapping[str, bool]) -> LetterSummary:
     t = library().get(row.template)
     return LetterSummary(
@@ -81,6 +93,7 @@ def _summary(row: Letter, ref: str, approvals: Mapping[str, bool]) -> LetterSumm
         approval_required=approvals.get(row.template, False),
         event_id=row.event_local_id,
         version=row.version,
+        authors=_authors(row),
     )
 
 
@@ -158,8 +171,9 @@ def available_templates(ws: Workspace, ref: str) -> list[TemplateChoice]:
     return out
 
 
-def approval_queue(ws: Workspace) -> list[LetterSummary]:
-    """Finalised letters waiting for a manager's approval, oldest first."""
+def approval_queue(ws: Workspace, own: bool = False) -> list[LetterSummary]:
+    """Finalised letters waiting for approval, oldest first. For someone who may approve, never
+    their own (a letter they wrote or finalised goes to another approver); ``own``: just those."""
     approvals = approval_policy(ws)
     names = [n for n, needed in approvals.items() if needed]
     with ws.db.read() as s:
@@ -173,7 +187,25 @@ def approval_queue(ws: Workspace) -> list[LetterSummary]:
         if visible is not None:  # only letters of cases the person may see
             q = q.where(Case.officer_id.in_(visible))
         rows = s.execute(q).all()
-        return [_summary(r, ref, approvals) for r, ref in rows]
+        me = ws.actor.username
+        out = [_summary(r, ref, approvals) for r, ref in rows]
+        if not acting(s).may(Do.APPROVE_LETTERS):
+            return [] if own else out
+        return [x for x in out if (me in x.authors) == own]
+
+
+def other_approvers(ws: Workspace, letter: LetterSummary) -> list[str]:
+    """The names of the people who may approve this letter (active managers and admins who
+    neither wrote nor finalised it)."""
+    with ws.db.read() as s:
+        rows = s.scalars(
+            select(Officer).where(Officer.active.is_(True)).order_by(Officer.name)
+        ).all()
+        return [
+            o.name or o.username
+            for o in rows
+            if allowed(o.role, Do.APPROVE_LETTERS) and o.username not in letter.authors
+        ]
 
 
 # -- writing ---------------------------------------------------------------------------------------------
@@ -262,7 +294,7 @@ def _create_letter(ws: Workspace, ref: str, template: str, complaint: str | None
                 "checks": {},
                 "large_print": _large_print_default(case, facts),
                 "text_copy": False,
-                "signer": ws.actor.username,
+                "signer": acting(s).username,  # the acting person (solo: the named officer)
                 "reviews": [],
             },
             created_by=ws.actor.username,
@@ -399,6 +431,23 @@ def save_letter(
         return _view(ws, s, row)
 
 
+def fill_details(ws: Workspace, ref: str, template: str, values: Mapping[str, str]) -> LetterView:
+    """Fill details of the case's open draft of ``template`` (started now if there is none):
+    ``doorstep letter REF TEMPLATE --set FIELD=VALUE``. The letter stays a draft."""
+    t = get_template(template)
+    open_ones = [
+        x for x in list_letters(ws, ref) if x.template == template and x.status in OPEN_STATUSES
+    ]
+    if open_ones and open_ones[0].status != "draft":
+        raise ValidationError(
+            f"{ref}'s {t.title.lower()} is {STATUS_WORDS[open_ones[0].status].lower()}; "
+            "reopen it as a draft to change it."
+        )
+    view = get_letter(ws, open_ones[0].id) if open_ones else create_letter(ws, ref, template)
+    stored = dict(view.inputs)
+    return save_letter(ws, view.id, inputs={**stored, **values}, expected_version=view.version)
+
+
 def finalise_letter(
     ws: Workspace, letter_id: str, expected_version: int | None = None
 ) -> LetterView:
@@ -439,12 +488,7 @@ def approve_letter(
             )
         if not approval_policy(ws).get(row.template):
             raise ValidationError("This letter does not need approval; it can be issued as it is.")
-        authors = {row.created_by} | {
-            r["by"]
-            for r in (row.content or {}).get("reviews", [])
-            if r.get("action") == "finalised"
-        }
-        if ws.actor.username in authors:
+        if ws.actor.username in _authors(row):
             raise PermissionDenied(
                 "You wrote or finalised this letter, so another manager must approve it (a quality "
                 "check needs a second pair of eyes)."
@@ -511,11 +555,10 @@ def discard_letter(
 
 def render_for_case(
     ws: Workspace, ref: str, template: str, large_print: bool = False, text: bool = False
-) -> bytes:
+) -> tuple[bytes, tuple[str, ...]]:
     """A PDF (or the plain-text copy) of the case's open letter of this template, else of the
-    template's defaults, marked DRAFT: nothing rendered here is issued or recorded.
-
-    Raises ``MergeError`` (a ``ValueError``) listing every missing or unknown field.
+    template's defaults, marked DRAFT: nothing rendered here is issued or recorded. Returned
+    with the gaps still to fill (each printed in the letter as a [TO FILL] placeholder).
     """
     t = get_template(template)
     with ws.db.read() as s:
@@ -531,9 +574,10 @@ def render_for_case(
         )
         if row is not None:
             view = _view(ws, s, row)
-            return (
+            data = (
                 view.text().encode("utf-8") if text else view.pdf(large_print=large_print or None)
             )
+            return data, view.problems
         facts = read_facts(s, ws, case)
         chosen, _why = applicable(t, facts, ws.today())
         number = next_number(s, case)
@@ -543,13 +587,17 @@ def render_for_case(
             status="draft",
             created_by=ws.actor.username,
             content={
+                "signer": acting(s).username,  # signed as the acting person, never the OS login
                 "number": number,
                 "complaint": chosen,
                 "sections": t.defaults(),
                 "inputs": prefill_inputs(t, facts, chosen),
             },
         )
-        doc = compose(t, t.defaults(), context_for(ws, facts, transient), draft=True)
-        return (
+        ctx = context_for(ws, facts, transient)
+        doc = compose(t, t.defaults(), ctx, draft=True, gaps=True)
+        gaps = tuple(str(p) for p in problems_of(t, t.defaults(), ctx))
+        data = (
             render_text(doc).encode("utf-8") if text else render_pdf(doc, large_print=large_print)
         )
+        return data, gaps

@@ -8,7 +8,9 @@ Text conventions an officer can type (no markup at all):
 * ``{field}`` is a merge field (``app.letters.fields``), ``{{`` and ``}}`` print braces.
 
 Every problem (an unknown field, a field this case has no value for, a list or
-table used inside a sentence) is collected and reported together.
+table used inside a sentence) is collected and reported together. A draft is
+merged with ``gaps=True``: each problem is also printed where it is, as a visible
+placeholder (``gap``), so a letter can always be started and looked at.
 """
 
 from __future__ import annotations
@@ -45,6 +47,17 @@ class MergeError(ValueError):
         super().__init__(f"The letter cannot be produced: {listed}.")
 
 
+def gap(why: str) -> str:
+    """The placeholder a draft prints where a value is missing."""
+    return f"[TO FILL: {why}]"
+
+
+def _what(name: str) -> str:
+    """A field's description in a few words, for its placeholder ("the resident's name")."""
+    text = FIELDS[name].description.split(", e.g.")[0].split(" (")[0]
+    return text[:1].lower() + text[1:]
+
+
 def fields_in(text: str) -> list[str]:
     """The merge field names a text uses, in order (braces escaped with {{ }} are not fields)."""
     return [m.group(1).strip() for m in FIELD_RE.finditer(text) if m.group(1) is not None]
@@ -56,6 +69,7 @@ def _inline(
     missing: Mapping[str, str],
     where: str,
     problems: list[Problem],
+    gaps: bool = False,
 ) -> str:
     def sub(m: re.Match) -> str:
         whole = m.group(0)
@@ -66,17 +80,17 @@ def _inline(
         name = (m.group(1) or "").strip()
         if name not in FIELDS:
             problems.append(Problem(name, where, f"{{{name}}} is not a merge field"))
-            return whole
+            return gap(f"{{{name}}} is not a merge field") if gaps else whole
         value = values.get(name)
         if value is None or value == "":
             why = missing.get(name) or "this case has no value for it"
             problems.append(Problem(name, where, f"{{{name}}} is missing ({why})"))
-            return whole
+            return gap(_what(name)) if gaps else whole
         if not isinstance(value, str):
             problems.append(
                 Problem(name, where, f"{{{name}}} is a list or table: put it on a line of its own")
             )
-            return whole
+            return gap(f"{{{name}}} must be on a line of its own") if gaps else whole
         return value
 
     return FIELD_RE.sub(sub, text)
@@ -112,6 +126,7 @@ def _para_blocks(
     missing: Mapping[str, str],
     where: str,
     problems: list[Problem],
+    gaps: bool = False,
 ) -> list[Block]:
     """One paragraph: its lines, with runs of bullet lines made into lists."""
     out: list[Block] = []
@@ -121,7 +136,7 @@ def _para_blocks(
     for line in para:
         stripped = line.strip()
         bullet = next((p for p in BULLET_PREFIXES if stripped.startswith(p)), None)
-        merged = _inline(stripped, values, missing, where, problems)
+        merged = _inline(stripped, values, missing, where, problems, gaps)
         if bullet is not None:
             if lines:
                 out.append(Para(tuple(lines), quote=quote))
@@ -147,8 +162,10 @@ def merge_text(
     missing: Mapping[str, str] | None = None,
     where: str = "",
     problems: list[Problem] | None = None,
+    gaps: bool = False,
 ) -> tuple[Block, ...]:
-    """Blocks for one section's text. Problems are appended to ``problems`` (or raised)."""
+    """Blocks for one section's text. Problems are appended to ``problems`` (or raised);
+    with ``gaps`` each is also printed in place as a placeholder."""
     own: list[Problem] = [] if problems is None else problems
     missing = missing or {}
     out: list[Block] = []
@@ -161,18 +178,23 @@ def merge_text(
             if name in FIELDS and value not in (None, "") and not isinstance(value, str):
                 out.extend(_as_blocks(value))
                 continue
-        out.extend(_para_blocks(para, values, missing, where, own))
+        out.extend(_para_blocks(para, values, missing, where, own, gaps))
     if problems is None and own:
         raise MergeError(own)
     return tuple(out)
 
 
 def merge_inline(
-    text: str, values: Mapping[str, Value], missing: Mapping[str, str] | None = None
+    text: str,
+    values: Mapping[str, Value],
+    missing: Mapping[str, str] | None = None,
+    problems: list[Problem] | None = None,
+    gaps: bool = False,
 ) -> str:
-    """One line (a subject) merged; raises ``MergeError`` on any problem."""
-    problems: list[Problem] = []
-    out = _inline(text, values, missing or {}, "subject", problems)
-    if problems:
-        raise MergeError(problems)
+    """One line (a subject) merged; raises ``MergeError`` on any problem unless ``problems``
+    collects them (then ``gaps`` prints each in place)."""
+    own: list[Problem] = [] if problems is None else problems
+    out = _inline(text, values, missing or {}, "subject", own, gaps)
+    if problems is None and own:
+        raise MergeError(own)
     return out

@@ -40,13 +40,24 @@ REQUIRES = (
     "request_decided",
     "arrears_check",
 )
-INPUTS = ("points", "outstanding", "compensation", "extension", "refusal", "visit", "works")
+INPUTS = (
+    "points",
+    "outstanding",
+    "compensation",
+    "extension",
+    "refusal",
+    "visit",
+    "works",
+    "promise",
+)
 AUTO_RULES = ("response", "compensation_reasons", "extension_window")  # besides uses:/input:
 INPUT_FIELDS = {
     "extension": ("extension.new_due", "extension.reason"),
     "refusal": ("refusal.reason",),
     "visit": ("visit.when",),
     "works": ("works.schedule",),
+    # A date agreed with the resident, used where the date the letter promises works out past.
+    "promise": ("promise.agreed",),
 }
 
 

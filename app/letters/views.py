@@ -70,13 +70,15 @@ class LetterSummary:
     approval_required: bool
     event_id: str | None
     version: int
+    authors: frozenset[str] = frozenset()  # wrote or finalised it: may not approve it
 
-    def actions(self, is_manager: bool) -> frozenset[str]:
-        """What may be done to the letter now, by a manager or not (LETTER_ACTIONS)."""
+    def actions(self, is_manager: bool, me: str | None = None) -> frozenset[str]:
+        """What may be done to the letter now, by a manager or not (LETTER_ACTIONS); ``me``
+        never reviews a letter they wrote: it goes to another approver."""
         out = {a for a, start in LETTER_ACTIONS.items() if self.status in start}
         if self.approval_required and self.status != "approved":
             out.discard("issue")
-        if not (self.approval_required and is_manager):
+        if not (self.approval_required and is_manager) or (me is not None and me in self.authors):
             out -= REVIEWS
         return frozenset(out)
 
@@ -125,9 +127,9 @@ class LetterView:
     def editable(self) -> bool:
         return self.summary.editable
 
-    def actions(self, is_manager: bool) -> frozenset[str]:
+    def actions(self, is_manager: bool, me: str | None = None) -> frozenset[str]:
         """The summary's actions; finalising also needs the checklist complete."""
-        out = self.summary.actions(is_manager)
+        out = self.summary.actions(is_manager, me)
         return out if self.complete else out - {"finalise"}
 
     @property
@@ -141,7 +143,8 @@ class LetterView:
         return last.comments if last is not None and last.action == "returned" else ""
 
     def document(self, draft: bool = True) -> LetterDocument:
-        return compose(self.template, self.sections, self.context, draft=draft)
+        # A draft always renders, each gap a visible placeholder; a final letter has none.
+        return compose(self.template, self.sections, self.context, draft=draft, gaps=draft)
 
     def pdf(self, large_print: bool | None = None, draft: bool = True) -> bytes:
         lp = self.large_print if large_print is None else large_print

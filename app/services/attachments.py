@@ -15,6 +15,7 @@ import re
 import shutil
 import tempfile
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -128,7 +129,11 @@ def viewable_copy(ws: Workspace, sha256: str, name: str) -> Path:
 
 
 def _hash_copy(
-    source: Path, limit: int, folder: Path, key: bytes | None = None
+    source: Path,
+    limit: int,
+    folder: Path,
+    key: bytes | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> tuple[str, int, Path]:
     """Stream the file into a temporary (owner-only) file beside the store while hashing it;
     with a key the content is sealed (so it is held in memory: attachments are size-limited)."""
@@ -137,6 +142,7 @@ def _hash_copy(
     size = 0
     held = bytearray() if key is not None else None
     fd, tmp = tempfile.mkstemp(dir=folder, prefix=".incoming-")
+    total = source.stat().st_size
     try:
         with os.fdopen(fd, "wb") as out, source.open("rb") as src:
             while chunk := src.read(CHUNK):
@@ -146,6 +152,8 @@ def _hash_copy(
                         f"{source.name} is larger than the {limit // (1 << 20)} MB limit for attachments."
                     )
                 digest.update(chunk)
+                if progress is not None:  # may raise to cancel: the temporary file goes
+                    progress(size, total)
                 if held is None:
                     out.write(chunk)
                 else:
@@ -162,8 +170,14 @@ def _hash_copy(
 
 
 def add_attachment(
-    ws: Workspace, ref: str, source: Path, event_id: str | None = None
+    ws: Workspace,
+    ref: str,
+    source: Path,
+    event_id: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> AttachmentView:
+    """Attach a file; ``progress(bytes_done, bytes_total)`` is called while it is hashed (a
+    long job off the UI thread may raise from it to cancel: nothing is attached)."""
     source = Path(source)
     policy = ws.registry.get()
     limit = policy.attachments_max_mb * (1 << 20)
@@ -178,7 +192,7 @@ def add_attachment(
             )
         if source.stat().st_size == 0:
             raise ValidationError(f"{source.name} is empty; nothing to attach.")
-        sha, size, tmp = _hash_copy(source, limit, store_dir(ws), ws.db.cipher_key)
+        sha, size, tmp = _hash_copy(source, limit, store_dir(ws), ws.db.cipher_key, progress)
     except PermissionError:
         raise ValidationError(f"{source.name} cannot be read (permission denied).") from None
     except OSError as exc:

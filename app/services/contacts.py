@@ -34,6 +34,33 @@ class LoggedContact:
     offer_complaint: bool  # the resident expressed dissatisfaction: ask them now
 
 
+# Channels that only ever go one way: the landlord writes letters and makes visits; the
+# resident writes through the portal.
+ONE_WAY = {"letter": "out", "visit": "out", "portal": "in"}
+
+
+def suggested_direction(channel: str, events) -> str | None:
+    """The direction a new contact most likely has, or None when the officer must choose.
+
+    From the channel where it only goes one way; otherwise from the case's last contact: a
+    resident's message still waiting for a reply (a call back asked for) suggests a reply to
+    them. Anything else is a real choice, never a silent "from the resident"."""
+    if channel in ONE_WAY:
+        return ONE_WAY[channel]
+    contacts = [e for e in events if e.type == "contact"]
+    if not contacts:
+        return None
+    last = max(contacts, key=lambda e: e.at)
+    replied = any(e.fields.get("answers") == last.id for e in contacts)
+    if (
+        last.fields.get("direction") == "in"
+        and last.fields.get("callback_requested")
+        and not replied
+    ):
+        return "out"
+    return None
+
+
 def log_contact(
     ws: Workspace,
     ref: str,
@@ -52,7 +79,9 @@ def log_contact(
     if channel not in CHANNELS:
         raise ValidationError(f"Channel must be one of {', '.join(CHANNELS)}.")
     if direction not in DIRECTIONS:
-        raise ValidationError("Direction must be in or out.")
+        raise ValidationError(
+            "Choose the direction: from the resident (in) or to the resident (out)."
+        )
     if topic is not None and topic not in TOPICS:
         raise ValidationError(f"Topic must be one of {', '.join(TOPICS)}.")
     if not summary.strip():

@@ -30,10 +30,11 @@ from sqlalchemy.orm import Session
 from app.domain.calendar import LONDON
 from app.errors import NotFound, PermissionDenied, StorageError, ValidationError
 from app.paths import make_private, private_umask
-from app.services.access import Do, acting, require
+from app.services.access import Do, acting, person_of, require
 from app.services.attachments import CHUNK, blob_path, safe_name
 from app.services.bundles import export_bundle
 from app.services.cases import log_action
+from app.services.people import name_and_title
 from app.services.workspace import Workspace
 from app.store.models import Attachment, AuditLog, Case, Letter, Resident
 
@@ -238,7 +239,8 @@ def _readme(ws: Workspace, refs: tuple[str, ...], counts: dict[str, Any], when: 
     lines = [
         "Subject access export from Doorstep",
         "",
-        f"Made on {local} by {ws.actor.username} (device {ws.actor.device}).",
+        f"Made on {local} by {name_and_title(ws, person_of(ws).username)} "
+        f"(device {ws.actor.device}).",
         f"Cases included ({len(refs)}): {', '.join(refs)}.",
         "",
         "For each case there is a folder named after its reference, holding:",

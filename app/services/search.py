@@ -8,6 +8,7 @@ words, so nothing a user types is interpreted as FTS syntax.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from dataclasses import dataclass
@@ -32,6 +33,8 @@ class SearchHit:
     event_id: str | None
     snippet: str  # with MARK_START/MARK_END around matched words
     rank: float
+    entry_at: dt.datetime | None = None  # an entry's date and kind, to say which entry it is
+    entry_type: str | None = None
 
     def snippet_text(self, start: str = "[", end: str = "]") -> str:
         return self.snippet.replace(MARK_START, start).replace(MARK_END, end)
@@ -60,6 +63,81 @@ def search(ws: Workspace, query: str, limit: int = 50) -> list[SearchHit]:
     if ws.db.is_sqlite:
         return _sqlite(ws, query, limit)
     return _postgres(ws, query, limit)
+
+
+PER_PAGE = 50
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    """One page of hits, best first, and how many matches there are in all."""
+
+    hits: list[SearchHit]
+    total: int  # every match: cases, then entries
+    offset: int
+    reachable: int  # how many can be paged through (entries: the CANDIDATES most recent)
+
+    @property
+    def has_more(self) -> bool:
+        return self.offset + len(self.hits) < self.reachable
+
+    def summary(self) -> str:
+        if not self.total:
+            return "No matches."
+        word = "match" if self.total == 1 else "matches"
+        if not self.hits:
+            return f"{self.total:,} {word}; none on this page."
+        shown = f"{self.offset + 1:,}–{self.offset + len(self.hits):,} of {self.total:,} {word}"
+        text = f"{shown}, best first"
+        if self.reachable < self.total:
+            text += (
+                f" (only the {CANDIDATES:,} most recent entries are ranked: add a word to narrow "
+                "the search)"
+            )
+        return text + "."
+
+
+def search_page(ws: Workspace, query: str, page: int = 0, per_page: int = PER_PAGE) -> SearchPage:
+    """Page ``page`` (from 0) of the hits, with the number of matches in all."""
+    if not words(query):
+        return SearchPage([], 0, 0, 0)
+    offset = max(page, 0) * per_page
+    hits = search(ws, query, offset + per_page)[offset:]
+    cases, entries = count_matches(ws, query)
+    return SearchPage(hits, cases + entries, offset, cases + min(entries, CANDIDATES))
+
+
+def count_matches(ws: Workspace, query: str) -> tuple[int, int]:
+    """How many cases and how many entries match, of those the person may see."""
+    if not words(query):
+        return 0, 0
+    with ws.db.read() as s:
+        visible = visible_officer_ids(s)
+        if ws.db.is_sqlite:
+            params: dict = {"q": fts_query(query)}
+            if visible is not None:
+                params["visible"] = json.dumps([i.hex for i in visible])
+            case_sql, event_sql = COUNT_SQL[visible is not None]
+            return s.execute(case_sql, params).scalar() or 0, s.execute(
+                event_sql, params
+            ).scalar() or 0
+        terms = words(query)
+        params = {
+            "head": " ".join(terms[:-1]),
+            "last": terms[-1],
+            "all": visible is None,
+            "visible": list(visible or ()),
+        }
+        return s.execute(PG_COUNT_CASES, params).scalar() or 0, s.execute(
+            PG_COUNT_EVENTS, params
+        ).scalar() or 0
+
+
+def _at(value) -> dt.datetime | None:
+    if value is None or isinstance(value, dt.datetime):
+        return value
+    parsed = dt.datetime.fromisoformat(str(value))
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
 
 
 # Someone who may see only some officers' cases searches only those: the condition sits
@@ -92,7 +170,7 @@ EVENT_SQL = """
         ORDER BY rank
         LIMIT :n
     )
-    SELECT c.ref, r.name, c.kind, e.local_id, hits.snip, hits.rank
+    SELECT c.ref, r.name, c.kind, e.local_id, hits.snip, hits.rank, e.at, e.type
     FROM hits
     JOIN case_events e ON e.rowid = hits.rid
     JOIN cases c ON c.id = e.case_id
@@ -100,6 +178,18 @@ EVENT_SQL = """
     ORDER BY hits.rank
     """
 EVENT_JOIN = " JOIN case_events ev ON ev.rowid = event_fts.rowid JOIN cases c ON c.id = ev.case_id"
+CASE_COUNT = """
+    SELECT count(*) FROM case_fts JOIN cases c ON c.rowid = case_fts.rowid
+    WHERE case_fts MATCH :q{visible}
+    """
+EVENT_COUNT = "SELECT count(*) FROM event_fts{join} WHERE event_fts MATCH :q{visible}"
+COUNT_SQL = {
+    False: (text(CASE_COUNT.format(visible="")), text(EVENT_COUNT.format(join="", visible=""))),
+    True: (
+        text(CASE_COUNT.format(visible=VISIBLE)),
+        text(EVENT_COUNT.format(join=EVENT_JOIN, visible=VISIBLE)),
+    ),
+}
 SQL = {
     False: (text(CASE_SQL.format(visible="")), text(EVENT_SQL.format(join="", visible=""))),
     True: (
@@ -125,8 +215,10 @@ def _sqlite(ws: Workspace, query: str, limit: int) -> list[SearchHit]:
         if len(hits) < limit:
             params["n"] = limit - len(hits)
             params["cutoff"] = s.execute(CUTOFF_SQL, params).scalar() or 0
-            for ref, name, kind, local_id, snip, rank in s.execute(event_sql, params):
-                hits.append(SearchHit(ref, name, kind, "entry", local_id, snip, float(rank)))
+            for ref, name, kind, local_id, snip, rank, at, etype in s.execute(event_sql, params):
+                hits.append(
+                    SearchHit(ref, name, kind, "entry", local_id, snip, float(rank), _at(at), etype)
+                )
     return hits[:limit]
 
 
@@ -176,12 +268,30 @@ PG_EVENTS = text(
         LIMIT :n
     )
     SELECT c.ref, r.name, c.kind, e.local_id, ts_headline('english', e.summary, q.q, :opts),
-           hits.rank
+           hits.rank, e.at, e.type
     FROM hits
     JOIN case_events e ON e.id = hits.id
     JOIN cases c ON c.id = e.case_id
     JOIN residents r ON r.id = c.resident_id, q
     ORDER BY hits.rank DESC, hits.at DESC
+    """
+)
+PG_COUNT_CASES = text(
+    PG_QUERY.format(cfg="'simple'")
+    + """
+    _ AS (SELECT 1)
+    SELECT count(*) FROM cases c, q
+    WHERE numnode(q.q) > 0 AND c.search_tsv @@ q.q
+      AND (CAST(:all AS boolean) OR c.officer_id = ANY(CAST(:visible AS uuid[])))
+    """
+)
+PG_COUNT_EVENTS = text(
+    PG_QUERY.format(cfg="'english'")
+    + """
+    _ AS (SELECT 1)
+    SELECT count(*) FROM case_events e JOIN cases c ON c.id = e.case_id, q
+    WHERE numnode(q.q) > 0 AND e.search_tsv @@ q.q
+      AND (CAST(:all AS boolean) OR c.officer_id = ANY(CAST(:visible AS uuid[])))
     """
 )
 # ts_headline's options: the same markers as SQLite's snippets; short fields are shown whole.
@@ -220,10 +330,14 @@ def _postgres(ws: Workspace, query: str, limit: int) -> list[SearchHit]:
         ]
         if len(hits) < limit:
             params["n"] = limit - len(hits)
-            for ref, name, kind, local_id, snip, rank in s.execute(
+            for ref, name, kind, local_id, snip, rank, at, etype in s.execute(
                 PG_EVENTS, params | {"opts": HEADLINE}
             ):
-                hits.append(SearchHit(ref, name, kind, "entry", local_id, snip, -float(rank)))
+                hits.append(
+                    SearchHit(
+                        ref, name, kind, "entry", local_id, snip, -float(rank), _at(at), etype
+                    )
+                )
     return hits[:limit]
 
 

@@ -49,7 +49,9 @@ from app.store.policies import shipped_documents
 CONFIG_NAME = "config.toml"
 SERVER_SCHEME = "postgresql+psycopg"
 ROLES = ("officer", "manager")
-TITLES_KEY = "officer_titles"  # username -> job title, for letters
+TITLES_KEY = (
+    "officer_titles"  # before migration 0012_honest: username -> job title (now officers.job_title)
+)
 SETUP_KEY = "setup_complete"
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,79}$")
 SQLITE, SERVER = "sqlite", "postgresql"
@@ -349,13 +351,12 @@ def _store(s, ws, c: SetupChoices) -> bool:
         Officer(
             username=c.username,
             name=c.full_name,
+            job_title=c.job_title,
             role=role,
             updated_by=c.username,
             device=ws.actor.device,
         )
     )
-    titles = s.get(Setting, TITLES_KEY)
-    put_setting(s, TITLES_KEY, {**(titles.value if titles else {}), c.username: c.job_title})
     if not already:
         put_setting(
             s,

@@ -40,6 +40,8 @@ class Officer(Tracked, Base):
     __tablename__ = "officers"
     username: Mapped[str] = mapped_column(String(80), unique=True)
     name: Mapped[str] = mapped_column(String(200), default="")
+    # Signs their letters (app.services.people); "" = their role's words.
+    job_title: Mapped[str] = mapped_column(String(200), default="", server_default="")
     email: Mapped[str] = mapped_column(String(200), default="")
     role: Mapped[str] = mapped_column(String(20), default="officer")  # app.services.access.ROLES
     active: Mapped[bool] = mapped_column(Boolean, default=True)

@@ -133,9 +133,18 @@ def run_gui(db: str | None = None, user: str | None = None, quit_after_load: boo
             user = profile.username
         target, make_demo = choose_database(db, profile)
         if make_demo:
-            from app.demo.database import create_demo_database
+            from app.demo.database import create_demo_database, remove_demo_database
+            from app.ui.background import run_with_progress
 
-            create_demo_database(Path(target))
+            made = run_with_progress(  # ~8-16 s: off the UI thread, with progress and Cancel
+                None,
+                "Doorstep",
+                "Creating the demo database (invented cases to explore)…",
+                lambda progress: create_demo_database(Path(target), progress=progress),
+            )
+            if made is None:  # cancelled: nothing half-made is left behind
+                remove_demo_database(Path(target))
+                return 0
         _open_window(target, user, windows, interactive=not quit_after_load)
         if demo is not None:
             _open_window(str(demo), None, windows)

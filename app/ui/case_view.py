@@ -8,6 +8,7 @@ from pathlib import Path
 from PySide6.QtCore import QSortFilterProxyModel, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QFileDialog,
@@ -33,8 +34,10 @@ from app.services.attachments import (
 )
 from app.services.cases import get_case
 from app.services.contacts import record_complaint_offer
+from app.services.people import display_name, name_and_title
 from app.services.views import CaseDetail, DeadlineView, PartnerView, RepairView
 from app.services.workspace import Workspace
+from app.ui.background import run_with_progress
 from app.ui.contact_dialog import ComplaintOfferDialog, ContactDialog
 from app.ui.countdown import countdown_colour, countdown_icon, countdown_text
 from app.ui.formats import day
@@ -208,7 +211,7 @@ class CaseView(QWidget):
         left_lay.addWidget(_box("Partner agencies", self.partners_view, left), 1)
         left_lay.addWidget(_box("Attachments", self.attachments_view, left), 1)
 
-        self.timeline = TimelineModel(self)
+        self.timeline = TimelineModel(self, names=lambda u: display_name(ws, u))
         self.timeline_filter = TimelineFilter(self)
         self.timeline_filter.setSourceModel(self.timeline)
         self.timeline_view = _table("Case history", self.timeline_filter, self)
@@ -289,7 +292,7 @@ class CaseView(QWidget):
         self.title.setText(
             f"<span style='font-size:15pt; font-weight:bold'>{escape(c.resident_name)}</span>"
             f"&nbsp;&nbsp;{escape(c.ref)} · {KIND_NAMES.get(c.kind, c.kind)} · {c.status}{risk}"
-            f" · officer {escape(c.officer_name or c.officer)} · policy {escape(c.policy)}"
+            f" · officer {escape(name_and_title(self.ws, c.officer))} · policy {escape(c.policy)}"
         )
         parts = [p for p in (c.address, c.phone, c.email) if p]
         self.contact.setText("  ·  ".join(parts) if parts else "No contact details recorded")
@@ -340,6 +343,22 @@ class CaseView(QWidget):
             return
         self.changed()
 
+    def show_entry(self, entry_id: str) -> bool:
+        """Go to an entry of the history (a search hit): every entry shown, the entry selected,
+        scrolled to the middle and highlighted. False when the case has no such entry."""
+        rows = [i for i, e in enumerate(self.timeline.rows) if e.id == entry_id]
+        if not rows:
+            return False
+        self.tabs.setCurrentIndex(0)
+        self.group.setCurrentIndex(0)  # "All entries": a filter must not hide it
+        self.timeline.set_highlight(entry_id)
+        index = self.timeline_filter.mapFromSource(self.timeline.index(rows[0], 0))
+        self.timeline_view.setCurrentIndex(index)
+        self.timeline_view.selectRow(index.row())
+        self.timeline_view.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
+        self.timeline_view.setFocus()
+        return True
+
     def selected_entry(self):
         rows = self.timeline_view.selectionModel().selectedRows()
         if not rows:
@@ -368,12 +387,21 @@ class CaseView(QWidget):
             if not path:
                 return
         entry = self.selected_entry()
-        try:
-            add_attachment(self.ws, self.ref, Path(path), event_id=entry.id if entry else None)
+        event_id = entry.id if entry else None
+        try:  # hashing a large file runs off the UI thread, with progress and Cancel
+            done = run_with_progress(
+                self,
+                "Attach a file",
+                f"Checking and storing {Path(path).name}…",
+                lambda progress: add_attachment(
+                    self.ws, self.ref, Path(path), event_id=event_id, progress=progress
+                ),
+            )
         except DoorstepError as exc:
             QMessageBox.warning(self, "Attach a file", str(exc))
             return
-        self.changed()
+        if done is not None:
+            self.changed()
 
     def open_attachment(self) -> None:
         rows = self.attachments_view.selectionModel().selectedRows()

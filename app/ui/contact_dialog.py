@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import DoorstepError
-from app.services.contacts import LoggedContact, log_contact
+from app.services.contacts import LoggedContact, log_contact, suggested_direction
 from app.services.views import CaseDetail, EventView
 from app.services.workspace import Workspace
 from app.ui.formats import DATETIME_FORMAT
@@ -34,7 +34,7 @@ CHANNELS = [
     ("portal", "Portal"),
     ("in_person", "In person"),
 ]
-DIRECTIONS = [("in", "From the resident"), ("out", "To the resident")]
+DIRECTIONS = [(None, "— choose —"), ("in", "From the resident"), ("out", "To the resident")]
 TOPICS = [(None, "—"), ("general", "General"), ("repair", "Repair"), ("complaint", "Complaint")]
 LONDON_TZ = QTimeZone(b"Europe/London")
 
@@ -115,11 +115,22 @@ class ContactDialog(QDialog):
             note.setWordWrap(True)
             layout.addWidget(note)
             self._prefill(corrects)
+        else:  # the direction follows the channel and the last entry until the officer picks one
+            self.direction_chosen = False
+            self.channel.currentIndexChanged.connect(lambda _i: self._suggest_direction())
+            self.direction.activated.connect(lambda _i: setattr(self, "direction_chosen", True))
+            self._suggest_direction()
         layout.addLayout(form)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
         QShortcut(QKeySequence("Ctrl+Return"), self, activated=self.save)
         self.channel.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _suggest_direction(self) -> None:
+        if self.direction_chosen:
+            return
+        value = suggested_direction(self.channel.currentData(), self.case.events)
+        self.direction.setCurrentIndex(max(self.direction.findData(value), 0))
 
     def _prefill(self, e: EventView) -> None:
         for box, value in (
@@ -139,6 +150,11 @@ class ContactDialog(QDialog):
         return dt.datetime.fromtimestamp(self.when.dateTime().toSecsSinceEpoch(), dt.UTC)
 
     def save(self) -> None:
+        if self.direction.currentData() is None:
+            self.error.setText("Choose the direction: from the resident or to the resident.")
+            self.error.show()
+            self.direction.setFocus()
+            return
         try:
             self.result_contact = log_contact(
                 self.ws,

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import DoorstepError
-from app.services.inbox import InboxQuery, at_risk_words
+from app.services.inbox import InboxQuery, at_risk_words, count_inbox
 from app.services.saved_views import delete_view, list_views, save_view
 from app.services.workspace import Workspace
 
@@ -33,7 +33,9 @@ KINDS = [
     ("repair", "Repair"),
     ("arrears", "Arrears"),
 ]
-STATUSES = [("any", "Open or owing"), ("open", "Open"), ("closed", "Closed, still owing")]
+# Live cases first: a closed case that still owes something (an order, a reply) is its own
+# section, reached from the "closed, still owing" button, never above every live case.
+STATUSES = [("open", "Open"), ("closed", "Closed, still owing"), ("any", "Open or owing")]
 DUES = [
     (None, "Any deadline"),
     ("today", "Due today"),
@@ -85,7 +87,15 @@ class InboxFilters(QWidget):
             lab.setBuddy(widget)
             layout.addWidget(lab)
             layout.addWidget(widget)
+        self.owing = QPushButton(self)  # "2 closed, still owing": that section, one key away
+        self.owing.setAccessibleName("Closed cases that still owe something")
+        self.owing.setFlat(True)
+        self.owing.hide()
+        self.owing.clicked.connect(
+            lambda: self.status.setCurrentIndex(self.status.findData("closed"))
+        )
         layout.addWidget(self.text, 1)
+        layout.addWidget(self.owing)
         views_label = QLabel("Vie&ws:", self)
         views_label.setBuddy(self.views)
         layout.addWidget(views_label)
@@ -154,7 +164,24 @@ class InboxFilters(QWidget):
 
     def _emit(self) -> None:
         if not self._loading:
-            self.sig_query_changed.emit(self.query())
+            q = self.query()
+            self.show_owing(q)
+            self.sig_query_changed.emit(q)
+
+    def show_owing(self, q: InboxQuery) -> None:
+        """Beside the live cases, how many closed ones still owe something (a button to them)."""
+        if q.status != "open":
+            self.owing.hide()
+            return
+        try:
+            n = count_inbox(self.ws, q.with_(status="closed", due=None, text="")).total
+        except DoorstepError:
+            n = 0
+        self.owing.setText(f"{n} closed, still owing")
+        self.owing.setToolTip(
+            "Closed cases with a promise still open (an Ombudsman order, a reply): show them"
+        )
+        self.owing.setVisible(n > 0)
 
     # -- saved views ---------------------------------------------------------------
     def reload_views(self) -> None:

@@ -217,6 +217,7 @@ class MainWindow(QMainWindow):
         100,000); the status bar shows the result when it comes. One count at a time: a
         request while one runs is served when it ends, for the query shown then."""
         self._new = self._new_cases()  # one small indexed read: marked at once
+        self.filters.show_owing(self.model.query)  # a case just closed may still owe something
         self._counts_for = self.model.query
         if self._count_job is not None and self._count_job.running:
             return
@@ -291,11 +292,15 @@ class MainWindow(QMainWindow):
             widget = self.tabs.widget(i)
             if isinstance(widget, CaseView) and widget.ref == ref:
                 self.tabs.setCurrentIndex(i)
+                if entry_id is not None:
+                    widget.show_entry(entry_id)
                 return widget
         view = self.new_case_view(ref, self)
         index = self.tabs.addTab(view, ref)
         self.tabs.setCurrentIndex(index)
         view.log_btn.setFocus()
+        if entry_id is not None:  # from a search hit: go to that entry, highlighted
+            view.show_entry(entry_id)
         return view
 
     def new_case_view(self, ref: str, parent=None) -> CaseView:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QBrush, QColor, QFont
 
 from app.domain.events import EVENT_GROUPS as GROUPS
 from app.domain.events import TYPE_LABELS
@@ -32,7 +32,7 @@ def when(e: EventView) -> str:
     return day_time(e.at)
 
 
-def flags(e: EventView, corrected: dict[str, str]) -> str:
+def flags(e: EventView, corrected: dict[str, str], names=lambda u: u) -> str:
     out = []
     if e.fields.get("dissatisfaction"):
         out.append("dissatisfied")
@@ -43,7 +43,7 @@ def flags(e: EventView, corrected: dict[str, str]) -> str:
     if e.id in corrected:
         out.append(f"corrected by {corrected[e.id]}")
     if e.fields.get("covering_for"):
-        out.append(f"logged covering for {e.fields['covering_for']}")
+        out.append(f"logged covering for {names(e.fields['covering_for'])}")
     if e.late is not None:
         out.append(late_note(e))
     return ", ".join(out)
@@ -54,9 +54,15 @@ def late_note(e: EventView) -> str:
     return f"late entry, recorded {day_time(e.late.recorded_at)} by {e.late.recorded_by_name}"
 
 
+HIGHLIGHT = QColor("#fff3bf")  # an entry opened from a search (it is also selected)
+
+
 class TimelineModel(RecordsModel[EventView]):
-    def __init__(self, parent=None):
+    def __init__(self, parent=None, names=None):
         self.corrected: dict[str, str] = {}
+        self.highlight: str | None = None  # an entry opened from a search
+        # username -> the person's name (app.services.people.display_name), never a bare login
+        self.names = names or (lambda username: username or "")
         super().__init__(
             [
                 Column("When", when),
@@ -65,19 +71,34 @@ class TimelineModel(RecordsModel[EventView]):
                     lambda e: ("Late entry: " if e.late else "") + entry_label(e),
                     tooltip=lambda e: late_note(e) if e.late else entry_label(e),
                 ),
-                Column("By", lambda e: e.by or ""),
+                Column("By", lambda e: self.names(e.by)),
                 Column("Summary", lambda e: e.summary, tooltip=lambda e: e.summary),
-                Column("Notes", lambda e: flags(e, self.corrected)),
+                Column("Notes", lambda e: flags(e, self.corrected, self.names)),
                 Column("Id", lambda e: e.id),
             ],
             parent,
         )
+
+    def set_highlight(self, entry_id: str | None) -> None:
+        """Mark one entry (the one a search opened) until another is marked."""
+        self.highlight = entry_id
+        if self.rows:
+            self.dataChanged.emit(
+                self.index(0, 0), self.index(len(self.rows) - 1, len(self.columns) - 1)
+            )
 
     def set_events(self, events, corrected: dict[str, str]) -> None:
         self.corrected = dict(corrected)
         self.set_rows(events)
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if (
+            role == Qt.ItemDataRole.BackgroundRole
+            and index.isValid()
+            and self.highlight is not None
+            and self.rows[index.row()].id == self.highlight
+        ):
+            return QBrush(HIGHLIGHT)
         if (
             role == Qt.ItemDataRole.FontRole
             and index.isValid()

@@ -15,7 +15,20 @@ REF = "CMP-7"
 ADDRESS = "Flat 2, 5 Elm Road\nCatford\nLondon SE6 1AA"
 
 
+def named_tester(ws) -> None:
+    """The tests' acting "tester" as a named person on record: letters are signed by a
+    person's name and job title, never by a login name (a login with no record is a gap)."""
+    from sqlalchemy import select
+
+    from app.store.models import Officer
+
+    with ws.db.write() as s:
+        if s.scalar(select(Officer.id).where(Officer.username == "tester")) is None:
+            s.add(Officer(username="tester", name="Terry Tester", role="officer"))
+
+
 def complaint_case(ws, clock, ref: str = REF, address: str | None = ADDRESS):
+    named_tester(ws)
     clock.set("2025-06-03T09:00:00+00:00")
     create_case(
         ws,
@@ -37,6 +50,7 @@ def complaint_case(ws, clock, ref: str = REF, address: str | None = ADDRESS):
 
 
 def asb_case(ws, clock, ref: str = "ASB-9"):
+    named_tester(ws)
     clock.set("2025-06-20T15:00:00+00:00")
     create_case(
         ws,

@@ -128,3 +128,26 @@ def test_contacts_need_a_summary_and_known_values(office):
         log_contact(office, "ASB-1", channel="phone", direction="out", summary="  ", at=AT)
     with pytest.raises(ValidationError, match="Channel"):
         log_contact(office, "ASB-1", channel="pigeon", direction="out", summary="x", at=AT)
+
+
+def test_the_suggested_direction_comes_from_the_channel_and_the_last_entry(office):
+    from app.services.contacts import suggested_direction
+
+    act_as(office, "a.khan")
+    events = get_case(office, "ASB-1").events  # the resident's call, waiting for a call back
+    assert suggested_direction("letter", events) == "out"
+    assert suggested_direction("visit", events) == "out"
+    assert suggested_direction("portal", events) == "in"
+    assert suggested_direction("phone", events) == "out"  # the call back is owed
+    reply = log_contact(
+        office,
+        "ASB-1",
+        channel="phone",
+        direction="out",
+        summary="Called back",
+        answers=events[0].id,
+    )
+    assert suggested_direction("phone", reply.case.events) is None  # answered: a real choice
+    assert suggested_direction("email", []) is None  # nothing to go on: the officer chooses
+    with pytest.raises(ValidationError, match="Choose the direction"):
+        log_contact(office, "ASB-1", channel="phone", direction="", summary="x")

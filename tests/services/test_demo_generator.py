@@ -136,7 +136,7 @@ def test_officers():
     assert roles == {"officer": 5, "manager": 1}
     assert len({o["team"] for o in OFFICERS}) == 2
     for o in OFFICERS:
-        assert set(o) == {"username", "name", "team", "role"}
+        assert set(o) == {"username", "name", "team", "role", "title"}
 
 
 def test_refs_unique_and_well_formed(bundles):

@@ -77,7 +77,11 @@ def test_the_zip_holds_exactly_the_residents_cases_letters_attachments_and_trail
         assert {t["action"] for t in gen_trail} >= {"add_attachment"}
         assert {t["entity_id"] for t in gen_trail} == {"GEN-8"}
         readme = zf.read("README.txt").decode()
-    assert "CMP-7, GEN-8" in readme and "by m.lee" in readme and "24 June 2025" in readme
+    assert (
+        "CMP-7, GEN-8" in readme
+        and "by Morgan Lee (Housing manager)" in readme
+        and "24 June 2025" in readme
+    )
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".sar-")]  # no temporary left
 

@@ -43,3 +43,23 @@ def test_query_syntax_is_never_interpreted(ws, example_doc):
         search(ws, text)  # no error
     assert search(ws, "") == []
     assert search(ws, "   ") == []
+
+
+def test_a_page_says_how_many_matches_there_are_and_which_entry_each_is(office):
+    from app.services.search import count_matches, search_page
+    from tests.services.conftest import resident_calls
+
+    for i in range(60):
+        resident_calls(office, "GEN-2", f"Marmalade jar number {i}", call_back=False)
+    first = search_page(office, "marmalade", per_page=25)
+    assert (first.total, first.offset, len(first.hits), first.has_more) == (60, 0, 25, True)
+    assert first.summary() == "1–25 of 60 matches, best first."
+    last = search_page(office, "marmalade", page=2, per_page=25)
+    assert (len(last.hits), last.has_more) == (10, False)
+    assert last.summary() == "51–60 of 60 matches, best first."
+    seen = {h.event_id for p in range(3) for h in search_page(office, "marmalade", p, 25).hits}
+    assert len(seen) == 60  # every match reachable, none twice
+    hit = first.hits[0]
+    assert hit.entry_type == "contact" and hit.entry_at is not None and hit.entry_at.tzinfo
+    assert count_matches(office, "GEN-2") == (1, 1)  # the case, and the call that names it
+    assert search_page(office, "no such words").summary() == "No matches."

@@ -152,3 +152,17 @@ def test_an_officer_never_finds_another_teams_case(office):
     assert search(ws, "rep 4") == []  # REP-4's reference and resident name are hidden too
     assert [h.ref for h in search(ws, "call back", limit=2)] != []  # the filter sits in the query
     assert len(search(ws, "call back", limit=2)) == 2
+
+
+def test_pages_count_every_match_an_officer_may_see(office):
+    from app.services.search import count_matches, search_page
+
+    for i in range(30):
+        contact(office, "GEN-2", f"Marmalade jar {i}")
+    contact(office, "REP-4", "Marmalade on the south stairs")  # another team's case
+    page = search_page(office, "marmalade", page=1, per_page=20)
+    assert (page.total, page.offset, len(page.hits), page.has_more) == (31, 20, 11, False)
+    assert page.hits[0].entry_type == "contact" and page.hits[0].entry_at.tzinfo is not None
+    act_as(office, "a.khan")
+    assert count_matches(office, "marmalade") == (0, 30)
+    assert count_matches(office, "marma") == (0, 30)  # the last word as a prefix, as search

@@ -6,6 +6,7 @@ import datetime as dt
 import tomllib
 
 import pytest
+from sqlalchemy import select
 
 from app.errors import PermissionDenied, ValidationError
 from app.services import setup
@@ -19,6 +20,7 @@ from app.services.policies import (
     set_default_policy,
 )
 from app.services.workspace import Actor, open_workspace
+from app.store.models import Officer
 from tests.services.conftest import act_as
 
 GOOD = setup.SetupChoices(
@@ -101,7 +103,9 @@ def test_setup_creates_officer_settings_and_config(profile_dir):
         assert ws.setting("organisation")["address"][0] == "Larkspur House"
         assert homes_owned(ws) == 4200
         assert ws.registry.default == "hexagon-4-stage"
-        assert ws.setting("officer_titles") == {"a.khan": "Tenancy sustainment officer"}
+        with ws.db.read() as s:  # the title is on the officer's profile (0012_honest)
+            titles = {o.username: o.job_title for o in s.scalars(select(Officer))}
+        assert titles == {"a.khan": "Tenancy sustainment officer"}
         assert not ws.is_demo
     finally:
         ws.close()
@@ -200,7 +204,6 @@ def test_a_manager_chooses_the_policy(office):
 
 def test_the_job_title_given_at_set_up_signs_letters(office, clock):
     from app.letters import letters as L
-    from app.store.models import Setting
     from tests.services.letter_helpers import complaint_case
 
     complaint_case(office, clock)
@@ -208,7 +211,9 @@ def test_the_job_title_given_at_set_up_signs_letters(office, clock):
     before = L.create_letter(office, "CMP-7", "complaint_ack_stage1")
     assert before.context.signature.title == "Housing officer"  # from the role
     with office.db.write() as s:
-        s.add(Setting(key=setup.TITLES_KEY, value={"a.khan": "Tenancy sustainment officer"}))
+        s.scalar(
+            select(Officer).where(Officer.username == "a.khan")
+        ).job_title = "Tenancy sustainment officer"
     after = L.get_letter(office, before.id)
     assert after.context.signature.title == "Tenancy sustainment officer"
 

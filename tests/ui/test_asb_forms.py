@@ -27,14 +27,15 @@ def test_risk_form_by_keyboard_shows_the_tier_live_and_records_it(qtbot, ws):
     dialog = shown(qtbot, RiskAssessmentDialog(ws, asb.asb_view(ws, REF)))
     combos = list(dialog.answers.values())
     combos[0].setFocus()
-    assert dialog.tier.text() == "So far: Low risk"
+    assert dialog.tier.text() == "No verdict yet — 9 questions still to answer"  # not "low"
+    assert dialog.reasons.text() == ""
     # Threats yes, intimidation no, hate no, repeat no, vulnerable yes, health yes,
     # children yes, afraid yes, perpetrator nearby no.
     for i, letter in enumerate("YNNNYYYYN"):
         assert focused() is combos[i]
         press(qtbot, letter)
-        if i == 4:
-            assert dialog.tier.text().startswith("So far: High risk")
+        if i == 1:  # threats yes: a floor, never a verdict
+            assert dialog.tier.text() == "At least high risk so far — 7 questions still to answer"
         press(qtbot, Qt.Key.Key_Tab)
     assert dialog.tier.text() == "High risk — action within 1 WD of the report"
     assert "threats of violence" in dialog.reasons.text()

@@ -125,3 +125,33 @@ def test_attachment_refusal_is_shown_and_nothing_is_attached(qtbot, office, tmp_
     ok.write_text("hello")
     view.attach_file(str(ok))
     assert view.attachments.rowCount() == 1
+
+
+def test_log_contact_suggests_the_direction_or_asks_for_it(qtbot, office):
+    from app.services.contacts import log_contact
+
+    act_as(office, "a.khan")
+    case = get_case(office, "ASB-1")  # the resident asked for a call back
+    dialog = ContactDialog(office, case)
+    qtbot.addWidget(dialog)
+    assert dialog.direction.currentData() == "out"  # phone, a call back owed: to the resident
+    dialog.channel.setCurrentIndex(dialog.channel.findData("portal"))
+    assert dialog.direction.currentData() == "in"
+    log_contact(
+        office,
+        "ASB-1",
+        channel="phone",
+        direction="out",
+        summary="Called back",
+        answers=case.events[0].id,
+    )
+    dialog = ContactDialog(office, get_case(office, "ASB-1"))
+    qtbot.addWidget(dialog)
+    assert dialog.direction.currentData() is None  # nothing to go on: no silent default
+    dialog.summary.setPlainText("Rang about the diary sheets")
+    dialog.save()
+    assert dialog.result() != ContactDialog.DialogCode.Accepted
+    assert dialog.error.text() == "Choose the direction: from the resident or to the resident."
+    dialog.direction.setCurrentIndex(dialog.direction.findData("in"))
+    dialog.save()
+    assert dialog.result() == ContactDialog.DialogCode.Accepted

@@ -94,3 +94,24 @@ def test_msecs_to_midnight_uses_london_time():
     winter = dt.datetime(2025, 1, 6, 23, 30, tzinfo=dt.UTC)  # 23:30 GMT
     summer = dt.datetime(2025, 6, 24, 22, 30, tzinfo=dt.UTC)  # 23:30 BST
     assert msecs_to_midnight(winter) == msecs_to_midnight(summer) == 30 * 60_000 + 1000
+
+
+def test_closed_cases_still_owing_are_their_own_section_not_above_live_cases(qtbot, office):
+    from app.services.cases import record_event
+
+    record_event(  # GEN-2 (the most overdue call back) closes, its call back still owed
+        office,
+        "GEN-2",
+        {"type": "case_closed", "at": "2025-06-23T09:00:00+01:00", "outcome": "Resolved"},
+    )
+    window = MainWindow(office)
+    qtbot.addWidget(window)
+    window.show()
+    refs = [window.model.data(window.model.index(r, 0)) for r in range(window.model.rowCount())]
+    assert "GEN-2" not in refs and refs  # the live cases only, soonest first
+    assert window.filters.owing.isVisible()
+    assert window.filters.owing.text() == "1 closed, still owing"
+    window.filters.owing.click()
+    qtbot.waitUntil(lambda: window.model.rowCount() == 1)
+    assert window.model.data(window.model.index(0, 0)) == "GEN-2"
+    assert not window.filters.owing.isVisible()

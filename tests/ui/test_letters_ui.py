@@ -5,10 +5,12 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QLineEdit
+from sqlalchemy import select
 
 from app.letters import letters as L
 from app.letters.issue import issued_file
 from app.services.cases import get_case
+from app.store.models import Officer
 from app.ui.letters import LettersPanel
 from app.ui.letters.batch import BatchDialog
 from app.ui.letters.editor import LetterEditor
@@ -110,12 +112,14 @@ def test_new_letter_by_keyboard_then_finalise_and_issue(qtbot, panel, ws):
     assert ack.status == "met"
 
 
-def test_a_gap_shows_instead_of_a_page_and_blocks_finalising(qtbot, panel, ws):
+def test_a_gap_is_drawn_as_a_placeholder_listed_and_blocks_finalising(qtbot, panel, ws):
     editor = panel.create("complaint_ack_stage1")
     editor.text.setFocus()
     qtbot.keyClicks(editor.text, " {org.fax}")
     settle(qtbot, editor)
+    qtbot.waitUntil(lambda: bool(editor.preview.pages), timeout=10000)  # the draft is drawn
     assert "{org.fax} is not a merge field" in editor.preview.message.text()
+    assert "[TO FILL: {org.fax} is not a merge field]" in editor.refresh().text()
     assert "{org.fax} is not a merge field" in editor.problems.text()
     assert not editor.finalise_button.isEnabled()
 
@@ -181,9 +185,31 @@ def test_batch_makes_drafts_in_a_worker_thread(qtbot, ws, clock, tmp_path):
     press(qtbot, dialog.start_button)
     qtbot.waitUntil(lambda: not dialog.running, timeout=20000)
     assert [i.ref for i in dialog.results] == ["CMP-8"] and dialog.results[0].path.exists()
-    assert dialog.status.text().startswith("1 draft saved in")
+    assert dialog.status.text().startswith(
+        "1 of 1 draft saved (1 ready to check, 0 with details to fill) in"
+    )
+    assert dialog.report.toPlainText() == "CMP-8: draft saved, ready to check"
     assert [x.status for x in L.list_letters(ws, "CMP-8")] == ["draft"]
     assert L.list_letters(ws, "CMP-9") == []
+
+
+def test_batch_says_per_case_what_is_missing_instead_of_nothing_saved(qtbot, ws, clock, tmp_path):
+    complaint_case(ws, clock, ref="CMP-8")
+    complaint_case(ws, clock, ref="CMP-9", address=None)
+    dialog = BatchDialog(ws, folder=tmp_path / "out")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    press(qtbot, dialog.start_button)
+    qtbot.waitUntil(lambda: not dialog.running, timeout=20000)
+    assert all(i.path is not None and i.path.exists() for i in dialog.results)
+    assert dialog.status.text().startswith(
+        "2 of 2 drafts saved (1 ready to check, 1 with details to fill) in"
+    )
+    lines = dialog.report.toPlainText().splitlines()
+    assert dialog.report.isVisible() and lines[0] == "CMP-8: draft saved, ready to check"
+    assert lines[1].startswith(
+        "CMP-9: draft saved; to fill: address: {resident.address} is missing"
+    )
 
 
 def test_organisation_details_head_the_next_letter(qtbot, ws, case):
@@ -206,3 +232,29 @@ def test_an_officer_cannot_change_the_organisation(qtbot, ws, case):
     dialog.show()
     dialog.accept()
     assert "Only a manager or an admin can change the organisation's details" in dialog.error.text()
+
+
+def test_a_managers_own_letter_is_not_offered_to_her_for_approval(qtbot, ws, clock):
+    from tests.services.test_letters import _response
+
+    make_manager(ws, "p.natarajan")
+    make_manager(ws, "m.lee")
+    with ws.db.write() as s:
+        for o in s.scalars(select(Officer)):
+            o.name = {"p.natarajan": "Priya Natarajan", "m.lee": "Morgan Lee"}.get(
+                o.username, o.name
+            )
+    act_as(ws, "p.natarajan")
+    v = L.finalise_letter(ws, _response(ws, clock).id)
+    queue = ApprovalQueueDialog(ws)
+    qtbot.addWidget(queue)
+    queue.show()
+    assert queue.model.rowCount() == 0
+    assert "1 letter you wrote or finalised waits for another manager's approval" in (
+        queue.caption.text()
+    )
+    editor = LetterEditor(ws, v.id)
+    qtbot.addWidget(editor)
+    editor.show()
+    assert not editor.approve_button.isVisible() and not editor.return_button.isVisible()
+    assert "another manager approves it: Morgan Lee." in editor.banner.text()

@@ -35,6 +35,12 @@ def test_find_open_log_a_call_with_call_back_and_see_the_countdown(qtbot, office
     def fill():
         dialog = QApplication.activeModalWidget()
         assert isinstance(dialog, ContactDialog)
+        # The last entry is the resident's call still waiting for its call back, so the form
+        # suggests a call to them; this one is the resident ringing again: say so.
+        assert dialog.direction.currentData() == "out"
+        dialog.direction.setFocus()
+        qtbot.keyClicks(dialog.direction, "F")  # From the resident
+        assert dialog.direction.currentData() == "in"
         dialog.summary.setFocus()
         qtbot.keyClicks(dialog.summary, "Resident rang about the complaint; wants a call back")
         dialog.callback.setFocus()

@@ -5,6 +5,7 @@ dialog for every action. ``sig_changed(ref)`` after it recorded something."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -23,6 +24,7 @@ from app.errors import DoorstepError
 from app.services.asb import asb_view, chase_partner
 from app.services.asb.views import OPEN_STATUSES, AsbView, PlanVersion, tier_summary
 from app.services.cases import get_case
+from app.services.people import display_name
 from app.services.views import CaseDetail
 from app.services.workspace import Workspace
 from app.ui.asb import dialogs
@@ -161,6 +163,13 @@ class AsbPanel(QWidget):
 
     def _table(self, key: str, columns, name: str, parent: QWidget) -> QTableView:
         # A screen reader hears each cell with its column; only long cells get a tooltip.
+        # People by name: a "By" column holds a username (the resident and partners as they are).
+        columns = tuple(
+            replace(c, text=lambda row, get=c.text: display_name(self.ws, get(row)))
+            if c.title == "By"
+            else c
+            for c in columns
+        )
         self.models[key] = RecordsModel(columns, self, titled=True, tooltip_over=30)
         self.tables[key] = make_table(self.models[key], name, parent)
         return self.tables[key]
@@ -207,7 +216,11 @@ class AsbPanel(QWidget):
         number = self.versions.currentData()
         plan = next((p for p in v.plans if p.number == number), None) if v else None
         self.models["actions"].set_rows(plan.actions if plan else ())
-        self.plan_terms.setText(_terms(plan) if plan else "No action plan agreed yet.")
+        self.plan_terms.setText(
+            _terms(plan, display_name(self.ws, plan.recorded_by))
+            if plan
+            else "No action plan agreed yet."
+        )
 
     def _label_tabs(self, v: AsbView) -> None:
         flags = {
@@ -341,10 +354,10 @@ def _alerted(v: AsbView) -> str:
     return f"Alerted: {', '.join(who)}."
 
 
-def _terms(plan: PlanVersion) -> str:
+def _terms(plan: PlanVersion, recorded_by: str) -> str:
     letter = "written confirmation sent" if plan.letter else "written confirmation not recorded yet"
     supersedes = f"; replaces version {plan.number - 1}" if plan.supersedes else ""
     return (
-        f"Agreed with the resident on {day(plan.agreed_on)} (recorded by {plan.recorded_by}); "
+        f"Agreed with the resident on {day(plan.agreed_on)} (recorded by {recorded_by}); "
         f"updates every {plan.update_every_wd} WD{supersedes}; {letter}."
     )

@@ -20,6 +20,9 @@ TIER_STYLE = {
 }
 
 
+NO_VERDICT = "color: palette(window-text);"
+
+
 class RiskAssessmentDialog(AsbForm):
     ok_text = "&Record assessment"
 
@@ -68,12 +71,26 @@ class RiskAssessmentDialog(AsbForm):
 
     def _update(self) -> None:
         result = score_answers(self.rules, self.current_answers())
-        action = self.view.tier_action_wd[result.tier]
-        wd = f" — action within {action} WD of the report" if result.complete else ""
-        prefix = "" if result.complete else "So far: "
-        self.tier.setText(f"{prefix}{result.tier.capitalize()} risk{wd}")
-        self.tier.setStyleSheet(TIER_STYLE[result.tier])
-        self.reasons.setText(result.reasons)
+        if result.complete:
+            action = self.view.tier_action_wd[result.tier]
+            self.tier.setText(
+                f"{result.tier.capitalize()} risk — action within {action} WD of the report"
+            )
+            self.tier.setStyleSheet(TIER_STYLE[result.tier])
+            self.reasons.setText(result.reasons)
+            return
+        # No verdict until every question is answered: an unanswered question can only raise
+        # the tier, so the answers so far give at most a floor ("at least medium"), never "low".
+        left = len(result.missing)
+        still = f"{left} question{'s' if left != 1 else ''} still to answer"
+        if result.tier != "low":
+            self.tier.setText(f"At least {result.tier} risk so far — {still}")
+            self.tier.setStyleSheet(TIER_STYLE[result.tier])
+            self.reasons.setText(result.reasons)
+        else:
+            self.tier.setText(f"No verdict yet — {still}")
+            self.tier.setStyleSheet(NO_VERDICT)
+            self.reasons.setText("")
 
     def submit(self):
         answers = {k: v for k, v in self.current_answers().items() if v is not None}

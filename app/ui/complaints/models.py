@@ -24,12 +24,14 @@ DONE = QColor("#1b6e3a")
 
 
 class HistoryModel(RecordsModel[HistoryLine]):
-    def __init__(self, parent=None):
+    def __init__(self, parent=None, names=None):
+        # username -> the person's name (app.services.people.display_name)
+        self.names = names or (lambda username: username or "")
         super().__init__(
             [
                 Column("When", lambda h: day_time(h.at)),
                 Column("What", lambda h: h.what),
-                Column("By", lambda h: h.by or ""),
+                Column("By", lambda h: self.names(h.by)),
                 Column("Details", lambda h: h.summary),
             ],
             parent,
@@ -127,13 +129,14 @@ class ChecklistModel(RecordsModel[ChecklistItem]):
 class FindingsModel(RecordsModel[Any]):
     """The audit's findings about this complaint, with their evidence."""
 
-    def __init__(self, parent=None):
+    def __init__(self, parent=None, names=None):
+        self.names = names or (lambda text: text)  # login names in the text -> people's names
         super().__init__(
             [
                 Column("Date", lambda f: day(f.date)),
                 Column("Finding", lambda f: f.code, foreground=lambda f: LATE),
                 Column("Evidence", lambda f: ", ".join(f.events)),
-                Column("Details", lambda f: f.detail),
+                Column("Details", lambda f: self.names(f.detail)),
             ],
             parent,
             titled=True,

@@ -28,6 +28,7 @@ from app.services.cases import get_case
 from app.services.complaints import pending_offers
 from app.services.complaints.reading import list_complaints
 from app.services.complaints.views import ComplaintView
+from app.services.people import display_name, named
 from app.services.views import CaseDetail
 from app.services.workspace import Workspace
 from app.ui.complaints import dialogs as dlg
@@ -127,7 +128,7 @@ class ComplaintPanel(QWidget):
         prompt_row.addWidget(self.offer_button)
         layout.addLayout(prompt_row)
 
-        self.track = StageTrack(self)
+        self.track = StageTrack(self, names=lambda u: display_name(ws, u))
         layout.addWidget(self.track)
 
         act = QHBoxLayout()
@@ -163,8 +164,8 @@ class ComplaintPanel(QWidget):
         self.checklist_model = ChecklistModel(self)
         self.ledger_model = LedgerModel(self)
         self.tracked_model = TrackedModel(self)
-        self.findings_model = FindingsModel(self)
-        self.history_model = HistoryModel(self)
+        self.findings_model = FindingsModel(self, names=lambda text: named(ws, text))
+        self.history_model = HistoryModel(self, names=lambda u: display_name(ws, u))
         checklist_page = QWidget(self)
         cl = QVBoxLayout(checklist_page)
         self.checklist_caption = QLabel("", checklist_page)
@@ -259,7 +260,9 @@ class ComplaintPanel(QWidget):
             self.status.setText("No complaint on this case.")
             self.warning.hide()
             return
-        about = f" · about {view.about_officer}" if view.about_officer else ""
+        about = (
+            f" · about {display_name(self.ws, view.about_officer)}" if view.about_officer else ""
+        )
         self.status.setText(
             f"{view.stage_label} of {view.procedure} · {view.status}{about} · received "
             f"{fmt(view.received_on)} by {view.channel.replace('_', ' ')}"

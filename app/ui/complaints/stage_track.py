@@ -25,9 +25,10 @@ def step_text(step: Step) -> str:
 class StageTrack(QWidget):
     """One column per stage; each step a keyboard-selectable line (symbol + words + colour)."""
 
-    def __init__(self, parent: QWidget | None = None):
+    def __init__(self, parent: QWidget | None = None, names=None):
         super().__init__(parent)
         self.setAccessibleName("Stage track")
+        self.names = names or (lambda username: username)
         self._layout = QHBoxLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
         self.step_labels: list[QLabel] = []
@@ -54,9 +55,9 @@ class StageTrack(QWidget):
             col = QVBoxLayout(frame)
             who = []
             if stage.handler:
-                who.append(f"handler {stage.handler}")
+                who.append(f"handler {self.names(stage.handler)}")
             if stage.decided_by:
-                who.append(f"decided by {stage.decided_by}")
+                who.append(f"decided by {self.names(stage.decided_by)}")
             title = QLabel(
                 f"<b>{stage.label}</b>" + (f"<br><small>{' · '.join(who)}</small>" if who else ""),
                 frame,

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPlainTextEdit,
     QProgressBar,
     QPushButton,
     QVBoxLayout,
@@ -19,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import DoorstepError
-from app.letters.batch import BatchItem, Candidate, candidates, generate
+from app.letters.batch import BatchItem, Candidate, candidates, generate, report
 from app.letters.templates import library
 from app.services.workspace import Workspace
 from app.ui.letters.panel import _table
@@ -52,8 +53,7 @@ class BatchWorker(QObject):
 
     def run(self) -> None:
         def progress(done: int, total: int, item: BatchItem) -> None:
-            what = f"{item.ref}: {item.path.name}" if item.path else f"{item.ref}: {item.error}"
-            self.sig_progress.emit(done, total, what)
+            self.sig_progress.emit(done, total, item.line())
 
         try:
             items = generate(
@@ -72,6 +72,7 @@ class BatchDialog(QDialog):
         self.thread_: QThread | None = None
         self.worker: BatchWorker | None = None
         self.results: list[BatchItem] = []
+        self.asked = 0
         self.setWindowTitle("Batch letters")
         self.setAccessibleName("Batch letters")
         self.resize(860, 560)
@@ -96,6 +97,11 @@ class BatchDialog(QDialog):
         self.status = QLabel("", self)
         self.status.setWordWrap(True)
         self.status.setAccessibleName("Batch status")
+        self.report = QPlainTextEdit(self)
+        self.report.setReadOnly(True)
+        self.report.setAccessibleName("What each case's draft still needs")
+        self.report.setMaximumHeight(140)
+        self.report.hide()
         self.start_button = QPushButton("&Generate drafts", self)
         self.start_button.setAccessibleName("Generate drafts")
         self.start_button.clicked.connect(self.start)
@@ -131,6 +137,7 @@ class BatchDialog(QDialog):
         layout.addLayout(frow)
         layout.addWidget(self.progress)
         layout.addWidget(self.status)
+        layout.addWidget(self.report)
         layout.addLayout(buttons)
         self.load()
 
@@ -160,6 +167,7 @@ class BatchDialog(QDialog):
             self.status.setText("Tick at least one case.")
             return
         self.results = []
+        self.asked = len(refs)
         self.progress.setRange(0, len(refs))
         self.progress.setValue(0)
         self.start_button.setEnabled(False)
@@ -187,20 +195,14 @@ class BatchDialog(QDialog):
     def _finished(self, items: list) -> None:
         self.results = items
         self.load()
-        failed = [i for i in items if i.error]
-        made = len(items) - len(failed)
-        stopped = (
-            self.worker is not None
-            and self.worker._cancel
-            and len(items) < len(self.model.chosen())
-        )
-        text = f"{made} draft{'s' if made != 1 else ''} saved in {self.folder.text()}."
-        if failed:
-            text += f" {len(failed)} could not be made: " + "; ".join(
-                f"{i.ref}: {i.error}" for i in failed[:3]
-            )
+        asked = max(self.asked, len(items))
+        stopped = self.worker is not None and self.worker._cancel and len(items) < asked
+        head, _, lines = report(items, asked).partition("\n")
+        text = f"{head[:-1]} in {self.folder.text()}."
         if stopped:
             text = "Cancelled. " + text
+        self.report.setPlainText(lines)
+        self.report.setVisible(bool(lines))
         self.status.setText(text)
         if self.thread_ is not None:
             self.thread_.quit()

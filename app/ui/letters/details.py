@@ -67,6 +67,7 @@ class DetailsForm(QWidget):
         self.tables: dict[str, QTableView] = {}
         self.lines: dict[str, QLineEdit] = {}
         self.new_due: QDateEdit | None = None
+        self.agreed: QDateEdit | None = None
         self.editable = True
         layout = QVBoxLayout(self)
         if not inputs:
@@ -85,6 +86,15 @@ class DetailsForm(QWidget):
             label.setBuddy(self.new_due)
             form.addRow(label, self.new_due)
             self._line(form, box, "extension.reason", "Reason (sa&ved to the case)")
+            layout.addWidget(box)
+        if "promise" in inputs:
+            box = QGroupBox("Date agreed with the resident", self)
+            form = QFormLayout(box)
+            self.agreed = self._date_edit(box, "Date agreed with the resident")
+            label = QLabel("&Agreed date (only if the promised date has passed)", box)
+            label.setBuddy(self.agreed)
+            label.setWordWrap(True)
+            form.addRow(label, self.agreed)
             layout.addWidget(box)
         if "refusal" in inputs:
             box = QGroupBox("Refusal", self)
@@ -204,6 +214,20 @@ class DetailsForm(QWidget):
         if index.isValid():
             self.models[key].remove_row(index.row())
 
+    def _date_edit(self, parent: QWidget, name: str) -> QDateEdit:
+        edit = QDateEdit(parent)
+        edit.setCalendarPopup(True)
+        edit.setDisplayFormat(DATE_FORMAT)
+        edit.setAccessibleName(name)
+        edit.setSpecialValueText("not set")
+        edit.setMinimumDate(QDate(2000, 1, 1))
+        edit.dateChanged.connect(lambda _d: self.sig_edited.emit())
+        return edit
+
+    def _dates(self) -> dict[str, QDateEdit]:
+        pairs = (("extension.new_due", self.new_due), ("promise.agreed", self.agreed))
+        return {key: edit for key, edit in pairs if edit is not None}
+
     # -- values ----------------------------------------------------------------------------------
     def set_values(self, inputs: dict[str, Any], editable: bool) -> None:
         self.editable = editable
@@ -212,15 +236,15 @@ class DetailsForm(QWidget):
         for key, edit in self.lines.items():
             edit.setText(str(inputs.get(key) or ""))
             edit.setReadOnly(not editable)
-        if self.new_due is not None:
-            self.new_due.blockSignals(True)
+        for key, date_edit in self._dates().items():
+            date_edit.blockSignals(True)
             try:
-                d = dt.date.fromisoformat(str(inputs.get("extension.new_due") or ""))
-                self.new_due.setDate(QDate(d.year, d.month, d.day))
+                d = dt.date.fromisoformat(str(inputs.get(key) or ""))
+                date_edit.setDate(QDate(d.year, d.month, d.day))
             except ValueError:
-                self.new_due.setDate(self.new_due.minimumDate())
-            self.new_due.setReadOnly(not editable)
-            self.new_due.blockSignals(False)
+                date_edit.setDate(date_edit.minimumDate())
+            date_edit.setReadOnly(not editable)
+            date_edit.blockSignals(False)
         if hasattr(self, "calc_button"):
             self.calc_button.setEnabled(editable)
 
@@ -228,11 +252,11 @@ class DetailsForm(QWidget):
         out: dict[str, Any] = {key: model.values() for key, model in self.models.items()}
         for key, edit in self.lines.items():
             out[key] = edit.text()
-        if self.new_due is not None:
-            q = self.new_due.date()
-            out["extension.new_due"] = (
+        for key, date_edit in self._dates().items():
+            q = date_edit.date()
+            out[key] = (
                 ""
-                if q == self.new_due.minimumDate()
+                if q == date_edit.minimumDate()
                 else dt.date(q.year(), q.month(), q.day()).isoformat()
             )
         return out

@@ -34,6 +34,7 @@ from app.errors import DoorstepError
 from app.letters import letters as svc
 from app.letters.fields import FIELDS
 from app.services.officers import current_officer
+from app.services.people import display_name
 from app.services.workspace import Workspace
 from app.ui.letters.details import DetailsForm
 from app.ui.letters.editor_actions import EditorActions
@@ -315,7 +316,7 @@ class LetterEditor(EditorActions, QDialog):
             ]
         )
         self.problems.setText("Problems: " + "; ".join(view.problems) if view.problems else "")
-        allowed = view.actions(self.is_manager)  # the letter's state machine (letters.views)
+        allowed = view.actions(self.is_manager, self.ws.actor.username)  # letters.views
         self.save_button.setEnabled("save" in allowed)
         self.finalise_button.setEnabled("finalise" in allowed)
         self.reopen_button.setVisible("reopen" in allowed)
@@ -334,13 +335,28 @@ class LetterEditor(EditorActions, QDialog):
             )
         elif view.returned_comments:
             last = next(r for r in reversed(view.reviews) if r.action == "returned")
-            text, style = f"Returned by {last.by}: “{view.returned_comments}”", RETURNED
+            text, style = (
+                f"Returned by {display_name(self.ws, last.by)}: “{view.returned_comments}”",
+                RETURNED,
+            )
         elif s.status == "finalised" and s.approval_required:
-            text, style = "Finalised: waiting for a manager's approval (quality check).", INFO
+            text = "Finalised: waiting for a manager's approval (quality check)."
+            if self.ws.actor.username in s.authors:
+                names = svc.other_approvers(self.ws, s)
+                text = (
+                    "Finalised: you wrote or finalised it, so another manager approves it: "
+                    + (
+                        ", ".join(names)
+                        if names
+                        else "nobody else can yet — ask an admin to add one"
+                    )
+                    + "."
+                )
+            style = INFO
         elif s.status == "approved":
             last = next(r for r in reversed(view.reviews) if r.action == "approved")
             text, style = (
-                f"Approved by {last.by}"
+                f"Approved by {display_name(self.ws, last.by)}"
                 + (f": “{last.comments}”" if last.comments else "")
                 + ". It can be issued.",
                 INFO,
@@ -425,16 +441,14 @@ class LetterEditor(EditorActions, QDialog):
         return view
 
     def _request_preview(self, view: svc.LetterView) -> None:
-        if view.problems:
-            for label in self.preview.pages:
-                label.hide()
-            self.preview.show_message(
-                "Nothing is drawn while the letter has a gap:\n• " + "\n• ".join(view.problems)
-            )
-            self.pages_label.setText("")
-            return
-        self.preview.show_message("")
         draft = view.status != "issued"
+        # A draft with gaps is drawn anyway, each gap a [TO FILL: …] placeholder where it is.
+        self.preview.show_message(
+            "To fill before finalising (marked [TO FILL] in the letter):\n• "
+            + "\n• ".join(view.problems)
+            if view.problems and draft
+            else ""
+        )
         large = self.large_print.isChecked()
         self.preview.request(lambda: view.pdf(large_print=large, draft=draft))
 

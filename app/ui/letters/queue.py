@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLa
 from app.domain.calendar import LONDON
 from app.errors import DoorstepError
 from app.letters import letters as svc
+from app.services.people import display_name
 from app.services.workspace import Workspace
 from app.ui.letters.editor import LetterEditor
 from app.ui.letters.panel import _table
@@ -25,7 +26,7 @@ class ApprovalQueueDialog(QDialog):
             [
                 Column("Case", lambda s: s.case_ref),
                 Column("Letter", lambda s: f"{s.title} ({s.case_ref}/{s.number})"),
-                Column("Written by", lambda s: s.created_by),
+                Column("Written by", lambda s: display_name(self.ws, s.created_by)),
                 Column(
                     "Finalised", lambda s: f"{s.updated_at.astimezone(LONDON):%a %d %b %Y %H:%M}"
                 ),
@@ -57,6 +58,7 @@ class ApprovalQueueDialog(QDialog):
     def refresh(self) -> None:
         try:
             rows = svc.approval_queue(self.ws)
+            own = svc.approval_queue(self.ws, own=True)
         except DoorstepError as exc:
             self.caption.setText(str(exc))
             return
@@ -66,8 +68,17 @@ class ApprovalQueueDialog(QDialog):
             f"{n} letter{'s' if n != 1 else ''} waiting for a quality check. Open one to read it with its "
             "checklist and preview, then approve it or return it to the officer with comments."
             if n
-            else "No letters are waiting for approval."
+            else "No letters are waiting for your approval."
         )
+        if own:  # never offered here: a quality check needs a second pair of eyes
+            self.caption.setText(
+                self.caption.text()
+                + f" {len(own)} letter{'s' if len(own) != 1 else ''} you wrote or finalised "
+                + ("wait" if len(own) != 1 else "waits")
+                + " for another manager's approval and "
+                + ("are" if len(own) != 1 else "is")
+                + " not listed."
+            )
         if rows:
             self.table.selectRow(0)
 
