@@ -149,10 +149,14 @@ def run_with_progress(
         dialog.setLabelText("Cancelling…")
         job.cancel()
 
+    def finish(**what: Any) -> None:
+        outcome.update(what)
+        loop.quit()
+
     job.sig_progress.connect(progressed)
-    job.sig_done.connect(lambda result: (outcome.update(result=result), loop.quit()))
-    job.sig_failed.connect(lambda message: (outcome.update(error=message), loop.quit()))
-    job.sig_cancelled.connect(lambda: (outcome.update(cancelled=True), loop.quit()))
+    job.sig_done.connect(lambda result: finish(result=result))
+    job.sig_failed.connect(lambda message: finish(error=message))
+    job.sig_cancelled.connect(lambda: finish(cancelled=True))
     dialog.canceled.connect(cancel)
     job.start()
     loop.exec()
