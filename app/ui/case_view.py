@@ -254,7 +254,7 @@ class CaseView(QWidget):
 
         self.log_btn.clicked.connect(self.log_contact)
         self.correct_btn.clicked.connect(self.correct_entry)
-        self.attach_btn.clicked.connect(self.attach_file)
+        self.attach_btn.clicked.connect(lambda: self.attach_file())  # not the checked flag
         self.reassign_btn.clicked.connect(self.reassign)
         self.visit_btn.clicked.connect(self.visit_mode)
         # Scoped to this case: with several case tabs open, a window-wide Ctrl+L would be ambiguous.

@@ -26,6 +26,7 @@ from app.services.team import mark_seen, new_cases
 from app.services.visits import database_id, pending_drafts
 from app.services.workspace import Workspace
 from app.ui.case_view import CaseView
+from app.ui.fit import fit_window
 from app.ui.help import add_help_menu
 from app.ui.inbox_filters import InboxFilters
 from app.ui.inbox_model import SORT_KEYS, InboxModel
@@ -51,7 +52,7 @@ class MainWindow(QMainWindow):
     def __init__(self, ws: Workspace, parent=None):
         super().__init__(parent)
         self.ws = ws
-        self.resize(1360, 820)
+        fit_window(self, 1360, 820, "main_window")
         self.tabs = QTabWidget(self)
         self.tabs.setTabsClosable(True)
         self.tabs.setDocumentMode(True)

@@ -125,3 +125,16 @@ def test_attachment_refusal_is_shown_and_nothing_is_attached(qtbot, office, tmp_
     ok.write_text("hello")
     view.attach_file(str(ok))
     assert view.attachments.rowCount() == 1
+
+
+def test_attach_button_asks_for_the_file(qtbot, office, tmp_path, monkeypatch):
+    """Pressing Attach file… asks which file (the button's checked flag is not a path)."""
+    from PySide6.QtWidgets import QFileDialog
+
+    note = tmp_path / "letter.txt"
+    note.write_text("scan")
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(note), ""))
+    view = CaseView(office, "ASB-1")
+    qtbot.addWidget(view)
+    view.attach_btn.click()
+    assert [a.filename for a in view.attachments.rows] == ["letter.txt"]

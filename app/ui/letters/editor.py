@@ -35,6 +35,7 @@ from app.letters import letters as svc
 from app.letters.fields import FIELDS
 from app.services.officers import current_officer
 from app.services.workspace import Workspace
+from app.ui.fit import fit_window
 from app.ui.letters.details import DetailsForm
 from app.ui.letters.editor_actions import EditorActions
 from app.ui.letters.models import ChecklistModel
@@ -73,7 +74,7 @@ class LetterEditor(EditorActions, QDialog):
         self.is_manager = bool(me and me.is_manager)
         self.setWindowTitle(f"{self.template.title} — {self.view.context.reference}")
         self.setAccessibleName(f"Letter editor: {self.template.title}")
-        self.resize(1400, 880)
+        fit_window(self, 1400, 880, "letter_editor")
 
         self.heading = QLabel(self)
         self.heading.setTextFormat(Qt.TextFormat.RichText)

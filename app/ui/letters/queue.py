@@ -8,6 +8,7 @@ from app.domain.calendar import LONDON
 from app.errors import DoorstepError
 from app.letters import letters as svc
 from app.services.workspace import Workspace
+from app.ui.fit import fit_window
 from app.ui.letters.editor import LetterEditor
 from app.ui.letters.panel import _table
 from app.ui.records_model import Column, RecordsModel
@@ -20,7 +21,7 @@ class ApprovalQueueDialog(QDialog):
         self.editor: LetterEditor | None = None
         self.setWindowTitle("Letters waiting for approval")
         self.setAccessibleName("Approval queue")
-        self.resize(960, 460)
+        fit_window(self, 960, 460, "approval_queue")
         self.model = RecordsModel[svc.LetterSummary](
             [
                 Column("Case", lambda s: s.case_ref),
