@@ -80,7 +80,7 @@ class InboxFilters(QWidget):
         self.views = QComboBox(self)
         self.views.setAccessibleName("Saved views")
         self.views.setMinimumWidth(150)
-        self.save_btn = QPushButton("Save &view…", self)
+        self.save_btn = QPushButton("Save v&iew…", self)
         self.delete_btn = QPushButton("Delete view", self)
         for label, widget in (
             ("&Show:", self.scope),
