@@ -85,7 +85,7 @@ class InboxFilters(QWidget):
         for label, widget in (
             ("&Show:", self.scope),
             ("&Kind:", self.kind),
-            ("S&tatus:", self.status),
+            ("St&atus:", self.status),
             ("&Due:", self.due),
         ):
             lab = QLabel(label, self)

@@ -180,7 +180,7 @@ def test_a_third_report_from_the_panel_raises_the_case_review_alert(qtbot, panel
 
     with qtbot.waitSignal(panel.sig_changed, timeout=5000, raising=False):
         check = drive_modal(qtbot, report)
-        alt(qtbot, Qt.Key.Key_T)  # Report ASB
+        alt(qtbot, Qt.Key.Key_A)  # Report ASB
     assert check().result() == QDialog.DialogCode.Accepted
     assert panel.alert.isVisible()
     assert "qualifies for an ASB case review" in panel.status.text()

@@ -75,8 +75,8 @@ class AsbPanel(QWidget):
         layout.addWidget(self.status)
 
         bar = QHBoxLayout()
-        self.report_button = self._button(bar, "Repor&t ASB…", self.report)
-        self.assess_button = self._button(bar, "&Assess risk…", self.assess)
+        self.report_button = self._button(bar, "Report &ASB…", self.report)
+        self.assess_button = self._button(bar, "Assess ris&k…", self.assess)
         self.close_button = self._button(bar, "Cl&ose case…", self.close_case)
         bar.addStretch(1)
         layout.addLayout(bar)

@@ -104,7 +104,7 @@ class ComplaintPanel(QWidget):
         self.picker.setMinimumWidth(380)
         picker_label.setBuddy(self.picker)
         self.picker.currentIndexChanged.connect(self._picked)
-        self.log_button = QPushButton("Log a complain&t…", self)
+        self.log_button = QPushButton("Log a com&plaint…", self)
         self.log_button.setAccessibleName("Log a complaint")
         self.log_button.clicked.connect(self.open_receive)
         self.status = QLabel("", self)
