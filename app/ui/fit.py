@@ -1,5 +1,7 @@
 """Windows that fit the screen they open on: one helper every window and dialog uses.
 
+(As a dialog shows, the same helper also gives each of its controls its own Alt key.)
+
 ``fit_window(window, width, height, key)`` sizes a window to the size it would like, or to
 the screen's AVAILABLE geometry (the screen less task bars and docks) when that is smaller,
 keeps it inside that geometry, and remembers where the person put it and how big they made
@@ -12,7 +14,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import QByteArray, QEvent, QObject, QRect, QSettings
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QSplitter, QWidget
+from PySide6.QtWidgets import QDialog, QSplitter, QWidget
+
+from app.ui.mnemonics import unique_mnemonics
 
 # Room a window manager's frame takes around a window (title bar above, borders beside):
 # the geometry Qt is given is the inside of the frame, so the frame must fit too.
@@ -125,6 +129,8 @@ class _Fit(QObject):
         kind = event.type()
         if kind == QEvent.Type.Show:
             keep_inside(obj, centre=self.centre)
+            if isinstance(obj, QDialog):
+                unique_mnemonics(obj)  # one Alt key, one control (app/ui/mnemonics.py)
             self.centre = False  # where the person moves it from now on is theirs
         elif kind in (QEvent.Type.Close, QEvent.Type.Hide) and self.key is not None:
             QSettings().setValue(_settings_key(self.key, obj, "geometry"), obj.saveGeometry())

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QDialog,
     QFileDialog,
+    QLabel,
     QMenu,
     QMessageBox,
     QPushButton,
@@ -38,7 +39,9 @@ from app.services import accounts
 from app.services import complaints as complaint_svc
 from app.ui.case_view import CaseView
 from app.ui.fit import FRAME_H, FRAME_W, available_geometry, simulate_screen
+from app.ui.help.shortcuts import _widget_rows, clean, mark_clashes
 from app.ui.main_window import MainWindow
+from app.ui.mnemonics import mnemonic
 from tests.services.complaint_helpers import seed_case
 from tests.services.conftest import act_as
 from tests.ui import asb_case
@@ -101,6 +104,33 @@ def problems(window: QWidget) -> list[str]:
     return out
 
 
+def mnemonic_clashes(window: QWidget) -> list[str]:
+    """Alt keys that two things showing at once answer to (Qt then does neither)."""
+    rows = [r for r in _widget_rows(window, window, set()) if r.keys.startswith("Alt+")]
+    showing = _showing_mnemonics(window)
+    rows = [r for r in rows if (r.keys, r.does) in showing]
+    return sorted({f"{r.keys}: {r.does} / {r.clashes}" for r in mark_clashes(rows) if r.clashes})
+
+
+def _showing_mnemonics(window: QWidget) -> set[tuple[str, str]]:
+    """(keys, does) of the buttons, buddied labels and tabs visible in the window now."""
+    out = set()
+    for b in window.findChildren(QAbstractButton):
+        m = mnemonic(b.text())
+        if m and b.isVisible():
+            out.add((f"Alt+{m}", clean(b.text())))
+    for label in window.findChildren(QLabel):
+        m = mnemonic(label.text())
+        if m and label.buddy() is not None and label.isVisible():
+            out.add((f"Alt+{m}", f"Go to {clean(label.text()).rstrip(':')}"))
+    for tabs in window.findChildren(QTabWidget):
+        for i in range(tabs.count()):
+            m = mnemonic(tabs.tabText(i))
+            if m and tabs.isVisible():
+                out.add((f"Alt+{m}", f"Show the {clean(tabs.tabText(i))} tab"))
+    return out
+
+
 class Sweep:
     """Checks and closes every new top-level window that appears while something runs,
     including modal dialogs (the timer fires inside their event loop)."""
@@ -109,6 +139,7 @@ class Sweep:
         self.known = set(map(id, known))
         self.seen: dict[str, list[str]] = {}
         self.classes: set[type] = set()
+        self.clashes: dict[str, list[str]] = {}
         self.timer = QTimer()
         self.timer.setInterval(30)
         self.timer.timeout.connect(self.sweep)
@@ -134,6 +165,7 @@ class Sweep:
             QApplication.processEvents()
             self.classes.add(type(w))
             self.seen.setdefault(type(w).__name__, []).extend(problems(w))
+            self.clashes.setdefault(type(w).__name__, []).extend(mnemonic_clashes(w))
             if isinstance(w, QDialog):
                 w.reject()
             w.close()
@@ -228,6 +260,8 @@ def test_main_window_and_every_dialog_fit(qtbot, cases, screen):
         sweep.run(lambda b=build: (kept.append(b()), kept[-1].show()))
     bad = {name: found for name, found in sweep.seen.items() if found}
     assert bad == {}
+    clashing = {name: found for name, found in sweep.clashes.items() if found}
+    assert clashing == {}, "\n".join(f"{k}: {v}" for k, v in clashing.items())
     missing = {c.__name__ for c in all_dialog_classes() - sweep.classes} - BUILT_ELSEWHERE
     assert not missing, f"never opened (add them to direct_builds): {sorted(missing)}"
 
