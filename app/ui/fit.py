@@ -12,7 +12,7 @@ positions.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QEvent, QObject, QRect, QSettings
+from PySide6.QtCore import QByteArray, QEvent, QObject, QRect, QSettings, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QDialog, QSplitter, QWidget
 
@@ -21,6 +21,7 @@ from app.ui.mnemonics import unique_mnemonics
 # Room a window manager's frame takes around a window (title bar above, borders beside):
 # the geometry Qt is given is the inside of the frame, so the frame must fit too.
 FRAME_W, FRAME_H = 8, 34
+FRAMED_MS = 300  # by then a window manager has put its frame round a new window
 SMALLEST_SCREEN = (1024, 768)  # the smallest screen every window is built to fit
 
 _screen_override: QRect | None = None  # tests simulate a laptop's screen here
@@ -113,6 +114,14 @@ def fits(widget: QWidget) -> bool:
     return area.contains(rect)
 
 
+def _refit(window: QWidget) -> None:
+    try:
+        if window.isVisible():
+            keep_inside(window)
+    except RuntimeError:  # closed and deleted meanwhile
+        pass
+
+
 class _Fit(QObject):
     """Keeps a window inside the screen when it shows, and saves its geometry (under the
     current screen's size) when it closes or hides."""
@@ -129,6 +138,8 @@ class _Fit(QObject):
         kind = event.type()
         if kind == QEvent.Type.Show:
             keep_inside(obj, centre=self.centre)
+            # Once the window manager has framed it, its real frame is known: fit again.
+            QTimer.singleShot(FRAMED_MS, lambda w=obj: _refit(w))
             if isinstance(obj, QDialog):
                 unique_mnemonics(obj)  # one Alt key, one control (app/ui/mnemonics.py)
             self.centre = False  # where the person moves it from now on is theirs
