@@ -67,7 +67,7 @@ def test_colour_is_never_the_only_signal():
     """Each urgency has its own words and its own icon shape, not just its own colour."""
     days = {"overdue": -2, "today": 0, "at_risk": 2, "ok": 9}
     words = {countdown_text(d) for d in days.values()}
-    shapes = {countdown_icon(d).pixmap(16, 16).toImage().bits().tobytes() for d in days.values()}
+    shapes = {countdown_icon(u).pixmap(16, 16).toImage().bits().tobytes() for u in days}
     assert len(words) == len(days) and len(shapes) == len(days)
 
 
