@@ -319,6 +319,7 @@ def direct_builds(ws, window):
         lambda: PrivacyDialog(ws, window),
         lambda: ConfirmDelete(refs, window),
         lambda: ComplaintOfferDialog("an expression of dissatisfaction " * 3, window),
+        lambda: asb_dialogs.ReportDialog(ws, asb, window),
         lambda: asb_dialogs.ActionDoneDialog(ws, asb.ref, plan.id, plan.actions[0], window),
         lambda: asb_dialogs.RepairDoneDialog(ws, asb.ref, asb.repairs[0], window),
         lambda: asb_dialogs.PartnerReplyDialog(ws, asb.ref, asb.partners[0], window),
