@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMessageBox,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QTableView,
     QTabWidget,
@@ -40,12 +41,14 @@ from app.services.workspace import Workspace
 from app.ui.background import run_with_progress
 from app.ui.contact_dialog import ComplaintOfferDialog, ContactDialog
 from app.ui.countdown import countdown_colour, countdown_icon, countdown_text
+from app.ui.fit import remember_splitter
 from app.ui.formats import day
 from app.ui.inbox_model import KIND_NAMES
 from app.ui.records_model import Column, RecordsModel
 from app.ui.small_dialogs import ReassignDialog
 from app.ui.timeline import GROUPS, TimelineFilter, TimelineModel
 
+SUMMARY_COLUMN = 3  # the case history's Summary column takes the spare width
 VULN_STYLE = "background:#fff4e5; border:1px solid #b45309; border-radius:4px; padding:6px;"
 
 
@@ -57,6 +60,19 @@ def _deadline_state(d: DeadlineView) -> str:
     if d.status == "met":
         return f"done {day(d.met_on)}" + (" (late)" if d.breached else "")
     return "closed" + (" (missed)" if d.breached else "")
+
+
+def _deadline_icon(d: DeadlineView):
+    """The countdown's shape while open; a missed or late one keeps the overdue mark."""
+    if d.status == "open":
+        return countdown_icon(d.urgency)
+    return countdown_icon("overdue") if d.breached else None
+
+
+def _deadline_colour(d: DeadlineView):
+    if d.status == "open":
+        return countdown_colour(d.urgency)
+    return countdown_colour("overdue") if d.breached else None
 
 
 class OpenOnly(QSortFilterProxyModel):
@@ -78,6 +94,7 @@ def _table(name: str, model, parent) -> QTableView:
     view = QTableView(parent)
     view.setAccessibleName(name)
     view.setModel(model)
+    view.setTabKeyNavigation(False)  # Tab leaves the table; arrows move within it
     view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
     view.setSelectionMode(QTableView.SelectionMode.SingleSelection)
     view.verticalHeader().setVisible(False)
@@ -117,12 +134,12 @@ class CaseView(QWidget):
         self.vulns.setAccessibleName("Household vulnerabilities")
 
         buttons = QHBoxLayout()
-        self.log_btn = QPushButton("&Log contact", self)
+        self.log_btn = QPushButton("Lo&g contact", self)
         self.log_btn.setToolTip("Log a call, email, letter or visit (Ctrl+L)")
         self.correct_btn = QPushButton("Co&rrect entry…", self)
-        self.attach_btn = QPushButton("Attac&h file…", self)
+        self.attach_btn = QPushButton("Attach f&ile…", self)
         self.reassign_btn = QPushButton("Rea&ssign…", self)
-        self.visit_btn = QPushButton("&Visit mode…", self)
+        self.visit_btn = QPushButton("Visit &mode…", self)
         for b in (
             self.log_btn,
             self.correct_btn,
@@ -140,10 +157,8 @@ class CaseView(QWidget):
                 Column(
                     "Countdown",
                     _deadline_state,
-                    decoration=lambda d: countdown_icon(d.urgency) if d.status == "open" else None,
-                    foreground=lambda d: (
-                        countdown_colour(d.urgency) if d.status == "open" else None
-                    ),
+                    decoration=_deadline_icon,
+                    foreground=_deadline_colour,
                 ),
             ],
             self,
@@ -201,25 +216,43 @@ class CaseView(QWidget):
         self.attachments_view = _table("Attachments", self.attachments, self)
         self.attachments_view.doubleClicked.connect(lambda _i: self.open_attachment())
 
+        # The deadlines take the room; repairs, partners and attachments show only when the
+        # case has some (one line says which have none), and the column scrolls on a small
+        # screen or with a large font rather than pushing the window off it.
         left = QWidget(self)
         left_lay = QVBoxLayout(left)
         left_lay.setContentsMargins(0, 0, 0, 0)
         deadlines_box = _box("Deadlines", self.deadlines_view, left)
         deadlines_box.layout().insertWidget(0, self.show_all_deadlines)
-        left_lay.addWidget(deadlines_box, 3)
-        left_lay.addWidget(_box("Repairs", self.repairs_view, left), 1)
-        left_lay.addWidget(_box("Partner agencies", self.partners_view, left), 1)
-        left_lay.addWidget(_box("Attachments", self.attachments_view, left), 1)
+        self.deadlines_view.setMinimumHeight(120)
+        left_lay.addWidget(deadlines_box, 4)
+        self.side_boxes = {
+            "repairs": _box("Repairs", self.repairs_view, left),
+            "partner agencies": _box("Partner agencies", self.partners_view, left),
+            "attachments": _box("Attachments", self.attachments_view, left),
+        }
+        for box in self.side_boxes.values():
+            left_lay.addWidget(box, 1)
+        self.none_recorded = QLabel(left)
+        self.none_recorded.setWordWrap(True)
+        self.none_recorded.setAccessibleName("Lists with nothing recorded")
+        left_lay.addWidget(self.none_recorded)
+        left_scroll = QScrollArea(self)
+        left_scroll.setWidgetResizable(True)
+        left_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        left_scroll.setWidget(left)
+        left_scroll.setMinimumWidth(280)
 
         self.timeline = TimelineModel(self, names=lambda u: display_name(ws, u))
         self.timeline_filter = TimelineFilter(self)
         self.timeline_filter.setSourceModel(self.timeline)
         self.timeline_view = _table("Case history", self.timeline_filter, self)
-        self.timeline_view.horizontalHeader().setSectionResizeMode(
-            QHeaderView.ResizeMode.Interactive
-        )
-        for col, width in enumerate((175, 170, 90, 420, 170)):
+        th = self.timeline_view.horizontalHeader()
+        th.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        th.setStretchLastSection(False)
+        for col, width in enumerate((150, 150, 90, 420, 150, 70)):
             self.timeline_view.setColumnWidth(col, width)
+        th.setSectionResizeMode(SUMMARY_COLUMN, QHeaderView.ResizeMode.Stretch)  # the spare width
         self.group = QComboBox(self)
         self.group.setAccessibleName("Show entries")
         self.group.addItem("All entries", None)
@@ -241,12 +274,14 @@ class CaseView(QWidget):
         right_lay.addWidget(self.timeline_view)
 
         split = QSplitter(Qt.Orientation.Horizontal, self)
-        split.addWidget(left)
+        split.addWidget(left_scroll)
         split.addWidget(right)
-        split.setSizes([520, 760])
+        split.setSizes([460, 820])
+        split.setChildrenCollapsible(False)
+        remember_splitter(split, "case_history")
         self.tabs = QTabWidget(self)
         self.tabs.setAccessibleName("Case sections")
-        self.tabs.addTab(split, "&History")
+        self.tabs.addTab(split, "Histor&y")
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
@@ -257,7 +292,7 @@ class CaseView(QWidget):
 
         self.log_btn.clicked.connect(self.log_contact)
         self.correct_btn.clicked.connect(self.correct_entry)
-        self.attach_btn.clicked.connect(self.attach_file)
+        self.attach_btn.clicked.connect(lambda: self.attach_file())  # not the checked flag
         self.reassign_btn.clicked.connect(self.reassign)
         self.visit_btn.clicked.connect(self.visit_mode)
         # Scoped to this case: with several case tabs open, a window-wide Ctrl+L would be ambiguous.
@@ -273,7 +308,12 @@ class CaseView(QWidget):
     # -- panels from other parts of the app (complaints, ASB, letters) ---------------
     def add_panel(self, title: str, panel: QWidget) -> None:
         self.panels.append(panel)
-        self.tabs.addTab(panel, title)
+        # A panel scrolls rather than push the window past a small screen's edge.
+        page = QScrollArea(self.tabs)
+        page.setWidgetResizable(True)
+        page.setFrameShape(QScrollArea.Shape.NoFrame)
+        page.setWidget(panel)
+        self.tabs.addTab(page, title)
         if hasattr(panel, "sig_changed"):
             panel.sig_changed.connect(lambda _ref: self.changed())
         if self.case is not None:
@@ -311,6 +351,21 @@ class CaseView(QWidget):
         self.repairs.set_rows(c.repairs)
         self.partners.set_rows(c.partners)
         self.attachments.set_rows(files)
+        empty = []
+        for name, rows in (
+            ("repairs", c.repairs),
+            ("partner agencies", c.partners),
+            ("attachments", files),
+        ):
+            self.side_boxes[name].setVisible(bool(rows))
+            if not rows:
+                empty.append(name)
+        self.none_recorded.setText(
+            f"No {', '.join(empty[:-1])}{' or ' if len(empty) > 1 else ''}{empty[-1]} recorded."
+            if empty
+            else ""
+        )
+        self.none_recorded.setVisible(bool(empty))
         self.timeline.set_events(c.events, c.corrected)
         for panel in self.panels:
             panel.load(c)

@@ -23,6 +23,7 @@ from app.errors import DoorstepError
 from app.services.contacts import LoggedContact, log_contact, suggested_direction
 from app.services.views import CaseDetail, EventView
 from app.services.workspace import Workspace
+from app.ui.fit import fit_window
 from app.ui.formats import DATETIME_FORMAT
 from app.ui.timeline import entry_label, when
 
@@ -60,6 +61,7 @@ class ContactDialog(QDialog):
         self.result_contact: LoggedContact | None = None
         self.setWindowTitle(f"{'Correct an entry' if corrects else 'Log a contact'} — {case.ref}")
         self.setMinimumWidth(560)
+        fit_window(self)
         form = QFormLayout()
         self.channel = _combo("Channel", CHANNELS, self)
         self.direction = _combo("Direction", DIRECTIONS, self)

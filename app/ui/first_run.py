@@ -11,7 +11,6 @@ from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -36,6 +35,7 @@ from app.errors import DoorstepError
 from app.services import setup
 from app.services.policies import MAX_HOMES, check_homes, shipped_policy_choices
 from app.ui.background import Job
+from app.ui.fit import fit_window
 from app.ui.forms import ERROR_STYLE, pick_image
 
 NOTE_STYLE = "color: palette(placeholder-text);"
@@ -44,15 +44,6 @@ ENCRYPT_NOTE = (
     "`doorstep key export --out FILE` and keep it somewhere safe: without it nobody, "
     "not even an administrator, can read these cases again."
 )
-
-
-def fit_to_screen(widget: QWidget, width: int, height: int) -> None:
-    """Open at ``width`` × ``height``, or smaller when the screen's free area is smaller."""
-    screen = widget.screen() or QGuiApplication.primaryScreen()
-    if screen is not None:
-        free = screen.availableGeometry()
-        width, height = min(width, free.width() - 40), min(height, free.height() - 60)
-    widget.resize(width, height)
 
 
 def _note(text: str, parent: QWidget) -> QLabel:
@@ -366,7 +357,7 @@ class FirstRunWizard(QWizard):
         self.demo_path: Path | None = None
         self.demo_error = ""
         self.job: Job | None = None
-        fit_to_screen(self, 720, 600)
+        fit_window(self, 720, 600, "first_run")
 
     def choices(self) -> setup.SetupChoices:
         return setup.SetupChoices(

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.calendar import LONDON
 from app.errors import DoorstepError
+from app.ui.fit import fit_window
 from app.ui.formats import DATE_FORMAT, DATETIME_FORMAT
 
 ERROR_STYLE = "color: #b3261e;"
@@ -121,6 +122,7 @@ class FormDialog(QDialog):
         self.setWindowTitle(title)
         self.setAccessibleName(title)
         self.setMinimumWidth(min_width)
+        fit_window(self)  # sized by its form; kept inside the screen
         self.result_value: Any = None
         self.body = QVBoxLayout(self)
         self.intro = QLabel("", self)

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPushButton,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -58,8 +59,14 @@ class InboxFilters(QWidget):
     def __init__(self, ws: Workspace, scopes: list[str], parent=None):
         super().__init__(parent)
         self.ws = ws
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(6, 4, 6, 4)
+        # Two rows, so the bar fits a 1024-wide screen: what to show, then the text and views.
+        rows = QVBoxLayout(self)
+        rows.setContentsMargins(6, 4, 6, 4)
+        rows.setSpacing(4)
+        layout = QHBoxLayout()
+        second = QHBoxLayout()
+        rows.addLayout(layout)
+        rows.addLayout(second)
         self.scope = _combo("Whose cases", [(s, SCOPE_LABELS[s]) for s in scopes], self)
         self.kind = _combo("Case kind", KINDS, self)
         self.status = _combo("Case status", STATUSES, self)
@@ -75,12 +82,12 @@ class InboxFilters(QWidget):
         self.views = QComboBox(self)
         self.views.setAccessibleName("Saved views")
         self.views.setMinimumWidth(150)
-        self.save_btn = QPushButton("Save &view…", self)
+        self.save_btn = QPushButton("Save v&iew…", self)
         self.delete_btn = QPushButton("Delete view", self)
         for label, widget in (
             ("&Show:", self.scope),
             ("&Kind:", self.kind),
-            ("S&tatus:", self.status),
+            ("St&atus:", self.status),
             ("&Due:", self.due),
         ):
             lab = QLabel(label, self)
@@ -94,14 +101,15 @@ class InboxFilters(QWidget):
         self.owing.clicked.connect(
             lambda: self.status.setCurrentIndex(self.status.findData("closed"))
         )
-        layout.addWidget(self.text, 1)
-        layout.addWidget(self.owing)
+        layout.addStretch(1)
+        second.addWidget(self.text, 1)
+        second.addWidget(self.owing)
         views_label = QLabel("Vie&ws:", self)
         views_label.setBuddy(self.views)
-        layout.addWidget(views_label)
-        layout.addWidget(self.views)
-        layout.addWidget(self.save_btn)
-        layout.addWidget(self.delete_btn)
+        second.addWidget(views_label)
+        second.addWidget(self.views)
+        second.addWidget(self.save_btn)
+        second.addWidget(self.delete_btn)
 
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)

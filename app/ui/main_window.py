@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
@@ -27,6 +27,7 @@ from app.services.visits import database_id, pending_drafts
 from app.services.workspace import Workspace
 from app.ui.background import Job
 from app.ui.case_view import CaseView
+from app.ui.fit import fit_window
 from app.ui.help import add_help_menu
 from app.ui.inbox_filters import InboxFilters
 from app.ui.inbox_model import SORT_KEYS, InboxModel
@@ -52,7 +53,7 @@ class MainWindow(QMainWindow):
     def __init__(self, ws: Workspace, parent=None):
         super().__init__(parent)
         self.ws = ws
-        self.resize(1360, 820)
+        fit_window(self, 1360, 820, "main_window")  # or what the screen has room for
         self.tabs = QTabWidget(self)
         self.tabs.setTabsClosable(True)
         self.tabs.setDocumentMode(True)
@@ -67,6 +68,7 @@ class MainWindow(QMainWindow):
         self.table = QTableView(inbox)
         self.table.setObjectName("inbox")
         self.table.setAccessibleName("Case inbox")
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move within it
         self.table.setModel(self.model)
         self.table.setSortingEnabled(True)
         self.table.horizontalHeader().setSortIndicator(
@@ -106,6 +108,16 @@ class MainWindow(QMainWindow):
         self.midnight.sig_new_day.connect(self.refresh)
         self.filters.sig_query_changed.connect(self._query_changed)
         self.model.sig_reloaded.connect(self._update_counts)
+        self.model.modelAboutToBeReset.connect(self._keep_place)
+        self.model.sig_reloaded.connect(self._back_to_place)
+        # Escape in a case tab goes back to the inbox list (dialogs and popups keep their own).
+        QShortcut(
+            QKeySequence(Qt.Key.Key_Escape),
+            self.tabs,
+            activated=self.show_inbox,
+            context=Qt.ShortcutContext.WidgetWithChildrenShortcut,
+            whatsThis="Back to the inbox list",
+        )
         self._build_menus()
         self._update_title()
         self.model.set_query(self.filters.query())
@@ -139,7 +151,7 @@ class MainWindow(QMainWindow):
         file.addSeparator()
         self._action(file, "&Quit", self.close, QKeySequence.StandardKey.Quit)
         view = bar.addMenu("&View")
-        self._action(view, "&Inbox", lambda: self.tabs.setCurrentIndex(0), "Ctrl+1")
+        self._action(view, "&Inbox", self.show_inbox, "Ctrl+1")
         self._action(view, "&Search…", self.open_search, QKeySequence.StandardKey.Find)
         self._action(view, "&Quick filter", self._quick_filter, "Ctrl+K")
         self._action(view, "&Refresh", self.refresh, QKeySequence.StandardKey.Refresh)
@@ -274,6 +286,33 @@ class MainWindow(QMainWindow):
         self.model.refresh_rows({ref})
         self._update_counts()
 
+    def show_inbox(self) -> None:
+        """Back to the inbox list (Ctrl+1, or Escape in a case tab), on the case last chosen."""
+        self.tabs.setCurrentIndex(0)
+        self.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def _keep_place(self) -> None:
+        """Before the inbox reloads: remember the chosen case and how far the list scrolled."""
+        index = self.table.currentIndex()
+        self._place = (
+            self.model.row(index.row()).ref if index.isValid() else None,
+            self.table.verticalScrollBar().value(),
+        )
+
+    def _back_to_place(self) -> None:
+        """After a reload: the same case chosen (when still listed) and the list where it was."""
+        ref, scrolled = getattr(self, "_place", (None, 0))
+        if ref is not None:
+            for r in range(self.model.rowCount()):
+                if self.model.row(r).ref == ref:
+                    self.table.selectionModel().setCurrentIndex(
+                        self.model.index(r, 0),
+                        self.table.selectionModel().SelectionFlag.ClearAndSelect
+                        | self.table.selectionModel().SelectionFlag.Rows,
+                    )
+                    self.table.verticalScrollBar().setValue(scrolled)
+                    break
+
     def _quick_filter(self) -> None:
         self.tabs.setCurrentIndex(0)
         self.filters.focus_text()
@@ -319,6 +358,8 @@ class MainWindow(QMainWindow):
                 self.team_view = None
             self.tabs.removeTab(index)
             widget.deleteLater()
+            if self.tabs.currentIndex() == 0:
+                self.table.setFocus(Qt.FocusReason.OtherFocusReason)  # Down, Enter: the next case
 
     def _close_current(self) -> None:
         self.close_tab(self.tabs.currentIndex())

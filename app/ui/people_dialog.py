@@ -20,6 +20,7 @@ from app.errors import DoorstepError, ValidationError
 from app.services import accounts
 from app.services.access import ROLES
 from app.services.workspace import Workspace
+from app.ui.fit import fit_window
 from app.ui.forms import ERROR_STYLE, FormDialog
 from app.ui.records_model import Column, RecordsModel, make_table
 from app.ui.sign_in import _password_field
@@ -127,7 +128,7 @@ class PeopleDialog(QDialog):
         lay.addLayout(buttons)
         lay.addWidget(self.status)
         lay.addWidget(close)
-        self.resize(760, 440)
+        fit_window(self, 760, 440, "people")
         self.load()
 
     def load(self) -> None:

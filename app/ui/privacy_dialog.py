@@ -37,6 +37,7 @@ from app.services.retention import (
 from app.services.sar import SarResult, subject_access
 from app.services.workspace import Workspace
 from app.ui.background import Job
+from app.ui.fit import fit_window
 from app.ui.tick_model import TickModel
 
 
@@ -93,7 +94,7 @@ class ConfirmDelete(QDialog):
         buttons.rejected.connect(self.reject)
         lay.addWidget(buttons)
         self.reason.textChanged.connect(lambda t: self.delete_button.setEnabled(bool(t.strip())))
-        self.resize(520, 240)
+        fit_window(self, 520, 240)
 
 
 class PrivacyDialog(QDialog):
@@ -108,7 +109,7 @@ class PrivacyDialog(QDialog):
         self._cancel = False
         self.setWindowTitle("Privacy")
         self.setAccessibleName("Privacy")
-        self.resize(780, 520)  # fits 1366×768 with room for the taskbar
+        fit_window(self, 780, 520, "privacy")  # fits 1366×768 with room for the taskbar
         lay = QVBoxLayout(self)
         self.tabs = QTabWidget(self)
         self.tabs.addTab(self._sar_tab(), "&Subject access")

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from app.services.search import SearchHit, SearchPage, search_page
 from app.services.workspace import Workspace
 from app.ui.background import Job
+from app.ui.fit import fit_window
 from app.ui.formats import day_time
 from app.ui.records_model import Column, RecordsModel
 
@@ -79,7 +80,7 @@ class SearchDialog(QDialog):
         super().__init__(parent)
         self.ws = ws
         self.setWindowTitle("Search")
-        self.resize(980, 560)
+        fit_window(self, 980, 560, "search")
         self.query = QLineEdit(self)
         self.query.setAccessibleName("Search for")
         self.query.setPlaceholderText("Case reference, resident name or words from the history")

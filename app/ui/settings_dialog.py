@@ -53,7 +53,7 @@ from app.services.policies import (
 from app.services.workspace import Workspace
 from app.ui.appearance import MAX_POINTS, MIN_POINTS, apply_font_size, current_font_size
 from app.ui.background import Job
-from app.ui.first_run import fit_to_screen
+from app.ui.fit import fit_window
 from app.ui.formats import day
 from app.ui.forms import ERROR_STYLE, date_edit, from_qdate, pick_image
 from app.ui.records_model import Column, RecordsModel, make_table, selected_row
@@ -468,7 +468,7 @@ class SettingsDialog(QDialog):
         lay.addWidget(self.progress_text)
         lay.addWidget(buttons)
         self._show_progress(False)
-        fit_to_screen(self, 820, 620)
+        fit_window(self, 820, 620, "settings")
 
     # -- the deadlines a policy change reaches, re-derived in a worker ---------------------------
     def rederive(self, steps: list[tuple[str, dt.datetime | None, bool]]) -> None:

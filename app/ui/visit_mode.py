@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 from app.errors import DoorstepError
 from app.services.visits import VisitDraft, new_draft, save_draft, save_visit
 from app.services.workspace import Workspace
+from app.ui.fit import fit_window
 
 
 class VisitModeDialog(QDialog):
@@ -25,7 +26,7 @@ class VisitModeDialog(QDialog):
         self.saved = False
         self.draft = draft or new_draft(ws, ref)
         self.setWindowTitle(f"Home visit — {ref}")
-        self.resize(720, 560)
+        fit_window(self, 720, 560, "visit")
         intro = QLabel(
             "Notes are kept on this laptop as you type, so nothing is lost without a network. "
             "<b>Save visit</b> records the visit on the case.",

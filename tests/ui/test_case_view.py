@@ -155,3 +155,16 @@ def test_log_contact_suggests_the_direction_or_asks_for_it(qtbot, office):
     dialog.direction.setCurrentIndex(dialog.direction.findData("in"))
     dialog.save()
     assert dialog.result() == ContactDialog.DialogCode.Accepted
+
+
+def test_attach_button_asks_for_the_file(qtbot, office, tmp_path, monkeypatch):
+    """Pressing Attach file… asks which file (the button's checked flag is not a path)."""
+    from PySide6.QtWidgets import QFileDialog
+
+    note = tmp_path / "letter.txt"
+    note.write_text("scan")
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(note), ""))
+    view = CaseView(office, "ASB-1")
+    qtbot.addWidget(view)
+    view.attach_btn.click()
+    assert [a.filename for a in view.attachments.rows] == ["letter.txt"]

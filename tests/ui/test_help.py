@@ -120,7 +120,7 @@ def test_the_shortcuts_table_lists_what_the_window_really_registers(qtbot, offic
     assert ("Alt+H", "Open the Help menu", "Menu bar") in rows
     # a case tab's keys, from a case view built for the case selected in the inbox
     assert ("Ctrl+L", "Log a contact", "Case") in rows
-    assert ("Alt+L", "Log contact", "Case") in rows
+    assert ("Alt+G", "Log contact", "Case") in rows
     assert any(r[2] == "Case › Complaints" for r in rows)
     assert any(r[0] == "Alt+S" and r[2] == "Inbox" for r in rows)
     assert not [r for r in rows if r[1] == NO_DESCRIPTION]

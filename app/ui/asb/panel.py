@@ -77,9 +77,9 @@ class AsbPanel(QWidget):
         layout.addWidget(self.status)
 
         bar = QHBoxLayout()
-        self.report_button = self._button(bar, "&Report ASB…", self.report)
-        self.assess_button = self._button(bar, "&Assess risk…", self.assess)
-        self.close_button = self._button(bar, "&Close case…", self.close_case)
+        self.report_button = self._button(bar, "Report &ASB…", self.report)
+        self.assess_button = self._button(bar, "Assess ris&k…", self.assess)
+        self.close_button = self._button(bar, "Cl&ose case…", self.close_case)
         bar.addStretch(1)
         layout.addLayout(bar)
 
@@ -99,14 +99,14 @@ class AsbPanel(QWidget):
         vuln.layout().addWidget(
             self._table("vulnerabilities", ADJUSTMENTS, "Vulnerabilities", vuln)
         )
-        self._row_buttons(vuln, [("Record &vulnerability…", self.vulnerability)])
+        self._row_buttons(vuln, [("Record vul&nerability…", self.vulnerability)])
 
         plan = self._tab("Action plan")
         top = QHBoxLayout()
         self.versions = QComboBox(plan)
         self.versions.setAccessibleName("Plan version")
         self.versions.currentIndexChanged.connect(self._show_version)
-        version_label = QLabel("&Version:", plan)
+        version_label = QLabel("Versio&n:", plan)
         version_label.setBuddy(self.versions)
         top.addWidget(version_label)
         top.addWidget(self.versions)
@@ -116,7 +116,7 @@ class AsbPanel(QWidget):
         top.addWidget(self.plan_terms, 1)
         plan.layout().addLayout(top)
         plan.layout().addWidget(self._table("actions", ACTIONS, "Plan actions", plan))
-        self._row_buttons(plan, [("&Edit plan…", self.edit_plan), ("Mark &done…", self.mark_done)])
+        self._row_buttons(plan, [("Edit &plan…", self.edit_plan), ("Mark &done…", self.mark_done)])
 
         partners = self._tab("Partners")
         partners.layout().addWidget(self._table("partners", PARTNERS, "Partner requests", partners))
@@ -125,7 +125,7 @@ class AsbPanel(QWidget):
             [
                 ("&New request…", self.partner_request),
                 ("Record ans&wer…", self.partner_reply),
-                ("C&hase", self.chase),
+                ("Chase &up", self.chase),
             ],
         )
 
@@ -137,7 +137,7 @@ class AsbPanel(QWidget):
         visits.layout().addWidget(QLabel("Visits made:", visits))
         visits.layout().addWidget(self._table("visits", VISITS, "Home visits", visits))
         self._row_buttons(
-            visits, [("Visit re&quest…", self.visit_request), ("Record &visit…", self.visit)]
+            visits, [("Visit re&quest…", self.visit_request), ("Recor&d visit…", self.visit)]
         )
 
         repairs = self._tab("Repairs")

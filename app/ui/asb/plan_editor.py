@@ -38,6 +38,7 @@ from app.services.asb import agree_plan, asb_view
 from app.services.asb.views import AsbView
 from app.services.workspace import Workspace
 from app.ui.asb.plan_model import DUE, OWNER, STATUS, TEXT, EditRow, PlanTableModel, rows_from
+from app.ui.fit import fit_window
 from app.ui.formats import DATE_FORMAT, day
 from app.ui.forms import date_edit, from_qdate, to_qdate
 
@@ -116,7 +117,7 @@ class ActionPlanEditor(QDialog):
         self.plan_id: str | None = None
         self.setWindowTitle(f"Action plan — {view.ref}")
         self.setAccessibleName("Action plan editor")
-        self.resize(1080, 560)
+        fit_window(self, 1080, 560, "plan_editor")
         self.stack = QUndoStack(self)
         self.model = PlanTableModel(self.stack, view.owners, self)
         self.model.reset_rows(rows_from(view.current_plan))

@@ -36,6 +36,7 @@ from app.services.complaints.compensation import (
 from app.services.complaints.views import ComplaintView
 from app.ui.complaints.forms import ERROR_STYLE, ActionDialog, order_tabs
 from app.ui.complaints.models import LedgerModel
+from app.ui.fit import fit_window
 
 
 class CompensationDialog(QDialog):
@@ -56,7 +57,7 @@ class CompensationDialog(QDialog):
         self.ws, self.view = ws, view
         self.setWindowTitle("Compensation")
         self.setAccessibleName("Compensation")
-        self.resize(1180, 720)
+        fit_window(self, 1180, 720, "compensation")
         self.calculation: Calculation | None = None
         self.rows: dict[str, dict[str, QWidget]] = {}
         matrix = compensation_matrix(ws, view.case_ref)

@@ -7,7 +7,7 @@ Everything is reachable by keyboard: the complaint picker, the next-action butto
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -99,13 +99,13 @@ class ComplaintPanel(QWidget):
 
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
-        picker_label = QLabel("Co&mplaint:", self)
+        picker_label = QLabel("Complai&nt:", self)
         self.picker = QComboBox(self)
         self.picker.setAccessibleName("Complaint")
         self.picker.setMinimumWidth(380)
         picker_label.setBuddy(self.picker)
         self.picker.currentIndexChanged.connect(self._picked)
-        self.log_button = QPushButton("&Log a complaint…", self)
+        self.log_button = QPushButton("Log a com&plaint…", self)
         self.log_button.setAccessibleName("Log a complaint")
         self.log_button.clicked.connect(self.open_receive)
         self.status = QLabel("", self)
@@ -121,7 +121,7 @@ class ComplaintPanel(QWidget):
         self.prompt.setWordWrap(True)
         self.prompt.setStyleSheet(PROMPT_STYLE)
         self.prompt.setAccessibleName("Dissatisfaction prompt")
-        self.offer_button = QPushButton("O&ffer a formal complaint…", self)
+        self.offer_button = QPushButton("&Offer a formal complaint…", self)
         self.offer_button.setAccessibleName("Offer a formal complaint")
         self.offer_button.clicked.connect(self.open_offer)
         prompt_row.addWidget(self.prompt, 1)
@@ -180,7 +180,7 @@ class ComplaintPanel(QWidget):
         self.ledger_table = _table(money_page, "Compensation by head and stage", self.ledger_model)
         self.ledger_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         ml.addWidget(self.ledger_table)
-        self.calc_button = QPushButton("Compensation editor and &calculator…", money_page)
+        self.calc_button = QPushButton("Compensation editor and calc&ulator…", money_page)
         self.calc_button.setAccessibleName("Compensation editor and calculator")
         self.calc_button.clicked.connect(lambda: self.open_action("compensation"))
         ml.addWidget(self.calc_button, 0, Qt.AlignmentFlag.AlignLeft)
@@ -201,10 +201,7 @@ class ComplaintPanel(QWidget):
         self.error.setWordWrap(True)
         layout.addWidget(self.error)
 
-        refresh = QAction("Refresh complaints", self)
-        refresh.setShortcut(QKeySequence.StandardKey.Refresh)
-        refresh.triggered.connect(self.refresh)
-        self.addAction(refresh)
+        # F5 is the window's View › Refresh, which reloads this panel with its case.
         self._show(None)
 
     # -- loading ----------------------------------------------------------------------------

@@ -35,6 +35,7 @@ from app.services.complaints.views import ComplaintView
 from app.ui.complaints.dialogs import conflict_note
 from app.ui.complaints.forms import ActionDialog
 from app.ui.complaints.models import ChecklistModel
+from app.ui.fit import fit_window
 from app.ui.forms import date_edit, from_qdate
 
 
@@ -49,7 +50,7 @@ class RespondDialog(ActionDialog):
             parent,
         )
         self.ws, self.view = ws, view
-        self.resize(820, 760)
+        fit_window(self, 820, 760, "respond")
         self.when(value=ws.now())
         self.line("by", "&Decided by", ws.actor.username, note=conflict_note(view))
         self.point_rows: list[tuple[QLineEdit, QComboBox, QLineEdit]] = []

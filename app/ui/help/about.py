@@ -18,6 +18,7 @@ from app.crash import log_dir, platform_text, safe_url, versions
 from app.errors import DoorstepError
 from app.paths import data_dir
 from app.services.workspace import Workspace
+from app.ui.fit import fit_window
 
 
 def database_text(ws: Workspace) -> str:
@@ -49,6 +50,7 @@ class AboutDialog(QDialog):
         self.setWindowTitle("About Doorstep")
         self.setObjectName("about")
         self.setMinimumWidth(560)
+        fit_window(self)
         self.rows = about_rows(ws)
         heading = QLabel(
             f"<span style='font-size:16pt; font-weight:bold'>Doorstep</span>"

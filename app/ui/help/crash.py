@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import crash
+from app.ui.fit import fit_window
 
 QT_LEVELS = {
     QtMsgType.QtDebugMsg: "debug",
@@ -51,7 +52,7 @@ class CrashDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Something went wrong")
         self.setObjectName("crash_report")
-        self.resize(760, 520)
+        fit_window(self, 760, 520, "crash")
         self.report = report
         self.quit_requested = False
         intro = QLabel(

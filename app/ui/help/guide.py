@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.paths import resources_dir
+from app.ui.fit import fit_window
 
 
 @dataclass(frozen=True)
@@ -54,7 +55,7 @@ class GuideDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Doorstep guide")
         self.setObjectName("guide")
-        self.resize(980, 620)
+        fit_window(self, 980, 620, "guide")
         self.topics = load_topics() if topics is None else topics
 
         self.list = QListView(self)

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.ui.case_view import CaseView
+from app.ui.fit import fit_window
 from app.ui.records_model import Column, RecordsModel, make_table
 
 NO_DESCRIPTION = "(no description)"
@@ -219,7 +220,7 @@ class ShortcutsDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Keyboard shortcuts")
         self.setObjectName("shortcuts")
-        self.resize(1080, 600)
+        fit_window(self, 1080, 600, "shortcuts")
         intro = QLabel(
             "Every key Doorstep's window answers to, read from the window itself. A case "
             "tab's keys work when that case's tab is showing; dialogs show theirs on their "

@@ -23,6 +23,7 @@ from app.errors import DoorstepError
 from app.letters.batch import BatchItem, Candidate, candidates, generate, report
 from app.letters.templates import library
 from app.services.workspace import Workspace
+from app.ui.fit import fit_window
 from app.ui.letters.panel import _table
 from app.ui.tick_model import TickModel
 
@@ -75,7 +76,7 @@ class BatchDialog(QDialog):
         self.asked = 0
         self.setWindowTitle("Batch letters")
         self.setAccessibleName("Batch letters")
-        self.resize(860, 560)
+        fit_window(self, 860, 560, "batch_letters")
         self.template = QComboBox(self)
         self.template.setAccessibleName("Letter template")
         for name, t in library().items():

@@ -36,6 +36,7 @@ from app.letters.fields import FIELDS
 from app.services.officers import current_officer
 from app.services.people import display_name
 from app.services.workspace import Workspace
+from app.ui.fit import FRAME_W, available_geometry, fit_window, remember_splitter
 from app.ui.letters.details import DetailsForm
 from app.ui.letters.editor_actions import EditorActions
 from app.ui.letters.models import ChecklistModel
@@ -74,10 +75,11 @@ class LetterEditor(EditorActions, QDialog):
         self.is_manager = bool(me and me.is_manager)
         self.setWindowTitle(f"{self.template.title} — {self.view.context.reference}")
         self.setAccessibleName(f"Letter editor: {self.template.title}")
-        self.resize(1400, 880)
+        fit_window(self, 1400, 880, "letter_editor")
 
         self.heading = QLabel(self)
         self.heading.setTextFormat(Qt.TextFormat.RichText)
+        self.heading.setWordWrap(True)
         self.banner = QLabel(self)
         self.banner.setWordWrap(True)
         self.banner.setAccessibleName("Letter status")
@@ -152,7 +154,7 @@ class LetterEditor(EditorActions, QDialog):
         self.guidance = QTextBrowser(self)
         self.guidance.setAccessibleName("Guidance for this section (not printed)")
         self.guidance.setStyleSheet("background: #fbfcfd;")
-        self.guidance.setMinimumWidth(230)
+        self.guidance.setMinimumSize(160, 80)
         edit_box = QWidget(self)
         el = QVBoxLayout(edit_box)
         el.setContentsMargins(0, 0, 0, 0)
@@ -166,7 +168,9 @@ class LetterEditor(EditorActions, QDialog):
         el.addWidget(text_label)
         el.addWidget(self.text, 1)
         el.addLayout(insert_row)
+        # Guidance beside the text when the screen is wide enough, else below it (_fit_layout).
         text_split = QSplitter(Qt.Orientation.Horizontal, self)
+        self.text_split = text_split
         text_split.addWidget(edit_box)
         text_split.addWidget(self.guidance)
         text_split.setSizes([360, 280])
@@ -199,9 +203,11 @@ class LetterEditor(EditorActions, QDialog):
         right = QWidget(self)
         rl = QVBoxLayout(right)
         rl.setContentsMargins(0, 0, 0, 0)
+        checks = QVBoxLayout()  # one above the other: the preview's column stays narrow
+        checks.addWidget(self.large_print)
+        checks.addWidget(self.text_copy)
         opts = QHBoxLayout()
-        opts.addWidget(self.large_print)
-        opts.addWidget(self.text_copy)
+        opts.addLayout(checks)
         opts.addStretch(1)
         opts.addWidget(self.pages_label)
         rl.addLayout(opts)
@@ -214,6 +220,8 @@ class LetterEditor(EditorActions, QDialog):
         split.setSizes([300, 640, 460])
         split.setStretchFactor(1, 1)
         split.setChildrenCollapsible(False)
+        remember_splitter(split, "letter_editor")
+        remember_splitter(text_split, "letter_editor_text")
 
         self.problems = QLabel("", self)
         self.problems.setWordWrap(True)
@@ -232,10 +240,15 @@ class LetterEditor(EditorActions, QDialog):
         self.return_button = self._button(buttons, "&Return with comments…", self.return_letter)
         self.issue_button = self._button(buttons, "Iss&ue…", self.issue)
         buttons.addStretch(1)
-        self.export_button = self._button(buttons, "Export &PDF…", self.export_pdf)
-        self.text_button = self._button(buttons, "Plain te&xt…", self.export_text)
-        self.discard_button = self._button(buttons, "D&iscard", self.discard)
-        self.close_button = self._button(buttons, "&Close", self.close)
+        files = QHBoxLayout()  # beside the workflow buttons; below them when the screen is narrow
+        self.export_button = self._button(files, "Export &PDF…", self.export_pdf)
+        self.text_button = self._button(files, "Plain te&xt…", self.export_text)
+        self.discard_button = self._button(files, "D&iscard", self.discard)
+        self.close_button = self._button(files, "&Close", self.close)
+        self.button_rows = QVBoxLayout()
+        self.button_rows.addLayout(buttons)
+        buttons.addLayout(files)
+        self._files_row = files
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
@@ -243,7 +256,7 @@ class LetterEditor(EditorActions, QDialog):
         layout.addWidget(split, 1)
         layout.addWidget(self.problems)
         layout.addWidget(self.error)
-        layout.addLayout(buttons)
+        layout.addLayout(self.button_rows)
 
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
@@ -262,7 +275,20 @@ class LetterEditor(EditorActions, QDialog):
         self._show_view(self.view)
         self.sections_view.selectRow(0)
         self.sections_view.setFocus()
+        self._fit_layout()
         self._request_preview(self.view)
+
+    def _fit_layout(self) -> None:
+        """On a narrow screen (or with a large font) the guidance goes below the text, so the
+        editor with all its buttons fits the screen's width."""
+        room = available_geometry(self).width() - FRAME_W
+        if self.minimumSizeHint().width() > room:
+            self.text_split.setOrientation(Qt.Orientation.Vertical)
+            self.text_split.setSizes([400, 200])
+        self.layout().activate()
+        if self.minimumSizeHint().width() > room:
+            self._files_row.setParent(None)
+            self.button_rows.addLayout(self._files_row)
 
     def _button(self, layout: QHBoxLayout, text: str, slot) -> QPushButton:
         b = QPushButton(text, self)

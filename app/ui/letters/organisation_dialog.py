@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QGroupBox,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -61,7 +62,14 @@ class OrganisationDialog(ActionDialog):
             check.setAccessibleName(f"Approval needed: {t.title}")
             grid.addWidget(check)
             self.approvals[name] = check
-        self.body.insertWidget(self.body.indexOf(self.error), box)
+        # One check box a template: the list scrolls, so the dialog fits a laptop's screen.
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(box)
+        scroll.setMinimumHeight(120)
+        scroll.setMaximumHeight(260)
+        self.body.insertWidget(self.body.indexOf(self.error), scroll)
         self._logo = logo
         self.submit = self.save
 

@@ -26,6 +26,7 @@ from app.letters import letters as svc
 from app.letters.issue import issued_file
 from app.services.views import CaseDetail
 from app.services.workspace import Workspace
+from app.ui.fit import fit_window
 from app.ui.letters.editor import LetterEditor
 from app.ui.records_model import Column, RecordsModel
 
@@ -54,7 +55,7 @@ class TemplatePicker(QDialog):
         super().__init__(parent)
         self.setWindowTitle("New letter")
         self.setAccessibleName("New letter")
-        self.resize(900, 520)
+        fit_window(self, 900, 520, "template_picker")
         self.choices = choices
         self.model = RecordsModel[svc.TemplateChoice](
             [

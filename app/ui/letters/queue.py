@@ -9,6 +9,7 @@ from app.errors import DoorstepError
 from app.letters import letters as svc
 from app.services.people import display_name
 from app.services.workspace import Workspace
+from app.ui.fit import fit_window
 from app.ui.letters.editor import LetterEditor
 from app.ui.letters.panel import _table
 from app.ui.records_model import Column, RecordsModel
@@ -21,7 +22,7 @@ class ApprovalQueueDialog(QDialog):
         self.editor: LetterEditor | None = None
         self.setWindowTitle("Letters waiting for approval")
         self.setAccessibleName("Approval queue")
-        self.resize(960, 460)
+        fit_window(self, 960, 460, "approval_queue")
         self.model = RecordsModel[svc.LetterSummary](
             [
                 Column("Case", lambda s: s.case_ref),

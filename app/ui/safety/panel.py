@@ -111,7 +111,7 @@ class SafetyPanel(QWidget):
         self.requests_view = make_table(self.requests, "Requests", page)
         _lay(page).addWidget(self.requests_view)
         self._buttons(
-            page, [("New re&quest…", self.new_request), ("Dec&ide request…", self.decide)]
+            page, [("New re&quest…", self.new_request), ("&Decide request…", self.decide)]
         )
 
         self.arrears_page = self._tab("Arrears")
@@ -124,9 +124,9 @@ class SafetyPanel(QWidget):
             self.arrears_page,
             [
                 ("Account chec&k…", self.account_check),
-                ("Pre-ac&tion steps…", self.pre_action),
-                ("Request &approval…", self.request_approval),
-                ("Approve or re&fuse…", self.decide_approval),
+                ("Pre-&action steps…", self.pre_action),
+                ("Re&quest approval…", self.request_approval),
+                ("Appr&ove or refuse…", self.decide_approval),
                 ("Serve &NOSP…", self.serve),
             ],
         )
