@@ -111,13 +111,10 @@ class MainWindow(QMainWindow):
         self.model.modelAboutToBeReset.connect(self._keep_place)
         self.model.sig_reloaded.connect(self._back_to_place)
         # Escape in a case tab goes back to the inbox list (dialogs and popups keep their own).
-        QShortcut(
-            QKeySequence(Qt.Key.Key_Escape),
-            self.tabs,
-            activated=self.show_inbox,
-            context=Qt.ShortcutContext.WidgetWithChildrenShortcut,
-            whatsThis="Back to the inbox list",
-        )
+        escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), self.tabs)
+        escape.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        escape.setWhatsThis("Back to the inbox list")  # Help › Keyboard shortcuts lists it
+        escape.activated.connect(self.show_inbox)
         self._build_menus()
         self._update_title()
         self.model.set_query(self.filters.query())

@@ -67,8 +67,15 @@ def _items(window: QWidget) -> list[Item]:
     for tabs in window.findChildren(QTabWidget):
         if shown(tabs):
             for i in range(tabs.count()):
-                rest.append((tabs.tabText(i), lambda t, tabs=tabs, i=i: tabs.setTabText(i, t)))
+                rest.append((tabs.tabText(i), _tab_setter(tabs, i)))
     return first + rest
+
+
+def _tab_setter(tabs: QTabWidget, i: int) -> Callable[[str], None]:
+    def set_text(text: str) -> None:
+        tabs.setTabText(i, text)
+
+    return set_text
 
 
 def unique_mnemonics(window: QWidget) -> int:

@@ -285,7 +285,9 @@ class LetterEditor(EditorActions, QDialog):
         if self.minimumSizeHint().width() > room:
             self.text_split.setOrientation(Qt.Orientation.Vertical)
             self.text_split.setSizes([400, 200])
-        self.layout().activate()
+        layout = self.layout()
+        if layout is not None:
+            layout.activate()
         if self.minimumSizeHint().width() > room:
             self._files_row.setParent(None)
             self.button_rows.addLayout(self._files_row)
