@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, selectinload
 
+from app.domain.calendar import LONDON
 from app.domain.deadlines import CaseDeadlines, Deadline, derive
 from app.domain.events import BundleError, Event
 from app.domain.policy import PolicyHistory
@@ -162,6 +163,13 @@ def _derive(case: Case, events: list[Event], history: PolicyHistory) -> CaseDead
         raise ValidationError(str(exc)) from None
 
 
+def _timed_label(d: Deadline) -> str:
+    """A clock-hour deadline (an emergency hazard) names its hour: the inbox shows the day."""
+    if d.due_at is None:
+        return d.label
+    return f"{d.label} (by {d.due_at.astimezone(LONDON):%H:%M})"
+
+
 def recompute(session: Session, case: Case, registry: PolicyRegistry) -> CaseDeadlines:
     """Derive the case's deadlines from all its events and store them with the case summary."""
     rows = case_history(session, case)
@@ -185,7 +193,7 @@ def _summarise(
     nxt = result.next_due()
     case.next_due = nxt.due if nxt else None
     case.next_kind = nxt.kind if nxt else None
-    case.next_label = stored_label(nxt.label) if nxt else None
+    case.next_label = stored_label(_timed_label(nxt)) if nxt else None
     case.open_deadlines = len(result.open())
     case.event_count = len(rows)
     case.last_event_at = rows[-1].at if rows else None

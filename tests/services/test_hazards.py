@@ -98,3 +98,4 @@ def test_the_inbox_shows_the_hazard_clock(home):
     rows = {r.ref: r for r in list_inbox(home)}
     assert rows["HZ-9"].next_kind == "hazard_investigation"
     assert rows["HZ-9"].due == dt.date(2026, 3, 7)
+    assert rows["HZ-9"].next_label == "Investigate emergency hazard: Fire (by 18:30)"
