@@ -79,10 +79,16 @@ def test_the_sql_form_of_missed_agrees_with_the_engine(tmp_path):
     engine = create_engine(f"sqlite:///{tmp_path / 'v.sqlite'}")
     DeadlineRow.__table__.create(engine)
     days = [None, dt.date(2025, 6, 2), dt.date(2025, 6, 3), dt.date(2025, 6, 4)]
-    combos = list(itertools.product(["open", "met", "closed", "on_hold"], days, days, days))
+    # clock-hour rows (emergency hazards): due 18:30 on 3 Jun, met at 18:00 or 19:00 that day
+    due_at = dt.datetime(2025, 6, 3, 17, 30, tzinfo=dt.UTC)
+    instants = [(None, None), (due_at, None), (due_at, due_at - dt.timedelta(minutes=30)),
+                (due_at, due_at + dt.timedelta(minutes=30))]  # fmt: skip
+    combos = list(
+        itertools.product(["open", "met", "closed", "on_hold"], days, days, days, instants)
+    )
     today = dt.date(2025, 6, 3)
     with engine.begin() as conn:
-        for i, (status, due, met_on, closed_on) in enumerate(combos):
+        for i, (status, due, met_on, closed_on, (d_at, m_at)) in enumerate(combos):
             conn.execute(
                 insert(DeadlineRow).values(
                     case_id=__import__("uuid").uuid4(),
@@ -95,6 +101,8 @@ def test_the_sql_form_of_missed_agrees_with_the_engine(tmp_path):
                     status=status,
                     met_on=met_on,
                     closed_on=closed_on,
+                    due_at=d_at,
+                    met_at=m_at,
                     holds=[],
                     evidence=[],
                 )
@@ -108,9 +116,15 @@ def test_the_sql_form_of_missed_agrees_with_the_engine(tmp_path):
         ).all()
     assert len(rows) == len(combos)
     for key, sql_missed, sql_in_time in rows:
-        status, due, met_on, closed_on = combos[int(key)]
-        assert bool(sql_missed) == missed(status, due, met_on, closed_on, today), combos[int(key)]
-        in_time = status == "met" and due is not None and met_on is not None and met_on <= due
+        status, due, met_on, closed_on, (d_at, m_at) = combos[int(key)]
+        judged = missed(status, due, met_on, closed_on, today, d_at, m_at)
+        assert bool(sql_missed) == judged, combos[int(key)]
+        timed = d_at is not None and m_at is not None
+        in_time = (
+            status == "met"
+            and due is not None
+            and (m_at <= d_at if timed else (met_on is not None and met_on <= due))
+        )
         assert bool(sql_in_time) == in_time, combos[int(key)]
 
 

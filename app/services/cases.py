@@ -368,7 +368,9 @@ def _deadline_view(
         met_on=row.met_on,
         policy=row.policy,
         wd_left=wd_left,
-        breached=missed(row.status, row.due, row.met_on, row.closed_on, today),
+        breached=missed(
+            row.status, row.due, row.met_on, row.closed_on, today, row.due_at, row.met_at
+        ),
         detail=row.detail,
         holds=tuple(row.holds or ()),
         urgency=urgency(wd_left, risk_wd),

@@ -33,6 +33,8 @@ def _row(case: Case, d: Deadline) -> DeadlineRow:
         met_by=d.met_by,
         met_on=d.met_on,
         closed_on=d.closed_on,
+        due_at=d.due_at,
+        met_at=d.met_at,
         stage=d.stage,
         complaint=d.complaint,
         detail=d.detail,

@@ -23,8 +23,12 @@ def is_missed_clause(today: Any) -> ColumnElement[bool]:
     return and_(
         due.is_not(None),
         or_(
+            and_(DeadlineRow.status == MET, _timed(), DeadlineRow.met_at > DeadlineRow.due_at),
             and_(
-                DeadlineRow.status == MET, DeadlineRow.met_on.is_not(None), DeadlineRow.met_on > due
+                DeadlineRow.status == MET,
+                ~_timed(),
+                DeadlineRow.met_on.is_not(None),
+                DeadlineRow.met_on > due,
             ),
             and_(
                 DeadlineRow.status == CLOSED,
@@ -36,6 +40,18 @@ def is_missed_clause(today: Any) -> ColumnElement[bool]:
     )
 
 
+def _timed() -> ColumnElement[bool]:
+    """A clock-hour row (an emergency hazard), judged to the minute."""
+    return and_(DeadlineRow.due_at.is_not(None), DeadlineRow.met_at.is_not(None))
+
+
 def met_in_time_clause() -> ColumnElement[bool]:
     """Met on or before its due date (the complement of ``missed`` among met deadlines)."""
-    return and_(DeadlineRow.status == MET, DeadlineRow.met_on <= DeadlineRow.due)
+    return and_(
+        DeadlineRow.status == MET,
+        DeadlineRow.due.is_not(None),
+        or_(
+            and_(_timed(), DeadlineRow.met_at <= DeadlineRow.due_at),
+            and_(~_timed(), DeadlineRow.met_on <= DeadlineRow.due),
+        ),
+    )

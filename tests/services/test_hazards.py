@@ -99,3 +99,18 @@ def test_the_inbox_shows_the_hazard_clock(home):
     assert rows["HZ-9"].next_kind == "hazard_investigation"
     assert rows["HZ-9"].due == dt.date(2026, 3, 7)
     assert rows["HZ-9"].next_label == "Investigate emergency hazard: Fire (by 18:30)"
+
+
+def test_an_emergency_met_half_an_hour_late_is_late_everywhere(home, clock):
+    from app.services.auditing import audit_case
+    from app.services.cases import get_case
+
+    report_id, _ = report_hazard(home, "ASB-1", hazard="fire", category="emergency",
+                                 channel="phone", summary="Sparking socket")  # fmt: skip
+    clock.set("2026-03-07T19:00:00+00:00")  # due 18:30: the same day, half an hour late
+    record_step(home, "ASB-1", report_id, "hazard_investigated", category="emergency",
+                finding="Socket burnt out")  # fmt: skip
+    stored = next(d for d in get_case(home, "ASB-1").deadlines if d.kind == "hazard_investigation")
+    assert stored.breached  # the stored row, as the inbox and the team view read it
+    codes = [f.code for f in audit_case(home, "ASB-1").findings]
+    assert "HAZARD_INVESTIGATION_LATE" in codes  # the engine, as the audit reads it

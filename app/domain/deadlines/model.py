@@ -68,13 +68,19 @@ def missed(
     met_on: dt.date | None,
     closed_on: dt.date | None,
     as_of: dt.date | None,
+    due_at: dt.datetime | None = None,
+    met_at: dt.datetime | None = None,
 ) -> bool:
     """Met late, closed late, or (judged on ``as_of``, if given) still open past its due date.
+    A clock-hour deadline (``due_at``: an emergency hazard) met at ``met_at`` is judged to the
+    minute.
 
     The one rule for "breached", used by the engine's deadlines and by stored deadline rows.
     """
     if due is None:
         return False
+    if status == MET and due_at is not None and met_at is not None:
+        return met_at > due_at
     if status == MET and met_on is not None:
         return met_on > due
     if status == CLOSED and closed_on is not None:
@@ -146,15 +152,15 @@ class Deadline:
     @property
     def late(self) -> bool:
         """Met or closed after its due date (or, on an hour clock, its due instant)."""
-        if self.due_at is not None and self.status == MET and self.met_at is not None:
-            return self.met_at > self.due_at
-        return missed(self.status, self.due, self.met_on, self.closed_on, None)
+        return missed(
+            self.status, self.due, self.met_on, self.closed_on, None, self.due_at, self.met_at
+        )
 
     def breached(self, as_of: dt.date) -> bool:
         """Missed, judged on ``as_of``: met late, closed late, or still open past its due date."""
-        if self.due_at is not None and self.status == MET and self.met_at is not None:
-            return self.met_at > self.due_at
-        return missed(self.status, self.due, self.met_on, self.closed_on, as_of)
+        return missed(
+            self.status, self.due, self.met_on, self.closed_on, as_of, self.due_at, self.met_at
+        )
 
     def working_days_left(self, as_of: dt.date, calendar) -> int | None:
         if self.due is None or self.status != OPEN:
