@@ -91,3 +91,18 @@ def test_the_ui_never_builds_sql():
         ):
             offenders.append(str(path.relative_to(ROOT)))
     assert offenders == []
+
+
+def test_the_layout_groups_by_capability():
+    """Issue 10: complaints and ASB are packages of the services layer, the demo generator is
+    its own layer above the services, and app/letters does not prefix its modules."""
+    services = ROOT / "app" / "services"
+    flat = sorted(
+        p.name for p in services.glob("*.py") if p.name.startswith(("complaint", "asb", "demo"))
+    )
+    assert flat == []
+    assert (services / "complaints" / "__init__.py").is_file()
+    assert (services / "asb" / "__init__.py").is_file()
+    assert not (services / "demo").exists()
+    assert (ROOT / "app" / "demo" / "generator.py").is_file()
+    assert sorted(p.name for p in (ROOT / "app" / "letters").glob("letter_*.py")) == []
