@@ -45,6 +45,7 @@ from app.ui.fit import remember_splitter
 from app.ui.formats import day
 from app.ui.inbox_model import KIND_NAMES
 from app.ui.records_model import Column, RecordsModel
+from app.ui.safety.dialogs import ReportHazardDialog, RequestDialog
 from app.ui.small_dialogs import ReassignDialog
 from app.ui.timeline import GROUPS, TimelineFilter, TimelineModel
 
@@ -383,6 +384,21 @@ class CaseView(QWidget):
             self.changed()
             if dialog.result_contact.offer_complaint:
                 self.offer_complaint(dialog.result_contact.id)
+            if dialog.hazard.isChecked():
+                self.follow_up(ReportHazardDialog(self.ws, self.ref, self), dialog)
+            if dialog.request.isChecked():
+                self.follow_up(RequestDialog(self.ws, self.ref, self), dialog)
+
+    def follow_up(self, form, contact: ContactDialog) -> None:
+        """A hazard or a request raised in a contact: its own form, starting from the contact's
+        words, channel and time (its clock starts when we became aware)."""
+        form.summary.setPlainText(contact.summary.toPlainText())
+        channel = form.channel.findData(contact.channel.currentData())
+        if channel >= 0:
+            form.channel.setCurrentIndex(channel)
+        form.at.setDateTime(contact.when.dateTime())
+        if form.exec():
+            self.changed()
 
     def offer_complaint(self, contact_id: str) -> None:
         definition = self.ws.registry.history(None).current.complaint_definition

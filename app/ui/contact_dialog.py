@@ -83,6 +83,9 @@ class ContactDialog(QDialog):
                 self.answers.addItem(f"{entry_label(e)}, {when(e)}: {e.summary[:50]}", e.id)
         self.dissatisfied = QCheckBox("Resident expressed &dissatisfaction", self)
         self.callback = QCheckBox("Call &back requested", self)
+        # what the contact was about, recorded next from its own form with this contact's words
+        self.hazard = QCheckBox("Reports a ha&zard (damp and mould, an emergency…)", self)
+        self.request = QCheckBox("Asks for something that needs a decisio&n", self)
         rows = [
             ("&Channel:", self.channel),
             ("Di&rection:", self.direction),
@@ -97,6 +100,12 @@ class ContactDialog(QDialog):
             form.addRow(label, widget)
         form.addRow("", self.dissatisfied)
         form.addRow("", self.callback)
+        if corrects is None:
+            form.addRow("", self.hazard)
+            form.addRow("", self.request)
+        else:
+            self.hazard.hide()
+            self.request.hide()
         self.error = QLabel(self)
         self.error.setWordWrap(True)
         self.error.setStyleSheet("color: #b3261e;")

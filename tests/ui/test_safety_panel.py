@@ -6,7 +6,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication
 
 from app.domain.possession import PRE_ACTION
 from app.services.cases import create_case, get_case
@@ -85,3 +86,47 @@ def test_the_arrears_tab_is_hidden_on_other_cases(qtbot, home):
     shown(qtbot, p)
     p.load(get_case(home, "GEN-7"))
     assert not p.tabs.isTabVisible(p.tabs.indexOf(p.arrears_page))
+
+
+def test_a_hazard_raised_in_a_contact_opens_its_form_with_the_contacts_words(qtbot, home):
+    from app.services.hazards import hazards_on
+    from app.ui.case_view import CaseView
+    from app.ui.contact_dialog import ContactDialog
+
+    view = CaseView(home, "ARR-7")
+    qtbot.addWidget(view)
+
+    def contact(dialog: ContactDialog):
+        dialog.channel.setCurrentIndex(dialog.channel.findData("phone"))
+        dialog.direction.setCurrentIndex(dialog.direction.findData("in"))
+        dialog.summary.setPlainText("Mould all over the bedroom wall, the baby sleeps there")
+        dialog.hazard.setChecked(True)
+        dialog.save()
+
+    def hazard(dialog: dialogs.ReportHazardDialog):
+        assert dialog.summary.toPlainText().startswith("Mould all over the bedroom wall")
+        dialog.hazard.setCurrentIndex(dialog.hazard.findData("damp_mould"))
+        dialog.category.setCurrentIndex(dialog.category.findData("significant"))
+        dialog.accept()
+
+    handled: list[str] = []
+    tries = [0]
+
+    def act():  # answers each modal form as it opens; gives up after ~5 s
+        tries[0] += 1
+        d = QApplication.activeModalWidget()
+        if isinstance(d, ContactDialog) and not handled:
+            handled.append("contact")
+            contact(d)
+        elif isinstance(d, dialogs.ReportHazardDialog):
+            handled.append("hazard")
+            hazard(d)
+            return
+        if tries[0] < 250:
+            QTimer.singleShot(20, act)
+
+    QTimer.singleShot(0, act)
+    view.log_contact()
+    assert handled == ["contact", "hazard"]
+    (found,) = hazards_on(home, "ARR-7")
+    assert found.hazard == "damp_mould" and found.category == "Significant"
