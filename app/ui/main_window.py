@@ -164,6 +164,7 @@ class MainWindow(QMainWindow):
         self._action(self.reports_menu, "&Tenant Satisfaction Measures…", self.open_tsm)
         self._action(self.reports_menu, "Weekly &complaints pack…", self.open_pack)
         self._action(self.reports_menu, "&Spot checks…", self.open_spot_checks)
+        self._action(self.reports_menu, "&Arrears review…", self.open_arrears_review)
         self.reports_menu.menuAction().setVisible(may(self.ws, Do.REPORTS))
         self.help_actions = add_help_menu(self, bar.addMenu("&Help"), self._action)
 
@@ -445,6 +446,11 @@ class MainWindow(QMainWindow):
         from app.ui.reports.spotcheck_dialog import SpotCheckDialog
 
         return self._report(SpotCheckDialog(self.ws, self))
+
+    def open_arrears_review(self):
+        from app.ui.reports.arrears_dialog import ArrearsReviewDialog
+
+        return self._report(ArrearsReviewDialog(self.ws, self))
 
     def organisation_details(self):
         from app.ui.letters.organisation_dialog import OrganisationDialog

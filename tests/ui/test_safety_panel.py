@@ -130,3 +130,19 @@ def test_a_hazard_raised_in_a_contact_opens_its_form_with_the_contacts_words(qtb
     assert handled == ["contact", "hazard"]
     (found,) = hazards_on(home, "ARR-7")
     assert found.hazard == "damp_mould" and found.category == "Significant"
+
+
+def test_the_arrears_review_lists_cases_near_the_trigger_and_opens_them(qtbot, home):
+    from app.ui.reports.arrears_dialog import ArrearsReviewDialog
+
+    record_account_check(home, "ARR-7", balance=450, payments_posted=True,
+                         evidence_considered=True)  # fmt: skip
+    act_as(home, "p.natarajan")
+    dialog = ArrearsReviewDialog(home)
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.items.rowCount() == 1, timeout=5000)
+    assert dialog.status.text() == "1 case to review"
+    dialog.table.setCurrentIndex(dialog.items.index(0, 0))
+    with qtbot.waitSignal(dialog.sig_open_case) as opened:
+        dialog.open_selected()
+    assert opened.args == ["ARR-7"]
