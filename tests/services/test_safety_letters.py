@@ -12,7 +12,7 @@ from app.services.cases import create_case, get_case
 from app.services.hazards import record_step, report_hazard
 from app.services.possession import record_account_check
 from app.services.requests import decide_request, log_request
-from tests.services.letter_helpers import flat, pdf_text, tick_all
+from tests.services.letter_helpers import flat, named_tester, pdf_text, tick_all
 
 REF = "HZ-3"
 
@@ -20,6 +20,7 @@ REF = "HZ-3"
 @pytest.fixture
 def home(ws, clock):
     clock.set("2026-03-02T10:00:00+00:00")
+    named_tester(ws)  # letters are signed by a person on record
     create_case(ws, ref=REF, kind="arrears", officer="a.khan", resident_name="Mr Invented Okafor",
                 address="4 Ash Row\nLondon SE6 3CC")  # fmt: skip
     return ws

@@ -294,6 +294,7 @@ def direct_builds(ws, window):
     from app.ui.letters.editor import LetterEditor
     from app.ui.people_dialog import AddPersonDialog, NewPasswordDialog, PeopleDialog
     from app.ui.privacy_dialog import ConfirmDelete, PrivacyDialog
+    from app.ui.reports.arrears_dialog import ArrearsReviewDialog
     from app.ui.sign_in import (
         ChangePasswordDialog,
         DemoPersonDialog,
@@ -318,6 +319,7 @@ def direct_builds(ws, window):
         lambda: AddPersonDialog(ws, window),
         lambda: NewPasswordDialog(ws, "k.mensah", window),
         lambda: PrivacyDialog(ws, window),
+        lambda: ArrearsReviewDialog(ws, window),
         lambda: ConfirmDelete(refs, window),
         lambda: ComplaintOfferDialog("an expression of dissatisfaction " * 3, window),
         lambda: asb_dialogs.ReportDialog(ws, asb, window),
