@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert, select, text
+from sqlalchemy import select, text
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -365,13 +365,13 @@ def _insert(s, ws: Workspace, ready: list[_Ready]) -> list[str]:
                 detail={"events": len(r.bundle.events)},
             )
         )
-    s.execute(insert(Resident), residents)
+    s.execute(Resident.__table__.insert(), residents)
     if vulnerabilities:
-        s.execute(insert(Vulnerability), vulnerabilities)
-    s.execute(insert(Case), cases)
+        s.execute(Vulnerability.__table__.insert(), vulnerabilities)
+    s.execute(Case.__table__.insert(), cases)
     append_many(s, ws, events, origin="imported")
     if deadlines:
-        s.execute(insert(DeadlineRow), deadlines)
+        s.execute(DeadlineRow.__table__.insert(), deadlines)
     append_entries(s, trail)
     s.flush()
     return created

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.domain.trail import GENESIS, TrailEntry, entry_hash, plain_json
@@ -50,7 +50,7 @@ def append_entries(session: Session, entries: list[AuditLog]) -> None:
     session.flush()  # the head row first (a database that never had one)
     columns = ("id", "at", "actor", "device", "action", "entity", "entity_id", "detail")
     session.execute(
-        insert(AuditLog),
+        AuditLog.__table__.insert(),
         [
             {c: getattr(e, c) for c in columns}
             | {"seq": e.seq, "prev_hash": e.prev_hash, "hash": e.hash}
