@@ -29,6 +29,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
 from app.domain.bundle import Bundle, parse_bundle
+from app.domain.calendar import CalendarRangeError
 from app.domain.deadlines import CaseDeadlines, derive
 from app.domain.events import BundleError, Event, people_named
 from app.errors import DoorstepError, ValidationError
@@ -121,7 +122,7 @@ def _prepare(ws: Workspace, src: Source) -> _Ready:
     history = ws.registry.history(bundle.case.policy or ws.registry.default)
     try:
         result = derive(bundle.case, bundle.events, history)
-    except BundleError as exc:  # a deadline past the calendar's last year
+    except (BundleError, CalendarRangeError) as exc:  # past the calendar's last year
         raise ValidationError(str(exc)) from None
     stored = sorted(bundle.events, key=lambda e: (e.at, e.seq))  # as ``case_history`` reads them
     return _Ready(src.where, bundle, stored, result, history)
@@ -253,7 +254,7 @@ def _one_by_one(s, ws: Workspace, ready: list[_Ready], out: BulkOutcome) -> None
                 )
             result = import_new_case(s, ws, r.bundle)
             savepoint.commit()
-        except (DoorstepError, BundleError, IntegrityError) as exc:
+        except (DoorstepError, BundleError, CalendarRangeError, IntegrityError) as exc:
             savepoint.rollback()
             out.refused.append((r.where, _refusal(exc)))
             continue
