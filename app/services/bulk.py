@@ -44,6 +44,7 @@ from app.store.models import AuditLog, Case, DeadlineRow, Officer, Resident, Vul
 from app.store.trail import append_entries
 
 BATCH = 500  # bundles per transaction: well under a second of writing on a laptop
+EXISTS = "Case {ref} already exists; use --merge to add its new events."
 
 
 @dataclass(frozen=True)
@@ -134,10 +135,12 @@ def import_sources(
     merge: bool = False,
     batch: int = BATCH,
     progress: Callable[[int, int], None] | None = None,
+    exists: str = EXISTS,
 ) -> BulkOutcome:
     """Import every bundle of ``sources``, each all or nothing, a batch per transaction.
     ``progress(done, refused)`` is called after every batch. A bundle whose case exists is
-    refused, or with ``merge`` has its new events added (through ``import_bundle``)."""
+    refused (``exists``, formatted with its ``ref``), or with ``merge`` has its new events
+    added (through ``import_bundle``)."""
     started = time.perf_counter()
     out = BulkOutcome()
     with ws.db.read() as s:
@@ -146,12 +149,12 @@ def import_sources(
     for src in sources:
         pending.append(src)
         if len(pending) >= batch:
-            _batch(ws, pending, merge, out)
+            _batch(ws, pending, merge, out, exists)
             pending = []
             if progress is not None:
                 progress(len(out.imported), len(out.refused))
     if pending:
-        _batch(ws, pending, merge, out)
+        _batch(ws, pending, merge, out, exists)
         if progress is not None:
             progress(len(out.imported), len(out.refused))
     if out.imported:
@@ -172,7 +175,9 @@ def _refusal(exc: Exception) -> str:
     return msg if msg.endswith(".") else f"{msg}."
 
 
-def _batch(ws: Workspace, sources: list[Source], merge: bool, out: BulkOutcome) -> None:
+def _batch(
+    ws: Workspace, sources: list[Source], merge: bool, out: BulkOutcome, exists: str
+) -> None:
     ready: list[_Ready] = []
     later: list[Source] = []  # merges: the ordinary path, one transaction each
     for src in sources:
@@ -201,7 +206,7 @@ def _batch(ws: Workspace, sources: list[Source], merge: bool, out: BulkOutcome) 
                         out.refused.append(
                             (
                                 r.where,
-                                f"Case {ref} already exists; use --merge to add its new events.",
+                                exists.format(ref=ref),
                             )
                         )
                     continue
@@ -219,7 +224,7 @@ def _batch(ws: Workspace, sources: list[Source], merge: bool, out: BulkOutcome) 
                 for r in fresh:
                     out.imported.append((r.where, _result(r, True, [])))
             else:
-                _one_by_one(s, ws, fresh, out)
+                _one_by_one(s, ws, fresh, out, exists)
     for src in later:
         try:
             result = import_bundle(ws, src.doc, merge=True)
@@ -244,14 +249,12 @@ def _result(r: _Ready, created: bool, officers: list[str]) -> ImportResult:
     return ImportResult(r.bundle.case.ref, created, len(r.bundle.events), tuple(officers))
 
 
-def _one_by_one(s, ws: Workspace, ready: list[_Ready], out: BulkOutcome) -> None:
+def _one_by_one(s, ws: Workspace, ready: list[_Ready], out: BulkOutcome, exists: str) -> None:
     for r in ready:
         savepoint = s.begin_nested()
         try:
             if s.scalar(select(Case.id).where(Case.ref == r.bundle.case.ref)) is not None:
-                raise ValidationError(
-                    f"Case {r.bundle.case.ref} already exists; use --merge to add its new events."
-                )
+                raise ValidationError(exists.format(ref=r.bundle.case.ref))
             result = import_new_case(s, ws, r.bundle)
             savepoint.commit()
         except (DoorstepError, BundleError, CalendarRangeError, IntegrityError) as exc:
