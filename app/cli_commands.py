@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import textwrap
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -268,7 +269,7 @@ def _print_report(report) -> None:
 
 
 def cmd_audit(args) -> int:
-    from app.services.auditing import audit_all, audit_document
+    from app.services.auditing import audit_document
 
     as_of = args.as_of or today_london()
     if args.all == bool(args.bundles):
@@ -278,11 +279,7 @@ def cmd_audit(args) -> int:
             raise CommandUsageError("--csv needs --all (findings across the whole database)")
         return _audit_all_csv(args, as_of)
     if args.all:
-        ws = _workspace(args, create=False)
-        try:
-            reports = audit_all(ws, as_of)
-        finally:
-            ws.close()
+        return _audit_all(args, as_of)
     else:
         registry = _registry(args)
         reports = []
@@ -299,6 +296,31 @@ def cmd_audit(args) -> int:
         for r in reports:
             _print_report(r)
     return 1 if any(r.findings for r in reports) else 0
+
+
+def _audit_all(args, as_of) -> int:
+    """Every case's audit, printed as it is worked out (the database is read a batch of cases
+    at a time, so memory stays flat however many cases there are)."""
+    from app.services.auditing import iter_audit
+
+    ws = _workspace(args, create=False)
+    found = False
+    n = 0
+    try:
+        if args.json:
+            sys.stdout.write("[")
+        for n, r in enumerate(iter_audit(ws, as_of), start=1):
+            found = found or bool(r.findings)
+            if args.json:  # the same text as emit() of the whole list
+                text = json.dumps(r.to_dict(), indent=1, ensure_ascii=False, default=str)
+                sys.stdout.write(("\n" if n == 1 else ",\n") + textwrap.indent(text, " "))
+            else:
+                _print_report(r)
+        if args.json:
+            sys.stdout.write("\n]\n" if n else "]\n")
+    finally:
+        ws.close()
+    return 1 if found else 0
 
 
 def _audit_all_csv(args, as_of) -> int:
