@@ -26,7 +26,8 @@ BATCH = 500
 @dataclass(frozen=True)
 class CaseHistory:
     case: Case  # officer, resident and vulnerabilities loaded
-    rows: list[CaseEvent]  # its events in storage order (instant, then recording)
+    rows: list  # its events in storage order (instant, then recording): rows with the
+    # columns of ``CaseEvent`` as attributes, read-only
 
 
 def iter_case_histories(
@@ -53,10 +54,11 @@ def iter_case_histories(
             if not cases:
                 return
             events: dict = defaultdict(list)
-            for e in s.scalars(
-                select(CaseEvent)
-                .where(CaseEvent.case_id.in_([c.id for c in cases]))
-                .order_by(CaseEvent.case_id, CaseEvent.at, CaseEvent.seq)
+            table = CaseEvent.__table__  # plain rows (the same attributes): no identity map
+            for e in s.execute(
+                select(*(c for c in table.c if c.name != "id"))  # no uuid made per event
+                .where(table.c.case_id.in_([c.id for c in cases]))
+                .order_by(table.c.case_id, table.c.at, table.c.seq)
             ):
                 events[e.case_id].append(e)
             out = [CaseHistory(c, events.get(c.id, [])) for c in cases]
