@@ -113,11 +113,18 @@ def floor(source: Path, target: Path, batch: int = 500) -> float:
     return took
 
 
+def _out() -> Path:
+    """bench/out (git ignores it): big temporary files stay out of the work tree."""
+    out = Path(__file__).resolve().parent / "out"
+    out.mkdir(exist_ok=True)
+    return out
+
+
 def measure(n: int) -> list[str]:
     from app.services.bulk import import_sources, sources_in
     from app.services.workspace import Actor, open_workspace
 
-    with tempfile.TemporaryDirectory(dir=Path(__file__).parent) as tmp:
+    with tempfile.TemporaryDirectory(dir=_out()) as tmp:
         tmp_path = Path(tmp)
         jsonl = tmp_path / "cases.jsonl"
         write_jsonl(jsonl, n)

@@ -50,6 +50,13 @@ def _median(fn, n: int = 3) -> float:
     return statistics.median(times)
 
 
+def _out() -> Path:
+    """bench/out (git ignores it): big temporary files stay out of the work tree."""
+    out = Path(__file__).resolve().parent / "out"
+    out.mkdir(exist_ok=True)
+    return out
+
+
 def measure(n: int) -> list[str]:
     import tempfile
 
@@ -57,7 +64,7 @@ def measure(n: int) -> list[str]:
 
     source = database(n)
     out = []
-    with tempfile.TemporaryDirectory(dir=Path(__file__).parent) as tmp:
+    with tempfile.TemporaryDirectory(dir=_out()) as tmp:
         for name, pragmas in SETTINGS.items():
             path = Path(tmp) / "tuning.sqlite"
             with sqlite3.connect(source) as src, sqlite3.connect(path) as dst:
