@@ -16,6 +16,7 @@ from app.services.bundles import export_bundle, import_bundle
 from app.services.trail import verify_trail
 from app.services.workspace import Actor, open_workspace
 from app.store.models import AuditLog, Case, CaseEvent, DeadlineRow, Officer
+from tests.pg import needs_pg
 from tests.services.test_bundles import assert_same_bundle
 
 TODAY = dt.date(2025, 6, 24)
@@ -145,3 +146,21 @@ def test_progress_is_reported_after_every_batch(ws):
         progress=lambda done, refused: seen.append((done, refused)),
     )
     assert seen == [(3, 0), (6, 0), (7, 0)]
+
+
+@needs_pg[0]
+@needs_pg[1]
+def test_a_batch_stores_the_same_on_postgresql(pg_url, ws):
+    """The bulk inserts, the officers' upsert and the chained trail on the team server."""
+    pg = open_workspace(pg_url, actor=Actor("tester", "test-device"))
+    try:
+        outcome = import_sources(pg, [Source(f"b{i}", d) for i, d in enumerate(DOCS[:8])], batch=3)
+        assert outcome.cases == 8 and not outcome.refused
+        again = import_sources(pg, [Source("again", DOCS[0])])
+        assert [w for w, _ in again.refused] == ["again"]
+        assert verify_trail(pg).ok
+        for doc in DOCS[:8]:
+            import_bundle(ws, doc)
+        assert stored(pg) == stored(ws)
+    finally:
+        pg.close()
