@@ -90,7 +90,9 @@ def build_parser() -> Parser:
     p.add_argument("b", type=iso_date)
     p.add_argument("--policy")
     p = add("import", "import case bundles (all or nothing per bundle)")
-    p.add_argument("bundles", nargs="+", type=Path)
+    p.add_argument(
+        "bundles", nargs="+", type=Path, help="bundle files, folders of them, or .jsonl files"
+    )
     p.add_argument("--merge", action="store_true", help="add new events to an existing case")
     p = add("import-csv", "bring a caseload export (CSV, TSV or JSON rows) in through a mapping")
     p.add_argument("file", type=Path)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import textwrap
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -113,18 +114,27 @@ def cmd_import(args) -> int:
 
     # Files are read (and their JSON decoded) before the database is opened: when none can be
     # read, nothing is opened, and no database is made at a new path.
+    # A folder or a JSON-lines file is read a batch at a time, through the bulk path.
     docs: list[tuple[Path, Any]] = []
+    many: list[Path] = []
     failures = 0
     for path in args.bundles:
         try:
+            if path.is_dir() or path.suffix.lower() == ".jsonl":
+                if not path.exists():
+                    raise ValidationError(f"{path}: no such file")
+                many.append(path)
+                continue
             docs.append((path, _read_json(path)))
         except DoorstepError as exc:
             failures += 1
             refuse(path, exc)
-    results = []
-    if docs:
+    results: list[dict[str, Any]] = []
+    if docs or many:
         ws = _workspace(args)
         try:
+            for path in many:
+                failures += _import_many(ws, path, args, results)
             for path, doc in docs:
                 try:
                     r = import_bundle(ws, doc, merge=args.merge)
@@ -148,6 +158,42 @@ def cmd_import(args) -> int:
     if args.json:
         emit(results)
     return 1 if failures else 0
+
+
+def _import_many(ws, path: Path, args, results: list) -> int:
+    """A folder of bundles or a JSON-lines file, in batches (services/bulk.py); a progress
+    line on stderr after each batch; returns how many bundles were refused."""
+    import time
+
+    from app.services.bulk import import_sources, sources_in
+
+    started = time.perf_counter()
+    tty = sys.stderr.isatty()
+
+    def progress(done: int, refused: int) -> None:
+        rate = done / max(time.perf_counter() - started, 1e-9)
+        line = f"import: {done:,} bundles imported, {refused:,} refused ({rate:,.0f} a second)"
+        print(f"\r{line}" if tty else line, end="" if tty else "\n", file=sys.stderr, flush=True)
+
+    outcome = import_sources(ws, sources_in(path), merge=args.merge, progress=progress)
+    if tty:
+        print(file=sys.stderr)
+    for where, reason in outcome.refused:
+        print(f"doorstep: {where}: {reason}", file=sys.stderr)
+    for where, r in outcome.imported:
+        results.append(
+            {"file": where, "case": r.ref, "created": r.created, "events_added": r.events_added}
+        )
+    if not args.json:
+        events = sum(r.events_added for _, r in outcome.imported)
+        merged = len(outcome.imported) - outcome.cases
+        print(
+            f"Imported {outcome.cases:,} cases"
+            + (f" and merged {merged:,}" if merged else "")
+            + f" from {path} ({events:,} events) in {outcome.seconds:.1f} s"
+            + (f"; {len(outcome.refused):,} refused" if outcome.refused else "")
+        )
+    return len(outcome.refused)
 
 
 def cmd_import_csv(args) -> int:
@@ -223,7 +269,7 @@ def _print_report(report) -> None:
 
 
 def cmd_audit(args) -> int:
-    from app.services.auditing import audit_all, audit_document
+    from app.services.auditing import audit_document
 
     as_of = args.as_of or today_london()
     if args.all == bool(args.bundles):
@@ -233,11 +279,7 @@ def cmd_audit(args) -> int:
             raise CommandUsageError("--csv needs --all (findings across the whole database)")
         return _audit_all_csv(args, as_of)
     if args.all:
-        ws = _workspace(args, create=False)
-        try:
-            reports = audit_all(ws, as_of)
-        finally:
-            ws.close()
+        return _audit_all(args, as_of)
     else:
         registry = _registry(args)
         reports = []
@@ -254,6 +296,31 @@ def cmd_audit(args) -> int:
         for r in reports:
             _print_report(r)
     return 1 if any(r.findings for r in reports) else 0
+
+
+def _audit_all(args, as_of) -> int:
+    """Every case's audit, printed as it is worked out (the database is read a batch of cases
+    at a time, so memory stays flat however many cases there are)."""
+    from app.services.auditing import iter_audit
+
+    ws = _workspace(args, create=False)
+    found = False
+    n = 0
+    try:
+        if args.json:
+            sys.stdout.write("[")
+        for n, r in enumerate(iter_audit(ws, as_of), start=1):
+            found = found or bool(r.findings)
+            if args.json:  # the same text as emit() of the whole list
+                text = json.dumps(r.to_dict(), indent=1, ensure_ascii=False, default=str)
+                sys.stdout.write(("\n" if n == 1 else ",\n") + textwrap.indent(text, " "))
+            else:
+                _print_report(r)
+        if args.json:
+            sys.stdout.write("\n]\n" if n else "]\n")
+    finally:
+        ws.close()
+    return 1 if found else 0
 
 
 def _audit_all_csv(args, as_of) -> int:

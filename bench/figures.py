@@ -362,3 +362,12 @@ def letters(quick: bool) -> Iterator[str]:
 
 
 GROUPS["letters"] = letters
+
+
+def _bulk_groups() -> None:
+    from bench.bulk_figures import GROUPS as BULK
+
+    GROUPS.update(BULK)
+
+
+_bulk_groups()

@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import json
 from collections.abc import Iterable
 from functools import lru_cache
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import holidays
+from app.paths import resources_dir
 
 LONDON = ZoneInfo("Europe/London")
 FIRST_YEAR = 2000
@@ -51,10 +53,7 @@ class WorkingCalendar:
             )
         self.region = region
         self.closure_days = frozenset(closure_days)
-        bank = holidays.country_holidays(
-            "GB", subdiv=REGIONS[region], years=range(FIRST_YEAR, LAST_YEAR + 1)
-        )
-        self.holidays: dict[dt.date, str] = {d: str(name) for d, name in bank.items()}
+        self.holidays: dict[dt.date, str] = bank_holidays(region)
         non_working = set(self.holidays) | self.closure_days
         start = dt.date(FIRST_YEAR, 1, 1).toordinal()
         end = dt.date(LAST_YEAR, 12, 31).toordinal()
@@ -132,7 +131,50 @@ class WorkingCalendar:
         return day if self.is_working_day(day) else self.next_working_day(day)
 
 
+def holidays_file() -> Path:
+    return resources_dir() / "calendar" / "bank-holidays.json"
+
+
+@lru_cache(maxsize=8)
+def bank_holidays(region: str) -> dict[dt.date, str]:
+    """The region's bank holidays, FIRST_YEAR to LAST_YEAR, from the table shipped in
+    resources/calendar (made from the ``holidays`` package by ``write_holidays_file``; a test
+    checks they still agree). Reading the one region's dates takes a millisecond, where the
+    package imports every country it knows (about 0.3 s) before answering for one."""
+    doc = json.loads(holidays_file().read_text(encoding="utf-8"))
+    return {dt.date.fromisoformat(d): name for d, name in doc["regions"][REGIONS[region]].items()}
+
+
+def holidays_from_package(region: str) -> dict[dt.date, str]:
+    """The region's bank holidays as the ``holidays`` package gives them."""
+    import holidays
+
+    bank = holidays.country_holidays(
+        "GB", subdiv=REGIONS[region], years=range(FIRST_YEAR, LAST_YEAR + 1)
+    )
+    return {d: str(name) for d, name in sorted(bank.items())}
+
+
+def write_holidays_file(path: Path | None = None) -> Path:
+    """Regenerate the shipped table (after upgrading ``holidays``)."""
+    import holidays
+
+    path = path or holidays_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    regions = {
+        code: {d.isoformat(): name for d, name in holidays_from_package(code).items()}
+        for code in sorted(set(REGIONS.values()))
+    }
+    doc = {"source": f"holidays {holidays.__version__}, GB", "regions": regions}
+    path.write_text(json.dumps(doc, indent=0, ensure_ascii=False) + "\n", encoding="utf-8")
+    return path
+
+
 @lru_cache(maxsize=16)
 def calendar_for(region: str = "ENG", closure_days: tuple[dt.date, ...] = ()) -> WorkingCalendar:
     """Shared calendars: building one takes ~100 ms, so each combination is built once."""
     return WorkingCalendar(region, closure_days)
+
+
+if __name__ == "__main__":  # python -m app.domain.calendar: regenerate the shipped table
+    print(write_holidays_file())

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
-
-from sqlalchemy import select
 
 from app.domain.audit import audit
 from app.domain.bundle import parse_bundle
@@ -15,11 +14,11 @@ from app.domain.deadlines import Finding, derive
 from app.domain.events import BundleError
 from app.domain.trail import late_evidence_in, note_late_evidence
 from app.errors import ValidationError
-from app.services.access import Do, require
 from app.services.cases import find_case
 from app.services.convert import case_info_from_row, events_from_rows
 from app.services.late_entries import late_evidence
 from app.services.recompute import case_history, policy_history
+from app.services.stream import BATCH, iter_case_histories
 from app.services.workspace import Workspace
 from app.store.models import Case
 from app.store.policies import PolicyRegistry
@@ -80,11 +79,18 @@ def audit_case(ws: Workspace, ref: str, as_of: dt.date | None = None) -> AuditRe
 
 
 def audit_all(ws: Workspace, as_of: dt.date | None = None) -> list[AuditReport]:
+    return list(iter_audit(ws, as_of))
+
+
+def iter_audit(
+    ws: Workspace, as_of: dt.date | None = None, batch: int = BATCH
+) -> Iterator[AuditReport]:
+    """Every stored case's audit, in reference order, streamed a batch of cases at a time
+    (``stream.iter_case_histories``): memory does not grow with the database."""
     as_of = as_of or ws.today()
-    with ws.db.read() as s:
-        require(s, Do.OVERSIGHT)
-        cases = s.scalars(select(Case).order_by(Case.ref)).all()
-        return [audit_row(s, ws, c, as_of) for c in cases]
+    for histories in iter_case_histories(ws, batch):
+        for h in histories:
+            yield audit_row(None, ws, h.case, as_of, h.rows)
 
 
 def audit_row(s, ws: Workspace, case: Case, as_of: dt.date, rows=None) -> AuditReport:

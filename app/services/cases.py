@@ -17,6 +17,7 @@ from app.domain.calendar import london_date
 from app.domain.deadlines.model import missed, urgency
 from app.domain.events import (
     BundleError,
+    Event,
     build_event,
     check_references,
     people_named,
@@ -228,7 +229,8 @@ def new_local_id(session: Session, case: Case) -> str:
 def _add_rows(
     session: Session, ws: Workspace, case: Case, raws: list[dict[str, Any]], origin: str
 ) -> list[str]:
-    """Validate and store the event rows (the only place a ``CaseEvent`` is made).
+    """Validate and store the event rows (the only place a ``CaseEvent`` is made, through
+    ``append_many``).
 
     Each is attributed to the acting person, now, from this device. ``origin`` is "entered"
     (recorded here: a form, a command, a merge) or "imported" (arrived with the import that
@@ -263,24 +265,41 @@ def _add_rows(
     for e in events:
         for username in sorted(people_named(e)):
             get_or_create_officer(session, ws, username)
-        session.add(
-            CaseEvent(
-                case_id=case.id,
-                local_id=e.id,
-                seq=e.seq,
-                type=e.type,
-                at=e.at,
-                summary=e.summary,
-                data=dict(e.data),
-                actor=e.by,
-                recorded_at=ws.now(),
-                recorded_by=ws.actor.username,
-                device=ws.actor.device,
-                origin=origin,
-            )
-        )
-    session.flush()
+    append_many(session, ws, [(case.id, e) for e in events], origin)
     return [e.id for e in events]
+
+
+def append_many(
+    session: Session, ws: Workspace, events: list[tuple[Any, Event]], origin: str = "entered"
+) -> None:
+    """Store validated events, of one case or of many (``(case id, event)`` pairs), in one
+    bulk INSERT (executemany), each attributed to the acting person, now, from this device.
+    ``_add_rows`` stores a case's events through it; the bulk import (services/bulk.py) a
+    whole batch's."""
+    if not events:
+        return
+    session.flush()  # the cases they belong to first
+    now = ws.now()
+    session.execute(
+        CaseEvent.__table__.insert(),
+        [
+            {
+                "case_id": case_id,
+                "local_id": e.id,
+                "seq": e.seq,
+                "type": e.type,
+                "at": e.at,
+                "summary": e.summary,
+                "data": dict(e.data),
+                "actor": e.by,
+                "recorded_at": now,
+                "recorded_by": ws.actor.username,
+                "device": ws.actor.device,
+                "origin": origin,
+            }
+            for case_id, e in events
+        ],
+    )
 
 
 def append_events(

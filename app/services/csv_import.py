@@ -30,7 +30,7 @@ from app.domain.bundle import CASE_KINDS, FORMAT, MAX_DEPTH, nesting_depth, pars
 from app.domain.calendar import today_london
 from app.domain.events import CHANNELS, BundleError
 from app.errors import DoorstepError, ValidationError
-from app.services.bundles import import_new_case
+from app.services.bulk import Source, import_sources
 from app.services.workspace import Workspace
 from app.store.models import Case, Officer
 
@@ -906,28 +906,20 @@ def run_import(
     was made) is added to the plan's refusals; the other cases are unaffected.
     """
     outcome = ImportOutcome(plan)
-    created: dict[str, None] = {}
-    late: list[Refusal] = []
     total = len(plan.cases)
-    for start in range(0, total, BATCH):
-        batch = plan.cases[start : start + BATCH]
-        with ws.db.write() as s:
-            for c in batch:
-                savepoint = s.begin_nested()
-                try:
-                    if s.scalar(select(Case.id).where(Case.ref == c.ref)) is not None:
-                        raise ValidationError(f"case {c.ref!r} is already in the database.")
-                    result = import_new_case(s, ws, parse_bundle(c.doc))
-                    savepoint.commit()
-                except (DoorstepError, BundleError) as exc:
-                    savepoint.rollback()
-                    reason = str(exc) if str(exc).endswith(".") else f"{exc}."
-                    late += [Refusal(plan.export.where(r), c.ref, reason) for r in c.rows]
-                    continue
-                outcome.imported.append(result.ref)
-                created.update(dict.fromkeys(result.officers_created))
-        if progress is not None:
-            progress(min(start + BATCH, total), total)
+    by_ref = {c.ref: c for c in plan.cases}
+    done = import_sources(
+        ws,
+        (Source(c.ref, c.doc) for c in plan.cases),
+        batch=BATCH,
+        exists="case {ref!r} is already in the database.",
+        progress=None if progress is None else lambda n, refused: progress(n + refused, total),
+    )
+    late: list[Refusal] = []
+    for ref, reason in done.refused:
+        late += [Refusal(plan.export.where(r), ref, reason) for r in by_ref[ref].rows]
+    outcome.imported = [r.ref for _, r in done.imported]
+    created = dict.fromkeys(done.officers_created)
     if late:
         refused = {c.ref for c in plan.cases} - set(outcome.imported)
         plan.cases = [c for c in plan.cases if c.ref not in refused]

@@ -9,21 +9,17 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
-
 from app.errors import ValidationError
-from app.services.access import Do, require
 from app.services.auditing import audit_row
+from app.services.stream import iter_case_histories
 from app.services.workspace import Workspace
-from app.store.models import Case, CaseEvent
 
-BATCH = 100
+BATCH = 500
 CSV_COLUMNS = ("case", "officer", "code", "date", "month", "events", "detail")
 
 
@@ -61,39 +57,14 @@ def iter_findings(
     """Every finding of every case, case by case in reference order; ``progress`` is told how
     many cases have been audited after each batch (and may raise to cancel)."""
     as_of = as_of or ws.today()
-    last: str | None = None
     done = 0
-    while True:
-        with ws.db.read() as s:
-            require(s, Do.OVERSIGHT)
-            q = (
-                select(Case)
-                .options(selectinload(Case.officer), selectinload(Case.resident))
-                .order_by(Case.ref)
-                .limit(batch)
-            )
-            if last is not None:
-                q = q.where(Case.ref > last)
-            cases = s.scalars(q).all()
-            if not cases:
-                return
-            events: dict = defaultdict(list)  # the batch's histories in one query
-            for e in s.scalars(
-                select(CaseEvent)
-                .where(CaseEvent.case_id.in_([c.id for c in cases]))
-                .order_by(CaseEvent.case_id, CaseEvent.at, CaseEvent.seq)
-            ):
-                events[e.case_id].append(e)
-            lines: list[FindingLine] = []
-            for c in cases:
-                report = audit_row(s, ws, c, as_of, events.get(c.id, []))
-                lines.extend(
-                    FindingLine(c.ref, c.officer.username, f.code, f.date, f.events, f.detail)
-                    for f in report.findings
-                )
-            last = cases[-1].ref
-            done += len(cases)
-        yield from lines
+    for histories in iter_case_histories(ws, batch):
+        for h in histories:
+            c = h.case
+            report = audit_row(None, ws, c, as_of, h.rows)
+            for f in report.findings:
+                yield FindingLine(c.ref, c.officer.username, f.code, f.date, f.events, f.detail)
+        done += len(histories)
         if progress is not None:
             progress(done)
 

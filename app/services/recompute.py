@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
+from types import SimpleNamespace
+from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, selectinload
@@ -19,8 +21,13 @@ from app.store.policies import PolicyRegistry
 
 
 def _row(case: Case, d: Deadline) -> DeadlineRow:
-    return DeadlineRow(
-        case_id=case.id,
+    return DeadlineRow(**deadline_values(case.id, d))
+
+
+def deadline_values(case_id, d: Deadline) -> dict[str, Any]:
+    """A deadline's stored columns (one row of ``deadlines``), for one case or a bulk insert."""
+    return dict(
+        case_id=case_id,
         key=d.key,
         kind=d.kind,
         label=stored_label(d.label),
@@ -208,3 +215,13 @@ def _summarise(
         case.status, case.closed_on = "open", None
     case.in_inbox = case.status == "open" or case.open_deadlines > 0
     case.sort_due = case.next_due or NOTHING_DUE
+
+
+def summary_values(
+    result: CaseDeadlines, events: list[Event], history: PolicyHistory
+) -> dict[str, Any]:
+    """The summary columns of a case not stored yet (the bulk import's), its events in the
+    order storage reads them back (instant, then recording): the same as ``_summarise``."""
+    row = SimpleNamespace()
+    _summarise(row, events, events, history, result)  # type: ignore[arg-type]
+    return vars(row)

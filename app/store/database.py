@@ -13,16 +13,13 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import logging
+import re
 import sqlite3
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from alembic.util.exc import CommandError
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.exc import DBAPIError, OperationalError, ProgrammingError
 from sqlalchemy.orm import Session, sessionmaker
@@ -55,7 +52,11 @@ def rebuild_search_index(db: Database) -> None:
         )
 
 
-def _alembic_config(connection=None) -> Config:
+def _alembic_config(connection=None):
+    # Alembic (and Mako) are imported only when a schema must be checked in full or
+    # migrated: opening an up-to-date database compares one stored version (``_up_to_date``).
+    from alembic.config import Config
+
     cfg = Config()
     # Config values interpolate "%": an install path holding one must not break migrations.
     cfg.set_main_option("script_location", str(migrations_dir()).replace("%", "%%"))
@@ -65,6 +66,9 @@ def _alembic_config(connection=None) -> Config:
 
 def is_known_revision(revision: str) -> bool:
     """Whether this release knows the schema revision (a newer release's is unknown)."""
+    from alembic.script import ScriptDirectory
+    from alembic.util.exc import CommandError
+
     try:
         ScriptDirectory.from_config(_alembic_config()).get_revision(revision)
     except (CommandError, KeyError):
@@ -73,7 +77,44 @@ def is_known_revision(revision: str) -> bool:
 
 
 def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(_alembic_config()).get_current_head()
+
+
+_REVISION = re.compile(r"^revision(?:: *str)? *= *['\"]([^'\"]+)['\"]", re.M)
+_DOWN = re.compile(r"^down_revision[^=]*= *['\"]([^'\"]+)['\"]", re.M)
+
+
+def shipped_head() -> str | None:
+    """The newest schema revision, read from the migration files' text (no Alembic): the one
+    no other revises. None when that cannot be told (then Alembic decides)."""
+    return _head_in(migrations_dir())
+
+
+@functools.lru_cache(maxsize=4)
+def _head_in(folder: Path) -> str | None:
+    revisions, revised = set(), set()
+    for path in (folder / "versions").glob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        found = _REVISION.search(text)
+        if found is None:
+            return None
+        revisions.add(found.group(1))
+        revised.update(_DOWN.findall(text))
+    heads = revisions - revised
+    return heads.pop() if len(heads) == 1 else None
+
+
+def _up_to_date(conn: Connection) -> bool:
+    """The database records exactly the shipped head revision (one small query)."""
+    head = shipped_head()
+    if head is None:
+        return False
+    if not inspect(conn).has_table("alembic_version"):
+        return False  # a new database (a failed SELECT would spoil a PostgreSQL transaction)
+    rows = conn.exec_driver_sql("SELECT version_num FROM alembic_version").fetchall()
+    return len(rows) == 1 and rows[0][0] == head
 
 
 def to_url(target: str | Path) -> tuple[str, Path | None]:
@@ -110,7 +151,12 @@ def _sqlite_pragmas(engine: Engine) -> None:
         cur.execute("PRAGMA busy_timeout=10000")
         # journal_mode=WAL is set once the file is known to be ours (_prepare): it changes the
         # file, and another program's database is refused without being touched.
-        cur.execute("PRAGMA synchronous=FULL")
+        cur.execute("PRAGMA synchronous=FULL")  # durable commits: kept (docs/benchmarks.md)
+        # Measured (bench/sqlite_tuning.py): sorts and temporary indexes in memory; a 32 MB
+        # page cache so a bulk import's batch does not spill dirty pages into the WAL early.
+        # mmap is left off: SQLCipher files cannot use it and an I/O error would crash.
+        cur.execute("PRAGMA temp_store=MEMORY")
+        cur.execute("PRAGMA cache_size=-32768")
         cur.close()
 
     @event.listens_for(engine, "begin")
@@ -435,6 +481,12 @@ def _pending(db: Database, conn: Connection, migrate: bool) -> str | None:
     """Whether migrations must run: None when the schema is up to date, else the current
     revision ("" for an empty database). Refuses foreign, newer and (without ``migrate``) old
     databases."""
+    if _up_to_date(conn):
+        return None
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+    from alembic.util.exc import CommandError
+
     script = ScriptDirectory.from_config(_alembic_config())
     head = script.get_current_head()
     try:
@@ -482,6 +534,8 @@ def _prepare(db: Database, migrate: bool) -> None:
         db.backup_path = backup_sqlite(db.path, current, db.cipher_key)
         log.info("database backed up before migration to %s", db.backup_path.name)
     with db.engine.begin() as conn:
+        from alembic import command
+
         cfg = _alembic_config(conn)
         command.upgrade(cfg, "head")
 
@@ -523,6 +577,8 @@ def _prepare_postgres(db: Database, migrate: bool) -> None:
         if _pending(db, conn, migrate) is None:
             return
         try:
+            from alembic import command
+
             command.upgrade(_alembic_config(conn), "head")
         except ProgrammingError as exc:
             if getattr(exc.orig, "sqlstate", None) != "42501":  # insufficient_privilege

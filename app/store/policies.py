@@ -7,14 +7,13 @@ import tomllib
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
-
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING, Any
 
 from app.domain.policy import Policy, PolicyError, PolicyHistory, parse_policy
 from app.paths import resources_dir
-from app.store.models import PolicyVersion, Setting
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 DEFAULT_POLICY = "code-2024"
 EPOCH = dt.datetime(1900, 1, 1, tzinfo=dt.UTC)
@@ -115,6 +114,11 @@ def load_registry(session: Session | None = None) -> PolicyRegistry:
     """Shipped policies plus the database's versions and the organisation's default."""
     if session is None:
         return PolicyRegistry()
+    # Here, not at the top: `doorstep due` and `wd` read the shipped files without SQLAlchemy.
+    from sqlalchemy import select
+
+    from app.store.models import PolicyVersion, Setting
+
     rows = session.execute(
         select(
             PolicyVersion.name,

@@ -70,10 +70,12 @@ class MainWindow(QMainWindow):
         self.table.setAccessibleName("Case inbox")
         self.table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move within it
         self.table.setModel(self.model)
-        self.table.setSortingEnabled(True)
+        # The indicator first: enabling sorting sorts by it, which is the model's own order
+        # (due, ascending), so nothing is read until set_query below (once, not three times).
         self.table.horizontalHeader().setSortIndicator(
             SORT_KEYS.index("due"), Qt.SortOrder.AscendingOrder
         )
+        self.table.setSortingEnabled(True)
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
         self.table.setAlternatingRowColors(True)

@@ -6,6 +6,7 @@ import hashlib
 import shutil
 import sqlite3
 import textwrap
+from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -147,3 +148,31 @@ def test_migrations_run_from_a_folder_whose_path_holds_a_percent_sign(tmp_path, 
         rev = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
     db.close()
     assert rev == head_revision()
+
+
+def test_connections_keep_sorts_in_memory_with_a_32_mb_page_cache(tmp_path):
+    """bench/sqlite_tuning.py's measured settings; synchronous stays FULL."""
+    db = open_database(tmp_path / "cases.sqlite")
+    with db.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA temp_store").scalar() == 2  # MEMORY
+        assert conn.exec_driver_sql("PRAGMA cache_size").scalar() == -32768
+        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2
+    db.close()
+
+
+def test_an_up_to_date_database_opens_without_alembic(tmp_path):
+    import subprocess
+    import sys
+
+    path = tmp_path / "cases.sqlite"
+    open_database(path).close()
+    probe = (
+        "import sys; from app.store.database import open_database; "
+        f"open_database({str(path)!r}).close(); "
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'alembic', 'mako'}))"
+    )
+    root = Path(__file__).resolve().parents[2]
+    out = subprocess.run(
+        [sys.executable, "-c", probe], cwd=root, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == "[]"

@@ -96,3 +96,21 @@ def test_main_window_shows_the_inbox_of_the_database(qtbot, ws):
     assert [model.data(model.index(0, c)) for c in range(3)] == ["GEN-7", "Łucja Nowak", "General"]
     assert "DEMO" not in window.windowTitle()
     assert window.table.accessibleName() == "Case inbox"
+
+
+def test_the_window_reads_the_inbox_once_when_it_opens(qtbot, ws, monkeypatch):
+    """Enabling sorting used to sort by the first column over all cases, then by due, then
+    the filters' query ran: three reads of the inbox before the window showed."""
+    import app.ui.main_window as main_window
+
+    reads = []
+    real = main_window.list_inbox
+
+    def counted(*args, **kwargs):
+        reads.append(kwargs.get("offset", args[3] if len(args) > 3 else None))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(main_window, "list_inbox", counted)
+    window = MainWindow(ws)
+    qtbot.addWidget(window)
+    assert len(reads) == 1

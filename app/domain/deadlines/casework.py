@@ -47,6 +47,7 @@ def risk_assessments(tl: Timeline) -> list[Deadline]:
                 due=policy.calendar.add_working_days(r.day, wd),
                 policy=policy,
                 met=lambda e: e.type == "risk_assessment",
+                met_types=("risk_assessment",),
                 detail=f"{hint.capitalize()} report on {fmt(r.day)} implies {tier} risk: "
                 f"assessment due in {wd} WD",
             )
@@ -76,6 +77,7 @@ def action_plan(tl: Timeline, assessments: list[Deadline]) -> list[Deadline]:
             due=policy.calendar.add_working_days(base, wd),
             policy=policy,
             met=lambda e: e.type == "action_plan_agreed",
+            met_types=("action_plan_agreed",),
             started_on=base,
             evidence=((assessed or first).id,),
             detail=f"Action plan due {wd} WD after the risk assessment "
@@ -114,6 +116,7 @@ def plan_actions(tl: Timeline) -> list[Deadline]:
                 trigger=plan,
                 due=action.due,
                 policy=policy,
+                met_types=("action_done",),
                 met=lambda e, p=plan.id, t=action.text: (
                     e.type == "action_done" and e.f["plan"] == p and e.f["action"] == t
                 ),
@@ -242,6 +245,7 @@ def partner_chases(tl: Timeline) -> list[Deadline]:
                 trigger=r,
                 due=policy.calendar.add_working_days(r.day, wd),
                 policy=policy,
+                met_types=("partner_reply", "partner_request"),
                 met=lambda e, rid=r.id, a=agency: (
                     (e.type == "partner_reply" and e.f["answers"] == rid)
                     or (e.type == "partner_request" and e.f["agency"].strip().lower() == a)
@@ -269,6 +273,7 @@ def home_visits(tl: Timeline) -> list[Deadline]:
                 due=policy.calendar.add_working_days(r.day, wd),
                 policy=policy,
                 met=lambda e: e.type == "home_visit",
+                met_types=("home_visit",),
                 detail=f"Visit requested on {fmt(r.day)} ({reason}), due within {wd} WD",
             )
         )
@@ -286,6 +291,7 @@ def home_visits(tl: Timeline) -> list[Deadline]:
                 due=policy.calendar.add_working_days(ra.day, wd),
                 policy=policy,
                 met=lambda e: e.type == "home_visit",
+                met_types=("home_visit",),
                 detail=f"High-risk assessment of {fmt(ra.day)}: visit within {wd} WD",
             )
         )

@@ -388,6 +388,7 @@ def remedy_actions(tl: Timeline, c: Complaint) -> list[Deadline]:
                     trigger=r,
                     due=due,
                     policy=tl.policy_at(r),
+                    met_types=("action_done",),
                     met=lambda e, rid=r.id, t=text: (
                         e.type == "action_done" and e.f["plan"] == rid and e.f["action"] == t
                     ),

@@ -22,7 +22,7 @@ def is_callback(e: Event) -> bool:
 
 def _reply_to(tl: Timeline, message: Event) -> Event | None:
     """The first contact with the resident that answers the message (DOMAIN_RULES.md §9)."""
-    return tl.first_after(message, Event.is_resident_contact)
+    return tl.first_after(message, Event.is_resident_contact, key="resident_contact")
 
 
 def contact_deadlines(tl: Timeline) -> list[Deadline]:
@@ -42,6 +42,7 @@ def contact_deadlines(tl: Timeline) -> list[Deadline]:
                     due=cal.add_working_days(e.day, wd),
                     policy=policy,
                     met=lambda x: x.type in ("complaint_offered", "complaint_received"),
+                    met_types=("complaint_offered", "complaint_received"),
                     detail=f"Dissatisfaction expressed ({channel_word}) on {fmt(e.day)}: "
                     f"a formal complaint must be offered within {wd} WD",
                 )
@@ -57,6 +58,7 @@ def contact_deadlines(tl: Timeline) -> list[Deadline]:
                     due=cal.add_working_days(e.day, wd),
                     policy=policy,
                     met=is_callback,
+                    met_key="callback",
                     detail=f"Call back requested on {fmt(e.day)}, due within {wd} WD "
                     "(met by an outbound call, visit or in-person contact)",
                 )

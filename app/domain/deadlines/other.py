@@ -40,6 +40,7 @@ def repairs(tl: Timeline) -> list[Deadline]:
                 trigger=r,
                 due=f["target"],
                 policy=tl.policy_at(r),
+                met_types=("repair_done",),
                 met=lambda e, j=job: e.type == "repair_done" and e.f["job"] == j,
                 detail=f"Repair '{job}' ({f['priority']}) raised {fmt(r.day)}",
             )
@@ -61,6 +62,7 @@ def decisions(tl: Timeline) -> list[Deadline]:
                 trigger=r,
                 due=policy.calendar.add_working_days(r.day, wd),
                 policy=policy,
+                met_types=("request_decided",),
                 met=lambda e, rid=r.id: e.type == "request_decided" and e.f["answers"] == rid,
                 detail=f"Resident's {what} of {fmt(r.day)} needs a written decision within {wd} WD",
             )
@@ -81,6 +83,7 @@ def ombudsman_orders(tl: Timeline) -> list[Deadline]:
             lambda e, oid=o.id: (
                 e.type == "order_complied" and e.f["order"] == oid and e.f.get("evidence_sent")
             ),
+            types=("order_complied",),
         )
         d = tl.deadline(
             kind="ombudsman_order",
@@ -158,6 +161,7 @@ def possession_approvals(tl: Timeline) -> list[Deadline]:
                 due=policy.calendar.add_working_days(r.day, wd),
                 policy=policy,
                 met=_decides(r.id),
+                met_types=("possession_approved", "possession_refused"),
                 detail=f"Request of {fmt(r.day)} for possession proceedings needs the "
                 f"{policy.possession.approver_role}'s decision within {wd} WD",
             )
@@ -186,7 +190,7 @@ def arrears_reviews(tl: Timeline) -> list[Deadline]:
     rules = policy.possession
     if not rules.near_trigger(balance):
         return []
-    if tl.first_after(last, lambda e: e.type == "nosp_served") is not None:
+    if tl.first_after(last, lambda e: e.type == "nosp_served", ("nosp_served",)) is not None:
         return []
     due = _add_months(last.day, rules.review_months)
     return [
@@ -198,6 +202,7 @@ def arrears_reviews(tl: Timeline) -> list[Deadline]:
             due=due,
             policy=policy,
             met=lambda e: e.type == "arrears_check",
+            met_types=("arrears_check",),
             detail=f"Arrears of £{balance:,.2f} on {fmt(last.day)} are near the NOSP "
             f"trigger (£{rules.nosp_trigger:,.2f}): review monthly",
         )

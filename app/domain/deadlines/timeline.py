@@ -8,6 +8,7 @@ case-work deadlines when the case is closed first.
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_left
 from collections.abc import Callable, Iterator, Sequence
 from functools import lru_cache
 
@@ -63,6 +64,10 @@ class Timeline:
             ref = e.f.get("answers")
             if isinstance(ref, str):
                 self._named.setdefault(ref, []).append(e)
+        self._of_type: dict[str, list[int]] = {}  # type -> its events' indices, in order
+        for i, e in enumerate(self.events):
+            self._of_type.setdefault(e.type, []).append(i)
+        self._candidates: dict[object, list[int]] = {}  # see ``_indices``
         self.policies = policies
         self.reading: Event | None = None  # the event whose deadlines are being worked out
         self._holds: dict[str, list[tuple[Event, Event | None]]] = self._pair_holds()
@@ -97,19 +102,59 @@ class Timeline:
             if answers(x, event):
                 yield x
 
-    def first_after(self, event: Event | None, pred: Callable[[Event], bool]) -> Event | None:
-        """The first event that answers ``event`` and matches ``pred``."""
-        for e in self.answering(event):
-            if pred(e):
-                return e
+    def first_after(
+        self,
+        event: Event | None,
+        pred: Callable[[Event], bool],
+        types: tuple[str, ...] | None = None,
+        key: str | None = None,
+    ) -> Event | None:
+        """The first event that answers ``event`` and matches ``pred``.
+
+        ``types``: the only event types ``pred`` can match (it is still asked); ``key``: a
+        name for ``pred`` that does not depend on ``event``, so the events matching it are
+        listed once per timeline. With either, the answer is the same as reading every later
+        event, but found by bisection, so deriving a long history stays n·log n.
+        """
+        if types is None and key is None:
+            for e in self.answering(event):
+                if pred(e):
+                    return e
+            return None
+        indices = self._indices(types, key, pred)
+        if event is None:
+            return next((x for i in indices if pred(x := self.events[i])), None)
+        start = self._day_start[event.day]  # nothing earlier that day can answer it unless named
+        for x in self._named.get(event.id, ()):
+            if self.index[x.id] < start and pred(x):
+                return x
+        for n in range(bisect_left(indices, start), len(indices)):
+            x = self.events[indices[n]]
+            if answers(x, event) and (key is not None or pred(x)):
+                return x
         return None
+
+    def _indices(self, types: tuple[str, ...] | None, key: str | None, pred) -> list[int]:
+        """Indices (in order) of the events of ``types`` (all when None), and with ``key``
+        only those matching ``pred``; worked out once per timeline."""
+        name = (types, key)
+        found = self._candidates.get(name)
+        if found is None:
+            if types is None:
+                found = list(range(len(self.events)))
+            else:
+                found = sorted(i for t in set(types) for i in self._of_type.get(t, ()))
+            if key is not None:
+                found = [i for i in found if pred(self.events[i])]
+            self._candidates[name] = found
+        return found
 
     def before(self, a: Event, b: Event) -> bool:
         """``a`` is read before ``b`` (for sequences; what answers what is ``answers``)."""
         return self.index[a.id] < self.index[b.id]
 
     def closure_after(self, event: Event | None) -> Event | None:
-        return self.first_after(event, lambda e: e.type == "case_closed")
+        return self.first_after(event, lambda e: e.type == "case_closed", types=("case_closed",))
 
     # -- holds -------------------------------------------------------------------
     def holds_on(self, event_id: str) -> list[tuple[Event, Event | None]]:
@@ -118,13 +163,28 @@ class Timeline:
 
     def _pair_holds(self) -> dict[str, list[tuple[Event, Event | None]]]:
         pairs: dict[str, list[tuple[Event, Event | None]]] = {}
-        for e in self.events:
-            if e.type != "hold_started":
-                continue
+        ends: dict[str, list[int]] = {}  # deadline -> indices of the hold_ended naming it
+        for i in self._of_type.get("hold_ended", ()):
+            ends.setdefault(self.events[i].f["deadline"], []).append(i)
+        for i in self._of_type.get("hold_started", ()):
+            e = self.events[i]
             target = e.f["deadline"]
-            end = self.first_after(
-                e, lambda x, t=target: x.type == "hold_ended" and x.f["deadline"] == t
+            start = self._day_start[e.day]
+            end = next(  # one naming it in ``answers`` though read earlier that day comes first
+                (
+                    x
+                    for x in self._named.get(e.id, ())
+                    if self.index[x.id] < start
+                    and x.type == "hold_ended"
+                    and x.f["deadline"] == target
+                ),
+                None,
             )
+            later = ends.get(target, [])
+            for j in later[bisect_left(later, start) :] if end is None else ():
+                if answers(self.events[j], e):
+                    end = self.events[j]
+                    break
             pairs.setdefault(target, []).append((e, end))
         return pairs
 
@@ -186,6 +246,8 @@ class Timeline:
         due: dt.date,
         policy: Policy,
         met: Callable[[Event], bool] | None = None,
+        met_types: tuple[str, ...] | None = None,
+        met_key: str | None = None,
         met_event: Event | None = None,
         started_on: dt.date | None = None,
         stage: int | None = None,
@@ -193,9 +255,10 @@ class Timeline:
         evidence: tuple[str, ...] | None = None,
         detail: str = "",
     ) -> Deadline:
-        """One deadline started by ``trigger``, met by the first later event matching ``met``."""
+        """One deadline started by ``trigger``, met by the first later event matching ``met``
+        (``met_types``, ``met_key``: as ``first_after``'s ``types`` and ``key``)."""
         if met_event is None and met is not None:
-            met_event = self.first_after(trigger, met)
+            met_event = self.first_after(trigger, met, met_types, met_key)
         closure = self.closure_after(trigger) if kind in ENDS_AT_CLOSURE else None
         if closure is not None and met_event is not None and not earlier(closure, met_event):
             closure = None  # met, unless the case had certainly closed first

@@ -1,0 +1,135 @@
+"""Benchmark groups for issue 12 (bulk import, streamed audit, start-up, SQLite settings, a
+long case): each prints its figure and its ratio to a floor measured in the same run.
+Registered in bench/figures.py's GROUPS."""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def bulk_import(quick: bool) -> Iterator[str]:
+    from bench.import_bench import measure
+
+    for n in (2000,) if quick else (10_000, 100_000):
+        yield from measure(n)
+
+
+def audit_all(quick: bool) -> Iterator[str]:
+    from bench.audit_bench import measure
+
+    for n in (2000,) if quick else (10_000, 100_000):
+        yield from measure(n)
+
+
+def sqlite_settings(quick: bool) -> Iterator[str]:
+    from bench.sqlite_tuning import measure
+
+    yield from measure(2000 if quick else 100_000)
+
+
+def _median_run(cmd: list[str], runs: int, env: dict | None = None) -> float:
+    times = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        subprocess.run(cmd, cwd=ROOT, capture_output=True, check=True, env=env)
+        times.append(time.perf_counter() - t)
+    return statistics.median(times)
+
+
+def cli_start(quick: bool) -> Iterator[str]:
+    runs = 3 if quick else 7
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    due = _median_run([sys.executable, "-m", "app", "due", "2025-12-19", "5"], runs, env)
+    bare = _median_run([sys.executable, "-c", "pass"], runs, env)
+    yield (
+        f"doorstep due 2025-12-19 5: {due * 1000:.0f} ms (median of {runs}); a bare Python "
+        f"start {bare * 1000:.0f} ms; ratio {due / bare:.2f}x"
+    )
+
+
+COLD_START = r"""
+import sys, time
+t0 = time.perf_counter()
+from PySide6.QtWidgets import QApplication
+from app.services.workspace import Actor, open_workspace
+from app.ui.main_window import MainWindow
+app = QApplication([])
+ws = open_workspace(sys.argv[1], actor=Actor("bench", "bench"))
+w = MainWindow(ws)
+w.show()
+app.processEvents()
+assert w.model.rowCount() > 0
+print(time.perf_counter() - t0)
+"""
+COLD_FLOOR = r"""
+import sqlite3, sys, time
+from PySide6.QtWidgets import QApplication, QTableWidget, QTableWidgetItem
+app = QApplication([])
+conn = sqlite3.connect(sys.argv[1])
+rows = conn.execute("SELECT ref, next_label, sort_due FROM cases WHERE in_inbox = 1 "
+                    "ORDER BY sort_due, ref LIMIT 200").fetchall()
+t = QTableWidget(len(rows), 3)
+for i, r in enumerate(rows):
+    for j, v in enumerate(r):
+        t.setItem(i, j, QTableWidgetItem(str(v)))
+t.show()
+app.processEvents()
+"""
+
+
+def cold_start_big(quick: bool) -> Iterator[str]:
+    """Process start to a populated inbox on the 100,000-case imported database (median of 5
+    runs), against a hand-written PySide6 + sqlite3 window showing the same first page."""
+    from bench.audit_bench import database
+
+    path = database(2000 if quick else 100_000)
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT))
+    runs = 3 if quick else 5
+    app = _median_run([sys.executable, "-c", COLD_START, str(path)], runs, env)
+    floor = _median_run([sys.executable, "-c", COLD_FLOOR, str(path)], runs, env)
+    yield (
+        f"cold start to a populated inbox ({path.name}): {app:.2f} s (median of {runs}); "
+        f"hand-written PySide6 + sqlite3 window {floor:.2f} s; ratio {app / floor:.2f}x"
+    )
+
+
+def long_case(quick: bool) -> Iterator[str]:
+    """Deriving one case's deadlines at 10,000 and 100,000 events (issue 12 item 7), against
+    the floor of putting its events in order and reading each once."""
+    from app.domain.deadlines import derive
+    from app.domain.events import ordered
+    from tests.domain.helpers import shipped
+    from tests.domain.test_linear_derivation import long_case as make
+
+    policy = shipped()
+    for n in (2000, 10_000) if quick else (10_000, 100_000):
+        info, events = make(n)
+        t = time.perf_counter()
+        result = derive(info, events, policy)
+        took = time.perf_counter() - t
+        t = time.perf_counter()
+        sum(1 for e in ordered(events) if e.is_resident_contact())
+        floor = time.perf_counter() - t
+        yield (
+            f"one case of {n:,} events: deadlines derived in {took:.2f} s "
+            f"({len(result.deadlines):,} deadlines); ordering and reading its events once "
+            f"{floor:.3f} s; ratio {took / floor:.0f}x"
+        )
+
+
+GROUPS: dict[str, Callable[[bool], Iterator[str]]] = {
+    "import": bulk_import,
+    "audit_all": audit_all,
+    "sqlite_settings": sqlite_settings,
+    "cli_start": cli_start,
+    "cold_start_100k": cold_start_big,
+    "long_case": long_case,
+}
