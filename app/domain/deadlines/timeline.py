@@ -14,6 +14,7 @@ from functools import lru_cache
 from app.domain.bundle import CaseInfo
 from app.domain.deadlines.model import CLOSED, MET, ON_HOLD, OPEN, Deadline, Hold
 from app.domain.events import Event, answers, earlier, ordered
+from app.domain.payloads import HoldEndedFields, HoldStartedFields, fields_of, typed
 from app.domain.policy import Policy, PolicyHistory
 
 # Case-work deadlines that end when the case is closed. Promises made to the
@@ -60,7 +61,7 @@ class Timeline:
         self._named: dict[str, list[Event]] = {}  # event id -> the events naming it in `answers`
         for i, e in enumerate(self.events):
             self._day_start.setdefault(e.day, i)
-            ref = e.f.get("answers")
+            ref = e.f.get("answers")  # every type: several carry "answers", most do not
             if isinstance(ref, str):
                 self._named.setdefault(ref, []).append(e)
         self.policies = policies
@@ -118,13 +119,9 @@ class Timeline:
 
     def _pair_holds(self) -> dict[str, list[tuple[Event, Event | None]]]:
         pairs: dict[str, list[tuple[Event, Event | None]]] = {}
-        for e in self.events:
-            if e.type != "hold_started":
-                continue
-            target = e.f["deadline"]
-            end = self.first_after(
-                e, lambda x, t=target: x.type == "hold_ended" and x.f["deadline"] == t
-            )
+        for e, f in typed(self.events, HoldStartedFields):
+            target = f["deadline"]
+            end = self.first_after(e, lambda x, t=target: _ends_hold(x, t))
             pairs.setdefault(target, []).append((e, end))
         return pairs
 
@@ -138,10 +135,11 @@ class Timeline:
         notes: list[str] = []
         current: dt.date | None = due
         for start, end in self._holds[trigger.id]:
-            wanted = start.f.get("kind")
+            hold = fields_of(start, HoldStartedFields)
+            wanted = hold["kind"]
             if wanted is not None and wanted != kind:
                 continue
-            if kind in NO_ACCESS_ONLY and start.f["reason"] != "no_access":
+            if kind in NO_ACCESS_ONLY and hold["reason"] != "no_access":
                 notes.append(f"Hold {start.id} ignored: hazard clocks pause only for no access")
                 continue
             if kind not in policy.pausable:
@@ -156,7 +154,7 @@ class Timeline:
                 continue  # after the deadline was met or had already passed
             remaining = cal.working_days_between(s, current)
             if end is None and stop is None:
-                holds.append(Hold(start.f["reason"], s, None, start.id))
+                holds.append(Hold(hold["reason"], s, None, start.id))
                 current = None
                 continue
             # Met or closed while still on hold: the hold ran until then.
@@ -164,7 +162,7 @@ class Timeline:
             new_due = cal.add_working_days(until, remaining)
             holds.append(
                 Hold(
-                    start.f["reason"],
+                    hold["reason"],
                     s,
                     until,
                     start.id,
@@ -232,3 +230,8 @@ class Timeline:
             detail=detail,
             notes=notes,
         )
+
+
+def _ends_hold(e: Event, deadline: str) -> bool:
+    """Whether ``e`` ends the hold on ``deadline``."""
+    return e.type == "hold_ended" and fields_of(e, HoldEndedFields)["deadline"] == deadline
