@@ -469,14 +469,15 @@ def _conflicts(tl: Timeline, c: Complaint) -> list[Finding]:
             continue
         if e.type not in DECISIONS or not e.by:
             continue
-        stage = e.f.get("stage")  # the decision types: a refusal to accept has no stage
-        if stage is None:  # a refusal to accept: the stage the complaint is at then
-            stage = received["stage"]
+        given: int | None = e.f.get("stage")  # the decision types: a refusal has no stage
+        if given is None:  # a refusal to accept: the stage the complaint is at then
+            given = received["stage"]
             for x in c.events:
                 if x is e:
                     break
                 if x.type == "escalation_request":
-                    stage = fields_of(x, EscalationRequestFields)["stage"]
+                    given = fields_of(x, EscalationRequestFields)["stage"]
+        stage = given
         earlier = {d for s, d in deciders.items() if s < stage}
         if e.by in earlier and e.by != about:
             out.append(
