@@ -412,17 +412,28 @@ class Ledger:
 
 def build_ledger(events: Iterable[Any]) -> Ledger:
     """From a complaint's events in order (responses, decisions, payments) and its Ombudsman orders."""
+    # imported here: payloads -> events -> policy -> this module at import time
+    from app.domain.payloads import (
+        CompensationDecisionFields,
+        CompensationPaidFields,
+        ComplaintResponseFields,
+        OmbudsmanOrderFields,
+        fields_of,
+    )
+
     offered: dict[int, dict[str, Decimal]] = {}
     accepted: dict[str, Decimal] | None = None
     decision = decided_on = None
     ordered: dict[str, Decimal] = {}
     paid: dict[str, Decimal] = {}
     for e in events:
-        if e.type == "complaint_response" and e.f.get("compensation"):
-            _add(offered.setdefault(e.f["stage"], {}), e.f["compensation"])
+        if e.type == "complaint_response":
+            response = fields_of(e, ComplaintResponseFields)
+            if response["compensation"]:
+                _add(offered.setdefault(response["stage"], {}), response["compensation"])
         elif e.type == "compensation_decision":
             decided_on = e.day
-            if e.f["accepted"]:
+            if fields_of(e, CompensationDecisionFields)["accepted"]:
                 decision = "accepted"
                 accepted = {}
                 for stage in offered.values():
@@ -430,11 +441,13 @@ def build_ledger(events: Iterable[Any]) -> Ledger:
                         accepted[h] = accepted.get(h, ZERO) + amt
             else:
                 decision, accepted = "declined", None
-        elif e.type == "ombudsman_order" and e.f.get("compensation"):
-            ordered = {}  # a later order restates the total
-            _add(ordered, e.f["compensation"])
+        elif e.type == "ombudsman_order":
+            order = fields_of(e, OmbudsmanOrderFields)
+            if order["compensation"]:
+                ordered = {}  # a later order restates the total
+                _add(ordered, order["compensation"])
         elif e.type == "compensation_paid":
-            _add(paid, e.f["compensation"])
+            _add(paid, fields_of(e, CompensationPaidFields)["compensation"])
     return Ledger(
         offered=MappingProxyType({k: MappingProxyType(v) for k, v in offered.items()}),
         accepted=MappingProxyType(accepted) if accepted is not None else None,

@@ -19,6 +19,17 @@ from app.domain.deadlines import OPEN, Deadline, derive
 from app.domain.deadlines.complaints import Opening, group_complaints, openings, stage_window
 from app.domain.deadlines.timeline import Timeline
 from app.domain.events import Event
+from app.domain.payloads import (
+    ComplaintAckFields,
+    ComplaintAssignedFields,
+    ComplaintPointsFields,
+    ComplaintReceivedFields,
+    EscalationRefusedFields,
+    OmbudsmanOrderFields,
+    OrderCompliedFields,
+    fields_of,
+    typed,
+)
 from app.domain.policy import Policy, PolicyHistory, StageRule
 
 
@@ -77,14 +88,15 @@ class ComplaintState:
 
     @property
     def about_officer(self) -> str | None:
-        return self.received.f.get("about_officer")
+        return fields_of(self.received, ComplaintReceivedFields)["about_officer"]
 
     @property
     def points(self) -> tuple[str, ...]:
         """The points of complaint: the latest ``complaint_points`` list, else the receipt's."""
-        restated = [e for e in self.events if e.type == "complaint_points"]
-        source = restated[-1] if restated else self.received
-        return tuple(source.f.get("points") or ())
+        restated = [f["points"] for _, f in typed(self.events, ComplaintPointsFields)]
+        if restated:
+            return tuple(restated[-1] or ())
+        return tuple(fields_of(self.received, ComplaintReceivedFields)["points"] or ())
 
     @property
     def current(self) -> StageState:
@@ -106,6 +118,7 @@ class ComplaintState:
         for s in self.stages:
             if before_stage is not None and s.number >= before_stage:
                 continue
+            # a response or either kind of refusal: "by" is shared, so read it untyped
             for e in (s.response, s.refusal):
                 if e is not None and e.f.get("by"):
                     out.add(e.f["by"])
@@ -117,7 +130,7 @@ class ComplaintState:
     @property
     def lessons(self) -> tuple[str, ...]:
         out = []
-        for e in self.events:
+        for e in self.events:  # "lessons" on responses and closures alike
             text = (
                 e.f.get("lessons") if e.type in ("complaint_response", "complaint_closed") else None
             )
@@ -141,12 +154,16 @@ def _stage_state(
     window = stage_window(tl, c, op)
     # an escalation is answered whenever it is answered, closure or not
     answers = stage_window(tl, c, op, until_end=False) if op.escalated else window
-    staged = [e for e in window if e.f.get("stage") == n]
-    ack = _first(e for e in answers if e.type == "complaint_ack" and e.f["stage"] == n)
+    staged = [e for e in window if e.f.get("stage") == n]  # every stage-bearing type
+    ack = _first(e for e, f in typed(answers, ComplaintAckFields) if f["stage"] == n)
     refusal = _first(
         e
         for e in answers
-        if (e.type == "escalation_refused" and op.escalated and e.f["stage"] == n)
+        if (
+            e.type == "escalation_refused"
+            and op.escalated
+            and fields_of(e, EscalationRefusedFields)["stage"] == n
+        )
         or e.type == "complaint_refused"
     )
     response = _first(e for e in staged if e.type == "complaint_response")
@@ -186,11 +203,11 @@ def complaint_states(
     out = []
     for c in complaints:
         handlers: dict[int, str] = {}  # stage -> its handler now (the latest assignment)
-        if c.received.f.get("handler"):
-            handlers[c.received.f["stage"]] = c.received.f["handler"]
-        for e in c.events:
-            if e.type == "complaint_assigned":
-                handlers[e.f["stage"]] = e.f["handler"]
+        received = fields_of(c.received, ComplaintReceivedFields)
+        if received["handler"]:
+            handlers[received["stage"]] = received["handler"]
+        for _, assigned in typed(c.events, ComplaintAssignedFields):
+            handlers[assigned["stage"]] = assigned["handler"]
         stages = []
         for op in openings(tl, c):
             state = _stage_state(tl, c, op, by_key, handlers.get(op.stage))
@@ -246,12 +263,14 @@ def _ombudsman_by_complaint(tl: Timeline, complaint_ids: list[str]):
             owner[e.id] = latest
             result[latest][0].append(e)
         elif e.type == "ombudsman_order":
-            target = owner.get(e.f.get("enquiry") or "", latest)
+            target = owner.get(fields_of(e, OmbudsmanOrderFields)["enquiry"] or "", latest)
             if target:
                 owner[e.id] = target
                 result[target][1].append(e)
-        elif e.type == "order_complied" and e.f["order"] in owner:
-            result[owner[e.f["order"]]][2].setdefault(e.f["order"], []).append(e)
+        elif e.type == "order_complied":
+            order = fields_of(e, OrderCompliedFields)["order"]
+            if order in owner:
+                result[owner[order]][2].setdefault(order, []).append(e)
     return {
         cid: (tuple(enq), tuple(orders), {k: tuple(v) for k, v in comp.items()})
         for cid, (enq, orders, comp) in result.items()

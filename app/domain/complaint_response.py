@@ -23,6 +23,8 @@ from app.domain.complaint_rules import (
     check_person,
 )
 from app.domain.deadlines.timeline import fmt
+from app.domain.events import Event
+from app.domain.payloads import ComplaintResponseFields, fields_of
 
 
 @dataclass(frozen=True)
@@ -196,10 +198,11 @@ def decision_summary(draft: ResponseDraft) -> str:
     return f"{len(draft.points)} point{'s' if len(draft.points) != 1 else ''}: {', '.join(parts)}"
 
 
-def draft_from_event(e: Any) -> ResponseDraft:
+def draft_from_event(e: Event) -> ResponseDraft:
     """The draft a recorded response was sent with (for showing its checklist)."""
+    f = fields_of(e, ComplaintResponseFields)
     points = []
-    for p in e.f.get("points") or ():
+    for p in f["points"] or ():
         if isinstance(p, dict):
             points.append(
                 PointDecision(
@@ -207,7 +210,7 @@ def draft_from_event(e: Any) -> ResponseDraft:
                 )
             )
     outstanding = []
-    for item in e.f.get("outstanding") or ():
+    for item in f["outstanding"] or ():
         if isinstance(item, dict):
             try:
                 due = dt.date.fromisoformat(str(item.get("due")))
@@ -216,10 +219,10 @@ def draft_from_event(e: Any) -> ResponseDraft:
             outstanding.append(OutstandingAction(str(item.get("text", "")), due))
     return ResponseDraft(
         points=tuple(points),
-        apology=bool(e.f.get("apology")),
-        remedy=e.f.get("remedy") or "",
+        apology=bool(f["apology"]),
+        remedy=f["remedy"] or "",
         outstanding=tuple(outstanding),
-        escalation=e.f.get("escalation") or "",
-        compensation=tuple((c.head, c.amount) for c in e.f.get("compensation") or ()),
-        lessons=e.f.get("lessons") or "",
+        escalation=f["escalation"] or "",
+        compensation=tuple((c.head, c.amount) for c in f["compensation"] or ()),
+        lessons=f["lessons"] or "",
     )

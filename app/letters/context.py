@@ -29,6 +29,19 @@ from app.domain.complaint_rules import (
 from app.domain.deadlines import derive
 from app.domain.deadlines.other import SUBJECT_WORDS
 from app.domain.events import Event
+from app.domain.payloads import (
+    ActionPlanAgreedFields,
+    ArrearsCheckFields,
+    AsbReportFields,
+    CaseClosedFields,
+    HazardInvestigatedFields,
+    HazardReportedFields,
+    HomeVisitRequestFields,
+    RequestDecidedFields,
+    RequestMadeFields,
+    RiskAssessmentFields,
+    fields_of,
+)
 from app.domain.policy import Policy
 from app.letters.compose import LetterContext
 from app.letters.document import Bullets, Organisation, Point, Signature, Table
@@ -317,9 +330,11 @@ def _asb_values(v: _Values, f: CaseFacts, day: dt.date) -> None:
     )
     assessment = f.latest("risk_assessment")
     tier = (
-        assessment.f["tier"]
+        fields_of(assessment, RiskAssessmentFields)["tier"]
         if assessment
-        else (policy.hint_tiers[report.f["risk_hint"]] if report else None)
+        else (
+            policy.hint_tiers[fields_of(report, AsbReportFields)["risk_hint"]] if report else None
+        )
     )
     v.put("asb.risk", tier, no_report)
     due = None
@@ -328,9 +343,10 @@ def _asb_values(v: _Values, f: CaseFacts, day: dt.date) -> None:
         due = d.due if d is not None else None
     v.promise("asb.assess_by", due, day, no_report)
     plan = f.latest("action_plan_agreed")
+    agreement = fields_of(plan, ActionPlanAgreedFields) if plan else None
     interval = (
-        plan.f["update_every_wd"]
-        if plan
+        agreement["update_every_wd"]
+        if agreement
         else (policy.tiers[tier].update_every_wd if tier else None)
     )
     v.put("asb.contact_every", f"every {interval} working days" if interval else None, no_report)
@@ -338,10 +354,12 @@ def _asb_values(v: _Values, f: CaseFacts, day: dt.date) -> None:
         "asb.next_update", cal.add_working_days(day, interval) if interval else None, day, no_report
     )
     no_plan = "no action plan has been agreed on this case"
-    agreed = (plan.f.get("agreed_on") or plan.day) if plan else None
+    agreed = (
+        (agreement["agreed_on"] or plan.day) if plan is not None and agreement is not None else None
+    )
     v.put("asb.plan_agreed", plain_date(agreed) if agreed else None, no_plan)
-    if plan is not None:
-        rows = tuple((a.text, f.person(a.owner), plain_date(a.due)) for a in plan.f["actions"])
+    if agreement is not None:
+        rows = tuple((a.text, f.person(a.owner), plain_date(a.due)) for a in agreement["actions"])
         v.put(
             "asb.plan_actions",
             Table(("What will be done", "Who", "By when"), rows, widths=(3.2, 1.4, 1.2)),
@@ -356,32 +374,38 @@ def _asb_values(v: _Values, f: CaseFacts, day: dt.date) -> None:
         (x for x in f.deadlines if visit is not None and x.key == f"home_visit:{visit.id}"), None
     )
     v.put("visit.due", long_date(vd.due) if vd is not None and vd.due else None, no_visit)
-    v.put("visit.reason", VISIT_REASONS.get(visit.f["reason"]) if visit else None, no_visit)
+    reason = fields_of(visit, HomeVisitRequestFields)["reason"] if visit else None
+    v.put("visit.reason", VISIT_REASONS.get(reason) if reason is not None else None, no_visit)
     closed = f.latest("case_closed")
     v.put(
         "closure.date", plain_date(closed.day) if closed else None, "the case has not been closed"
     )
     v.put(
-        "closure.outcome", closed.f["outcome"] if closed else None, "the case has not been closed"
+        "closure.outcome",
+        fields_of(closed, CaseClosedFields)["outcome"] if closed else None,
+        "the case has not been closed",
     )
 
 
 def _safety_values(v: _Values, f: CaseFacts) -> None:
     """Hazard, decision and arrears fields, from the latest such event on the case."""
     inv = f.latest("hazard_investigated")
-    report = next((e for e in f.events if inv is not None and e.id == inv.f["answers"]), None)
+    found = fields_of(inv, HazardInvestigatedFields) if inv else None
+    # "answers" of an investigation names a hazard_reported (the schema checks it)
+    report = next((e for e in f.events if found is not None and e.id == found["answers"]), None)
+    hazard = fields_of(report, HazardReportedFields) if report else None
     none = "no hazard on this case has been investigated yet"
     rules = f.policy.hazards
-    name = rules.name_of(report.f["hazard"]) if report else None
+    name = rules.name_of(hazard["hazard"]) if hazard else None
     v.put("hazard.name", name[0].lower() + name[1:] if name else None, none)  # mid-sentence
     v.put(
         "hazard.location",
-        report.f.get("location") if report else None,
+        hazard["location"] if hazard else None,
         none if report is None else "no location was recorded with the report",
     )
     v.put("hazard.reported", plain_date(report.day) if report else None, none)
     v.put("hazard.investigated", plain_date(inv.day) if inv else None, none)
-    v.put("hazard.finding", inv.f["finding"].strip() if inv else None, none)
+    v.put("hazard.finding", found["finding"].strip() if found else None, none)
     clocks = {d.kind: d for d in f.deadlines if report is not None and d.started_by == report.id}
     safety, works = clocks.get("hazard_safety"), clocks.get("hazard_works_target")
     safe_by = None
@@ -397,22 +421,24 @@ def _safety_values(v: _Values, f: CaseFacts) -> None:
         none if report is None else "no preventative works are owed for this hazard",
     )
     decided = f.latest("request_decided")
+    decision = fields_of(decided, RequestDecidedFields) if decided else None
+    # "answers" of a decision names a request_made (the schema checks it)
     asked = next(
-        (e for e in f.events if decided is not None and e.id == decided.f["answers"]), None
+        (e for e in f.events if decision is not None and e.id == decision["answers"]), None
     )
     no_decision = "no request on this case has been decided yet"
     v.put(
         "request.subject",
-        SUBJECT_WORDS[asked.f["subject"]] if asked else None,
+        SUBJECT_WORDS[fields_of(asked, RequestMadeFields)["subject"]] if asked else None,
         no_decision,
     )
     v.put("request.made", plain_date(asked.day) if asked else None, no_decision)
-    v.put("decision.text", decided.f["decision"] if decided else None, no_decision)
-    v.put("decision.reasons", decided.f["reasons"] if decided else None, no_decision)
+    v.put("decision.text", decision["decision"] if decision else None, no_decision)
+    v.put("decision.reasons", decision["reasons"] if decision else None, no_decision)
     v.put("decision.date", plain_date(decided.day) if decided else None, no_decision)
     check = f.latest("arrears_check")
     no_check = "the rent account has not been checked on this case"
-    balance = check.f.get("balance") if check else None
+    balance = fields_of(check, ArrearsCheckFields)["balance"] if check else None
     v.put(
         "arrears.balance",
         money(balance) if balance is not None else None,

@@ -27,6 +27,17 @@ from dataclasses import dataclass
 from app.domain.deadlines.model import CLOSED, OPEN, Deadline, Finding
 from app.domain.deadlines.timeline import Timeline, fmt
 from app.domain.events import COMPLAINT_EVENT_TYPES, Event, answers, earlier
+from app.domain.payloads import (
+    ActionDoneFields,
+    ComplaintAssignedFields,
+    ComplaintReceivedFields,
+    ComplaintResponseFields,
+    ContactFields,
+    EscalationRequestFields,
+    ExtensionNoticeFields,
+    fields_of,
+    typed,
+)
 from app.domain.policy import Policy, StageRule
 
 
@@ -58,7 +69,7 @@ def extension_verdicts(
         if x.day > due:
             out.append(ExtensionVerdict(x, due, False, due, False, due))
             continue
-        wanted = x.f["new_due"]
+        wanted = fields_of(x, ExtensionNoticeFields)["new_due"]
         new_due = min(wanted, limit)
         after = max(due, new_due)
         out.append(ExtensionVerdict(x, due, True, new_due, wanted > limit, after))
@@ -82,7 +93,7 @@ class _Owing:
     def __init__(self, tl: Timeline, received: Event):
         self.received = received
         self.policy = tl.policy_at(received)
-        self.stage: int = received.f["stage"]
+        self.stage: int = fields_of(received, ComplaintReceivedFields)["stage"]
         self.acked: set[int] = set()
         self.answered: set[int] = set()  # stages responded to
         self.asked: set[int] = set()  # stages asked for by an escalation request
@@ -117,7 +128,7 @@ class _Owing:
             return self.closed
         if self.finished:
             return False
-        n: int = e.f.get("stage") or 0
+        n: int = e.f.get("stage") or 0  # mixed types: every stage-bearing one requires it
         if e.type == "complaint_ack":
             return n == self.stage and n not in self.acked and n not in self.answered
         if e.type in ("complaint_response", "extension_notice"):
@@ -142,7 +153,7 @@ def group_complaints(tl: Timeline) -> list[Complaint]:
     for e in tl.events:
         if e.type not in COMPLAINT_EVENT_TYPES:
             continue
-        target = e.f.get("complaint")
+        target = e.f.get("complaint")  # any complaint event type may name its complaint
         if not target:
             prior = [owing[c.id] for c in reversed(received) if answers(e, c)]
             chosen = (
@@ -178,14 +189,17 @@ def openings(tl: Timeline, c: Complaint) -> list[Opening]:
     current stage's response again from the reopening date. An escalation request
     opens the next stage whether or not the complaint was closed.
     """
-    raw: list[tuple[int, Event, str]] = [(c.received.f["stage"], c.received, "receipt")]
-    current = c.received.f["stage"]
+    current = fields_of(c.received, ComplaintReceivedFields)["stage"]
+    raw: list[tuple[int, Event, str]] = [(current, c.received, "receipt")]
     asked: set[int] = set()
     closed = False
     for e in c.events:
-        if e.type == "escalation_request" and e.f["stage"] not in asked:
-            asked.add(e.f["stage"])
-            current = e.f["stage"]
+        if e.type == "escalation_request":
+            asked_for = fields_of(e, EscalationRequestFields)["stage"]
+            if asked_for in asked:
+                continue
+            asked.add(asked_for)
+            current = asked_for
             raw.append((current, e, "escalation"))
             closed = False
         elif e.type == "complaint_closed":
@@ -224,6 +238,7 @@ def stage_window(tl: Timeline, c: Complaint, op: Opening, until_end: bool = True
 
 
 def _of(events: list[Event], n: int | None, *types: str) -> list[Event]:
+    # several types at once: "stage" is read untyped (complaint_refused has none)
     return [e for e in events if e.type in types and (n is None or e.f.get("stage") == n)]
 
 
@@ -327,7 +342,8 @@ def _stage(tl: Timeline, c: Complaint, op: Opening, findings: list[Finding]) -> 
                     x.day,
                     "EXTENSION_TOO_LONG",
                     (x.id,),
-                    f"Extension of {fmt(x.day)} to {fmt(x.f['new_due'])} goes beyond the "
+                    f"Extension of {fmt(x.day)} to "
+                    f"{fmt(fields_of(x, ExtensionNoticeFields)['new_due'])} goes beyond the "
                     f"{rule.label.lower()} maximum of {rule.extension_max_wd or 0} WD "
                     f"(latest allowed {fmt(limit)})",
                 )
@@ -356,7 +372,7 @@ def _stage(tl: Timeline, c: Complaint, op: Opening, findings: list[Finding]) -> 
 def outstanding_items(response: Event) -> list[tuple[int, str, dt.date]]:
     """The (position, text, due) of each well-formed outstanding action of a response."""
     out = []
-    for i, item in enumerate(response.f.get("outstanding") or ()):
+    for i, item in enumerate(fields_of(response, ComplaintResponseFields)["outstanding"] or ()):
         if not isinstance(item, Mapping):
             continue
         text, due = item.get("text"), item.get("due")
@@ -376,9 +392,7 @@ def remedy_actions(tl: Timeline, c: Complaint) -> list[Deadline]:
     They outlive the complaint's (and the case's) closure: they are promises to the resident.
     """
     out = []
-    for r in c.events:
-        if r.type != "complaint_response":
-            continue
+    for r, f in typed(c.events, ComplaintResponseFields):
         for i, text, due in outstanding_items(r):
             out.append(
                 tl.deadline(
@@ -389,16 +403,22 @@ def remedy_actions(tl: Timeline, c: Complaint) -> list[Deadline]:
                     due=due,
                     policy=tl.policy_at(r),
                     met_types=("action_done",),
-                    met=lambda e, rid=r.id, t=text: (
-                        e.type == "action_done" and e.f["plan"] == rid and e.f["action"] == t
-                    ),
-                    stage=r.f["stage"],
+                    met=lambda e, rid=r.id, t=text: _done(e, rid, t),
+                    stage=f["stage"],
                     complaint=c.id,
-                    detail=f"Stage {r.f['stage']} response of {fmt(r.day)} promised "
+                    detail=f"Stage {f['stage']} response of {fmt(r.day)} promised "
                     f"'{text}' by {fmt(due)}",
                 )
             )
     return out
+
+
+def _done(e: Event, plan: str, action: str) -> bool:
+    """Whether ``e`` records the action ``action`` of ``plan`` as done."""
+    if e.type != "action_done":
+        return False
+    f = fields_of(e, ActionDoneFields)
+    return f["plan"] == plan and f["action"] == action
 
 
 def _conflicts(tl: Timeline, c: Complaint) -> list[Finding]:
@@ -408,12 +428,13 @@ def _conflicts(tl: Timeline, c: Complaint) -> list[Finding]:
     it (seed 001, 8 Aug 2024); deciding is responding or refusing in writing.
     """
     out: list[Finding] = []
-    about = c.received.f.get("about_officer")
+    received = fields_of(c.received, ComplaintReceivedFields)
+    about = received["about_officer"]
     if about:
         about_it = [
             e
-            for e in tl.after(c.received)
-            if e.type == "contact" and e.f.get("topic") == "complaint" and e.f["direction"] == "out"
+            for e, f in typed(tl.after(c.received), ContactFields)
+            if f["topic"] == "complaint" and f["direction"] == "out"
         ]
         for e in sorted([c.received, *c.events, *about_it], key=lambda x: tl.index[x.id]):
             if _person(e) == about:
@@ -428,11 +449,12 @@ def _conflicts(tl: Timeline, c: Complaint) -> list[Finding]:
                 )
     deciders: dict[int, str] = {}  # stage -> who first decided it
     assigned: dict[int, str] = {}  # stage -> its handler
-    if c.received.f.get("handler"):
-        assigned[c.received.f["stage"]] = c.received.f["handler"]
+    if received["handler"]:
+        assigned[received["stage"]] = received["handler"]
     for e in c.events:
         if e.type == "complaint_assigned":
-            stage, who = e.f["stage"], e.f["handler"]
+            assignment = fields_of(e, ComplaintAssignedFields)
+            stage, who = assignment["stage"], assignment["handler"]
             assigned[stage] = who
             earlier = {d for s, d in deciders.items() if s < stage}
             if who in earlier and who != about:
@@ -448,14 +470,15 @@ def _conflicts(tl: Timeline, c: Complaint) -> list[Finding]:
             continue
         if e.type not in DECISIONS or not e.by:
             continue
-        stage = e.f.get("stage")
-        if stage is None:  # a refusal to accept: the stage the complaint is at then
-            stage = c.received.f["stage"]
+        given: int | None = e.f.get("stage")  # the decision types: a refusal has no stage
+        if given is None:  # a refusal to accept: the stage the complaint is at then
+            given = received["stage"]
             for x in c.events:
                 if x is e:
                     break
                 if x.type == "escalation_request":
-                    stage = x.f["stage"]
+                    given = fields_of(x, EscalationRequestFields)["stage"]
+        stage = given
         earlier = {d for s, d in deciders.items() if s < stage}
         if e.by in earlier and e.by != about:
             out.append(
@@ -486,6 +509,8 @@ DECISIONS = {
 
 
 def _person(e: Event) -> str | None:
-    if e.type in ("complaint_received", "complaint_assigned"):
-        return e.f.get("handler")
-    return e.f.get("by")
+    if e.type == "complaint_received":
+        return fields_of(e, ComplaintReceivedFields)["handler"]
+    if e.type == "complaint_assigned":
+        return fields_of(e, ComplaintAssignedFields)["handler"]
+    return e.f.get("by")  # "by" is shared by the other types

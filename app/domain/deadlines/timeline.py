@@ -15,6 +15,7 @@ from functools import lru_cache
 from app.domain.bundle import CaseInfo
 from app.domain.deadlines.model import CLOSED, MET, ON_HOLD, OPEN, Deadline, Hold
 from app.domain.events import Event, answers, earlier, ordered
+from app.domain.payloads import HoldEndedFields, HoldStartedFields, fields_of
 from app.domain.policy import Policy, PolicyHistory
 
 # Case-work deadlines that end when the case is closed. Promises made to the
@@ -61,7 +62,7 @@ class Timeline:
         self._named: dict[str, list[Event]] = {}  # event id -> the events naming it in `answers`
         for i, e in enumerate(self.events):
             self._day_start.setdefault(e.day, i)
-            ref = e.f.get("answers")
+            ref = e.f.get("answers")  # every type: several carry "answers", most do not
             if isinstance(ref, str):
                 self._named.setdefault(ref, []).append(e)
         self._of_type: dict[str, list[int]] = {}  # type -> its events' indices, in order
@@ -165,18 +166,16 @@ class Timeline:
         pairs: dict[str, list[tuple[Event, Event | None]]] = {}
         ends: dict[str, list[int]] = {}  # deadline -> indices of the hold_ended naming it
         for i in self._of_type.get("hold_ended", ()):
-            ends.setdefault(self.events[i].f["deadline"], []).append(i)
+            ends.setdefault(fields_of(self.events[i], HoldEndedFields)["deadline"], []).append(i)
         for i in self._of_type.get("hold_started", ()):
             e = self.events[i]
-            target = e.f["deadline"]
+            target = fields_of(e, HoldStartedFields)["deadline"]
             start = self._day_start[e.day]
             end = next(  # one naming it in ``answers`` though read earlier that day comes first
                 (
                     x
                     for x in self._named.get(e.id, ())
-                    if self.index[x.id] < start
-                    and x.type == "hold_ended"
-                    and x.f["deadline"] == target
+                    if self.index[x.id] < start and _ends_hold(x, target)
                 ),
                 None,
             )
@@ -198,10 +197,11 @@ class Timeline:
         notes: list[str] = []
         current: dt.date | None = due
         for start, end in self._holds[trigger.id]:
-            wanted = start.f.get("kind")
+            hold = fields_of(start, HoldStartedFields)
+            wanted = hold["kind"]
             if wanted is not None and wanted != kind:
                 continue
-            if kind in NO_ACCESS_ONLY and start.f["reason"] != "no_access":
+            if kind in NO_ACCESS_ONLY and hold["reason"] != "no_access":
                 notes.append(f"Hold {start.id} ignored: hazard clocks pause only for no access")
                 continue
             if kind not in policy.pausable:
@@ -216,7 +216,7 @@ class Timeline:
                 continue  # after the deadline was met or had already passed
             remaining = cal.working_days_between(s, current)
             if end is None and stop is None:
-                holds.append(Hold(start.f["reason"], s, None, start.id))
+                holds.append(Hold(hold["reason"], s, None, start.id))
                 current = None
                 continue
             # Met or closed while still on hold: the hold ran until then.
@@ -224,7 +224,7 @@ class Timeline:
             new_due = cal.add_working_days(until, remaining)
             holds.append(
                 Hold(
-                    start.f["reason"],
+                    hold["reason"],
                     s,
                     until,
                     start.id,
@@ -295,3 +295,8 @@ class Timeline:
             detail=detail,
             notes=notes,
         )
+
+
+def _ends_hold(e: Event, deadline: str) -> bool:
+    """Whether ``e`` ends the hold on ``deadline``."""
+    return e.type == "hold_ended" and fields_of(e, HoldEndedFields)["deadline"] == deadline

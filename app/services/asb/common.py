@@ -15,6 +15,7 @@ from sqlalchemy.sql import operators
 from app.domain.calendar import LONDON, london_date
 from app.domain.case_review import review_trigger
 from app.domain.events import Event
+from app.domain.payloads import PartnerRequestFields, typed
 from app.domain.policy import Policy
 from app.domain.vulnerabilities import norm
 from app.errors import ValidationError
@@ -138,9 +139,8 @@ def known_agencies(s: Session, events: list[Event] = ()) -> tuple[str, ...]:
         if row is not None and isinstance(row.value, list)
         else list(DEFAULT_AGENCIES)
     )
-    for e in events:
-        if e.type == "partner_request":
-            names.append(e.f["agency"])
+    for _, request in typed(events, PartnerRequestFields):
+        names.append(request["agency"])
     out: list[str] = []
     for name in names:
         if isinstance(name, str) and name.strip() and norm(name) not in {norm(n) for n in out}:

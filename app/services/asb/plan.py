@@ -12,6 +12,14 @@ from app.domain.action_plan import PlanRow, default_update_wd, plan_problems
 from app.domain.calendar import LONDON
 from app.domain.deadlines.timeline import fmt
 from app.domain.events import Event
+from app.domain.payloads import (
+    ActionDoneFields,
+    ActionPlanAgreedFields,
+    AsbReportFields,
+    RiskAssessmentFields,
+    fields_of,
+    typed,
+)
 from app.errors import ConflictError, ValidationError
 from app.services.asb.common import (
     at_field,
@@ -61,10 +69,9 @@ def agree_plan(
         # Actions are checked against the case's first report: a re-agreed plan carries
         # actions due (and done) before later reports.
         report = next((e for e in events if e.type == "asb_report"), None)
-        tiers = [e.f["tier"] for e in events if e.type == "risk_assessment"]
-        tier = (
-            tiers[-1] if tiers else (policy.hint_tiers[report.f["risk_hint"]] if report else None)
-        )
+        tiers = [f["tier"] for _, f in typed(events, RiskAssessmentFields)]
+        hint = fields_of(report, AsbReportFields)["risk_hint"] if report else None
+        tier = tiers[-1] if tiers else (policy.hint_tiers[hint] if hint is not None else None)
         every = update_every_wd if update_every_wd is not None else default_update_wd(policy, tier)
         problems = plan_problems(
             rows,
@@ -79,7 +86,7 @@ def agree_plan(
             raise ValidationError("The plan was not agreed:\n" + "\n".join(problems))
         plan_ids = {p.id for p in plans}
         done_before = {
-            e.f["action"] for e in events if e.type == "action_done" and e.f["plan"] in plan_ids
+            f["action"] for _, f in typed(events, ActionDoneFields) if f["plan"] in plan_ids
         }
         at = (
             ws.now()
@@ -151,12 +158,11 @@ def mark_action_done(
         raise ValidationError(
             "That plan version has been replaced; mark actions done on the current plan."
         )
-    if action not in {a.text for a in plan.f["actions"]}:
+    if action not in {a.text for a in fields_of(plan, ActionPlanAgreedFields)["actions"]}:
         raise ValidationError(f"The plan has no action {action!r}.")
     earlier = {p.id for p in events if p.type == "action_plan_agreed"}
     if any(
-        e.type == "action_done" and e.f["plan"] in earlier and e.f["action"] == action
-        for e in events
+        f["plan"] in earlier and f["action"] == action for _, f in typed(events, ActionDoneFields)
     ):
         raise ValidationError(f"'{action}' is already recorded as done.")
     raw: dict[str, Any] = {

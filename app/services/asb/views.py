@@ -16,6 +16,20 @@ from app.domain.asb_risk import RiskRules
 from app.domain.calendar import london_date
 from app.domain.deadlines.timeline import fmt
 from app.domain.events import VISIT_REASONS, Event, build_event
+from app.domain.payloads import (
+    ActionPlanAgreedFields,
+    AsbReportFields,
+    CaseClosedFields,
+    HomeVisitFields,
+    HomeVisitRequestFields,
+    PartnerReplyFields,
+    PartnerRequestFields,
+    RepairRaisedFields,
+    RiskAssessmentFields,
+    VulnerabilityPlanFields,
+    fields_of,
+    typed,
+)
 from app.domain.policy import Policy
 from app.domain.vulnerabilities import by_member, plan_covers
 from app.services.views import CaseDetail, DeadlineView
@@ -287,14 +301,8 @@ def build_view(
         visits=tuple(_visit(v, recorded[v.id].recorded_at) for v in of("home_visit")),
         repairs=tuple(_repair(r, dl.get(f"repair:{r.id}")) for r in of("repair_raised")),
         closures=tuple(
-            ClosureView(
-                c.id,
-                c.day,
-                c.f["outcome"],
-                c.f.get("satisfaction"),
-                c.f.get("open_actions_reason"),
-            )
-            for c in of("case_closed")
+            ClosureView(c.id, c.day, f["outcome"], f["satisfaction"], f["open_actions_reason"])
+            for c, f in typed(events, CaseClosedFields)
         ),
         review=review,
         owners=owner_choices(officers, agencies),
@@ -319,19 +327,19 @@ def _by_type(events: list[Event]):
 
 
 def _report(r: Event, policy: Policy, d: DeadlineView | None) -> ReportView:
-    f = r.f
-    reporter = f.get("reporter") or ("resident" if f["by"] == "resident" else f["by"])
+    f = fields_of(r, AsbReportFields)
+    reporter = f["reporter"] or ("resident" if f["by"] == "resident" else f["by"])
     return ReportView(
         id=r.id,
         on=r.day,
-        incident_type=f.get("incident_type"),
+        incident_type=f["incident_type"],
         risk_hint=f["risk_hint"],
         hint_tier=policy.hint_tiers[f["risk_hint"]],
-        hate_incident=bool(f.get("hate_incident")),
+        hate_incident=bool(f["hate_incident"]),
         reporter=reporter,
         channel=f["channel"],
-        perpetrator=f.get("perpetrator"),
-        police_ref=f.get("police_ref"),
+        perpetrator=f["perpetrator"],
+        police_ref=f["police_ref"],
         summary=r.summary,
         assessment_due=d.due if d else None,
         assessed_on=d.met_on if d else None,
@@ -340,7 +348,8 @@ def _report(r: Event, policy: Policy, d: DeadlineView | None) -> ReportView:
 
 
 def _tier(e: Event, rules: RiskRules) -> TierEntry:
-    given: dict[str, Any] = dict(e.f.get("answers") or {})
+    f = fields_of(e, RiskAssessmentFields)
+    given: dict[str, Any] = dict(f["answers"] or {})
     answers = tuple(AnswerView(q.key, q.text, given.get(q.key)) for q in rules.questions)
     extra = tuple(
         AnswerView(k, k.replace("_", " "), v) for k, v in given.items() if rules.question(k) is None
@@ -348,10 +357,10 @@ def _tier(e: Event, rules: RiskRules) -> TierEntry:
     return TierEntry(
         id=e.id,
         on=e.day,
-        tier=e.f["tier"],
-        score=e.f.get("score"),
-        reasons=e.f.get("reasons") or e.summary,
-        by=e.f["by"],
+        tier=f["tier"],
+        score=f["score"],
+        reasons=f["reasons"] or e.summary,
+        by=f["by"],
         answers=answers + extra,
     )
 
@@ -366,25 +375,26 @@ def _vulnerabilities(listed: tuple[str, ...], plans: list[Event]) -> tuple[Vulne
 
 
 def _adjustment(p: Event) -> AdjustmentView:
-    f = p.f
+    f = fields_of(p, VulnerabilityPlanFields)
     return AdjustmentView(
         id=p.id,
         on=p.day,
-        member=f.get("member"),
-        vulnerability=f.get("vulnerability"),
+        member=f["member"],
+        vulnerability=f["vulnerability"],
         adjustments=f["adjustments"],
-        preferred_channel=f.get("preferred_channel"),
-        contact_times=f.get("contact_times"),
-        interpreter=f.get("interpreter"),
-        communication=f.get("communication"),
+        preferred_channel=f["preferred_channel"],
+        contact_times=f["contact_times"],
+        interpreter=f["interpreter"],
+        communication=f["communication"],
     )
 
 
 def _plans(plans, dones, dl, recorded, officers, agencies) -> tuple[PlanVersion, ...]:
     out = []
     for number, plan in enumerate(plans, start=1):
+        f = fields_of(plan, ActionPlanAgreedFields)
         actions = []
-        for n, action in enumerate(plan.f["actions"]):
+        for n, action in enumerate(f["actions"]):
             d = dl.get(f"plan_action:{plan.id}:{n}")
             raw = plan.data["actions"][n]
             actions.append(
@@ -407,10 +417,10 @@ def _plans(plans, dones, dl, recorded, officers, agencies) -> tuple[PlanVersion,
                 id=plan.id,
                 number=number,
                 on=plan.day,
-                agreed_on=plan.f.get("agreed_on") or plan.day,
-                update_every_wd=plan.f["update_every_wd"],
-                supersedes=plan.f.get("supersedes"),
-                letter=plan.f.get("letter"),
+                agreed_on=f["agreed_on"] or plan.day,
+                update_every_wd=f["update_every_wd"],
+                supersedes=f["supersedes"],
+                letter=f["letter"],
                 recorded_by=recorded[plan.id].recorded_by,
                 actions=tuple(actions),
             )
@@ -421,12 +431,20 @@ def _plans(plans, dones, dl, recorded, officers, agencies) -> tuple[PlanVersion,
 def _partners(requests: list[Event], replies: list[Event], dl) -> tuple[PartnerView, ...]:
     out = []
     for i, r in enumerate(requests):
-        agency = r.f["agency"].strip().casefold()
+        f = fields_of(r, PartnerRequestFields)
+        agency = f["agency"].strip().casefold()
         chase = next(
-            (x for x in requests[i + 1 :] if x.f["agency"].strip().casefold() == agency), None
+            (
+                x
+                for x, later in typed(requests[i + 1 :], PartnerRequestFields)
+                if later["agency"].strip().casefold() == agency
+            ),
+            None,
         )
         answers = tuple(
-            ReplyView(p.id, p.day, p.summary) for p in replies if p.f["answers"] == r.id
+            ReplyView(p.id, p.day, p.summary)
+            for p, reply in typed(replies, PartnerReplyFields)
+            if reply["answers"] == r.id
         )
         d = dl.get(f"partner_chase:{r.id}")
         if answers:
@@ -440,9 +458,9 @@ def _partners(requests: list[Event], replies: list[Event], dl) -> tuple[PartnerV
             PartnerView(
                 id=r.id,
                 on=r.day,
-                agency=r.f["agency"],
-                ask=r.f["ask"],
-                contact=r.f.get("contact"),
+                agency=f["agency"],
+                ask=f["ask"],
+                contact=f["contact"],
                 chase_due=d.due if d else None,
                 status=status,
                 replies=answers,
@@ -456,7 +474,7 @@ def _visit_request(r: Event, d: DeadlineView | None) -> VisitRequestView:
     return VisitRequestView(
         id=r.id,
         on=r.day,
-        reason=r.f["reason"],
+        reason=fields_of(r, HomeVisitRequestFields)["reason"],
         due=d.due if d else None,
         visited_on=d.met_on if d else None,
         status=_status(d),
@@ -464,24 +482,26 @@ def _visit_request(r: Event, d: DeadlineView | None) -> VisitRequestView:
 
 
 def _visit(v: Event, recorded_at: dt.datetime) -> HomeVisitView:
+    f = fields_of(v, HomeVisitFields)
     return HomeVisitView(
         id=v.id,
         on=v.day,
-        by=v.f["by"],
-        notes=v.f.get("notes") or v.summary,
-        offline=bool(v.f.get("offline")),
+        by=f["by"],
+        notes=f["notes"] or v.summary,
+        offline=bool(f["offline"]),
         recorded_on=london_date(recorded_at),
     )
 
 
 def _repair(r: Event, d: DeadlineView | None) -> RepairView:
     status = _status(d)
+    f = fields_of(r, RepairRaisedFields)
     return RepairView(
         id=r.id,
-        job=r.f["job"],
-        priority=r.f["priority"],
+        job=f["job"],
+        priority=f["priority"],
         raised=r.day,
-        target=r.f["target"],
+        target=f["target"],
         done_on=d.met_on if d else None,
         status=status,
         late=bool(d and d.breached),

@@ -9,6 +9,16 @@ from typing import Any
 from app.domain.calendar import london_date
 from app.domain.deadlines.timeline import fmt
 from app.domain.events import VISIT_REASONS, Event
+from app.domain.payloads import (
+    ActionDoneFields,
+    ActionPlanAgreedFields,
+    PartnerReplyFields,
+    PartnerRequestFields,
+    RepairDoneFields,
+    RepairRaisedFields,
+    fields_of,
+    typed,
+)
 from app.domain.repairs import repair_target
 from app.domain.vulnerabilities import norm
 from app.errors import ValidationError
@@ -55,11 +65,11 @@ def request_partner(
 
 def _thread_end(events: list[Event], request: Event) -> Event:
     """The latest request to the same agency from ``request`` on (its chases)."""
-    agency = norm(request.f["agency"])
+    agency = norm(fields_of(request, PartnerRequestFields)["agency"])
     later = [
         e
-        for e in events[events.index(request) :]
-        if e.type == "partner_request" and norm(e.f["agency"]) == agency
+        for e, f in typed(events[events.index(request) :], PartnerRequestFields)
+        if norm(f["agency"]) == agency
     ]
     return later[-1]
 
@@ -75,14 +85,15 @@ def chase_partner(
     """Chase an unanswered request: a new request to the same agency (its own chase deadline)."""
     events, _ = read_events(ws, ref)
     original = find_event(events, request_id, "partner_request", "partner request")
-    if any(e.type == "partner_reply" and e.f["answers"] == request_id for e in events):
-        raise ValidationError(f"The request to {original.f['agency']} was already answered.")
+    asked = fields_of(original, PartnerRequestFields)
+    if any(f["answers"] == request_id for _, f in typed(events, PartnerReplyFields)):
+        raise ValidationError(f"The request to {asked['agency']} was already answered.")
     return request_partner(
         ws,
         ref,
-        original.f["agency"],
-        optional(ask) or f"Chasing: {original.f['ask']}",
-        contact=original.f.get("contact"),
+        asked["agency"],
+        optional(ask) or f"Chasing: {asked['ask']}",
+        contact=asked["contact"],
         at=at,
     )
 
@@ -98,7 +109,7 @@ def record_partner_reply(
     raw = {
         "type": "partner_reply",
         "summary": clean(answer, "The answer"),
-        "agency": request.f["agency"],
+        "agency": fields_of(request, PartnerRequestFields)["agency"],
         "answers": request.id,
         **at_field(at),
     }
@@ -164,7 +175,7 @@ def raise_repair(
             f"Priority must be one of {', '.join(policy.repair_priorities)}; got {priority!r}."
         )
     open_jobs = _open_repairs(events)
-    if norm(job) in {norm(r.f["job"]) for r in open_jobs}:
+    if norm(job) in {norm(fields_of(r, RepairRaisedFields)["job"]) for r in open_jobs}:
         raise ValidationError(f"A repair '{job}' is already open on this case.")
     target = repair_target(policy, london_date(when(ws, at)), priority)
     raw = {
@@ -185,7 +196,8 @@ def _open_repairs(events: list[Event]) -> list[Event]:
         if e.type == "repair_raised":
             out.append(e)
         elif e.type == "repair_done":
-            out = [r for r in out if r.f["job"] != e.f["job"]]
+            job = fields_of(e, RepairDoneFields)["job"]
+            out = [r for r in out if fields_of(r, RepairRaisedFields)["job"] != job]
     return out
 
 
@@ -195,16 +207,17 @@ def record_repair_done(
     """The repair raised as ``repair_id`` was completed."""
     events, _ = read_events(ws, ref)
     repair = find_event(events, repair_id, "repair_raised", "repair")
+    job = fields_of(repair, RepairRaisedFields)["job"]
     if repair not in _open_repairs(events):
-        raise ValidationError(f"The repair '{repair.f['job']}' is already done.")
+        raise ValidationError(f"The repair '{job}' is already done.")
     if when(ws, at) < repair.at:
         raise ValidationError(
             f"The repair cannot be done before it was raised ({fmt(repair.day)})."
         )
     raw = {
         "type": "repair_done",
-        "summary": f"Repair done: {repair.f['job']}",
-        "job": repair.f["job"],
+        "summary": f"Repair done: {job}",
+        "job": job,
         **at_field(at),
     }
     ids, case = record(ws, ref, [raw], "repair_done")
@@ -220,8 +233,12 @@ def open_plan_actions(events: list[Event]) -> list[str]:
     if not plans:
         return []
     ids = {p.id for p in plans}
-    done = {e.f["action"] for e in events if e.type == "action_done" and e.f["plan"] in ids}
-    return [a.text for a in plans[-1].f["actions"] if a.text not in done]
+    done = {f["action"] for _, f in typed(events, ActionDoneFields) if f["plan"] in ids}
+    return [
+        a.text
+        for a in fields_of(plans[-1], ActionPlanAgreedFields)["actions"]
+        if a.text not in done
+    ]
 
 
 def close_asb_case(

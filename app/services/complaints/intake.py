@@ -12,7 +12,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from app.domain import complaint_rules as rules
-from app.domain.events import CHANNELS
+from app.domain.events import CHANNELS, Event
+from app.domain.payloads import ComplaintOfferedFields, ContactFields, fields_of
 from app.errors import ValidationError
 from app.services.complaints.tx import Context, Instant, complaint_action, read_states, record_one
 
@@ -159,7 +160,7 @@ def offer_complaint(
                 _receipt(
                     ctx,
                     text,
-                    channel or contact.f["channel"],
+                    channel or fields_of(contact, ContactFields)["channel"],
                     points,
                     about_officer,
                     handler,
@@ -177,13 +178,17 @@ def pending_offers(ws, ref: str) -> list[str]:
     _, events, _, _, _ = read_states(ws, ref)
     pending = []
     for i, e in enumerate(events):
-        if e.type == "contact" and e.f["dissatisfaction"]:
-            later = events[i + 1 :]
-            answered = any(
-                x.type == "complaint_received"
-                or (x.type == "complaint_offered" and x.f.get("answers") in (None, e.id))
-                for x in later
-            )
+        if e.type == "contact" and fields_of(e, ContactFields)["dissatisfaction"]:
+            answered = any(_settles(x, e.id) for x in events[i + 1 :])
             if not answered:
                 pending.append(e.id)
     return pending
+
+
+def _settles(x: Event, contact_id: str) -> bool:
+    """A complaint received, or an offer answering the contact (or answering none in particular)."""
+    if x.type == "complaint_received":
+        return True
+    if x.type != "complaint_offered":
+        return False
+    return fields_of(x, ComplaintOfferedFields)["answers"] in (None, contact_id)

@@ -15,6 +15,15 @@ from app.domain.deadlines import CLOSED, MET, OPEN, Deadline, missed, urgency
 from app.domain.deadlines.complaints import extension_verdicts, latest_extension
 from app.domain.deadlines.timeline import fmt
 from app.domain.events import Event
+from app.domain.payloads import (
+    ActionDoneFields,
+    ComplaintReceivedFields,
+    ContactFields,
+    ExtensionNoticeFields,
+    OmbudsmanOrderFields,
+    fields_of,
+    typed,
+)
 from app.domain.policy import Policy
 from app.services.complaints.tx import read_states
 from app.services.complaints.views import (
@@ -67,11 +76,11 @@ def _extension_steps(s: StageState, policy: Policy) -> list[Step]:
             Step(
                 "Extended",
                 x.day,
-                x.f["new_due"],
+                f["new_due"],
                 "info",
-                f"Extended {fmt(x.day)} to {fmt(x.f['new_due'])}",
+                f"Extended {fmt(x.day)} to {fmt(f['new_due'])}",
             )
-            for x in s.extensions
+            for x, f in typed(s.extensions, ExtensionNoticeFields)
         ]
     limit = latest_extension(policy, s.rule, d.original_due)
     out = []
@@ -84,8 +93,9 @@ def _extension_steps(s: StageState, policy: Policy) -> list[Step]:
             )
             out.append(Step("Extension", x.day, v.judged_against, "late", text))
         elif v.capped:
+            wanted = fields_of(x, ExtensionNoticeFields)["new_due"]
             text = (
-                f"Extended {fmt(x.day)} to {fmt(x.f['new_due'])}: beyond the maximum, "
+                f"Extended {fmt(x.day)} to {fmt(wanted)}: beyond the maximum, "
                 f"counts to {fmt(limit)}"
             )
             out.append(Step("Extension", x.day, limit, "late", text))
@@ -120,7 +130,7 @@ def _stage_view(s: StageState, today: dt.date, policy: Policy) -> StageView:
         steps.append(_step_for("Refused", s.response_deadline, s.refusal, today, "decision"))
     elif s.response_deadline is not None or s.response is not None:
         steps.append(_step_for("Response", s.response_deadline, s.response, today, "response"))
-    decider = s.response or s.refusal
+    decider = s.response or s.refusal  # a response or either refusal: "by" is shared
     return StageView(
         number=s.number,
         label=s.label + (" (reopened)" if s.how == "reopen" else ""),
@@ -248,6 +258,7 @@ def _allowed(state: ComplaintState, today: dt.date) -> frozenset[str]:
 
 def _line(e: Event) -> HistoryLine:
     what = TYPE_WORDS.get(e.type, e.type.replace("_", " ").capitalize())
+    # any complaint event type: "stage", "by" and "handler" are read untyped
     if "stage" in e.f and isinstance(e.f.get("stage"), int):
         what = f"{what} (stage {e.f['stage']})"
     return HistoryLine(e.id, e.at, what, e.summary, e.f.get("by") or e.f.get("handler"))
@@ -259,6 +270,7 @@ def build_view(
     policy = state.policy
     cal = policy.calendar
     r = state.received
+    received = fields_of(r, ComplaintReceivedFields)
     own_ids = {r.id, *(e.id for e in state.events)}
     omb_ids = {e.id for e in (*state.enquiries, *state.orders)}
     omb_ids |= {e.id for v in state.compliance.values() for e in v}
@@ -267,9 +279,13 @@ def build_view(
         for e in events
         if e.id not in own_ids
         and (
-            (e.type == "contact" and e.f.get("topic") == "complaint" and r.at <= e.at)
+            (
+                e.type == "contact"
+                and fields_of(e, ContactFields)["topic"] == "complaint"
+                and r.at <= e.at
+            )
             or e.id in omb_ids
-            or (e.type == "action_done" and e.f["plan"] in own_ids)
+            or (e.type == "action_done" and fields_of(e, ActionDoneFields)["plan"] in own_ids)
         )
     ]
     ids = own_ids | {e.id for e in related}
@@ -284,7 +300,13 @@ def build_view(
     )
     order_deadlines = {d.started_by: d for d in state.deadlines if d.kind == "ombudsman_order"}
     orders = tuple(
-        _tracked(order_deadlines[o.id], o.f["text"], cal, today, policy.at_risk_wd)
+        _tracked(
+            order_deadlines[o.id],
+            fields_of(o, OmbudsmanOrderFields)["text"],
+            cal,
+            today,
+            policy.at_risk_wd,
+        )
         for o in state.orders
         if o.id in order_deadlines
     )
@@ -305,12 +327,12 @@ def build_view(
         case_ref=ref,
         summary=r.summary,
         received_on=r.day,
-        channel=r.f["channel"],
+        channel=received["channel"],
         about_officer=state.about_officer,
         handler=s.handler,
         points=state.points,
-        matter_date=r.f.get("matter_date"),
-        late_reason=r.f.get("late_reason"),
+        matter_date=received["matter_date"],
+        late_reason=received["late_reason"],
         policy=policy.ref,
         procedure=policy.title,
         status=state.status,
