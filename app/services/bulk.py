@@ -39,7 +39,7 @@ from app.services.cases import append_many, check_policy
 from app.services.recompute import deadline_values, summary_values
 from app.services.views import ImportResult
 from app.services.workspace import Workspace
-from app.store.base import new_id, utcnow
+from app.store.base import new_id, table_of, utcnow
 from app.store.models import AuditLog, Case, DeadlineRow, Officer, Resident, Vulnerability
 from app.store.trail import append_entries
 
@@ -277,7 +277,7 @@ def officers_for(s, ws: Workspace, usernames: set[str], created: list[str]) -> d
         upsert = postgresql_insert if dialect == "postgresql" else sqlite_insert
         now = utcnow()
         s.execute(
-            upsert(Officer.__table__).on_conflict_do_nothing(index_elements=["username"]),
+            upsert(table_of(Officer)).on_conflict_do_nothing(index_elements=["username"]),
             [
                 {
                     "id": new_id(),
@@ -369,13 +369,13 @@ def _insert(s, ws: Workspace, ready: list[_Ready]) -> list[str]:
                 detail={"events": len(r.bundle.events)},
             )
         )
-    s.execute(Resident.__table__.insert(), residents)
+    s.execute(table_of(Resident).insert(), residents)
     if vulnerabilities:
-        s.execute(Vulnerability.__table__.insert(), vulnerabilities)
-    s.execute(Case.__table__.insert(), cases)
+        s.execute(table_of(Vulnerability).insert(), vulnerabilities)
+    s.execute(table_of(Case).insert(), cases)
     append_many(s, ws, events, origin="imported")
     if deadlines:
-        s.execute(DeadlineRow.__table__.insert(), deadlines)
+        s.execute(table_of(DeadlineRow).insert(), deadlines)
     append_entries(s, trail)
     s.flush()
     return created

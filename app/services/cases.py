@@ -38,7 +38,7 @@ from app.services.views import (
     RepairView,
 )
 from app.services.workspace import Workspace
-from app.store.base import new_id
+from app.store.base import new_id, table_of
 from app.store.models import (
     AuditLog,
     Case,
@@ -82,7 +82,7 @@ def get_or_create_officer(
     if officer is not None:
         return officer
     insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    table = Officer.__table__
+    table = table_of(Officer)
     added = session.execute(
         insert(table)
         .values(
@@ -281,7 +281,7 @@ def append_many(
     session.flush()  # the cases they belong to first
     now = ws.now()
     session.execute(
-        CaseEvent.__table__.insert(),
+        table_of(CaseEvent).insert(),
         [
             {
                 "case_id": case_id,

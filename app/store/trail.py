@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.domain.trail import GENESIS, TrailEntry, entry_hash, plain_json
-from app.store.base import new_id
+from app.store.base import new_id, table_of
 from app.store.models import AuditLog, TrailHead
 
 HEAD_ID = 1
@@ -50,7 +50,7 @@ def append_entries(session: Session, entries: list[AuditLog]) -> None:
     session.flush()  # the head row first (a database that never had one)
     columns = ("id", "at", "actor", "device", "action", "entity", "entity_id", "detail")
     session.execute(
-        AuditLog.__table__.insert(),
+        table_of(AuditLog).insert(),
         [
             {c: getattr(e, c) for c in columns}
             | {"seq": e.seq, "prev_hash": e.prev_hash, "hash": e.hash}
