@@ -188,28 +188,7 @@ def build(n_cases: int, n_events: int, seed: int = 11) -> Path:
                 )
             )
         for d in result.deadlines:
-            batch_deadlines.append(
-                (
-                    _uid(),
-                    case_id,
-                    d.key,
-                    d.kind,
-                    d.label,
-                    d.started_by,
-                    d.started_on.isoformat(),
-                    d.due.isoformat() if d.due else None,
-                    d.original_due.isoformat() if d.original_due else None,
-                    d.policy,
-                    d.status,
-                    d.met_by,
-                    d.met_on.isoformat() if d.met_on else None,
-                    d.closed_on.isoformat() if d.closed_on else None,
-                    d.stage,
-                    d.complaint,
-                    d.detail,
-                    now,
-                )
-            )
+            batch_deadlines.append(deadline_row(case_id, d, now))
         if len(batch_cases) >= 2000:
             flush()
             print(
@@ -231,3 +210,27 @@ if __name__ == "__main__":
     cases = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
     events = int(sys.argv[2]) if len(sys.argv) > 2 else 1_000_000
     print(build(cases, events))
+
+
+def deadline_row(case_id: str, d, now: str) -> tuple:
+    """A derived deadline as a row of ``deadlines`` (the columns the INSERT names)."""
+    return (
+        _uid(),
+        case_id,
+        d.key,
+        d.kind,
+        d.label,
+        d.started_by,
+        d.started_on.isoformat(),
+        d.due.isoformat() if d.due else None,
+        d.original_due.isoformat() if d.original_due else None,
+        d.policy,
+        d.status,
+        d.met_by,
+        d.met_on.isoformat() if d.met_on else None,
+        d.closed_on.isoformat() if d.closed_on else None,
+        d.stage,
+        d.complaint,
+        d.detail,
+        now,
+    )

@@ -32,7 +32,7 @@ from app.domain.deadlines import derive  # noqa: E402
 from app.store.database import open_database  # noqa: E402
 from app.store.models import NOTHING_DUE  # noqa: E402
 from app.store.policies import PolicyRegistry  # noqa: E402
-from bench.big_db import OFFICERS, OUT, _uid  # noqa: E402
+from bench.big_db import OFFICERS, OUT, _uid, deadline_row  # noqa: E402
 from bench.figures import _templates, machine  # noqa: E402
 
 NOW = "2026-11-23 09:00:00.000000"
@@ -144,28 +144,7 @@ def build(n_cases: int, seed: int = 5) -> Path:
                 )
             )
         for d in result.deadlines:
-            deadline_rows.append(
-                (
-                    _uid(),
-                    case_id,
-                    d.key,
-                    d.kind,
-                    d.label,
-                    d.started_by,
-                    d.started_on.isoformat(),
-                    d.due.isoformat() if d.due else None,
-                    d.original_due.isoformat() if d.original_due else None,
-                    d.policy,
-                    d.status,
-                    d.met_by,
-                    d.met_on.isoformat() if d.met_on else None,
-                    d.closed_on.isoformat() if d.closed_on else None,
-                    d.stage,
-                    d.complaint,
-                    d.detail,
-                    NOW,
-                )
-            )
+            deadline_rows.append(deadline_row(case_id, d, NOW))
         if len(cases) >= 2000:
             flush()
             print(
