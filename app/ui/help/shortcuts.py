@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from app.ui.case_view import CaseView
 from app.ui.fit import fit_window
+from app.ui.mnemonics import mnemonic
 from app.ui.records_model import Column, RecordsModel, make_table
 
 NO_DESCRIPTION = "(no description)"
@@ -78,19 +79,6 @@ def mark_clashes(rows: list[Shortcut]) -> list[Shortcut]:
         ]
         out.append(replace(row, clashes="; ".join(others)))
     return out
-
-
-def mnemonic(text: str) -> str | None:
-    """The letter after a single ``&`` (``"Co&rrect"`` → ``"R"``), if any."""
-    i = 0
-    while i < len(text) - 1:
-        if text[i] == "&":
-            if text[i + 1] == "&":
-                i += 2
-                continue
-            return text[i + 1].upper()
-        i += 1
-    return None
 
 
 def key_text(sequences) -> str:
