@@ -163,5 +163,8 @@ def run_gui(db: str | None = None, user: str | None = None, quit_after_load: boo
     try:
         return app.exec()
     finally:
+        from app.ui.background import wait_for_jobs
+
+        wait_for_jobs()  # a count or search still running ends before the windows go
         for window in windows:
             window.ws.close()

@@ -14,6 +14,7 @@ event loop turning meanwhile, and returns the result (None when cancelled).
 from __future__ import annotations
 
 import threading
+import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -110,11 +111,28 @@ class Job(QObject):
         self.thread_.wait()
 
     def start(self) -> None:
+        _live.add(self)
         self.thread_.start()
 
     @property
     def running(self) -> bool:
         return self.thread_.isRunning()
+
+
+_live: weakref.WeakSet[Job] = weakref.WeakSet()
+
+
+def wait_for_jobs() -> None:
+    """Before the application ends: ask every running job to stop and wait for its thread (Qt
+    aborts the process when a QThread is destroyed still running)."""
+    for job in list(_live):
+        try:
+            if job.running:
+                job.cancel()
+                job.thread_.quit()
+                job.thread_.wait()
+        except RuntimeError:  # its Qt object is already gone
+            pass
 
 
 def run_with_progress(

@@ -114,3 +114,29 @@ def test_attaching_a_file_reports_its_hashing_progress(tmp_path, office):
     seen = []
     add_attachment(office, "GEN-2", big, progress=lambda done, total: seen.append((done, total)))
     assert len(seen) > 1 and seen[-1] == (big.stat().st_size, big.stat().st_size)
+
+
+def test_wait_for_jobs_stops_running_work_before_the_app_ends(qtbot):
+    """`gui --quit-after-load` ended while the inbox count still ran: Qt aborted the process
+    ("QThread: Destroyed while thread is still running"). The app now waits for its jobs."""
+    import time
+
+    from PySide6.QtCore import QObject
+
+    from app.ui.background import Job, wait_for_jobs
+
+    owner = QObject()
+    started = []
+
+    def work(progress):
+        started.append(1)
+        for i in range(10_000):
+            progress(i, 10_000)
+            time.sleep(0.001)
+
+    job = Job(work, owner)
+    job.start()
+    qtbot.waitUntil(lambda: bool(started), timeout=5000)
+    assert job.running
+    wait_for_jobs()
+    assert not job.running
