@@ -166,6 +166,10 @@ class SafetyPanel(QWidget):
             return
         self.hazards.set_rows(found[::-1])
         self.requests.set_rows(asked[::-1])
+        # The newest is chosen, so Record step and Decide request work without a click first.
+        for view, rows in ((self.hazards_view, found), (self.requests_view, asked)):
+            if rows and not view.selectionModel().selectedRows():
+                view.selectRow(0)
         open_hazards = sum(h.next_clock is not None for h in found)
         waiting = sum(r.decided_on is None for r in asked)
         self.tabs.setTabText(0, f"Hazards ({open_hazards} open)" if open_hazards else "Hazards")
