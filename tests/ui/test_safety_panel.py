@@ -14,8 +14,8 @@ from app.services.cases import create_case, get_case
 from app.services.possession import record_account_check, record_pre_action
 from app.services.workspace import put_setting
 from app.store.models import Officer
-from app.ui.safety import dialogs
 from app.ui.records_model import selected_row
+from app.ui.safety import dialogs
 from app.ui.safety.panel import SafetyPanel
 from tests.services.conftest import act_as
 from tests.ui.keyboard import alt, shown
