@@ -63,6 +63,11 @@ def test_a_hazard_reported_from_the_tab_shows_its_hour_clock(qtbot, panel, home)
     model = panel.hazards
     assert model.data(model.index(0, 0)) == "Fire"
     assert model.data(model.index(0, 4)).startswith("Investigate emergency hazard: Fire: 24 h")
+    # The hazard's name and when it was reported are shown whole, not elided ("Fi…").
+    metrics = panel.hazards_view.fontMetrics()
+    for column in (0, 3):
+        text = model.data(model.index(0, column))
+        assert panel.hazards_view.columnWidth(column) > metrics.horizontalAdvance(text) + 8, text
     # Chosen already: Record step works from the keyboard without picking the row first.
     assert selected_row(panel.hazards_view) is model.rows[0]
 

@@ -79,10 +79,10 @@ class SafetyPanel(QWidget):
         page = self._tab("Hazards")
         self.hazards = RecordsModel[HazardView](
             [
-                Column("Hazard", lambda h: h.name),
-                Column("Category", lambda h: h.category),
-                Column("Where", lambda h: h.location or ""),
-                Column("Reported", lambda h: f"{h.reported_at:%d %b %Y %H:%M}"),
+                Column("Hazard", lambda h: h.name, width=220),
+                Column("Category", lambda h: h.category, width=100),
+                Column("Where", lambda h: h.location or "", width=140),
+                Column("Reported", lambda h: f"{h.reported_at:%d %b %Y %H:%M}", width=140),
                 Column("Next", _left(ws)),
             ],
             self,
@@ -99,9 +99,9 @@ class SafetyPanel(QWidget):
         page = self._tab("Requests")
         self.requests = RecordsModel[RequestView](
             [
-                Column("Request", lambda r: r.words.capitalize()),
-                Column("Made", lambda r: day(r.made_on)),
-                Column("Asked", lambda r: r.summary),
+                Column("Request", lambda r: r.words.capitalize(), width=260),
+                Column("Made", lambda r: day(r.made_on), width=110),
+                Column("Asked", lambda r: r.summary, width=320),
                 Column("State", _request_state),
             ],
             self,
