@@ -1,8 +1,10 @@
-"""Accessibility of the main window: every control has a name a screen reader can say, the
-text is readable against its background (WCAG 4.5:1), and colour is never the only signal."""
+"""Accessibility of the main window and every dialog: every control has a name a screen reader
+can say, the text is readable against its background (WCAG 4.5:1), and colour is never the only
+signal."""
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -20,8 +22,10 @@ from PySide6.QtWidgets import (
 
 from app.ui.contrast import TEXT_MINIMUM, contrast
 from app.ui.countdown import COLOURS, countdown_icon, countdown_text
+from app.ui.fit import simulate_screen
 from app.ui.main_window import MainWindow
 from tests.services.conftest import act_as
+from tests.ui import test_fits_screen as fits
 from tests.ui.keyboard import shown
 
 CONTROLS = (
@@ -104,3 +108,27 @@ def test_every_control_of_the_inbox_and_a_case_has_a_name(qtbot, office):
         view.tabs.setCurrentIndex(i)
         QApplication.processEvents()
         assert unnamed_controls(window) == [], view.tabs.tabText(i)
+
+
+@pytest.fixture
+def everything(ws, clock, monkeypatch):
+    fits.no_disk_browsing(monkeypatch)
+    simulate_screen(fits.SCREENS["1366x768"])
+    yield fits.seed_everything(ws, clock)
+    simulate_screen(None)
+
+
+def test_every_control_of_every_window_and_dialog_has_a_name(qtbot, everything):
+    """The windows test_fits_screen opens (every menu item, every case tab's buttons, the
+    complaint actions, the windows built directly): none has a control without a name."""
+    window = fits.open_main(qtbot, everything)
+    tabs: dict[str, list[str]] = {}
+    sweep = fits.sweep_everything(
+        everything,
+        window,
+        also=unnamed_controls,
+        on_tab=lambda w, label: tabs.setdefault(label, unnamed_controls(w)),
+    )
+    assert {k: v for k, v in tabs.items() if v} == {}
+    assert len(sweep.classes) > 40  # the sweep opened the dialogs it checks
+    assert {k: v for k, v in sweep.found.items() if v} == {}

@@ -14,6 +14,7 @@ from app.services.cases import create_case, get_case
 from app.services.possession import record_account_check, record_pre_action
 from app.services.workspace import put_setting
 from app.store.models import Officer
+from app.ui.records_model import selected_row
 from app.ui.safety import dialogs
 from app.ui.safety.panel import SafetyPanel
 from tests.services.conftest import act_as
@@ -62,6 +63,13 @@ def test_a_hazard_reported_from_the_tab_shows_its_hour_clock(qtbot, panel, home)
     model = panel.hazards
     assert model.data(model.index(0, 0)) == "Fire"
     assert model.data(model.index(0, 4)).startswith("Investigate emergency hazard: Fire: 24 h")
+    # The hazard's name and when it was reported are shown whole, not elided ("Fi…").
+    metrics = panel.hazards_view.fontMetrics()
+    for column in (0, 3):
+        text = model.data(model.index(0, column))
+        assert panel.hazards_view.columnWidth(column) > metrics.horizontalAdvance(text) + 8, text
+    # Chosen already: Record step works from the keyboard without picking the row first.
+    assert selected_row(panel.hazards_view) is model.rows[0]
 
 
 def test_serve_nosp_stays_disabled_until_the_safeguards_are_in_place(panel, home):

@@ -328,7 +328,11 @@ class LetterEditor(EditorActions, QDialog):
             + (" · a manager approves it before it is issued" if s.approval_required else "")
         )
         self._banner(view)
+        # Ticking reloads the checklist: keep the officer's place, so Down, Space ticks the next.
+        row = self.checklist_view.currentIndex().row()
         self.checklist.set_items(view.checklist, editable)
+        if 0 <= row < self.checklist.rowCount():
+            self.checklist_view.setCurrentIndex(self.checklist.index(row, 0))
         self.sections_model.set_rows(
             [
                 SectionRow(

@@ -79,10 +79,10 @@ class SafetyPanel(QWidget):
         page = self._tab("Hazards")
         self.hazards = RecordsModel[HazardView](
             [
-                Column("Hazard", lambda h: h.name),
-                Column("Category", lambda h: h.category),
-                Column("Where", lambda h: h.location or ""),
-                Column("Reported", lambda h: f"{h.reported_at:%d %b %Y %H:%M}"),
+                Column("Hazard", lambda h: h.name, width=220),
+                Column("Category", lambda h: h.category, width=100),
+                Column("Where", lambda h: h.location or "", width=140),
+                Column("Reported", lambda h: f"{h.reported_at:%d %b %Y %H:%M}", width=140),
                 Column("Next", _left(ws)),
             ],
             self,
@@ -99,9 +99,9 @@ class SafetyPanel(QWidget):
         page = self._tab("Requests")
         self.requests = RecordsModel[RequestView](
             [
-                Column("Request", lambda r: r.words.capitalize()),
-                Column("Made", lambda r: day(r.made_on)),
-                Column("Asked", lambda r: r.summary),
+                Column("Request", lambda r: r.words.capitalize(), width=260),
+                Column("Made", lambda r: day(r.made_on), width=110),
+                Column("Asked", lambda r: r.summary, width=320),
                 Column("State", _request_state),
             ],
             self,
@@ -166,6 +166,10 @@ class SafetyPanel(QWidget):
             return
         self.hazards.set_rows(found[::-1])
         self.requests.set_rows(asked[::-1])
+        # The newest is chosen, so Record step and Decide request work without a click first.
+        for view, rows in ((self.hazards_view, found), (self.requests_view, asked)):
+            if rows and not view.selectionModel().selectedRows():
+                view.selectRow(0)
         open_hazards = sum(h.next_clock is not None for h in found)
         waiting = sum(r.decided_on is None for r in asked)
         self.tabs.setTabText(0, f"Hazards ({open_hazards} open)" if open_hazards else "Hazards")
