@@ -171,22 +171,7 @@ def build(n_cases: int, n_events: int, seed: int = 11) -> Path:
                 now,
             )
         )
-        for e in events:
-            data = {k: v for k, v in e.data.items()}
-            batch_events.append(
-                (
-                    _uid(),
-                    case_id,
-                    e.id,
-                    e.seq,
-                    e.type,
-                    e.at.strftime("%Y-%m-%d %H:%M:%S.%f"),
-                    e.summary,
-                    json.dumps(data),
-                    e.by,
-                    now,
-                )
-            )
+        batch_events.extend(event_row(case_id, e, now) for e in events)
         for d in result.deadlines:
             batch_deadlines.append(deadline_row(case_id, d, now))
         if len(batch_cases) >= 2000:
@@ -210,6 +195,22 @@ if __name__ == "__main__":
     cases = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
     events = int(sys.argv[2]) if len(sys.argv) > 2 else 1_000_000
     print(build(cases, events))
+
+
+def event_row(case_id: str, e, now: str) -> tuple:
+    """A case event as a row of ``case_events`` (the columns the INSERT names)."""
+    return (
+        _uid(),
+        case_id,
+        e.id,
+        e.seq,
+        e.type,
+        e.at.strftime("%Y-%m-%d %H:%M:%S.%f"),
+        e.summary,
+        json.dumps(dict(e.data)),
+        e.by,
+        now,
+    )
 
 
 def deadline_row(case_id: str, d, now: str) -> tuple:

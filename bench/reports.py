@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import datetime as dt
-import json
 import random
 import sqlite3
 import sys
@@ -32,7 +31,7 @@ from app.domain.deadlines import derive  # noqa: E402
 from app.store.database import open_database  # noqa: E402
 from app.store.models import NOTHING_DUE  # noqa: E402
 from app.store.policies import PolicyRegistry  # noqa: E402
-from bench.big_db import OFFICERS, OUT, _uid, deadline_row  # noqa: E402
+from bench.big_db import OFFICERS, OUT, _uid, deadline_row, event_row  # noqa: E402
 from bench.figures import _templates, machine  # noqa: E402
 
 NOW = "2026-11-23 09:00:00.000000"
@@ -128,21 +127,7 @@ def build(n_cases: int, seed: int = 5) -> Path:
                 NOW,
             )
         )
-        for e in events:
-            events_rows.append(
-                (
-                    _uid(),
-                    case_id,
-                    e.id,
-                    e.seq,
-                    e.type,
-                    _ts(e.at),
-                    e.summary,
-                    json.dumps(dict(e.data)),
-                    e.by,
-                    NOW,
-                )
-            )
+        events_rows.extend(event_row(case_id, e, NOW) for e in events)
         for d in result.deadlines:
             deadline_rows.append(deadline_row(case_id, d, NOW))
         if len(cases) >= 2000:
