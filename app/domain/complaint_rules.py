@@ -6,10 +6,10 @@ the services turn it into the error the person sees. Nothing here reads a databa
 
 from __future__ import annotations
 
-import calendar as _calendar
 import datetime as dt
 from dataclasses import dataclass
 
+from app.domain.case_review import months_before
 from app.domain.complaint_record import ComplaintState, StageState
 from app.domain.deadlines.complaints import latest_extension
 from app.domain.deadlines.timeline import fmt
@@ -40,12 +40,6 @@ class RuleBroken(ValueError):
         self.rule = rule
         self.permission = permission
         super().__init__(f"{message} (Rule: {RULES[rule]}.)")
-
-
-def months_before(day: dt.date, months: int) -> dt.date:
-    y, m = divmod(day.month - 1 - months, 12)
-    year, month = day.year + y, m + 1
-    return dt.date(year, month, min(day.day, _calendar.monthrange(year, month)[1]))
 
 
 def ombudsman_line(policy: Policy) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from app.domain.case_review import months_before
 from app.domain.deadlines.model import Deadline, Finding
 from app.domain.deadlines.timeline import Timeline, fmt
 from app.domain.events import Event, answers
@@ -192,7 +193,7 @@ def arrears_reviews(tl: Timeline) -> list[Deadline]:
         return []
     if tl.first_after(last, lambda e: e.type == "nosp_served", ("nosp_served",)) is not None:
         return []
-    due = _add_months(last.day, rules.review_months)
+    due = months_before(last.day, -rules.review_months)  # a month on (the month's end if shorter)
     return [
         tl.deadline(
             kind="arrears_review",
@@ -207,9 +208,3 @@ def arrears_reviews(tl: Timeline) -> list[Deadline]:
             f"trigger (£{rules.nosp_trigger:,.2f}): review monthly",
         )
     ]
-
-
-def _add_months(day, months: int):
-    from dateutil.relativedelta import relativedelta
-
-    return day + relativedelta(months=months)
