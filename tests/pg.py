@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import time
 import uuid
 from collections.abc import Iterator
 
@@ -55,4 +56,20 @@ def fresh_database(template: str | None = None) -> Iterator[str]:
     try:
         yield url_for(name)
     finally:
-        admin_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        drop_database(name)
+
+
+def drop_database(name: str, tries: int = 50) -> None:
+    """DROP ... WITH (FORCE), once the test's own sessions have gone. A session of another role
+    (the app's login role) that its client has just closed can still be listed for a moment while
+    its backend exits, and FORCE may not signal another role's backend: wait for it, bounded."""
+    from sqlalchemy.exc import ProgrammingError
+
+    for attempt in range(tries):
+        try:
+            admin_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            return
+        except ProgrammingError as exc:
+            if "InsufficientPrivilege" not in type(exc.orig).__name__ or attempt == tries - 1:
+                raise
+            time.sleep(0.1)

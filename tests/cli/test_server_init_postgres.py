@@ -19,7 +19,7 @@ from app.services.search import search
 from app.services.trail import verify_trail
 from app.services.workspace import Actor, open_workspace
 from app.store.database import _alembic_config, open_database
-from tests.pg import PG_URL, admin_sql, fresh_database, needs_pg, unique, url_for
+from tests.pg import PG_URL, admin_sql, drop_database, fresh_database, needs_pg, unique, url_for
 from tests.services.privacy_helpers import close_case
 
 pytestmark = needs_pg
@@ -42,7 +42,7 @@ def team(monkeypatch, capsys):
         try:
             yield owner_url, url_for(database, role, APP_PASSWORD), role
         finally:
-            admin_sql(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+            drop_database(database)
             admin_sql(f'DROP ROLE IF EXISTS "{role}"')
 
 

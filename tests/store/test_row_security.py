@@ -11,7 +11,7 @@ from app.services import accounts
 from app.services.absences import reassign_case
 from app.services.cases import create_case
 from app.services.workspace import Actor, open_workspace
-from tests.pg import admin_sql, fresh_database, needs_pg, unique, url_for
+from tests.pg import admin_sql, drop_database, fresh_database, needs_pg, unique, url_for
 from tests.services.conftest import resident_calls
 
 pytestmark = needs_pg
@@ -48,7 +48,7 @@ def team(monkeypatch, capsys, clock):
         try:
             yield owner_url, app_url
         finally:
-            admin_sql(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+            drop_database(database)
             admin_sql(f'DROP ROLE IF EXISTS "{role}"')
 
 
