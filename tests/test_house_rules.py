@@ -17,6 +17,7 @@ LAYERS = [
     "services",
     "letters",
     "demo",
+    "server",
     "cli",
     "ui",
 ]  # each may import only those before it

@@ -6,15 +6,22 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from app.errors import ConflictError, NotFound, ValidationError
 from app.services.access import Do, acting, require
-from app.services.cases import append_events, check_version, find_case, log_action
+from app.services.cases import (
+    Recorded,
+    append_events,
+    check_version,
+    find_case,
+    log_action,
+)
 from app.services.officers import officer_row
+from app.services.sync import outbox
 from app.services.workspace import Workspace
-from app.store.models import Absence, CaseHandover, Officer, Team
+from app.store.models import Absence, Case, CaseEvent, CaseHandover, Officer, Team
 
 
 @dataclass(frozen=True)
@@ -202,8 +209,6 @@ def reassign_case(
     """Hand a case to another officer; the handover is an event in its history."""
     with ws.db.write() as s:
         case = find_case(s, ref)
-        if case.officer_id != acting(s).officer_id:  # an officer hands over only their own
-            require(s, Do.REASSIGN_ANY)
         check_version(case, expected_version)
         target = officer_row(s, to_officer)
         if target.id == case.officer_id:
@@ -218,20 +223,55 @@ def reassign_case(
         }
         if reason:
             raw["reason"] = reason
-        # Derived (in append_events) before the case leaves the officer: on a team server the
-        # row-level security policies stop them reading its history once it is someone else's.
-        _, (event_id,) = append_events(s, ws, case, [raw], expected_version)
-        ws.db.widen_scope(s, target.id)  # the checked hand-over may write the new owner
-        case.officer = target
-        case.updated_by = ws.actor.username
-        if target.username != ws.actor.username:  # new to them until they open it (services/team)
-            s.add(
-                CaseHandover(
-                    case_id=case.id,
-                    officer_id=target.id,
-                    handed_at=ws.now(),
-                    handed_by=ws.actor.username,
-                )
-            )
-        log_action(s, ws, "reassign_case", "case", ref, to=target.username)
+        base = handovers(s, case)
+        event_id = hand_over(s, ws, case, target, raw, expected_version)
+        if outbox.recording(s):  # a laptop: the server judges it against the base it knew
+            outbox.mark_assignment(s, ws, ref, event_id, base, raw["from_officer"], target.username)
         return event_id
+
+
+def handovers(s: Session, case: Case) -> int:
+    """How many times the case has been handed over: the base a change of assignment is made
+    from (app/services/sync)."""
+    return int(
+        s.scalar(
+            select(func.count())
+            .select_from(CaseEvent)
+            .where(CaseEvent.case_id == case.id, CaseEvent.type == "case_reassigned")
+        )
+        or 0
+    )
+
+
+def hand_over(
+    s: Session,
+    ws: Workspace,
+    case: Case,
+    target: Officer,
+    raw: dict,
+    expected_version: int | None = None,
+    recorded: Recorded | None = None,
+) -> str:
+    """Record the ``case_reassigned`` event ``raw`` and give the case to ``target``, inside the
+    caller's transaction, if the acting person may (their own case, or a manager's step)."""
+    if case.officer_id != acting(s).officer_id:  # an officer hands over only their own
+        require(s, Do.REASSIGN_ANY)
+    # Derived (in append_events) before the case leaves the officer: on a team server the
+    # row-level security policies stop them reading its history once it is someone else's.
+    _, (event_id,) = append_events(
+        s, ws, case, [raw], expected_version, refuse_future=recorded is None, recorded=recorded
+    )
+    ws.db.widen_scope(s, target.id)  # the checked hand-over may write the new owner
+    case.officer = target
+    case.updated_by = ws.actor.username
+    if target.username != ws.actor.username:  # new to them until they open it (services/team)
+        s.add(
+            CaseHandover(
+                case_id=case.id,
+                officer_id=target.id,
+                handed_at=ws.now(),
+                handed_by=ws.actor.username,
+            )
+        )
+    log_action(s, ws, "reassign_case", "case", case.ref, to=target.username)
+    return event_id

@@ -10,6 +10,10 @@ A database is in one of four sign-in modes (``sign_in_mode``):
   every case in it (as in ``open``); the role-only steps still follow their recorded role.
 * ``demo`` — the invented demo database: choose any demo person without a password; their role
   is enforced exactly as with passwords.
+* ``replica`` — a laptop enrolled with the team's sync service (app/services/sync): everything
+  runs as the person who enrolled it, with their role; its copy holds only the cases the server
+  lets that person see, and the server checks every change again when it arrives. Steps that
+  change the team's own records (imports, policy, people, cover, retention) are the server's.
 * ``open`` — a file with no people set up (made by ``doorstep import`` or a test): whoever can
   open the file acts in it. Roles still gate the role-only actions (an unknown name has none),
   but every case is visible. The desktop app never runs a database in this mode: it asks to
@@ -106,6 +110,20 @@ OPEN_MODE_FREE = frozenset(
 )
 
 
+# Steps that change the team's own records: on a laptop that syncs, they are the server's.
+SERVER_ONLY = frozenset(
+    {
+        Do.IMPORT,
+        Do.CHANGE_POLICY,
+        Do.MANAGE_USERS,
+        Do.RETENTION,
+        Do.MANAGE_COVER,
+        Do.SELF_ASSESS,
+        Do.SPOT_CHECK,
+    }
+)
+
+
 def allowed(role: str | None, action: Do) -> bool:
     return role is not None and action in MATRIX.get(role, frozenset())
 
@@ -128,15 +146,20 @@ class Person:
     role: str | None
     officer_id: uuid.UUID | None
     unrestricted: bool = False  # open mode: every case visible
+    replica: bool = False  # a laptop's copy: every case in it is one the server let it have
     case_officers: frozenset[uuid.UUID] = field(default_factory=frozenset)
 
     def may(self, action: Do) -> bool:
+        if self.replica and action in SERVER_ONLY:
+            return False
         if self.unrestricted and action in OPEN_MODE_FREE:
             return True
         return allowed(self.role, action)
 
 
 def sign_in_mode(session: Session) -> str:
+    if session.get(Setting, "sync_device") is not None:
+        return "replica"
     has_passwords = session.scalar(
         select(exists().where(Officer.password_hash.is_not(None), Officer.active.is_(True)))
     )
@@ -165,6 +188,10 @@ def resolve(session: Session, username: str, signed_in: str | None, today: dt.da
     mode = sign_in_mode(session)
     if mode == "solo":
         username = session.get(Setting, "solo_user").value
+    elif mode == "replica":
+        enrolled = session.get(Setting, "sync_device")
+        assert enrolled is not None  # sign_in_mode found it
+        username = enrolled.value["username"]
     me = session.scalar(select(Officer).where(Officer.username == username))
     if mode in ("open", "solo"):  # one person's file: every case in it is theirs to work on
         return Person(username, me.role if me else None, me.id if me else None, unrestricted=True)
@@ -177,6 +204,8 @@ def resolve(session: Session, username: str, signed_in: str | None, today: dt.da
         raise PermissionDenied(f"{username!r} is not a person in {where}.")
     if not me.active:
         raise PermissionDenied(f"The account {username!r} is disabled; ask an admin.")
+    if mode == "replica":
+        return Person(me.username, me.role, me.id, replica=True)
     return Person(me.username, me.role, me.id, case_officers=_case_officers(session, me, today))
 
 
@@ -212,6 +241,10 @@ def acting(session: Session) -> Person:
 
 def require(session: Session, action: Do) -> Person:
     person = acting(session)
+    if person.replica and action in SERVER_ONLY:
+        raise PermissionDenied(
+            f"This laptop syncs with the team server: {action.value} on the team server."
+        )
     if not person.may(action):
         raise refusal(action)
     return person
@@ -219,7 +252,8 @@ def require(session: Session, action: Do) -> Person:
 
 def may_see(person: Person, officer_id: uuid.UUID | None) -> bool:
     return (
-        person.unrestricted
+        person.replica
+        or person.unrestricted
         or person.may(Do.SEE_ALL_CASES)
         or (officer_id is not None and officer_id in person.case_officers)
     )
@@ -245,7 +279,7 @@ def check_case(session: Session, ref: str, officer_id: uuid.UUID | None, write: 
 def visible_officer_ids(session: Session) -> frozenset[uuid.UUID] | None:
     """The officers whose cases the acting person sees, or None for every case."""
     person = acting(session)
-    if person.unrestricted or person.may(Do.SEE_ALL_CASES):
+    if person.replica or person.unrestricted or person.may(Do.SEE_ALL_CASES):
         return None
     return person.case_officers
 

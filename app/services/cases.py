@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+import uuid
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -29,6 +30,7 @@ from app.services.access import check_case
 from app.services.convert import event_from_row
 from app.services.late_entries import late_recordings
 from app.services.recompute import case_history, policy_history, recompute
+from app.services.sync import outbox
 from app.services.views import (
     CaseDetail,
     DeadlineView,
@@ -38,6 +40,7 @@ from app.services.views import (
     RepairView,
 )
 from app.services.workspace import Workspace
+from app.store import syncseq
 from app.store.base import new_id, table_of
 from app.store.models import (
     AuditLog,
@@ -49,6 +52,9 @@ from app.store.models import (
     Vulnerability,
 )
 from app.store.trail import append_entry
+
+# An event recorded in another database (sync): its id → (recorded at, by whom, on which device).
+Recorded = dict[str, tuple[dt.datetime, str, str]]
 
 FUTURE_TOLERANCE = dt.timedelta(minutes=5)
 
@@ -174,8 +180,50 @@ def create_case(
         # A new case for someone the person may not work for is refused like any other write.
         check_case(s, ref, case.officer_id, write=True)
         recompute(s, case, ws.registry)
+        if outbox.recording(s):  # a laptop: the server opens it too when it syncs
+            from app.services.sync.docs import case_facts
+
+            outbox.record_case(s, ws, case_facts(case))
         log_action(s, ws, "create_case", "case", ref, kind=kind)
     return get_case(ws, ref)
+
+
+def create_from_facts(s: Session, ws: Workspace, facts: dict, ref: str | None = None) -> Case:
+    """A case with the ids and facts another database gave it (``docs.case_facts``)."""
+    if facts.get("kind") not in CASE_KINDS:
+        raise ValidationError(f"unknown case kind {str(facts.get('kind'))[:20]!r}")
+    r = facts["resident"]
+    resident = Resident(
+        id=uuid.UUID(r["id"]),
+        name=str(r["name"]),
+        address=r.get("address"),
+        phone=r.get("phone"),
+        email=r.get("email"),
+        listed_vulnerabilities=bool(r.get("listed_vulnerabilities", True)),
+        extra=dict(r.get("extra") or {}),
+        updated_by=ws.actor.username,
+        device=ws.actor.device,
+    )
+    resident.vulnerabilities = [
+        Vulnerability(position=i, description=str(v))
+        for i, v in enumerate(r.get("vulnerabilities") or [])
+    ]
+    case = Case(
+        id=uuid.UUID(facts["id"]),
+        ref=ref or facts["ref"],
+        kind=facts["kind"],
+        opened=dt.date.fromisoformat(facts["opened"]),
+        officer=get_or_create_officer(s, ws, str(facts["officer"])),
+        resident=resident,
+        policy_name=facts.get("policy"),
+        extra=dict(facts.get("extra") or {}),
+        updated_by=ws.actor.username,
+        device=ws.actor.device,
+    )
+    s.add(case)
+    s.flush()
+    recompute(s, case, ws.registry)
+    return case
 
 
 # -- the one way events are appended -----------------------------------------------------------
@@ -227,7 +275,12 @@ def new_local_id(session: Session, case: Case) -> str:
 
 
 def _add_rows(
-    session: Session, ws: Workspace, case: Case, raws: list[dict[str, Any]], origin: str
+    session: Session,
+    ws: Workspace,
+    case: Case,
+    raws: list[dict[str, Any]],
+    origin: str,
+    recorded: Recorded | None = None,
 ) -> list[str]:
     """Validate and store the event rows (the only place a ``CaseEvent`` is made, through
     ``append_many``).
@@ -265,24 +318,35 @@ def _add_rows(
     for e in events:
         for username in sorted(people_named(e)):
             get_or_create_officer(session, ws, username)
-    append_many(session, ws, [(case.id, e) for e in events], origin)
+    append_many(session, ws, [(case.id, e) for e in events], origin, recorded)
     return [e.id for e in events]
 
 
 def append_many(
-    session: Session, ws: Workspace, events: list[tuple[Any, Event]], origin: str = "entered"
+    session: Session,
+    ws: Workspace,
+    events: list[tuple[Any, Event]],
+    origin: str = "entered",
+    recorded: Recorded | None = None,
 ) -> None:
     """Store validated events, of one case or of many (``(case id, event)`` pairs), in one
-    bulk INSERT (executemany), each attributed to the acting person, now, from this device.
-    ``_add_rows`` stores a case's events through it; the bulk import (services/bulk.py) a
-    whole batch's."""
+    bulk INSERT (executemany), each attributed to the acting person, now, from this device —
+    or, for an event in ``recorded`` (one that came from another database through sync), to
+    who recorded it there, when and on which device. ``_add_rows`` stores a case's events
+    through it; the bulk import (services/bulk.py) a whole batch's.
+
+    On the team's database each event gets the next change number and so does its case
+    (app/store/syncseq.py); on a laptop that syncs, each event entered here also goes into the
+    outbox, in this same transaction (app/services/sync/outbox.py)."""
     if not events:
         return
     session.flush()  # the cases they belong to first
     now = ws.now()
-    session.execute(
-        table_of(CaseEvent).insert(),
-        [
+    recorded = recorded or {}
+    rows = []
+    for case_id, e in events:
+        at, by, device = recorded.get(e.id) or (now, ws.actor.username, ws.actor.device)
+        rows.append(
             {
                 "case_id": case_id,
                 "local_id": e.id,
@@ -292,14 +356,27 @@ def append_many(
                 "summary": e.summary,
                 "data": dict(e.data),
                 "actor": e.by,
-                "recorded_at": now,
-                "recorded_by": ws.actor.username,
-                "device": ws.actor.device,
+                "recorded_at": at,
+                "recorded_by": by,
+                "device": device,
                 "origin": origin,
+                "sync_seq": None,
             }
-            for case_id, e in events
-        ],
-    )
+        )
+    case_ids = list(dict.fromkeys(case_id for case_id, _ in events))
+    if syncseq.numbering(session):
+        last = syncseq.take(session, len(rows) + len(case_ids))
+        first = last - len(rows) - len(case_ids) + 1
+        for i, row in enumerate(rows):
+            row["sync_seq"] = first + i
+        # each case after its events: a pull that sees the case sees them all
+        session.execute(
+            update(table_of(Case)).where(table_of(Case).c.id == bindparam("cid")),
+            [{"cid": cid, "sync_seq": first + len(rows) + i} for i, cid in enumerate(case_ids)],
+        )
+    session.execute(table_of(CaseEvent).insert(), rows)
+    if outbox.recording(session):
+        outbox.record_events(session, ws, events, origin)
 
 
 def append_events(
@@ -312,6 +389,7 @@ def append_events(
     at: dt.datetime | None = None,
     origin: str = "entered",
     refuse_future: bool = True,
+    recorded: Recorded | None = None,
 ) -> tuple[Case, list[str]]:
     """Append events to a case (a row or its ref) inside the caller's transaction: check the
     version, give each event without one an id and a time (``at``, else now), store them,
@@ -341,7 +419,7 @@ def append_events(
             raise ValidationError(str(exc)) from exc
         if when > ws.now() + FUTURE_TOLERANCE:
             raise ValidationError("The date and time given are in the future; nothing was saved.")
-    local_ids = _add_rows(session, ws, case, raws, origin)
+    local_ids = _add_rows(session, ws, case, raws, origin, recorded)
     recompute(session, case, ws.registry)
     case.updated_by = ws.actor.username
     case.device = ws.actor.device

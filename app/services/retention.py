@@ -33,6 +33,7 @@ from app.store.models import (
     Resident,
     RetentionDelete,
     SpotCheckItem,
+    SyncDrop,
     Vulnerability,
 )
 
@@ -106,6 +107,31 @@ def retention_due(ws: Workspace, as_of: dt.date | None = None) -> RetentionList:
         return _due(ws, s, as_of)
 
 
+def remove_case_rows(
+    s: Session, case: Case, marker: type[RetentionDelete] | type[SyncDrop]
+) -> bool:
+    """Delete a case and every row held for it, inside the caller's transaction, while
+    ``marker`` (retention's, or a laptop giving up its copy) lets the database delete its events.
+    Returns whether its resident went too (no other case of theirs is held)."""
+    case_id, resident_id = case.id, case.resident_id
+    s.add(marker(case_id=case_id))
+    s.flush()
+    s.execute(delete(Attachment).where(Attachment.case_id == case_id))
+    s.execute(delete(CaseHandover).where(CaseHandover.case_id == case_id))
+    s.execute(delete(Letter).where(Letter.case_id == case_id))
+    s.execute(delete(SpotCheckItem).where(SpotCheckItem.case_id == case_id))
+    s.execute(delete(DeadlineRow).where(DeadlineRow.case_id == case_id))
+    s.execute(delete(CaseEvent).where(CaseEvent.case_id == case_id))
+    s.execute(delete(marker).where(marker.case_id == case_id))
+    s.execute(delete(Case).where(Case.id == case_id))
+    s.expunge(case)
+    if s.scalar(select(exists().where(Case.resident_id == resident_id))):
+        return False
+    s.execute(delete(Vulnerability).where(Vulnerability.resident_id == resident_id))
+    s.execute(delete(Resident).where(Resident.id == resident_id))
+    return True
+
+
 def _delete_one(s: Session, ws: Workspace, case: Case, reason: str) -> tuple[int, set[str]]:
     """Remove one case and everything held only for it; returns (events removed, file checksums
     the case used)."""
@@ -124,21 +150,8 @@ def _delete_one(s: Session, ws: Workspace, case: Case, reason: str) -> tuple[int
             select(func.count()).select_from(Attachment).where(Attachment.case_id == case.id)
         ),
     }
-    ref, kind, closed_on, resident_id = case.ref, case.kind, case.closed_on, case.resident_id
-    s.add(RetentionDelete(case_id=case.id))
-    s.flush()
-    s.execute(delete(Attachment).where(Attachment.case_id == case.id))
-    s.execute(delete(CaseHandover).where(CaseHandover.case_id == case.id))
-    s.execute(delete(Letter).where(Letter.case_id == case.id))
-    s.execute(delete(SpotCheckItem).where(SpotCheckItem.case_id == case.id))
-    s.execute(delete(DeadlineRow).where(DeadlineRow.case_id == case.id))
-    s.execute(delete(CaseEvent).where(CaseEvent.case_id == case.id))
-    s.execute(delete(RetentionDelete).where(RetentionDelete.case_id == case.id))
-    s.execute(delete(Case).where(Case.id == case.id))
-    still_used = s.scalar(select(exists().where(Case.resident_id == resident_id)))
-    if not still_used:
-        s.execute(delete(Vulnerability).where(Vulnerability.resident_id == resident_id))
-        s.execute(delete(Resident).where(Resident.id == resident_id))
+    ref, kind, closed_on = case.ref, case.kind, case.closed_on
+    still_used = not remove_case_rows(s, case, RetentionDelete)
     log_action(
         s,
         ws,

@@ -72,6 +72,9 @@ class Workspace:
         db.after_write.append(self.forget)
         db.session_info["ws"] = self
         db.row_scope = self._row_scope
+        # A laptop's copy of the team's cases (app/services/sync): its changes go to the outbox
+        # and are numbered by the server, not here.
+        db.session_info["replica"] = self.setting("sync_device") is not None
 
     def _row_scope(self) -> str:
         """For PostgreSQL's row-level security: the officers whose cases the acting person may

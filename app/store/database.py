@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.errors import StorageError
 from app.paths import make_private, migrations_dir, private_dir, private_umask, sqlite_companions
-from app.store import cipher, integrity
+from app.store import cipher, integrity, syncseq
 
 log = logging.getLogger(__name__)
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -277,6 +277,7 @@ class Database:
         self._reader = sessionmaker(bind=engine, expire_on_commit=False)
         writer = engine.execution_options(immediate=True) if self.is_sqlite else engine
         self._writer = sessionmaker(bind=writer, expire_on_commit=False)
+        syncseq.install(self._writer)  # number every case change for the laptops' pulls
         self.backup_path: Path | None = None
         self.checked = False  # SQLite's integrity check ran at this open (app.store.integrity)
         self.prepared = False  # opened, checked and migrated: a clean close may vouch for it

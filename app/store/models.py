@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Date,
     ForeignKey,
@@ -110,6 +111,9 @@ class Case(Tracked, Base):
     sort_due: Mapped[dt.date] = mapped_column(Date, default=NOTHING_DUE)
     event_count: Mapped[int] = mapped_column(Integer, default=0)
     last_event_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # The team's change number of the case's last change (app/store/syncseq.py): what a laptop's
+    # pull cursor compares. None on a laptop's copy.
+    sync_seq: Mapped[int | None] = mapped_column(BigInteger, nullable=True, index=True)
 
     officer: Mapped[Officer] = relationship()
     resident: Mapped[Resident] = relationship()
@@ -158,9 +162,13 @@ class CaseEvent(Base):
     # "entered": recorded here (a form, a command, a merge); "imported": arrived with the import
     # that created its case, first recorded elsewhere; None: stored before schema 0003.
     origin: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    # The team's change number when this event was stored (None before migration 0014 and on a
+    # laptop's copy).
+    sync_seq: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
 
     __table_args__ = (
         UniqueConstraint("case_id", "local_id", name="uq_case_events_case_local"),
+        Index("ix_case_events_case_sync", "case_id", "sync_seq"),
         Index("ix_case_events_case_at", "case_id", "at"),
         Index("ix_case_events_type_at", "type", "at"),  # recent ASB reports across the team
     )
@@ -389,3 +397,86 @@ class SpotCheckItem(Tracked, Base):
     completed_by: Mapped[str | None] = mapped_column(String(80), nullable=True)
     completed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
     spot_check: Mapped[SpotCheck] = relationship(back_populates="items")
+
+
+# -- sync (migration 0014): laptops that work offline against the team server ----------------
+
+
+class Device(Base):
+    """A laptop enrolled with the team's sync service: whose it is, and its token's hash."""
+
+    __tablename__ = "devices"
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    name: Mapped[str] = mapped_column(String(120))
+    officer_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("officers.id"))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    enrolled_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    revoked_by: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    officer: Mapped[Officer] = relationship()
+
+
+class SyncHead(Base):
+    """The one row (id 1) whose counter numbers the team's changes, locked while one is taken."""
+
+    __tablename__ = "sync_head"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger)
+
+
+class SyncApplied(Base):
+    """A pushed change the server has dealt with, by its id: delivered again, it is not redone."""
+
+    __tablename__ = "sync_applied"
+    change_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    device_id: Mapped[str] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(12))  # applied | conflict | refused
+    message: Mapped[str] = mapped_column(Text, default="")
+    applied_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class OutboxChange(Base):
+    """On a laptop: a local change waiting for the server, written with the change itself."""
+
+    __tablename__ = "sync_outbox"
+    position: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    change_id: Mapped[str] = mapped_column(String(40), unique=True)
+    kind: Mapped[str] = mapped_column(String(20))  # app.services.sync.changes.KINDS
+    ref: Mapped[str] = mapped_column(String(60))
+    base: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    author: Mapped[str] = mapped_column(String(80))
+    device: Mapped[str] = mapped_column(String(120))
+    made_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+
+
+class SyncConflict(Base):
+    """A change to a mutable fact made from a stale base: held for a person to decide."""
+
+    __tablename__ = "sync_conflicts"
+    change_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    ref: Mapped[str] = mapped_column(String(60))
+    fact: Mapped[str] = mapped_column(String(40))  # "assignment" | "case reference"
+    author: Mapped[str] = mapped_column(String(80))
+    device: Mapped[str] = mapped_column(String(120))
+    made_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    held_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    theirs: Mapped[dict[str, Any]] = mapped_column(JSON)  # the value in place, who set it, when
+    ours: Mapped[dict[str, Any]] = mapped_column(JSON)  # the held change's value
+    change: Mapped[dict[str, Any]] = mapped_column(JSON)  # the held change, whole
+    status: Mapped[str] = mapped_column(String(12), default="open")  # open | kept | applied
+    decided_by: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    decided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    __table_args__ = (Index("ix_sync_conflicts_status", "status", "held_at"),)
+
+
+class SyncDrop(Base):
+    """Present only inside the transaction in which a laptop gives up its copy of a case."""
+
+    __tablename__ = "sync_drop"
+    case_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)

@@ -1,0 +1,1 @@
+"""The team's sync service (DESIGN.md): HTTP in, services below; no Qt."""

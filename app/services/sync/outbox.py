@@ -1,0 +1,105 @@
+"""A laptop's outbox: every local change as an immutable record, written in the same transaction
+as the change, kept until the server has dealt with it.
+
+Case events are append-only with ids unique in their case, so they merge as a set; a change to a
+mutable fact (who the case is assigned to) carries the base it was made from, so that two
+changes from the same base are a conflict for a person rather than a silent overwrite."""
+
+from __future__ import annotations
+
+import os
+import time
+import uuid
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.store.models import Case, OutboxChange
+
+KINDS = ("case", "event", "assign", "decide")
+
+
+def uuid7() -> str:
+    """A UUID version 7 (RFC 9562): milliseconds since the epoch, then randomness — ids made
+    later sort later, which keeps the server's index of applied changes compact."""
+    ms = time.time_ns() // 1_000_000
+    raw = bytearray(ms.to_bytes(6, "big") + os.urandom(10))
+    raw[6] = (raw[6] & 0x0F) | 0x70
+    raw[8] = (raw[8] & 0x3F) | 0x80
+    return str(uuid.UUID(bytes=bytes(raw)))
+
+
+def recording(session: Session) -> bool:
+    """True in a laptop's own write (not in applying what it pulled)."""
+    return bool(session.info.get("replica")) and not session.info.get("syncing")
+
+
+def _add(session: Session, ws, kind: str, ref: str, payload: dict[str, Any], base=None) -> str:
+    change_id = uuid7()
+    session.add(
+        OutboxChange(
+            change_id=change_id,
+            kind=kind,
+            ref=ref,
+            base=base,
+            payload=payload,
+            author=ws.actor.username,
+            device=ws.actor.device,
+            made_at=ws.now(),
+        )
+    )
+    return change_id
+
+
+def event_payload(raw: dict[str, Any], recorded: dict[str, Any], origin: str) -> dict[str, Any]:
+    return {"event": raw, "recorded": recorded, "origin": origin}
+
+
+def record_events(session: Session, ws, events: list[tuple[Any, Any]], origin: str) -> None:
+    """Outbox records for events just stored (``(case id, Event)`` pairs)."""
+    refs: dict[Any, str] = {
+        cid: ref
+        for cid, ref in session.execute(
+            select(Case.id, Case.ref).where(Case.id.in_({cid for cid, _ in events}))
+        )
+    }
+    recorded = {"at": ws.now().isoformat(), "by": ws.actor.username, "device": ws.actor.device}
+    for case_id, e in events:
+        raw = {"id": e.id, "at": e.at.isoformat(), "type": e.type, **e.data}
+        _add(session, ws, "event", refs[case_id], event_payload(raw, recorded, origin))
+    session.flush()
+
+
+def record_case(session: Session, ws, doc: dict[str, Any]) -> None:
+    """An outbox record for a case opened on this laptop (its facts, as ``docs.case_facts``)."""
+    _add(session, ws, "case", doc["ref"], {"case": doc})
+    session.flush()
+
+
+def mark_assignment(
+    session: Session, ws, ref: str, event_id: str, base: int, from_officer: str, to_officer: str
+) -> None:
+    """Make the outbox record of a ``case_reassigned`` event just stored a change of the case's
+    assignment made from ``base`` (the number of hand-overs the laptop knew of)."""
+    row = session.scalars(
+        select(OutboxChange)
+        .where(OutboxChange.ref == ref, OutboxChange.kind == "event")
+        .order_by(OutboxChange.position.desc())
+    ).first()
+    if row is None or row.payload["event"]["id"] != event_id:
+        raise RuntimeError("the hand-over's outbox record is missing")
+    row.kind = "assign"
+    row.base = base
+    row.payload = {**row.payload, "from_officer": from_officer, "to_officer": to_officer}
+
+
+def record_decision(session: Session, ws, change_id: str, ref: str, choice: str, note: str) -> None:
+    _add(session, ws, "decide", ref, {"conflict": change_id, "choice": choice, "note": note})
+    session.flush()
+
+
+def pending(session: Session) -> int:
+    from sqlalchemy import func
+
+    return int(session.scalar(select(func.count()).select_from(OutboxChange)) or 0)

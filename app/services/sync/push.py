@@ -1,0 +1,289 @@
+"""The server's side of a push: apply each change from a laptop once.
+
+Each change is applied in a savepoint of one transaction per pushed batch and recorded in
+``sync_applied`` in that same savepoint, so a change delivered twice (a retry after a dropped
+connection, a duplicate delivery) is applied once and answered the same way. What cannot be
+applied as it stands — a change of assignment made from a stale base, an entry for a case that is
+no longer its author's, a case reference already taken — is held in the conflict queue for a
+person to decide: nothing is silently overwritten or dropped. A change whose case or earlier
+entry has not arrived yet (batches reordered) is deferred: the laptop keeps it and sends it again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.errors import DoorstepError, PermissionDenied, ValidationError
+from app.services.absences import hand_over, handovers
+from app.services.access import check_case
+from app.services.cases import append_events, create_from_facts, log_action
+from app.services.sync.devices import DeviceView
+from app.services.sync.docs import event_raw
+from app.services.sync.outbox import KINDS
+from app.services.workspace import Workspace
+from app.store.models import Case, CaseEvent, Officer, SyncApplied, SyncConflict
+
+APPLIED, DUPLICATE, HELD, DEFERRED = "applied", "duplicate", "held", "deferred"
+MAX_BATCH = 1000
+
+
+class Deferred(Exception):
+    """Not yet: what the change needs has not arrived. The laptop sends it again later."""
+
+
+class Held(Exception):
+    def __init__(self, fact: str, theirs: dict[str, Any], ours: dict[str, Any], message: str):
+        super().__init__(message)
+        self.fact, self.theirs, self.ours, self.message = fact, theirs, ours, message
+
+
+def _when(text: Any) -> dt.datetime:
+    try:
+        at = dt.datetime.fromisoformat(str(text))
+    except ValueError as exc:
+        raise ValidationError(f"not a time: {str(text)[:40]!r}") from exc
+    return at if at.tzinfo else at.replace(tzinfo=dt.UTC)
+
+
+def check_shape(change: Any) -> dict[str, Any]:
+    """One sentence for a change that is not one (the laptop's software is broken or hostile)."""
+    if not isinstance(change, dict):
+        raise ValidationError("a change must be an object")
+    for key in ("id", "kind", "ref", "payload", "author", "made_at"):
+        if key not in change:
+            raise ValidationError(f"a change lacks {key!r}")
+    try:
+        uuid.UUID(str(change["id"]))
+    except ValueError as exc:
+        raise ValidationError("a change's id must be a UUID") from exc
+    if change["kind"] not in KINDS:
+        raise ValidationError(f"unknown kind of change {str(change['kind'])[:20]!r}")
+    if not isinstance(change["payload"], dict):
+        raise ValidationError("a change's payload must be an object")
+    return change
+
+
+def apply_changes(ws: Workspace, device: DeviceView, changes: list[Any]) -> list[dict[str, Any]]:
+    """Apply a laptop's changes in order; one result per change."""
+    if len(changes) > MAX_BATCH:
+        raise ValidationError(f"at most {MAX_BATCH} changes a push")
+    results: list[dict[str, Any]] = []
+    with ws.db.write() as s:
+        for raw in changes:
+            change = check_shape(raw)
+            results.append(_apply_one(s, ws, device, change))
+    return results
+
+
+def _apply_one(s: Session, ws: Workspace, device: DeviceView, change: dict) -> dict[str, Any]:
+    cid = str(change["id"])
+    done = s.get(SyncApplied, cid)
+    if done is not None:
+        return {"id": cid, "status": DUPLICATE, "was": done.status, "message": done.message}
+    status, message = APPLIED, ""
+    try:
+        with s.begin_nested():
+            if change["author"] != device.username:
+                raise Held(
+                    "author",
+                    {"person": device.username},
+                    {"person": str(change["author"])},
+                    "made by someone other than the laptop's person",
+                )
+            _APPLY[change["kind"]](s, ws, change)
+    except Deferred as exc:
+        return {"id": cid, "status": DEFERRED, "message": str(exc)}
+    except Held as held:
+        with s.begin_nested():
+            _hold(s, ws, change, held)
+        status, message = HELD, held.message
+    with s.begin_nested():
+        s.add(SyncApplied(change_id=cid, device_id=device.id, status=status, message=message))
+    return {"id": cid, "status": status, "message": message}
+
+
+def _hold(s: Session, ws: Workspace, change: dict, held: Held) -> None:
+    s.add(
+        SyncConflict(
+            change_id=str(change["id"]),
+            ref=str(change["ref"])[:60],
+            fact=held.fact,
+            author=str(change["author"])[:80],
+            device=ws.actor.device,
+            made_at=_when(change["made_at"]),
+            held_at=ws.now(),
+            theirs=held.theirs,
+            ours=held.ours,
+            change=change,
+        )
+    )
+    log_action(s, ws, "sync_held", "case", str(change["ref"])[:60], fact=held.fact)
+
+
+def _case(s: Session, ref: str) -> Case:
+    case = s.scalar(select(Case).where(Case.ref == ref))
+    if case is None:
+        raise Deferred(f"case {ref} has not arrived yet")
+    return case
+
+
+def _recorded(payload: dict, event_id: str) -> dict[str, tuple[dt.datetime, str, str]]:
+    rec = payload.get("recorded") or {}
+    return {
+        event_id: (
+            _when(rec.get("at")),
+            str(rec.get("by", ""))[:80],
+            str(rec.get("device", ""))[:120],
+        )
+    }
+
+
+def _summary(raw: dict) -> dict[str, Any]:
+    return {"type": raw.get("type"), "at": raw.get("at"), "summary": raw.get("summary", "")}
+
+
+def apply_event(s: Session, ws: Workspace, change: dict, force: bool = False) -> None:
+    payload = change["payload"]
+    raw = dict(payload.get("event") or {})
+    event_id = str(raw.get("id", ""))
+    if not event_id:
+        raise Held("entry", {}, _summary(raw), "an entry without an id")
+    case = _case(s, str(change["ref"]))
+    if not force:
+        try:
+            check_case(s, case.ref, case.officer_id, write=True)
+        except PermissionDenied:
+            raise Held(
+                "access",
+                {"officer": case.officer.username},
+                _summary(raw),
+                f"case {case.ref} is no longer {change['author']}'s",
+            ) from None
+    stored = s.scalar(
+        select(CaseEvent).where(CaseEvent.case_id == case.id, CaseEvent.local_id == event_id)
+    )
+    if stored is not None:
+        if event_raw(stored) == raw:
+            return  # already here (it came another way): the same entry, once
+        raise Held("entry id", _summary(event_raw(stored)), _summary(raw), "an entry id clash")
+    try:
+        append_events(
+            s,
+            ws,
+            case,
+            [raw],
+            origin=str(payload.get("origin") or "entered"),
+            refuse_future=False,
+            recorded=_recorded(payload, event_id),
+        )
+    except ValidationError as exc:
+        if "unknown event" in str(exc):
+            raise Deferred(str(exc)) from None
+        raise Held("entry", {}, _summary(raw), str(exc)) from None
+
+
+def apply_assignment(s: Session, ws: Workspace, change: dict, force: bool = False) -> None:
+    payload = change["payload"]
+    raw = dict(payload.get("event") or {})
+    case = _case(s, str(change["ref"]))
+    base = change.get("base")
+    now = handovers(s, case)
+    to = str(payload.get("to_officer", ""))
+    target = s.scalar(select(Officer).where(Officer.username == to))
+    if target is None:
+        raise Held(
+            "assignment", {"officer": case.officer.username}, {"officer": to}, f"no officer {to!r}"
+        )
+    if not force and base != now:
+        last = s.scalars(
+            select(CaseEvent)
+            .where(CaseEvent.case_id == case.id, CaseEvent.type == "case_reassigned")
+            .order_by(CaseEvent.sync_seq.desc(), CaseEvent.recorded_at.desc())
+        ).first()
+        theirs = {"officer": case.officer.username}
+        if last is not None:
+            theirs |= {"by": last.recorded_by, "at": last.recorded_at.isoformat()}
+        raise Held(
+            "assignment",
+            theirs,
+            {"officer": to, "by": change["author"], "at": str(change["made_at"])},
+            f"case {case.ref} was handed over again since this laptop last synced",
+        )
+    if target.id == case.officer_id:
+        raise Held(
+            "assignment", {"officer": case.officer.username}, {"officer": to}, "already with them"
+        )
+    event_id = str(raw.get("id", ""))
+    try:
+        hand_over(s, ws, case, target, raw, recorded=_recorded(payload, event_id))
+    except PermissionDenied as exc:
+        raise Held(
+            "access", {"officer": case.officer.username}, {"officer": to}, str(exc)
+        ) from None
+    except ValidationError as exc:
+        raise Held(
+            "assignment", {"officer": case.officer.username}, {"officer": to}, str(exc)
+        ) from None
+
+
+def apply_case(
+    s: Session, ws: Workspace, change: dict, force: bool = False, ref: str | None = None
+) -> None:
+    facts = change["payload"].get("case") or {}
+    ref = ref or str(facts.get("ref", ""))
+    existing = s.scalar(select(Case).where(Case.ref == ref))
+    if existing is not None:
+        if str(existing.id) == str(facts.get("id")):
+            return
+        raise Held(
+            "case reference",
+            {
+                "ref": ref,
+                "officer": existing.officer.username,
+                "opened": existing.opened.isoformat(),
+            },
+            {"ref": ref, "officer": facts.get("officer"), "opened": facts.get("opened")},
+            f"another case is already called {ref}",
+        )
+    try:
+        case = create_from_facts(s, ws, facts, ref)
+        check_case(s, ref, case.officer_id, write=True)
+    except (ValidationError, ValueError, KeyError) as exc:
+        raise Held("case", {}, {"ref": ref}, f"the case cannot be opened: {exc}") from None
+    except PermissionDenied as exc:
+        raise Held("access", {}, {"ref": ref, "officer": facts.get("officer")}, str(exc)) from None
+    log_action(s, ws, "create_case", "case", ref, kind=case.kind, synced=True)
+
+
+def apply_decision(s: Session, ws: Workspace, change: dict, force: bool = False) -> None:
+    from app.services.sync.conflicts import decide_in
+
+    p = change["payload"]
+    try:
+        decide_in(
+            s,
+            ws,
+            str(p.get("conflict", "")),
+            str(p.get("choice", "")),
+            str(p.get("note", "")),
+            p.get("new_ref"),
+        )
+    except DoorstepError as exc:
+        raise Held("decision", {}, {"conflict": p.get("conflict")}, str(exc)) from None
+
+
+_APPLY = {
+    "event": apply_event,
+    "assign": apply_assignment,
+    "case": apply_case,
+    "decide": apply_decision,
+}
+
+
+def applied_count(s: Session) -> int:
+    return int(s.scalar(select(func.count()).select_from(SyncApplied)) or 0)

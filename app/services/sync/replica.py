@@ -1,0 +1,217 @@
+"""The laptop's side of a pull: bring its copy of the team's cases up to date.
+
+Each page is applied in one transaction together with the new cursor, so a laptop killed
+mid-pull resumes from the last page it kept, and applying a page twice changes nothing (events
+are added by id, once). Deadlines are derived here from the merged events, never copied. A case
+whose copy disagrees with the server's (its events counted differently) is fetched whole; a case
+the person may no longer see is given up — unless changes made to it here have not reached the
+server yet."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.domain.events import build_event
+from app.services.cases import append_events, create_from_facts, get_or_create_officer
+from app.services.retention import remove_case_rows
+from app.services.sync.pull import digest
+from app.services.workspace import Workspace, put_setting
+from app.store.models import (
+    Case,
+    CaseEvent,
+    Officer,
+    OutboxChange,
+    Setting,
+    SyncConflict,
+    SyncDrop,
+)
+
+
+@dataclass
+class Applied:
+    cases: int = 0
+    events: int = 0
+    refetch: list[str] = field(default_factory=list)
+    dropped: list[str] = field(default_factory=list)
+    changed_refs: set[str] = field(default_factory=set)
+
+
+def cursor_of(ws: Workspace) -> int:
+    return int(ws.setting("sync_cursor", 0) or 0)
+
+
+def local_digest(ws: Workspace) -> str:
+    with ws.db.read() as s:
+        return digest(s.scalars(select(Case.ref)))
+
+
+def _pending_refs(s: Session) -> set[str]:
+    return set(s.scalars(select(OutboxChange.ref).distinct()))
+
+
+def _when(text: str) -> dt.datetime:
+    at = dt.datetime.fromisoformat(text)
+    return at if at.tzinfo else at.replace(tzinfo=dt.UTC)
+
+
+def _update_facts(s: Session, ws: Workspace, case: Case, facts: dict[str, Any]) -> None:
+    officer = get_or_create_officer(s, ws, facts["officer"])
+    if case.officer_id != officer.id:
+        case.officer = officer
+    case.policy_name = facts.get("policy")
+    case.extra = dict(facts.get("extra") or {})
+    r, res = case.resident, facts["resident"]
+    for key in ("name", "address", "phone", "email"):
+        if getattr(r, key) != res.get(key):
+            setattr(r, key, res.get(key))
+
+
+def _add_events(s: Session, ws: Workspace, case: Case, docs: list[dict[str, Any]]) -> int:
+    have = set(s.scalars(select(CaseEvent.local_id).where(CaseEvent.case_id == case.id)))
+    new = [d for d in docs if d["event"]["id"] not in have]
+    if not new:
+        return 0
+    # stored in the order the engine reads them, so references resolve
+    new.sort(key=lambda d: (build_event(d["event"]).at, d["event"]["id"]))
+    for origin in dict.fromkeys(d.get("origin", "entered") for d in new):
+        group = [d for d in new if d.get("origin", "entered") == origin]
+        recorded = {
+            d["event"]["id"]: (
+                _when(d["recorded"]["at"]),
+                d["recorded"]["by"],
+                d["recorded"].get("device", ""),
+            )
+            for d in group
+        }
+        append_events(
+            s,
+            ws,
+            case,
+            [d["event"] for d in group],
+            origin=origin,
+            refuse_future=False,
+            recorded=recorded,
+        )
+    return len(new)
+
+
+def _count(s: Session, case: Case) -> int:
+    return int(
+        s.scalar(select(func.count()).select_from(CaseEvent).where(CaseEvent.case_id == case.id))
+        or 0
+    )
+
+
+def apply_cases(s: Session, ws: Workspace, docs: list[dict[str, Any]], out: Applied) -> None:
+    pending = _pending_refs(s)
+    for doc in docs:
+        ref = doc["ref"]
+        case = s.scalar(select(Case).where(Case.ref == ref))
+        if case is not None and str(case.id) != doc["id"]:
+            if ref in pending:
+                continue  # this laptop's own case of that ref is still on its way
+            remove_case_rows(s, case, SyncDrop)
+            case = None
+        if case is None:
+            if not doc.get("full"):
+                out.refetch.append(ref)
+                continue
+            case = create_from_facts(s, ws, doc)
+        else:
+            _update_facts(s, ws, case, doc)
+        out.events += _add_events(s, ws, case, doc["events"])
+        out.cases += 1
+        out.changed_refs.add(ref)
+        if _count(s, case) != doc["event_count"] and ref not in pending:
+            if doc.get("full"):  # the server's whole case differs from this copy: take it
+                remove_case_rows(s, case, SyncDrop)
+                s.flush()
+                case = create_from_facts(s, ws, doc)
+                _add_events(s, ws, case, doc["events"])
+            else:
+                out.refetch.append(ref)
+
+
+def _people(s: Session, ws: Workspace, people: list[dict[str, Any]]) -> None:
+    for p in people:
+        officer = get_or_create_officer(s, ws, p["username"])
+        for key in ("name", "job_title", "role", "active"):
+            if getattr(officer, key) != p[key]:
+                setattr(officer, key, p[key])
+
+
+def _conflicts(s: Session, docs: list[dict[str, Any]]) -> None:
+    """The server's open conflicts for this person replace the copy here (decisions made here
+    and not yet sent stay until the server has them)."""
+    keep = {
+        c.change_id for c in s.scalars(select(SyncConflict).where(SyncConflict.status == "sent"))
+    }
+    for row in s.scalars(select(SyncConflict).where(SyncConflict.status != "sent")):
+        s.delete(row)
+    s.flush()
+    for d in docs:
+        if d["change_id"] in keep:
+            continue
+        s.add(
+            SyncConflict(
+                change_id=d["change_id"],
+                ref=d["ref"],
+                fact=d["fact"],
+                author=d["author"],
+                device=d["device"],
+                made_at=_when(d["made_at"]),
+                held_at=_when(d["held_at"]),
+                theirs=d["theirs"],
+                ours=d["ours"],
+                change=d["change"],
+                status=d["status"],
+                decided_by=d.get("decided_by"),
+                note=d.get("note") or "",
+            )
+        )
+
+
+def _give_up(s: Session, visible: list[str], out: Applied) -> None:
+    allowed, pending = set(visible), _pending_refs(s)
+    for case in list(s.scalars(select(Case).where(Case.ref.not_in(allowed)))):
+        if case.ref in pending:
+            continue
+        out.dropped.append(case.ref)
+        remove_case_rows(s, case, SyncDrop)
+    have = set(s.scalars(select(Case.ref)))
+    out.refetch.extend(r for r in visible if r not in have and r not in out.refetch)
+
+
+def apply_page(ws: Workspace, page: dict[str, Any], out: Applied) -> None:
+    """One pulled page, and the cursor after it, in one transaction."""
+    with ws.db.write() as s:
+        s.info["syncing"] = True
+        if "people" in page:
+            _people(s, ws, page["people"])
+        apply_cases(s, ws, page["cases"], out)
+        if page.get("conflicts") is not None:
+            _conflicts(s, page["conflicts"])
+        if page.get("visible") is not None:
+            _give_up(s, page["visible"], out)
+        put_setting(s, "sync_cursor", int(page["cursor"]))
+
+
+def apply_whole(ws: Workspace, docs: list[dict[str, Any]], out: Applied) -> None:
+    """Whole cases fetched by ref (the cursor does not move)."""
+    with ws.db.write() as s:
+        s.info["syncing"] = True
+        apply_cases(s, ws, docs, out)
+
+
+def people_here(ws: Workspace) -> int:
+    with ws.db.read() as s:
+        return int(s.scalar(select(func.count()).select_from(Officer)) or 0)
+
+
+def setting_row(s: Session, key: str) -> Setting | None:
+    return s.get(Setting, key)

@@ -1,0 +1,124 @@
+"""A laptop works offline and syncs with the team server: both ways, once, with conflicts held."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from app.errors import PermissionDenied
+from app.services.absences import reassign_case
+from app.services.cases import create_case, get_case
+from app.services.contacts import log_contact
+from app.services.sync import client, conflicts, devices
+from app.store.models import Case, CaseEvent, OutboxChange
+
+
+def _events(ws, ref: str) -> set[str]:
+    with ws.db.read() as s:
+        cid = s.scalar(select(Case.id).where(Case.ref == ref))
+        return set(s.scalars(select(CaseEvent.local_id).where(CaseEvent.case_id == cid)))
+
+
+def _refs(ws) -> set[str]:
+    with ws.db.read() as s:
+        return set(s.scalars(select(Case.ref)))
+
+
+def test_first_sync_brings_only_the_persons_cases(laptop):
+    ws = laptop("amira")
+    report = client.sync(ws)
+    assert _refs(ws) == {"T-001", "T-002"}  # T-003 is Ben's
+    assert report.pulled_cases == 2
+    detail = get_case(ws, "T-001")
+    assert detail.deadlines  # derived here from the events, never copied
+
+
+def test_offline_entries_reach_the_server_and_a_teammate(team, laptop):
+    amira, mo = laptop("amira"), laptop("mo")
+    client.sync(amira)
+    client.sync(mo)
+    log_contact(amira, "T-001", channel="phone", direction="in", summary="Rang about the leak")
+    with amira.db.read() as s:
+        assert s.scalar(select(func.count()).select_from(OutboxChange)) == 1
+    report = client.sync(amira)
+    assert report.pushed == 1 and report.pending == 0
+    assert _events(team, "T-001") == _events(amira, "T-001")
+    client.sync(mo)
+    assert _events(mo, "T-001") == _events(team, "T-001")
+    # the late-entry record keeps the laptop's recording, not the time it reached the server
+    with team.db.read() as s:
+        row = s.scalars(select(CaseEvent).where(CaseEvent.type == "contact")).one()
+        assert row.recorded_by == "amira" and row.device == "amira"
+
+
+def test_a_change_pushed_twice_is_applied_once(team, laptop, server):
+    ws = laptop("amira")
+    client.sync(ws)
+    log_contact(ws, "T-002", channel="phone", direction="out", summary="Rang")
+    with ws.db.read() as s:
+        change = client._change(s.scalars(select(OutboxChange)).one())
+    conn = client._connect(ws)
+    try:
+        first = conn.post("/v1/push", {"changes": [change]})["results"][0]
+        again = conn.post("/v1/push", {"changes": [change, change]})["results"]
+    finally:
+        conn.close()
+    assert first["status"] == "applied"
+    assert [r["status"] for r in again] == ["duplicate", "duplicate"]
+    with team.db.read() as s:
+        assert (
+            s.scalar(select(func.count()).select_from(CaseEvent).where(CaseEvent.type == "contact"))
+            == 1
+        )
+
+
+def test_conflicting_reassignments_go_to_the_review_queue(team, laptop):
+    amira, mo = laptop("amira"), laptop("mo")
+    client.sync(amira)
+    client.sync(mo)
+    reassign_case(mo, "T-001", "ben", "Ben covers the patch")
+    reassign_case(amira, "T-001", "mo", "Going on leave")
+    assert client.sync(mo).pushed == 1
+    report = client.sync(amira)
+    assert report.held == ["T-001"]
+    with team.db.read() as s:
+        assert s.scalar(select(Case).where(Case.ref == "T-001")).officer.username == "ben"
+    # Amira's copy: the case went to Ben, so it leaves her laptop; the held change is in the queue
+    assert "T-001" not in _refs(amira)
+    client.sync(mo)
+    queue = conflicts.open_conflicts(mo)
+    assert [(c.ref, c.fact, c.theirs["officer"], c.ours["officer"]) for c in queue] == [
+        ("T-001", "assignment", "ben", "mo")
+    ]
+    # the manager decides on the laptop: the held hand-over is applied after all
+    conflicts.decide(mo, queue[0].change_id, "apply", "Agreed with Ben")
+    client.sync(mo)
+    with team.db.read() as s:
+        assert s.scalar(select(Case).where(Case.ref == "T-001")).officer.username == "mo"
+    assert conflicts.open_conflicts(mo) == []
+
+
+def test_a_case_opened_offline_reaches_the_server(team, laptop):
+    ws = laptop("amira")
+    client.sync(ws)
+    create_case(ws, ref="T-100", kind="asb", officer="amira", resident_name="New Resident")
+    log_contact(ws, "T-100", channel="visit", direction="out", summary="First visit")
+    client.sync(ws)
+    assert "T-100" in _refs(team)
+    assert _events(team, "T-100") == _events(ws, "T-100")
+
+
+def test_a_withdrawn_laptop_is_refused(team, laptop):
+    ws = laptop("amira")
+    client.sync(ws)
+    devices.revoke(team, "amira")
+    with pytest.raises(PermissionDenied, match="withdrawn"):
+        client.sync(ws)
+
+
+def test_a_laptop_cannot_import_or_change_policy(laptop):
+    from app.services.access import Do, require
+
+    ws = laptop("mo")
+    with ws.db.read() as s, pytest.raises(PermissionDenied, match="team server"):
+        require(s, Do.IMPORT)
