@@ -147,14 +147,31 @@ def build_parser() -> Parser:
     p.add_argument("--role", help="for `user add`: officer, manager, admin or auditor")
     p.add_argument("--full-name", help="the person's name as letters and the history show it")
     p.add_argument("--team")
-    p = add("server", "team server: `server init` prepares a database (schema, first admin)")
-    p.add_argument("action", choices=["init"])
+    p = add(
+        "server",
+        "team server: `server init` prepares a database (schema, first admin); "
+        "`server run` is the sync service the laptops sync with",
+    )
+    p.add_argument("action", choices=["init", "run"])
+    p.add_argument("--host", help="for `server run`: the address to listen on (127.0.0.1)")
+    p.add_argument("--port", type=int, help="for `server run`: the port (8750)")
     p.add_argument("--full-name", help="the first admin's name")
     p.add_argument(
         "--app-role",
         help="PostgreSQL: the role the app connects as, given only the privileges it needs "
         "(made if missing; its password from DOORSTEP_APP_PASSWORD)",
     )
+    p = add(
+        "device",
+        "this laptop and the team server: `device enrol --server URL` (once); on the server, "
+        "`device list` and `device revoke NAME`",
+    )
+    p.add_argument("action", choices=["enrol", "list", "revoke"])
+    p.add_argument("name", nargs="?", help="for `device revoke`: the laptop's name or id")
+    p.add_argument("--server", help="for `device enrol`: the sync service, e.g. http://host:8750")
+    p.add_argument("--name", dest="device_name", help="for `device enrol`: this laptop's name")
+    p = add("sync", "push this laptop's changes to the team server and pull the team's")
+    p.add_argument("--server", help="the sync service's new address (kept for next time)")
     p = add("sar", "subject access export: everything held about a resident, in one zip")
     p.add_argument("subject", metavar="NAME_OR_REF", help="the resident's name or a case ref")
     p.add_argument("--out", type=Path, required=True, help="the zip to write (must not exist)")

@@ -598,9 +598,26 @@ def cmd_user(args) -> int:
 
 
 def cmd_server(args) -> int:
+    if args.action == "run":
+        from app.cli_sync import cmd_server_run
+
+        return cmd_server_run(args, _open)
     from app.cli_people import cmd_server_init
 
     return cmd_server_init(args, _open)
+
+
+def cmd_device(args) -> int:
+    from app.cli_sync import cmd_device as run
+
+    args.name = args.name if args.action == "revoke" else args.device_name
+    return run(args, _open, _workspace, emit)
+
+
+def cmd_sync(args) -> int:
+    from app.cli_sync import cmd_sync as run
+
+    return run(args, _open, emit)
 
 
 def cmd_sar(args) -> int:
@@ -646,6 +663,8 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "encrypt": cmd_encrypt,
     "key": cmd_key,
     "server": cmd_server,
+    "device": cmd_device,
+    "sync": cmd_sync,
     "sar": cmd_sar,
     "retention": cmd_retention,
     "report": cmd_report,

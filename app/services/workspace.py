@@ -74,7 +74,10 @@ class Workspace:
         db.row_scope = self._row_scope
         # A laptop's copy of the team's cases (app/services/sync): its changes go to the outbox
         # and are numbered by the server, not here.
-        db.session_info["replica"] = self.setting("sync_device") is not None
+        enrolled = self.setting("sync_device")
+        db.session_info["replica"] = enrolled is not None
+        if enrolled is not None:  # everything on an enrolled laptop is its person's doing
+            self.actor = Actor(enrolled["username"], self.actor.device)
 
     def _row_scope(self) -> str:
         """For PostgreSQL's row-level security: the officers whose cases the acting person may

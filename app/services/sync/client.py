@@ -22,7 +22,7 @@ from sqlalchemy import delete, select
 from app.errors import DoorstepError, PermissionDenied, ValidationError
 from app.services.sync import replica
 from app.services.sync.outbox import pending
-from app.services.workspace import Workspace, put_setting
+from app.services.workspace import Actor, Workspace, put_setting
 from app.store.models import OutboxChange
 
 PUSH_BATCH = 200
@@ -153,8 +153,22 @@ def enrol(
         put_setting(s, "sync_device", record)
         put_setting(s, "sync_cursor", 0)
     ws.db.session_info["replica"] = True
+    ws.actor = Actor(answer["username"], ws.actor.device)
     ws.forget()
     return {k: v for k, v in record.items() if k != "token"}
+
+
+def move_server(ws: Workspace, server: str) -> None:
+    """The sync service moved: keep the enrolment, use the new address."""
+    record = enrolment(ws)
+    if record is None:
+        raise ValidationError(
+            "This laptop is not enrolled with a team server (doorstep device enrol --server URL)."
+        )
+    if record["server"] != server.rstrip("/"):
+        with ws.db.write() as s:
+            s.info["syncing"] = True
+            put_setting(s, "sync_device", {**record, "server": server.rstrip("/")})
 
 
 def _connect(ws: Workspace, transport=None) -> Connection:
