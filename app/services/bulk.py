@@ -35,13 +35,25 @@ from app.domain.events import BundleError, Event, people_named
 from app.errors import DoorstepError, ValidationError
 from app.services.access import Do, require
 from app.services.bundles import import_bundle, import_new_case
-from app.services.cases import append_many, check_policy
+from app.services.cases import Recorded, append_many, check_policy
 from app.services.recompute import deadline_values, summary_values
 from app.services.views import ImportResult
 from app.services.workspace import Workspace
+from app.store import syncseq
 from app.store.base import new_id, table_of, utcnow
 from app.store.models import AuditLog, Case, DeadlineRow, Officer, Resident, Vulnerability
 from app.store.trail import append_entries
+
+
+@dataclass
+class Given:
+    """What another database gave new cases: ids by ref (resident, case), and for each event id
+    its recording (when, by whom, on which device) and origin."""
+
+    ids: dict[str, tuple[Any, Any]] = field(default_factory=dict)
+    recorded: dict[str, Recorded] = field(default_factory=dict)  # by ref, then event id
+    origins: dict[str, dict[str, str]] = field(default_factory=dict)  # by ref, then event id
+
 
 BATCH = 500  # bundles per transaction: well under a second of writing on a laptop
 EXISTS = "Case {ref} already exists; use --merge to add its new events."
@@ -119,6 +131,11 @@ def _prepare(ws: Workspace, src: Source) -> _Ready:
         bundle = parse_bundle(src.doc, known_events=None)
     except BundleError as exc:
         raise ValidationError(str(exc)) from exc
+    return ready(ws, bundle, src.where)
+
+
+def ready(ws: Workspace, bundle: Bundle, where: str) -> _Ready:
+    """A parsed bundle checked against the policies and derived, for ``insert_new``."""
     check_policy(ws, bundle.case.policy)
     history = ws.registry.history(bundle.case.policy or ws.registry.default)
     try:
@@ -126,7 +143,7 @@ def _prepare(ws: Workspace, src: Source) -> _Ready:
     except (BundleError, CalendarRangeError) as exc:  # past the calendar's last year
         raise ValidationError(str(exc)) from None
     stored = sorted(bundle.events, key=lambda e: (e.at, e.seq))  # as ``case_history`` reads them
-    return _Ready(src.where, bundle, stored, result, history)
+    return _Ready(where, bundle, stored, result, history)
 
 
 def import_sources(
@@ -214,7 +231,7 @@ def _batch(
                 fresh.append(r)
             savepoint = s.begin_nested()
             try:
-                created = _insert(s, ws, fresh)
+                created = insert_new(s, ws, fresh)
                 savepoint.commit()
             except IntegrityError:
                 savepoint.rollback()  # another writer got there first: one bundle at a time
@@ -306,8 +323,15 @@ def officers_for(s, ws: Workspace, usernames: set[str], created: list[str]) -> d
     return ids
 
 
-def _insert(s, ws: Workspace, ready: list[_Ready]) -> list[str]:
-    """Insert the batch's cases in bulk; returns the usernames of officers added."""
+def insert_new(
+    s,
+    ws: Workspace,
+    ready: list[_Ready],
+    given: Given | None = None,
+    action: str = "import_bundle",
+) -> list[str]:
+    """Insert new cases in bulk; returns the usernames of officers added. ``given`` (a laptop's
+    pull) keeps the ids, recordings and origins the team database gave the cases and events."""
     if not ready:
         return []
     names: set[str] = set()
@@ -322,7 +346,7 @@ def _insert(s, ws: Workspace, ready: list[_Ready]) -> list[str]:
     now = ws.now()
     for r in ready:
         info, res = r.bundle.case, r.bundle.case.resident
-        resident_id, case_id = new_id(), new_id()
+        resident_id, case_id = given.ids[info.ref] if given else (new_id(), new_id())
         residents.append(
             {
                 "id": resident_id,
@@ -363,7 +387,7 @@ def _insert(s, ws: Workspace, ready: list[_Ready]) -> list[str]:
                 at=now,
                 actor=ws.actor.username,
                 device=ws.actor.device,
-                action="import_bundle",
+                action=action,
                 entity="case",
                 entity_id=info.ref,
                 detail={"events": len(r.bundle.events)},
@@ -372,8 +396,19 @@ def _insert(s, ws: Workspace, ready: list[_Ready]) -> list[str]:
     s.execute(table_of(Resident).insert(), residents)
     if vulnerabilities:
         s.execute(table_of(Vulnerability).insert(), vulnerabilities)
+    if syncseq.numbering(s):  # each case numbered for the laptops, even one with no events
+        last = syncseq.take(s, len(cases))
+        for i, row in enumerate(cases):
+            row["sync_seq"] = last - len(cases) + 1 + i
     s.execute(table_of(Case).insert(), cases)
-    append_many(s, ws, events, origin="imported")
+    if given is None:
+        append_many(s, ws, events, origin="imported")
+    else:  # ids are unique within a case only: each case's events with their own recordings
+        for r, row in zip(ready, cases, strict=True):
+            key = r.bundle.case.ref
+            for origin in dict.fromkeys(given.origins[key].values()):
+                group = [e for e in r.bundle.events if given.origins[key][e.id] == origin]
+                append_many(s, ws, [(row["id"], e) for e in group], origin, given.recorded[key])
     if deadlines:
         s.execute(table_of(DeadlineRow).insert(), deadlines)
     append_entries(s, trail)

@@ -188,8 +188,11 @@ def create_case(
     return get_case(ws, ref)
 
 
-def create_from_facts(s: Session, ws: Workspace, facts: dict, ref: str | None = None) -> Case:
-    """A case with the ids and facts another database gave it (``docs.case_facts``)."""
+def create_from_facts(
+    s: Session, ws: Workspace, facts: dict, ref: str | None = None, derive: bool = True
+) -> Case:
+    """A case with the ids and facts another database gave it (``docs.case_facts``); with
+    ``derive=False`` its deadlines wait for ``derive_cases`` (its events are on their way)."""
     if facts.get("kind") not in CASE_KINDS:
         raise ValidationError(f"unknown case kind {str(facts.get('kind'))[:20]!r}")
     r = facts["resident"]
@@ -222,7 +225,8 @@ def create_from_facts(s: Session, ws: Workspace, facts: dict, ref: str | None = 
     )
     s.add(case)
     s.flush()
-    recompute(s, case, ws.registry)
+    if derive:
+        recompute(s, case, ws.registry)
     return case
 
 
@@ -390,6 +394,7 @@ def append_events(
     origin: str = "entered",
     refuse_future: bool = True,
     recorded: Recorded | None = None,
+    derive: bool = True,
 ) -> tuple[Case, list[str]]:
     """Append events to a case (a row or its ref) inside the caller's transaction: check the
     version, give each event without one an id and a time (``at``, else now), store them,
@@ -420,11 +425,19 @@ def append_events(
         if when > ws.now() + FUTURE_TOLERANCE:
             raise ValidationError("The date and time given are in the future; nothing was saved.")
     local_ids = _add_rows(session, ws, case, raws, origin, recorded)
-    recompute(session, case, ws.registry)
+    if derive:  # else the caller derives each case once, after all its entries (derive_cases)
+        recompute(session, case, ws.registry)
     case.updated_by = ws.actor.username
     case.device = ws.actor.device
     case.updated_at = ws.now()
     return case, local_ids
+
+
+def derive_cases(session: Session, ws: Workspace, cases: Iterable[Case]) -> None:
+    """Derive the deadlines of cases whose events were appended with ``derive=False`` (a sync
+    batch derives each case it touched once, not once per entry)."""
+    for case in cases:
+        recompute(session, case, ws.registry)
 
 
 def record_event(

@@ -237,6 +237,7 @@ def _change(row: OutboxChange) -> dict[str, Any]:
         "author": row.author,
         "device": row.device,
         "made_at": row.made_at.isoformat(),
+        "attempts": row.attempts,
     }
 
 

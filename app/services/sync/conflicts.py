@@ -31,6 +31,7 @@ FACT_WORDS = {
     "entry id": "two different entries with one id",
     "author": "a change made by someone other than the laptop's person",
     "decision": "a decision the server could not carry out",
+    "missing": "a change whose case the server does not have (deleted, or not the author's)",
 }
 
 
@@ -179,6 +180,8 @@ def decide_in(
                     push._APPLY[change["kind"]](s, ws, change, True)
         except push.Held as held:
             raise ValidationError(f"It cannot be applied: {held.message}.") from None
+        except push.Deferred as exc:
+            raise ValidationError(f"It cannot be applied: {exc}.") from None
     elif choice != "keep":
         raise ValidationError(f"Choose {' or '.join(CHOICES)}.")
     row.status = "applied" if choice == "apply" else "kept"

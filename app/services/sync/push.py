@@ -18,10 +18,11 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.domain.calendar import CalendarRangeError
 from app.errors import DoorstepError, PermissionDenied, ValidationError
 from app.services.absences import hand_over, handovers
 from app.services.access import check_case
-from app.services.cases import append_events, create_from_facts, log_action
+from app.services.cases import append_events, create_from_facts, derive_cases, log_action
 from app.services.sync.devices import DeviceView
 from app.services.sync.docs import event_raw
 from app.services.sync.outbox import KINDS
@@ -30,6 +31,9 @@ from app.store.models import Case, CaseEvent, Officer, SyncApplied, SyncConflict
 
 APPLIED, DUPLICATE, HELD, DEFERRED = "applied", "duplicate", "held", "deferred"
 MAX_BATCH = 1000
+# A change still waiting for its case or an earlier entry after this many tries goes to the
+# conflict queue (the case was deleted, or is one its author may no longer see): never stuck.
+GIVE_UP_AFTER = 5
 
 
 class Deferred(Exception):
@@ -69,15 +73,37 @@ def check_shape(change: Any) -> dict[str, Any]:
 
 
 def apply_changes(ws: Workspace, device: DeviceView, changes: list[Any]) -> list[dict[str, Any]]:
-    """Apply a laptop's changes in order; one result per change."""
+    """Apply a laptop's changes in order, in one transaction; one result per change. Each case
+    touched is derived once at the end; should that fail (a change whose deadlines cannot be
+    worked out), the batch is applied again deriving after each change, so that the one change
+    is held and the rest applied."""
     if len(changes) > MAX_BATCH:
         raise ValidationError(f"at most {MAX_BATCH} changes a push")
-    results: list[dict[str, Any]] = []
+    checked = [check_shape(raw) for raw in changes]
+    try:
+        return _apply_all(ws, device, checked, derive_each=False)
+    except (ValidationError, CalendarRangeError):
+        return _apply_all(ws, device, checked, derive_each=True)
+
+
+def _apply_all(
+    ws: Workspace, device: DeviceView, changes: list[dict], derive_each: bool
+) -> list[dict[str, Any]]:
     with ws.db.write() as s:
-        for raw in changes:
-            change = check_shape(raw)
-            results.append(_apply_one(s, ws, device, change))
+        s.info["derive_each"] = derive_each
+        s.info["touched"] = touched = {}
+        results = [_apply_one(s, ws, device, change) for change in changes]
+        derive_cases(s, ws, touched.values())
     return results
+
+
+def _touch(s: Session, case: Case) -> bool:
+    """Note a case to derive at the end of the batch; True when it is derived per change."""
+    touched = s.info.get("touched")
+    if touched is None:  # outside a push (a decision taken on the server): derive now
+        return True
+    touched[case.id] = case
+    return bool(s.info.get("derive_each"))
 
 
 def _apply_one(s: Session, ws: Workspace, device: DeviceView, change: dict) -> dict[str, Any]:
@@ -85,7 +111,6 @@ def _apply_one(s: Session, ws: Workspace, device: DeviceView, change: dict) -> d
     done = s.get(SyncApplied, cid)
     if done is not None:
         return {"id": cid, "status": DUPLICATE, "was": done.status, "message": done.message}
-    status, message = APPLIED, ""
     try:
         with s.begin_nested():
             if change["author"] != device.username:
@@ -96,15 +121,18 @@ def _apply_one(s: Session, ws: Workspace, device: DeviceView, change: dict) -> d
                     "made by someone other than the laptop's person",
                 )
             _APPLY[change["kind"]](s, ws, change)
+            s.add(SyncApplied(change_id=cid, device_id=device.id, status=APPLIED))
+        return {"id": cid, "status": APPLIED, "message": ""}
     except Deferred as exc:
-        return {"id": cid, "status": DEFERRED, "message": str(exc)}
-    except Held as held:
-        with s.begin_nested():
-            _hold(s, ws, change, held)
-        status, message = HELD, held.message
+        if int(change.get("attempts") or 0) < GIVE_UP_AFTER:
+            return {"id": cid, "status": DEFERRED, "message": str(exc)}
+        held = Held("missing", {}, {"ref": str(change["ref"])[:60]}, str(exc))
+    except Held as exc:
+        held = exc
     with s.begin_nested():
-        s.add(SyncApplied(change_id=cid, device_id=device.id, status=status, message=message))
-    return {"id": cid, "status": status, "message": message}
+        _hold(s, ws, change, held)
+        s.add(SyncApplied(change_id=cid, device_id=device.id, status=HELD, message=held.message))
+    return {"id": cid, "status": HELD, "message": held.message}
 
 
 def _hold(s: Session, ws: Workspace, change: dict, held: Held) -> None:
@@ -180,6 +208,7 @@ def apply_event(s: Session, ws: Workspace, change: dict, force: bool = False) ->
             origin=str(payload.get("origin") or "entered"),
             refuse_future=False,
             recorded=_recorded(payload, event_id),
+            derive=_touch(s, case),
         )
     except ValidationError as exc:
         if "unknown event" in str(exc):
@@ -251,8 +280,9 @@ def apply_case(
             f"another case is already called {ref}",
         )
     try:
-        case = create_from_facts(s, ws, facts, ref)
+        case = create_from_facts(s, ws, facts, ref, derive=False)
         check_case(s, ref, case.officer_id, write=True)
+        _touch(s, case)
     except (ValidationError, ValueError, KeyError) as exc:
         raise Held("case", {}, {"ref": ref}, f"the case cannot be opened: {exc}") from None
     except PermissionDenied as exc:

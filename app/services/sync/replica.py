@@ -10,14 +10,23 @@ server yet."""
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.domain.bundle import Bundle, CaseInfo
+from app.domain.bundle import Resident as ResidentInfo
 from app.domain.events import build_event
-from app.services.cases import append_events, create_from_facts, get_or_create_officer
+from app.services.bulk import Given, insert_new, ready
+from app.services.cases import (
+    append_events,
+    create_from_facts,
+    derive_cases,
+    get_or_create_officer,
+)
 from app.services.retention import remove_case_rows
 from app.services.sync.pull import digest
 from app.services.workspace import Workspace, put_setting
@@ -96,6 +105,7 @@ def _add_events(s: Session, ws: Workspace, case: Case, docs: list[dict[str, Any]
             origin=origin,
             refuse_future=False,
             recorded=recorded,
+            derive=False,
         )
     return len(new)
 
@@ -108,33 +118,91 @@ def _count(s: Session, case: Case) -> int:
 
 
 def apply_cases(s: Session, ws: Workspace, docs: list[dict[str, Any]], out: Applied) -> None:
+    """Merge pulled cases into this copy; each case touched is derived once, at the end."""
     pending = _pending_refs(s)
+    touched: dict[Any, Case] = {}
+    fresh: list[dict[str, Any]] = []  # new here: the bulk import's path, derived before inserting
+    held = {c.ref: c for c in s.scalars(select(Case).where(Case.ref.in_([d["ref"] for d in docs])))}
     for doc in docs:
         ref = doc["ref"]
-        case = s.scalar(select(Case).where(Case.ref == ref))
+        case = held.get(ref)
         if case is not None and str(case.id) != doc["id"]:
             if ref in pending:
                 continue  # this laptop's own case of that ref is still on its way
             remove_case_rows(s, case, SyncDrop)
             case = None
         if case is None:
-            if not doc.get("full"):
+            if doc.get("full"):
+                fresh.append(doc)
+            else:
                 out.refetch.append(ref)
-                continue
-            case = create_from_facts(s, ws, doc)
-        else:
-            _update_facts(s, ws, case, doc)
+            continue
+        _update_facts(s, ws, case, doc)
         out.events += _add_events(s, ws, case, doc["events"])
         out.cases += 1
         out.changed_refs.add(ref)
         if _count(s, case) != doc["event_count"] and ref not in pending:
             if doc.get("full"):  # the server's whole case differs from this copy: take it
+                touched.pop(case.id, None)
                 remove_case_rows(s, case, SyncDrop)
                 s.flush()
-                case = create_from_facts(s, ws, doc)
+                case = create_from_facts(s, ws, doc, derive=False)
                 _add_events(s, ws, case, doc["events"])
             else:
                 out.refetch.append(ref)
+        touched[case.id] = case
+    derive_cases(s, ws, touched.values())
+    _insert_fresh(s, ws, fresh, out)
+
+
+def _bundle(doc: dict[str, Any]) -> Bundle:
+    r = doc["resident"]
+    extra = dict(doc.get("extra") or {})
+    bundle_extra = extra.pop("__bundle__", {})
+    vulnerabilities = tuple(r.get("vulnerabilities") or ())
+    info = CaseInfo(
+        ref=doc["ref"],
+        kind=doc["kind"],
+        opened=dt.date.fromisoformat(doc["opened"]),
+        officer=doc["officer"],
+        resident=ResidentInfo(
+            name=r["name"],
+            address=r.get("address"),
+            phone=r.get("phone"),
+            email=r.get("email"),
+            vulnerabilities=vulnerabilities if r.get("listed_vulnerabilities", True) else None,
+            extra=dict(r.get("extra") or {}),
+        ),
+        policy=doc.get("policy"),
+        extra=extra,
+    )
+    events = tuple(build_event(d["event"], seq=i) for i, d in enumerate(doc["events"]))
+    return Bundle(case=info, events=events, extra=bundle_extra)
+
+
+def _insert_fresh(s: Session, ws: Workspace, docs: list[dict[str, Any]], out: Applied) -> None:
+    """Cases new to this copy, inserted in bulk with the ids and recordings the server gave."""
+    if not docs:
+        return
+    given = Given()
+    prepared = []
+    for doc in docs:
+        ref = doc["ref"]
+        given.ids[ref] = (uuid.UUID(doc["resident"]["id"]), uuid.UUID(doc["id"]))
+        given.recorded[ref] = {
+            d["event"]["id"]: (
+                _when(d["recorded"]["at"]),
+                d["recorded"]["by"],
+                d["recorded"].get("device", ""),
+            )
+            for d in doc["events"]
+        }
+        given.origins[ref] = {d["event"]["id"]: d.get("origin", "entered") for d in doc["events"]}
+        prepared.append(ready(ws, _bundle(doc), ref))
+        out.cases += 1
+        out.events += len(doc["events"])
+        out.changed_refs.add(ref)
+    insert_new(s, ws, prepared, given, action="sync_pulled")
 
 
 def _people(s: Session, ws: Workspace, people: list[dict[str, Any]]) -> None:
