@@ -114,6 +114,16 @@ def upgrade() -> None:
     )
     op.create_index("ix_cases_sync_seq", "cases", ["sync_seq"])
     op.create_index("ix_case_events_case_sync", "case_events", ["case_id", "sync_seq"])
+    if dialect == "postgresql":
+        # Whether a case exists at all, past the row-level security (a pushed entry for a case
+        # its author may no longer see is held for review, not left waiting for a case that
+        # "is not there"); it tells nothing else.
+        schema = op.get_bind().exec_driver_sql("SELECT current_schema()").scalar()
+        op.execute(
+            "CREATE OR REPLACE FUNCTION doorstep_case_exists(wanted text) RETURNS boolean "
+            f'LANGUAGE sql STABLE SECURITY DEFINER SET search_path = "{schema}" AS '
+            "$$ SELECT EXISTS (SELECT 1 FROM cases WHERE ref = wanted) $$"
+        )
     if dialect == "sqlite":
         op.execute("DROP TRIGGER IF EXISTS case_events_no_delete")
         op.execute(
@@ -125,6 +135,8 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     dialect = op.get_bind().dialect.name
+    if dialect == "postgresql":
+        op.execute("DROP FUNCTION IF EXISTS doorstep_case_exists(text)")
     if dialect == "sqlite":
         op.execute("DROP TRIGGER IF EXISTS case_events_no_delete")
         op.execute(

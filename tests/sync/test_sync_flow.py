@@ -122,3 +122,48 @@ def test_a_laptop_cannot_import_or_change_policy(laptop):
     ws = laptop("mo")
     with ws.db.read() as s, pytest.raises(PermissionDenied, match="team server"):
         require(s, Do.IMPORT)
+
+
+def test_an_entry_for_a_case_handed_away_meanwhile_is_held(team, laptop):
+    amira, mo = laptop("amira"), laptop("mo")
+    client.sync(amira)
+    log_contact(amira, "T-002", channel="phone", direction="in", summary="Rang from the bus")
+    reassign_case(team, "T-002", "ben", "Ben's patch now")
+    report = client.sync(amira)
+    assert report.held == ["T-002"] and report.pending == 0
+    assert "T-002" not in _refs(amira)
+    client.sync(mo)
+    (held,) = conflicts.open_conflicts(mo)
+    assert (held.fact, held.ours["summary"]) == ("access", "Rang from the bus")
+    conflicts.decide(mo, held.change_id, "apply")
+    client.sync(mo)
+    assert _events(team, "T-002") == _events(mo, "T-002")
+    assert len(_events(team, "T-002")) == 2  # the hand-over and Amira's call
+
+
+def test_a_page_applied_twice_changes_nothing(team, laptop, server):
+    from app.services.sync import replica
+
+    ws = laptop("amira")
+    conn = client._connect(ws)
+    try:
+        page = conn.post("/v1/pull", {"cursor": 0, "limit": 500})
+    finally:
+        conn.close()
+    replica.apply_page(ws, page, replica.Applied())
+    before = {ref: _events(ws, ref) for ref in _refs(ws)}
+    again = replica.Applied()
+    replica.apply_page(ws, page, again)  # a laptop killed before it kept the cursor, say
+    assert {ref: _events(ws, ref) for ref in _refs(ws)} == before
+    assert again.events == 0
+
+
+def test_offline_is_one_sentence_and_keeps_the_outbox(laptop):
+    ws = laptop("amira")
+    client.sync(ws)
+    log_contact(ws, "T-001", channel="phone", direction="in", summary="Rang")
+    client.move_server(ws, "http://127.0.0.1:9")  # nothing listens there
+    with pytest.raises(client.Offline, match="cannot be reached"):
+        client.sync(ws)
+    status = client.status(ws)
+    assert status.pending == 1 and "cannot be reached" in status.last_error
