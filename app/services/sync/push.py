@@ -91,7 +91,8 @@ def _apply_all(
 ) -> list[dict[str, Any]]:
     with ws.db.write() as s:
         s.info["derive_each"] = derive_each
-        s.info["touched"] = touched = {}
+        touched: dict[Any, Case] = {}
+        s.info["touched"] = touched
         results = [_apply_one(s, ws, device, change) for change in changes]
         derive_cases(s, ws, touched.values())
     return results
