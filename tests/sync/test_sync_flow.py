@@ -167,3 +167,27 @@ def test_offline_is_one_sentence_and_keeps_the_outbox(laptop):
         client.sync(ws)
     status = client.status(ws)
     assert status.pending == 1 and "cannot be reached" in status.last_error
+
+
+def test_a_later_hand_over_arriving_first_waits_for_the_earlier(team, laptop, server):
+    """Reordered delivery is not a conflict: the second hand-over (base 1) arriving before the
+    first (base 0) is deferred, then applied once the first has arrived."""
+    ws = laptop("mo")
+    client.sync(ws)
+    reassign_case(ws, "T-003", "amira", "first")
+    reassign_case(ws, "T-003", "ben", "and back")
+    with ws.db.read() as s:
+        first, second = (
+            client._change(r)
+            for r in s.scalars(select(OutboxChange).order_by(OutboxChange.position))
+        )
+    assert (first["base"], second["base"]) == (0, 1)
+    conn = client._connect(ws)
+    try:
+        assert conn.post("/v1/push", {"changes": [second]})["results"][0]["status"] == "deferred"
+        results = conn.post("/v1/push", {"changes": [first, second]})["results"]
+    finally:
+        conn.close()
+    assert [r["status"] for r in results] == ["applied", "applied"]
+    with team.db.read() as s:
+        assert s.scalar(select(Case).where(Case.ref == "T-003")).officer.username == "ben"

@@ -241,6 +241,9 @@ def apply_assignment(s: Session, ws: Workspace, change: dict, force: bool = Fals
         raise Held(
             "assignment", {"officer": case.officer.username}, {"officer": to}, f"no officer {to!r}"
         )
+    if not force and isinstance(base, int) and base > now:
+        # the laptop knew of hand-overs the server has not received yet (batches reordered)
+        raise Deferred(f"case {case.ref}: an earlier hand-over has not arrived yet")
     if not force and base != now:
         last = s.scalars(
             select(CaseEvent)
