@@ -191,3 +191,20 @@ def test_a_later_hand_over_arriving_first_waits_for_the_earlier(team, laptop, se
     assert [r["status"] for r in results] == ["applied", "applied"]
     with team.db.read() as s:
         assert s.scalar(select(Case).where(Case.ref == "T-003")).officer.username == "ben"
+
+
+def test_a_home_visit_saved_offline_syncs_like_any_entry(team, laptop, server):
+    from app.services.visits import new_draft, save_visit
+
+    ws = laptop("amira")
+    client.sync(ws)
+    client.move_server(ws, "http://127.0.0.1:9")  # no signal on the doorstep
+    draft = new_draft(ws, "T-001")
+    draft.notes, draft.callback_requested = "Damp in the back bedroom; wants a call", True
+    visit_id = save_visit(ws, draft)
+    with pytest.raises(client.Offline):
+        client.sync(ws)
+    assert client.status(ws).pending == 2  # the visit and what the resident raised
+    client.move_server(ws, server.url)
+    assert client.sync(ws).pushed == 2
+    assert visit_id in _events(team, "T-001")
