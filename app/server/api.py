@@ -24,6 +24,7 @@ from app.services.sync import devices, pull, push
 from app.services.workspace import Actor, Workspace
 
 log = logging.getLogger("doorstep.server")
+MAX_BODY = 64 * 1024 * 1024  # a push of 1,000 changes with long notes fits many times over
 
 
 class EnrolBody(BaseModel):
@@ -73,6 +74,16 @@ def make_app(ws: Workspace, hooks: dict[str, Any] | None = None) -> FastAPI:
     app.state.ws, app.state.lock = ws, lock
     hooks = hooks or {}
     server_device = ws.actor.device
+
+    @app.middleware("http")
+    async def _bounded(request: Request, call_next):
+        """Refuse a body larger than MAX_BODY before reading it (a broken or hostile client)."""
+        size = request.headers.get("content-length")
+        if size is not None and (not size.isdigit() or int(size) > MAX_BODY):
+            return JSONResponse({"detail": "The request is too large."}, status_code=413)
+        if size is None and request.method == "POST":
+            return JSONResponse({"detail": "The request must say its length."}, status_code=411)
+        return await call_next(request)
 
     @app.exception_handler(DoorstepError)
     async def _refused(_request: Request, exc: DoorstepError) -> JSONResponse:

@@ -208,3 +208,24 @@ def test_a_home_visit_saved_offline_syncs_like_any_entry(team, laptop, server):
     client.move_server(ws, server.url)
     assert client.sync(ws).pushed == 2
     assert visit_id in _events(team, "T-001")
+
+
+def test_the_service_refuses_what_is_not_a_laptops_request(server, laptop, monkeypatch):
+    import httpx
+
+    from app.server import api
+
+    ws = laptop("amira")
+    token = client.enrolment(ws)["token"]
+    with httpx.Client(base_url=server.url, timeout=10) as http:
+        assert http.post("/v1/pull", json={"cursor": 0}).status_code == 401  # no token
+        bad = http.post("/v1/pull", json={"cursor": 0}, headers={"Authorization": "Bearer nope"})
+        assert bad.status_code == 403
+        auth = {"Authorization": f"Bearer {token}"}
+        assert http.post("/v1/pull", json={"cursor": -1}, headers=auth).status_code == 422
+        monkeypatch.setattr(api, "MAX_BODY", 1000)
+        big = http.post("/v1/push", json={"changes": ["x" * 2000]}, headers=auth)
+        assert big.status_code == 413
+        monkeypatch.undo()
+        junk = http.post("/v1/push", json={"changes": [{"id": "x"}]}, headers=auth)
+        assert junk.status_code == 422 and "lacks" in junk.json()["detail"]
