@@ -93,6 +93,15 @@ def _apply_all(
         s.info["derive_each"] = derive_each
         touched: dict[Any, Case] = {}
         s.info["touched"] = touched
+        s.info["cases"] = {}  # by ref, as found in this batch
+        s.info["done"] = {
+            row.change_id: (row.status, row.message)
+            for row in s.scalars(
+                select(SyncApplied).where(
+                    SyncApplied.change_id.in_({str(c["id"]) for c in changes})
+                )
+            )
+        }
         results = [_apply_one(s, ws, device, change) for change in changes]
         derive_cases(s, ws, touched.values())
     return results
@@ -109,9 +118,9 @@ def _touch(s: Session, case: Case) -> bool:
 
 def _apply_one(s: Session, ws: Workspace, device: DeviceView, change: dict) -> dict[str, Any]:
     cid = str(change["id"])
-    done = s.get(SyncApplied, cid)
-    if done is not None:
-        return {"id": cid, "status": DUPLICATE, "was": done.status, "message": done.message}
+    done = s.info["done"]
+    if cid in done:
+        return {"id": cid, "status": DUPLICATE, "was": done[cid][0], "message": done[cid][1]}
     try:
         with s.begin_nested():
             if change["author"] != device.username:
@@ -123,16 +132,20 @@ def _apply_one(s: Session, ws: Workspace, device: DeviceView, change: dict) -> d
                 )
             _APPLY[change["kind"]](s, ws, change)
             s.add(SyncApplied(change_id=cid, device_id=device.id, status=APPLIED))
+        done[cid] = (APPLIED, "")
         return {"id": cid, "status": APPLIED, "message": ""}
     except Deferred as exc:
+        s.info["cases"].clear()  # a savepoint rolled back: look cases up afresh
         if int(change.get("attempts") or 0) < GIVE_UP_AFTER:
             return {"id": cid, "status": DEFERRED, "message": str(exc)}
         held = Held("missing", {}, {"ref": str(change["ref"])[:60]}, str(exc))
     except Held as exc:
+        s.info["cases"].clear()
         held = exc
     with s.begin_nested():
         _hold(s, ws, change, held)
         s.add(SyncApplied(change_id=cid, device_id=device.id, status=HELD, message=held.message))
+    done[cid] = (HELD, held.message)
     return {"id": cid, "status": HELD, "message": held.message}
 
 
@@ -155,8 +168,10 @@ def _hold(s: Session, ws: Workspace, change: dict, held: Held) -> None:
 
 
 def _case(s: Session, ref: str, change: dict) -> Case:
-    case = s.scalar(select(Case).where(Case.ref == ref))
+    found = s.info.setdefault("cases", {})
+    case = found.get(ref) or s.scalar(select(Case).where(Case.ref == ref))
     if case is not None:
+        found[ref] = case
         return case
     if s.get_bind().dialect.name == "postgresql" and s.scalar(
         text("SELECT doorstep_case_exists(:ref)"), {"ref": ref}
