@@ -9,16 +9,26 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QAbstractItemView, QTableView
 
 from app.services.inbox import InboxQuery, page_key
 from app.services.views import InboxRow
 from app.ui.countdown import countdown_colour, countdown_icon, countdown_text
 from app.ui.formats import day
 
-# (query, key of the last row shown or None for the first page, limit) -> rows
-Fetch = Callable[[InboxQuery, tuple | None, int], list[InboxRow]]
+# (query, key of the last row shown or None for the first page, limit) -> rows; with
+# ``from_end=True``: the last ``limit`` rows before that key (None: of the whole inbox)
+Fetch = Callable[..., list[InboxRow]]
 
 KIND_NAMES = {
     "asb": "ASB",
@@ -45,6 +55,10 @@ class InboxModel(QAbstractTableModel):
         self._rows: list[InboxRow] = []
         self._after: tuple | None = None  # page key of the last row fetched
         self._exhausted = False
+        # After a jump to the end the rows shown are a window: those before it come a page at a
+        # time as the officer scrolls up (fetch_before), as keyset pages from the end.
+        self._before: tuple | None = None  # page key of the first row shown
+        self._at_start = True  # no row comes before the first shown
         self.query = InboxQuery()
         self.new_refs: frozenset[str] = frozenset()  # handed to the officer, not yet opened
 
@@ -65,6 +79,7 @@ class InboxModel(QAbstractTableModel):
         self._rows = []
         self._after = None
         self._exhausted = False
+        self._before, self._at_start = None, True
         self.endResetModel()
         if self.canFetchMore(QModelIndex()):
             self.fetchMore(QModelIndex())
@@ -87,6 +102,38 @@ class InboxModel(QAbstractTableModel):
         self.beginInsertRows(QModelIndex(), start, start + len(page) - 1)
         self._rows.extend(page)
         self.endInsertRows()
+
+    def jump_to_end(self) -> None:
+        """Show the inbox's last page at once (Ctrl+End), however long the inbox: keyset paging
+        from the end; the rows before it load as the officer scrolls up."""
+        page = self._fetch(self.query, None, PAGE, from_end=True)
+        self.beginResetModel()
+        self._rows = list(page)
+        self._exhausted = True
+        self._after = page_key(page[-1], self.query.sort) if page else None
+        self._before = page_key(page[0], self.query.sort) if page else None
+        self._at_start = len(page) < PAGE
+        self.endResetModel()
+        self.sig_reloaded.emit()
+
+    @property
+    def at_start(self) -> bool:
+        return self._at_start
+
+    def fetch_before(self) -> int:
+        """Put the page before the first row shown above it; how many rows came."""
+        if self._at_start or self._before is None:
+            return 0
+        page = self._fetch(self.query, self._before, PAGE, from_end=True)
+        if len(page) < PAGE:
+            self._at_start = True
+        if not page:
+            return 0
+        self._before = page_key(page[0], self.query.sort)
+        self.beginInsertRows(QModelIndex(), 0, len(page) - 1)
+        self._rows[0:0] = page
+        self.endInsertRows()
+        return len(page)
 
     def refresh_rows(self, refs: Iterable[str]) -> None:
         """Re-read the rows of these cases (a write changed them) and update them in place;
@@ -184,3 +231,53 @@ class InboxModel(QAbstractTableModel):
             return countdown_text(r.wd_left)
         name = r.officer_name or r.officer
         return f"covering for {name}" if r.covering_for else name
+
+
+class InboxJumps(QObject):
+    """Ctrl+End and Ctrl+Home on an inbox table: the last page and back to the first, each one
+    keyset query however long the inbox; after Ctrl+End, scrolling to the top brings the page
+    before (the view keeps its place)."""
+
+    def __init__(self, table: QTableView, model: InboxModel):
+        super().__init__(table)
+        self.table, self.model = table, model
+        table.installEventFilter(self)
+        table.verticalScrollBar().valueChanged.connect(self._scrolled)
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt's name)
+        if event.type() == QEvent.Type.KeyPress and event.modifiers() & (
+            Qt.KeyboardModifier.ControlModifier
+        ):
+            if event.key() == Qt.Key.Key_End:
+                self.to_end()
+                return True
+            if event.key() == Qt.Key.Key_Home:
+                self.to_start()
+                return True
+        return False
+
+    def _select(self, row: int) -> None:
+        if 0 <= row < self.model.rowCount():
+            index = self.model.index(row, 0)
+            self.table.setCurrentIndex(index)
+            self.table.scrollTo(index)
+
+    def to_end(self) -> None:
+        self.model.jump_to_end()
+        self._select(self.model.rowCount() - 1)
+
+    def to_start(self) -> None:
+        if not self.model.at_start:
+            self.model.reload()
+        self._select(0)
+
+    def _scrolled(self, value: int) -> None:
+        bar = self.table.verticalScrollBar()
+        if value != bar.minimum() or self.model.at_start:
+            return
+        top = self.table.indexAt(self.table.viewport().rect().topLeft()).row()
+        added = self.model.fetch_before()
+        if added:
+            self.table.scrollTo(
+                self.model.index(max(top, 0) + added, 0), QAbstractItemView.ScrollHint.PositionAtTop
+            )

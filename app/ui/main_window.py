@@ -30,7 +30,7 @@ from app.ui.case_view import CaseView
 from app.ui.fit import fit_window
 from app.ui.help import add_help_menu
 from app.ui.inbox_filters import InboxFilters
-from app.ui.inbox_model import SORT_KEYS, InboxModel
+from app.ui.inbox_model import SORT_KEYS, InboxJumps, InboxModel
 from app.ui.midnight import MidnightTimer
 from app.ui.panels import case_panels
 from app.ui.search_dialog import SearchDialog
@@ -70,6 +70,7 @@ class MainWindow(QMainWindow):
         self.table.setAccessibleName("Case inbox")
         self.table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move within it
         self.table.setModel(self.model)
+        self.jumps = InboxJumps(self.table, self.model)  # Ctrl+End: the last page at once
         # The indicator first: enabling sorting sorts by it, which is the model's own order
         # (due, ascending), so nothing is read until set_query below (once, not three times).
         self.table.horizontalHeader().setSortIndicator(
@@ -211,9 +212,9 @@ class MainWindow(QMainWindow):
         return view
 
     # -- inbox -----------------------------------------------------------------------
-    def _fetch(self, query: InboxQuery, after: tuple | None, limit: int):
+    def _fetch(self, query: InboxQuery, after: tuple | None, limit: int, from_end: bool = False):
         try:
-            return list_inbox(self.ws, query, limit=limit, after=after)
+            return list_inbox(self.ws, query, limit=limit, after=after, from_end=from_end)
         except DoorstepError as exc:
             self.statusBar().showMessage(str(exc), 8000)
             return []

@@ -67,7 +67,7 @@ from app.services.team import (
 from app.services.workspace import Workspace
 from app.ui.background import Job
 from app.ui.formats import day
-from app.ui.inbox_model import InboxModel
+from app.ui.inbox_model import InboxJumps, InboxModel
 from app.ui.records_model import Column, RecordsModel, make_table
 
 # Report names (resources/oversight/self_assessment.toml) -> what the link says.
@@ -293,6 +293,7 @@ class OfficersPage(QWidget):
         self.case_table.setObjectName("team_cases")
         self.case_table.setAccessibleName("Cases of the chosen count")
         self.case_table.setModel(self.cases)
+        InboxJumps(self.case_table, self.cases)
         self.case_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.case_table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.case_table.verticalHeader().setVisible(False)
@@ -336,11 +337,11 @@ class OfficersPage(QWidget):
         if self.query is not None:
             self.cases.reload()
 
-    def _fetch(self, query: InboxQuery, after: tuple | None, limit: int):
+    def _fetch(self, query: InboxQuery, after: tuple | None, limit: int, from_end: bool = False):
         if self.query is None:
             return []
         try:
-            return list_inbox(self.ws, query, limit=limit, after=after)
+            return list_inbox(self.ws, query, limit=limit, after=after, from_end=from_end)
         except DoorstepError as exc:
             self.cases_label.setText(str(exc))
             return []
