@@ -229,3 +229,25 @@ def test_the_service_refuses_what_is_not_a_laptops_request(server, laptop, monke
         monkeypatch.undo()
         junk = http.post("/v1/push", json={"changes": [{"id": "x"}]}, headers=auth)
         assert junk.status_code == 422 and "lacks" in junk.json()["detail"]
+
+
+def test_a_laptop_follows_what_its_person_may_see(team, laptop):
+    """Cover brings an absent colleague's cases; a role taken away takes cases away."""
+    import datetime as dt
+
+    from app.services import accounts
+    from app.services.absences import add_absence
+
+    ben, mo = laptop("ben"), laptop("mo")
+    client.sync(ben)
+    client.sync(mo)
+    assert _refs(ben) == {"T-003"}
+    assert _refs(mo) == {"T-001", "T-002", "T-003"}
+    today = team.today()
+    add_absence(team, "amira", today, today + dt.timedelta(days=5), cover_officer="ben")
+    client.sync(ben)
+    assert _refs(ben) == {"T-001", "T-002", "T-003"}
+    assert _events(ben, "T-001") == _events(team, "T-001")
+    accounts.set_role(team, "mo", "officer")
+    report = client.sync(mo)
+    assert _refs(mo) == set() and sorted(report.dropped) == ["T-001", "T-002", "T-003"]
