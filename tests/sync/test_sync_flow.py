@@ -251,3 +251,15 @@ def test_a_laptop_follows_what_its_person_may_see(team, laptop):
     accounts.set_role(team, "mo", "officer")
     report = client.sync(mo)
     assert _refs(mo) == set() and sorted(report.dropped) == ["T-001", "T-002", "T-003"]
+
+
+def test_a_stopped_sync_keeps_what_it_did_and_the_next_one_finishes(team, laptop):
+    ws = laptop("amira")
+    for i in range(3):
+        log_contact(team, "T-001", channel="phone", direction="in", summary=f"Call {i}")
+    with pytest.raises(client.Stopped):
+        client.sync(ws, stop=lambda: True)  # stopped after the first step
+    report = client.sync(ws)
+    assert _refs(ws) == {"T-001", "T-002"}
+    assert _events(ws, "T-001") == _events(team, "T-001")
+    assert report.pending == 0

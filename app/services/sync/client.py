@@ -16,11 +16,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-import httpx
 from sqlalchemy import delete, select
 
 from app.errors import DoorstepError, PermissionDenied, ValidationError
-from app.services.sync import replica
 from app.services.sync.outbox import pending
 from app.services.workspace import Actor, Workspace, put_setting
 from app.store.models import OutboxChange
@@ -28,7 +26,7 @@ from app.store.models import OutboxChange
 PUSH_BATCH = 200
 PULL_PAGE = 500
 FETCH_BATCH = 200
-TIMEOUT = httpx.Timeout(30.0, connect=5.0)
+TIMEOUT = (30.0, 5.0)  # seconds: a request, and connecting
 
 
 class Offline(DoorstepError):
@@ -70,7 +68,7 @@ def enrolment(ws: Workspace) -> dict[str, Any] | None:
     return ws.setting("sync_device")
 
 
-def _problem(response: httpx.Response) -> str:
+def _problem(response) -> str:
     try:
         detail = response.json().get("detail")
     except ValueError:
@@ -80,12 +78,19 @@ def _problem(response: httpx.Response) -> str:
 
 class Connection:
     def __init__(self, server: str, token: str | None = None, transport=None):
+        import httpx  # only when syncing: the app starts without it
+
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         self.http = httpx.Client(
-            base_url=server.rstrip("/"), headers=headers, timeout=TIMEOUT, transport=transport
+            base_url=server.rstrip("/"),
+            headers=headers,
+            timeout=httpx.Timeout(TIMEOUT[0], connect=TIMEOUT[1]),
+            transport=transport,
         )
 
     def post(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
+        import httpx
+
         try:
             response = self.http.post(path, json=body)
         except httpx.HTTPError as exc:
@@ -242,6 +247,8 @@ def _change(row: OutboxChange) -> dict[str, Any]:
 
 
 def pull(ws: Workspace, conn: Connection, report: SyncReport, progress: Progress) -> None:
+    from app.services.sync import replica
+
     out = replica.Applied()
     have = replica.local_digest(ws)
     while True:
@@ -261,8 +268,10 @@ def pull(ws: Workspace, conn: Connection, report: SyncReport, progress: Progress
     report.changed_refs |= out.changed_refs
 
 
-def fetch(ws: Workspace, conn: Connection, refs: list[str], out: replica.Applied) -> None:
+def fetch(ws: Workspace, conn: Connection, refs: list[str], out) -> None:
     """Whole cases by ref: those this copy lacks or disagrees with the server about."""
+    from app.services.sync import replica
+
     for i in range(0, len(refs), FETCH_BATCH):
         docs = conn.post("/v1/cases", {"refs": refs[i : i + FETCH_BATCH]})["cases"]
         for doc in docs:
@@ -270,21 +279,34 @@ def fetch(ws: Workspace, conn: Connection, refs: list[str], out: replica.Applied
         replica.apply_whole(ws, docs, out)
 
 
+class Stopped(DoorstepError):
+    """The person stopped the sync: what was sent and received so far is kept."""
+
+
 def sync(
     ws: Workspace,
     progress: Progress | None = None,
     transport=None,
+    stop: Callable[[], bool] | None = None,
 ) -> SyncReport:
     """Push this laptop's changes, then pull the team's. Raises ``Offline`` when the server
-    cannot be reached (what was done before that is kept)."""
-    say = progress or (lambda _text: None)
+    cannot be reached (what was done before that is kept). ``stop()`` is asked after every
+    batch sent and page received (each kept in its own transaction): True ends the sync there
+    with ``Stopped``; the next sync carries on."""
+
+    def say(text: str) -> None:
+        if progress is not None:
+            progress(text)
+        if stop is not None and stop():
+            raise Stopped("Sync stopped; what was sent and received so far is kept.")
+
     report = SyncReport()
     conn = _connect(ws, transport)
     started = time.monotonic()
     try:
         push(ws, conn, report, say)
         pull(ws, conn, report, say)
-    except Offline as exc:
+    except (Offline, Stopped) as exc:
         _remember(ws, report, error=str(exc))
         raise
     finally:
