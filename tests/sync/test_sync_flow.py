@@ -10,7 +10,7 @@ from app.services.absences import reassign_case
 from app.services.cases import create_case, get_case
 from app.services.contacts import log_contact
 from app.services.sync import client, conflicts, devices
-from app.store.models import Case, CaseEvent, OutboxChange
+from app.store.models import Case, CaseEvent, OutboxChange, SyncConflict
 
 
 def _events(ws, ref: str) -> set[str]:
@@ -96,6 +96,8 @@ def test_conflicting_reassignments_go_to_the_review_queue(team, laptop):
     with team.db.read() as s:
         assert s.scalar(select(Case).where(Case.ref == "T-001")).officer.username == "mo"
     assert conflicts.open_conflicts(mo) == []
+    with mo.db.read() as s:  # the laptop's copy of the queue holds nothing decided
+        assert s.scalar(select(func.count()).select_from(SyncConflict)) == 0
 
 
 def test_a_case_opened_offline_reaches_the_server(team, laptop):

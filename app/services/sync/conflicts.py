@@ -130,14 +130,7 @@ def decide(
             if row is None or row.status != "open":
                 raise NotFound("That conflict is not open here.")
             _may_decide(s, row)
-            payload_ref = row.ref
-            outbox.record_decision(s, ws, change_id, payload_ref, choice, note)
-            if new_ref:
-                last = s.scalars(
-                    select(outbox.OutboxChange).order_by(outbox.OutboxChange.position.desc())
-                ).first()
-                if last is not None:
-                    last.payload = {**last.payload, "new_ref": new_ref}
+            outbox.record_decision(s, ws, change_id, row.ref, choice, note, new_ref)
             row.status = "sent"
             row.decided_by = ws.actor.username
             row.decided_at = ws.now()

@@ -94,8 +94,13 @@ def mark_assignment(
     row.payload = {**row.payload, "from_officer": from_officer, "to_officer": to_officer}
 
 
-def record_decision(session: Session, ws, change_id: str, ref: str, choice: str, note: str) -> None:
-    _add(session, ws, "decide", ref, {"conflict": change_id, "choice": choice, "note": note})
+def record_decision(
+    session: Session, ws, change_id: str, ref: str, choice: str, note: str, new_ref: str | None
+) -> None:
+    payload = {"conflict": change_id, "choice": choice, "note": note}
+    if new_ref:
+        payload["new_ref"] = new_ref
+    _add(session, ws, "decide", ref, payload)
     session.flush()
 
 

@@ -214,13 +214,18 @@ def _people(s: Session, ws: Workspace, people: list[dict[str, Any]]) -> None:
 
 
 def _conflicts(s: Session, docs: list[dict[str, Any]]) -> None:
-    """The server's open conflicts for this person replace the copy here (decisions made here
-    and not yet sent stay until the server has them)."""
-    keep = {
-        c.change_id for c in s.scalars(select(SyncConflict).where(SyncConflict.status == "sent"))
+    """The server's open conflicts for this person replace the copy here (a decision made here
+    stays until it has been sent)."""
+    waiting = {
+        str(row.payload.get("conflict"))
+        for row in s.scalars(select(OutboxChange).where(OutboxChange.kind == "decide"))
     }
-    for row in s.scalars(select(SyncConflict).where(SyncConflict.status != "sent")):
-        s.delete(row)
+    keep = set()
+    for row in s.scalars(select(SyncConflict)):
+        if row.status == "sent" and row.change_id in waiting:
+            keep.add(row.change_id)  # decided here; the decision is still on its way
+        else:
+            s.delete(row)
     s.flush()
     for d in docs:
         if d["change_id"] in keep:
