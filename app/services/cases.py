@@ -8,7 +8,7 @@ import uuid
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import bindparam, func, inspect, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -84,8 +84,12 @@ def get_or_create_officer(
     """The officer USERNAME, added when new. An upsert (INSERT … ON CONFLICT DO NOTHING, then
     SELECT): when two commands add the same new officer at once, the second waits for the first
     and uses its row instead of failing on the unique username."""
-    officer = session.scalar(select(Officer).where(Officer.username == username))
+    known = session.info.setdefault("officers", {})  # found in this session
+    officer = known.get(username)
+    if officer is None or not inspect(officer).persistent:  # (gone with a rolled-back savepoint)
+        officer = session.scalar(select(Officer).where(Officer.username == username))
     if officer is not None:
+        known[username] = officer
         return officer
     insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     table = table_of(Officer)
@@ -411,9 +415,11 @@ def append_events(
     default_at = (at or ws.now()).isoformat()
     raws = [dict(event) for event in events]
     missing = [raw for raw in raws if not raw.get("id")]
-    given = {str(raw["id"]) for raw in raws if raw.get("id")}
-    for raw, new in zip(missing, new_local_ids(session, case, len(missing), given), strict=True):
-        raw["id"] = new
+    if missing:
+        given = {str(raw["id"]) for raw in raws if raw.get("id")}
+        new = new_local_ids(session, case, len(missing), given)
+        for raw, local_id in zip(missing, new, strict=True):
+            raw["id"] = local_id
     for raw in raws:
         raw.setdefault("at", default_at)
         if not refuse_future:
