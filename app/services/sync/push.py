@@ -27,6 +27,7 @@ from app.services.sync.devices import DeviceView
 from app.services.sync.docs import event_raw
 from app.services.sync.outbox import KINDS
 from app.services.workspace import Workspace
+from app.store.base import table_of
 from app.store.models import Case, CaseEvent, Officer, SyncApplied, SyncConflict
 
 APPLIED, DUPLICATE, HELD, DEFERRED = "applied", "duplicate", "held", "deferred"
@@ -104,6 +105,21 @@ def _apply_all(
         }
         results = [_apply_one(s, ws, device, change) for change in changes]
         derive_cases(s, ws, touched.values())
+        answered = [r for r in results if r["status"] in (APPLIED, HELD)]
+        if answered:  # every change dealt with, remembered in the same transaction
+            s.execute(
+                table_of(SyncApplied).insert(),
+                [
+                    {
+                        "change_id": r["id"],
+                        "device_id": device.id,
+                        "status": r["status"],
+                        "message": r["message"],
+                        "applied_at": ws.now(),
+                    }
+                    for r in answered
+                ],
+            )
     return results
 
 
@@ -131,7 +147,6 @@ def _apply_one(s: Session, ws: Workspace, device: DeviceView, change: dict) -> d
                     "made by someone other than the laptop's person",
                 )
             _APPLY[change["kind"]](s, ws, change)
-            s.add(SyncApplied(change_id=cid, device_id=device.id, status=APPLIED))
         done[cid] = (APPLIED, "")
         return {"id": cid, "status": APPLIED, "message": ""}
     except Deferred as exc:
@@ -144,7 +159,6 @@ def _apply_one(s: Session, ws: Workspace, device: DeviceView, change: dict) -> d
         held = exc
     with s.begin_nested():
         _hold(s, ws, change, held)
-        s.add(SyncApplied(change_id=cid, device_id=device.id, status=HELD, message=held.message))
     done[cid] = (HELD, held.message)
     return {"id": cid, "status": HELD, "message": held.message}
 
