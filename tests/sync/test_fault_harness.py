@@ -387,9 +387,11 @@ def run_harness(tmp: Path, url: str, faults_wanted: int, away_changes: int) -> d
             assert h.pending == 0, name
         faults = sum(n for k, n in fault_counts.items() if k != "upstream_down")
         kinds = " ".join(f"{k}={n}" for k, n in sorted(fault_counts.items()))
+        held_by = Counter(f"{c.fact}: {c.change['kind']}" for c in server.conflicts)
+        kinds_held = ", ".join(f"{k}={n}" for k, n in sorted(held_by.items()))
         print(
             f"\nsync harness: faults={faults} ({kinds}) lost={len(lost)} "
-            f"duplicated={dups} conflicts={len(server.conflicts)} "
+            f"duplicated={dups} conflicts={len(server.conflicts)} ({kinds_held}) "
             f"journalled={journalled} away_pending={away_pending} "
             f"requests={dict(proxy.requests)} "
             f"seconds={ {k: round(v) for k, v in timings.items()} }"
