@@ -164,7 +164,9 @@ class Laptop:
 
     def sync(self, tries: int = 1) -> bool:
         """Sync, trying again at once up to ``tries`` times while the server cannot be reached."""
-        for _ in range(tries):
+        for attempt in range(tries):
+            if attempt:
+                time.sleep(0.05 * attempt)  # a short back-off, as the app's retries have
             self.stats["syncs"] += 1
             try:
                 # plain HTTP on loopback: a transport without certificates (the default client

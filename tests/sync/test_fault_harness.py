@@ -283,11 +283,13 @@ def run_harness(tmp: Path, url: str, faults_wanted: int, away_changes: int) -> d
         started = time.monotonic()
         next_service_kill = started + 10
         next_laptop_kill = started + 6
+        next_report = started + 15
         while time.monotonic() - started < DEADLINE:
             for name, w in workers.items():
                 if w.proc is not None and w.proc.poll() is not None:
                     w.finish(10)
                     if name == AWAY and away_pending is None:
+                        timings["away offline"] = time.monotonic() - begun
                         away_pending = outbox_size(w.db)
                         assert away_pending >= away_changes
                     online(name)
@@ -300,7 +302,7 @@ def run_harness(tmp: Path, url: str, faults_wanted: int, away_changes: int) -> d
                     service.kill()
                     proxy.count("service_killed")
                     service.start()
-                next_service_kill = time.monotonic() + rng.uniform(18, 26)
+                next_service_kill = time.monotonic() + rng.uniform(25, 35)
             elif now >= next_laptop_kill:
                 name = rng.choice(reachable)
                 w = workers[name]
@@ -310,7 +312,7 @@ def run_harness(tmp: Path, url: str, faults_wanted: int, away_changes: int) -> d
                     w.kill()
                     proxy.count("laptop_killed")
                     online(name)
-                next_laptop_kill = time.monotonic() + rng.uniform(7, 11)
+                next_laptop_kill = time.monotonic() + rng.uniform(10, 15)
             if (
                 proxy.faults() >= faults_wanted
                 and away_pending is not None
@@ -321,6 +323,13 @@ def run_harness(tmp: Path, url: str, faults_wanted: int, away_changes: int) -> d
                 and midway["laptop"]
             ):
                 break
+            if now >= next_report:  # progress, shown with -s
+                print(
+                    f"  {now - started:4.0f} s: faults={proxy.faults()} away_pending="
+                    f"{outbox_size(workers[AWAY].db)} kills={dict(midway)}",
+                    file=sys.stderr,
+                )
+                next_report = now + 15
             time.sleep(0.2)
         timings["faults"] = time.monotonic() - begun
         stop_file.touch()
