@@ -126,21 +126,58 @@ def test_a_laptop_cannot_import_or_change_policy(laptop):
         require(s, Do.IMPORT)
 
 
-def test_an_entry_for_a_case_handed_away_meanwhile_is_held(team, laptop):
-    amira, mo = laptop("amira"), laptop("mo")
+def test_an_entry_made_before_the_case_was_handed_away_is_merged(team, laptop):
+    """Stale-base entries are never conflicts: Amira held T-002 when she logged the call
+    offline; that the case went to Ben meanwhile does not stop it joining the history."""
+    amira, ben = laptop("amira"), laptop("ben")
     client.sync(amira)
     log_contact(amira, "T-002", channel="phone", direction="in", summary="Rang from the bus")
     reassign_case(team, "T-002", "ben", "Ben's patch now")
     report = client.sync(amira)
-    assert report.held == ["T-002"] and report.pending == 0
-    assert "T-002" not in _refs(amira)
+    assert (report.pushed, report.held, report.pending) == (1, [], 0)
+    assert "T-002" not in _refs(amira)  # no longer hers: given up
+    client.sync(ben)
+    assert _events(ben, "T-002") == _events(team, "T-002")
+    assert len(_events(team, "T-002")) == 2  # the hand-over and Amira's call
+
+
+def test_an_entry_on_a_case_its_author_never_held_is_held(team, laptop, sync_clock):
+    """Amira covered Ben's case and logged a call offline; the cover ended before it reached
+    the server. She never held T-003, so the entry waits for a manager rather than being lost."""
+    import datetime as dt
+
+    from app.services.absences import add_absence
+
+    amira, mo = laptop("amira"), laptop("mo")
+    today = team.today()
+    add_absence(team, "ben", today, today + dt.timedelta(days=2), cover_officer="amira")
+    client.sync(amira)
+    assert "T-003" in _refs(amira)
+    log_contact(amira, "T-003", channel="phone", direction="in", summary="Rang for Ben")
+    sync_clock.at += dt.timedelta(days=7)  # the cover is over
+    report = client.sync(amira)
+    assert report.held == ["T-003"] and "T-003" not in _refs(amira)
     client.sync(mo)
     (held,) = conflicts.open_conflicts(mo)
-    assert (held.fact, held.ours["summary"]) == ("access", "Rang from the bus")
-    conflicts.decide(mo, held.change_id, "apply")
+    assert (held.fact, held.ours["summary"]) == ("access", "Rang for Ben")
+    conflicts.decide(mo, held.change_id, "apply", "Ben wants it on file")
     client.sync(mo)
-    assert _events(team, "T-002") == _events(mo, "T-002")
-    assert len(_events(team, "T-002")) == 2  # the hand-over and Amira's call
+    assert _events(team, "T-003") == _events(mo, "T-003")
+    assert len(_events(team, "T-003")) == 1
+
+
+def test_a_hand_over_made_on_top_of_a_held_one_is_held_too(team, laptop):
+    """Bases are hand-over ids, not counts: Mo's second hand-over, made after his first, cannot
+    land just because the server has seen as many hand-overs (one of them the admin's)."""
+    mo = laptop("mo")
+    client.sync(mo)
+    reassign_case(team, "T-001", "ben", "Ben covers")  # on the server, while Mo is offline
+    reassign_case(mo, "T-001", "mo", "I'll take it")
+    reassign_case(mo, "T-001", "amira", "Back to Amira")
+    report = client.sync(mo)
+    assert report.held == ["T-001", "T-001"]
+    with team.db.read() as s:
+        assert s.scalar(select(Case).where(Case.ref == "T-001")).officer.username == "ben"
 
 
 def test_a_page_applied_twice_changes_nothing(team, laptop, server):

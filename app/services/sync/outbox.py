@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.store.models import Case, OutboxChange
+from app.store.models import Case, CaseEvent, OutboxChange
 
 KINDS = ("case", "event", "assign", "decide")
 
@@ -65,10 +65,27 @@ def record_events(session: Session, ws, events: list[tuple[Any, Any]], origin: s
         )
     }
     recorded = {"at": ws.now().isoformat(), "by": ws.actor.username, "device": ws.actor.device}
+    these = {e.id for _, e in events}
+    bases = {cid: last_handover(session, cid, these) for cid in refs}
     for case_id, e in events:
         raw = {"id": e.id, "at": e.at.isoformat(), "type": e.type, **e.data}
-        _add(session, ws, "event", refs[case_id], event_payload(raw, recorded, origin))
+        payload = event_payload(raw, recorded, origin)
+        payload["base_event"] = bases[case_id]
+        _add(session, ws, "event", refs[case_id], payload)
     session.flush()
+
+
+def last_handover(session: Session, case_id: Any, leave_out: set[str] = frozenset()) -> str:
+    """The id of the case's last hand-over (``case_reassigned``) as stored here, "" for none:
+    the base an entry or a hand-over is made from (its author held the case after it)."""
+    q = (
+        select(CaseEvent.local_id)
+        .where(CaseEvent.case_id == case_id, CaseEvent.type == "case_reassigned")
+        .order_by(CaseEvent.seq.desc())
+    )
+    if leave_out:
+        q = q.where(CaseEvent.local_id.not_in(leave_out))
+    return session.scalars(q.limit(1)).first() or ""
 
 
 def record_case(session: Session, ws, doc: dict[str, Any]) -> None:

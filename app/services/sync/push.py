@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from app.domain.calendar import CalendarRangeError
 from app.errors import DoorstepError, PermissionDenied, ValidationError
-from app.services.absences import hand_over, handovers
+from app.services.absences import hand_over
 from app.services.access import check_case
 from app.services.cases import append_events, create_from_facts, derive_cases, log_action
 from app.services.sync.devices import DeviceView
@@ -133,6 +133,15 @@ def _touch(s: Session, case: Case) -> bool:
 
 
 def _apply_one(s: Session, ws: Workspace, device: DeviceView, change: dict) -> dict[str, Any]:
+    try:
+        return _apply_checked(s, ws, device, change)
+    finally:
+        if s.info.pop("widened", False):  # a case read past the row security: not any more
+            s.info["cases"].clear()
+            ws.db.rescope(s)
+
+
+def _apply_checked(s: Session, ws: Workspace, device: DeviceView, change: dict) -> dict[str, Any]:
     cid = str(change["id"])
     done = s.info["done"]
     if cid in done:
@@ -181,7 +190,7 @@ def _hold(s: Session, ws: Workspace, change: dict, held: Held) -> None:
     log_action(s, ws, "sync_held", "case", str(change["ref"])[:60], fact=held.fact)
 
 
-def _case(s: Session, ref: str, change: dict) -> Case:
+def _case(s: Session, ws: Workspace, ref: str) -> Case:
     found = s.info.setdefault("cases", {})
     case = found.get(ref) or s.scalar(select(Case).where(Case.ref == ref))
     if case is not None:
@@ -189,17 +198,37 @@ def _case(s: Session, ref: str, change: dict) -> Case:
         return case
     if s.get_bind().dialect.name == "postgresql" and s.scalar(
         text("SELECT doorstep_case_exists(:ref)"), {"ref": ref}
-    ):  # there, but hidden from the author by row-level security: no longer theirs
-        if change["kind"] == "assign":  # handed to someone else meanwhile: a stale base
-            to = str(change["payload"].get("to_officer", ""))
-            raise Held(
-                "assignment",
-                {"officer": "(another team; not visible to the author)"},
-                {"officer": to, "by": change["author"], "at": str(change["made_at"])},
-                f"case {ref} was handed over again since this laptop last synced",
-            )
-        raise Held("access", {}, {"ref": ref}, f"case {ref} is no longer {change['author']}'s")
+    ):  # there, but row security hides it from the author: read it past the wall for the
+        # checks that decide (was it theirs when the change was made?); the scope is put back
+        # after this change (``_apply_one``)
+        ws.db.see_all(s)
+        s.info["widened"] = True
+        case = s.scalar(select(Case).where(Case.ref == ref))
+        if case is not None:
+            return case
     raise Deferred(f"case {ref} has not arrived yet")
+
+
+def _handovers(s: Session, case: Case) -> list[CaseEvent]:
+    return list(
+        s.scalars(
+            select(CaseEvent)
+            .where(CaseEvent.case_id == case.id, CaseEvent.type == "case_reassigned")
+            .order_by(CaseEvent.seq)
+        )
+    )
+
+
+def holder_after(s: Session, case: Case, base_event: str) -> str | None:
+    """Who held the case just after the hand-over ``base_event`` ("" — before any), as this
+    database knows its history; None when that hand-over is not here."""
+    handovers = _handovers(s, case)
+    if not base_event:
+        return handovers[0].data.get("from_officer") if handovers else case.officer.username
+    for h in handovers:
+        if h.local_id == base_event:
+            return h.data.get("to_officer")
+    return None
 
 
 def _recorded(payload: dict, event_id: str) -> dict[str, tuple[dt.datetime, str, str]]:
@@ -218,22 +247,27 @@ def _summary(raw: dict) -> dict[str, Any]:
 
 
 def apply_event(s: Session, ws: Workspace, change: dict, force: bool = False) -> None:
+    """An entry is an event: merged whatever the case's state, never a conflict — so long as
+    its author may write the case, or held it when they made the entry (its base: the last
+    hand-over their laptop knew of), before it was handed away."""
     payload = change["payload"]
     raw = dict(payload.get("event") or {})
     event_id = str(raw.get("id", ""))
     if not event_id:
         raise Held("entry", {}, _summary(raw), "an entry without an id")
-    case = _case(s, str(change["ref"]), change)
+    case = _case(s, ws, str(change["ref"]))
     if not force:
         try:
             check_case(s, case.ref, case.officer_id, write=True)
         except PermissionDenied:
-            raise Held(
-                "access",
-                {"officer": case.officer.username},
-                _summary(raw),
-                f"case {case.ref} is no longer {change['author']}'s",
-            ) from None
+            base = payload.get("base_event")
+            if base is None or holder_after(s, case, str(base)) != change["author"]:
+                raise Held(
+                    "access",
+                    {"officer": case.officer.username},
+                    _summary(raw),
+                    f"case {case.ref} is no longer {change['author']}'s",
+                ) from None
     stored = s.scalar(
         select(CaseEvent).where(CaseEvent.case_id == case.id, CaseEvent.local_id == event_id)
     )
@@ -241,6 +275,7 @@ def apply_event(s: Session, ws: Workspace, change: dict, force: bool = False) ->
         if event_raw(stored) == raw:
             return  # already here (it came another way): the same entry, once
         raise Held("entry id", _summary(event_raw(stored)), _summary(raw), "an entry id clash")
+    widened = bool(s.info.get("widened"))
     try:
         append_events(
             s,
@@ -250,7 +285,7 @@ def apply_event(s: Session, ws: Workspace, change: dict, force: bool = False) ->
             origin=str(payload.get("origin") or "entered"),
             refuse_future=False,
             recorded=_recorded(payload, event_id),
-            derive=_touch(s, case),
+            derive=widened or _touch(s, case),  # derived now while the case can be read
         )
     except ValidationError as exc:
         if "unknown event" in str(exc):
@@ -258,27 +293,42 @@ def apply_event(s: Session, ws: Workspace, change: dict, force: bool = False) ->
         raise Held("entry", {}, _summary(raw), str(exc)) from None
 
 
+def _held_handover(s: Session, ref: str, event_id: str) -> bool:
+    """Whether the hand-over ``event_id`` of case ``ref`` is waiting in the conflict queue."""
+    return any(
+        (c.change.get("payload") or {}).get("event", {}).get("id") == event_id
+        for c in s.scalars(
+            select(SyncConflict).where(SyncConflict.ref == ref, SyncConflict.status == "open")
+        )
+    )
+
+
 def apply_assignment(s: Session, ws: Workspace, change: dict, force: bool = False) -> None:
+    """A hand-over is a change of a mutable fact: applied only from the state it was made
+    from (its base: the last hand-over the laptop knew of); made from another, it is held."""
     payload = change["payload"]
     raw = dict(payload.get("event") or {})
-    case = _case(s, str(change["ref"]), change)
-    base = change.get("base")
-    now = handovers(s, case)
+    case = _case(s, ws, str(change["ref"]))
     to = str(payload.get("to_officer", ""))
-    target = s.scalar(select(Officer).where(Officer.username == to))
-    if target is None:
-        raise Held(
-            "assignment", {"officer": case.officer.username}, {"officer": to}, f"no officer {to!r}"
-        )
-    if not force and isinstance(base, int) and base > now:
-        # the laptop knew of hand-overs the server has not received yet (batches reordered)
-        raise Deferred(f"case {case.ref}: an earlier hand-over has not arrived yet")
-    if not force and base != now:
-        last = s.scalars(
-            select(CaseEvent)
-            .where(CaseEvent.case_id == case.id, CaseEvent.type == "case_reassigned")
-            .order_by(CaseEvent.sync_seq.desc(), CaseEvent.recorded_at.desc())
-        ).first()
+    handovers = _handovers(s, case)
+    last = handovers[-1] if handovers else None
+    base = payload.get("base_event")
+    if base is None:  # a laptop of before base ids: the number of hand-overs it knew of
+        base_known = change.get("base") == len(handovers)
+        waiting = isinstance(change.get("base"), int) and change["base"] > len(handovers)
+    else:
+        base_known = str(base) == (last.local_id if last else "")
+        waiting = bool(base) and all(h.local_id != base for h in handovers)
+    if not force and not base_known:
+        if waiting:
+            if base is not None and _held_handover(s, case.ref, str(base)):
+                raise Held(
+                    "assignment",
+                    {"officer": case.officer.username},
+                    {"officer": to, "by": change["author"], "at": str(change["made_at"])},
+                    f"case {case.ref}: made after a hand-over that is itself held for review",
+                )
+            raise Deferred(f"case {case.ref}: an earlier hand-over has not arrived yet")
         theirs = {"officer": case.officer.username}
         if last is not None:
             theirs |= {"by": last.recorded_by, "at": last.recorded_at.isoformat()}
@@ -287,6 +337,11 @@ def apply_assignment(s: Session, ws: Workspace, change: dict, force: bool = Fals
             theirs,
             {"officer": to, "by": change["author"], "at": str(change["made_at"])},
             f"case {case.ref} was handed over again since this laptop last synced",
+        )
+    target = s.scalar(select(Officer).where(Officer.username == to))
+    if target is None:
+        raise Held(
+            "assignment", {"officer": case.officer.username}, {"officer": to}, f"no officer {to!r}"
         )
     if target.id == case.officer_id:
         raise Held(
