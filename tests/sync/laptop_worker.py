@@ -115,6 +115,8 @@ class Laptop:
 
     def act(self, step: int) -> None:
         cases = self.my_cases()
+        if self.role != "manager":  # an officer works on their own cases (not one they handed on)
+            cases = [c for c in cases if c[1] == self.args.user]
         if not cases:
             return
         roll = self.rng.random()

@@ -86,6 +86,10 @@ class Connection:
             headers=headers,
             timeout=httpx.Timeout(TIMEOUT[0], connect=TIMEOUT[1]),
             transport=transport,
+            # https: the system's certificate checks as always; a plain http:// address (the
+            # service on this machine or behind a local proxy) has no TLS, so no CA bundle to
+            # load (~40 ms a sync)
+            verify=not server.lower().startswith("http://"),
         )
 
     def post(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
