@@ -35,6 +35,7 @@ from app.ui.midnight import MidnightTimer
 from app.ui.panels import case_panels
 from app.ui.search_dialog import SearchDialog
 from app.ui.small_dialogs import AbsenceDialog
+from app.ui.sync_status import SyncController
 
 if TYPE_CHECKING:
     from app.ui.team_view import TeamView
@@ -106,6 +107,11 @@ class MainWindow(QMainWindow):
             banner = QLabel("  DEMO DATABASE — invented cases  ", self)
             banner.setStyleSheet("font-weight: bold; color: white; background: #b45309;")
             self.statusBar().addPermanentWidget(banner)
+        # An enrolled laptop: the sync indicator, Sync now, background syncs; the conflicts badge.
+        self.sync = SyncController(ws, self)
+        self.statusBar().addPermanentWidget(self.sync.indicator)
+        self.sync.sig_synced.connect(self._synced)
+        self.sync.sig_review.connect(self.review_conflicts)
 
         self.midnight = MidnightTimer(ws.now, self)
         self.midnight.sig_new_day.connect(self.refresh)
@@ -142,6 +148,7 @@ class MainWindow(QMainWindow):
         self.password_action.setVisible(self.ws.signed_in is not None)  # only with sign-in
         self._action(file, "&Out of office…", self.out_of_office)
         self.drafts_action = self._action(file, "&Visit drafts…", self.open_drafts)
+        self.sync.add_menu_items(file, self._action)
         self._action(file, "Organisation &details…", self.organisation_details)
         self.people_action = self._action(file, "Peop&le…", self.open_people)
         self.people_action.setVisible(may(self.ws, Do.MANAGE_USERS))
@@ -242,6 +249,7 @@ class MainWindow(QMainWindow):
         job.start()
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        self.sync.stop()
         if self._count_job is not None:  # a count still running finishes before the window goes
             self._count_job.thread_.quit()  # (the thread's loop ends once the count returns)
             self._count_job.thread_.wait()
@@ -286,6 +294,43 @@ class MainWindow(QMainWindow):
         """A write on REF: re-read its inbox row in place and re-count in the background."""
         self.model.refresh_rows({ref})
         self._update_counts()
+
+    def _synced(self, report) -> None:
+        """After a sync: the team's changes show where the officer is. The inbox re-reads (the
+        chosen case and the scroll kept), open cases that changed re-read, and a case that left
+        this laptop (handed to someone else) closes its tab."""
+        changed, gone = set(report.changed_refs), set(report.dropped)
+        if not changed and not gone:
+            return
+        shown = {self.model.row(r).ref for r in range(self.model.rowCount())}
+        if gone or not changed <= shown:
+            self.model.reload()
+        else:
+            self.model.refresh_rows(changed)
+            self._update_counts()
+        for i in reversed(range(1, self.tabs.count())):
+            widget = self.tabs.widget(i)
+            if isinstance(widget, CaseView) and widget.ref in gone:
+                self.close_tab(i)
+            elif isinstance(widget, CaseView) and widget.ref in changed:
+                widget.reload()
+        if self.team_view is not None and self.tabs.indexOf(self.team_view) >= 0:
+            self.team_view.refresh()
+        if gone:
+            self.statusBar().showMessage(
+                f"No longer on this laptop (handed to someone else): {', '.join(sorted(gone))}",
+                15000,
+            )
+
+    def review_conflicts(self):
+        """File › Review conflicts… or the conflicts badge: the held changes to decide."""
+        from app.ui.conflicts_dialog import ConflictsDialog
+
+        dialog = ConflictsDialog(self.ws, self)
+        dialog.sig_decided.connect(lambda _ref: self.sync.update())
+        dialog.finished.connect(lambda _r: (self.sync.update(), self.refresh()))
+        dialog.open()
+        return dialog
 
     def show_inbox(self) -> None:
         """Back to the inbox list (Ctrl+1, or Escape in a case tab), on the case last chosen."""
