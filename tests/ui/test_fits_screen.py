@@ -317,6 +317,7 @@ def direct_builds(ws, window):
     from app.letters import letters as letter_svc
     from app.services.asb import asb_view
     from app.ui.asb import dialogs as asb_dialogs
+    from app.ui.conflicts_dialog import ConflictsDialog
     from app.ui.contact_dialog import ComplaintOfferDialog
     from app.ui.first_run import FirstRunWizard
     from app.ui.help.crash import CrashDialog
@@ -350,6 +351,7 @@ def direct_builds(ws, window):
         lambda: PrivacyDialog(ws, window),
         lambda: ArrearsReviewDialog(ws, window),
         lambda: ConfirmDelete(refs, window),
+        lambda: ConflictsDialog(ws, window),
         lambda: ComplaintOfferDialog("an expression of dissatisfaction " * 3, window),
         lambda: asb_dialogs.ReportDialog(ws, asb, window),
         lambda: asb_dialogs.ActionDoneDialog(ws, asb.ref, plan.id, plan.actions[0], window),
