@@ -109,6 +109,20 @@ def describe(ws: Workspace, c: ConflictView) -> tuple[str, str]:
     return now, f"{change} It reached the server at {reached}."
 
 
+def outcomes(ws: Workspace, c: ConflictView) -> str:
+    """What each choice does, in a sentence each."""
+    if c.fact == "assignment":
+        keep = f"{c.ref} stays with {display_name(ws, c.theirs.get('officer')) or 'its officer'}"
+        apply = f"it goes to {display_name(ws, c.ours.get('officer')) or 'the other officer'}"
+    elif c.fact == "case reference":
+        keep = "the held case stays on record, not opened"
+        apply = "it is opened under the new reference you give"
+    else:
+        keep = "the held change stays on record, not applied"
+        apply = "it is applied now, as it was made"
+    return f"Keep: {keep}. Apply: {apply}."
+
+
 def _plain(side: dict[str, Any]) -> str:
     return "; ".join(f"{k.replace('_', ' ')} {v}" for k, v in side.items() if v not in ("", None))
 
@@ -161,6 +175,10 @@ class ConflictsDialog(QDialog):
             QVBoxLayout(box).addWidget(label)
             sides.addWidget(box, 1)
 
+        self.outcomes = QLabel(self)
+        self.outcomes.setWordWrap(True)
+        self.outcomes.setAccessibleName("What each choice does")
+
         self.new_ref = QLineEdit(self)
         self.new_ref.setPlaceholderText("a reference not yet in use")
         self.note = QLineEdit(self)
@@ -188,10 +206,12 @@ class ConflictsDialog(QDialog):
 
         right = QVBoxLayout()
         right.addWidget(self.heading)
-        right.addLayout(sides, 1)
+        right.addLayout(sides)
+        right.addWidget(self.outcomes)
         right.addLayout(form)
         right.addLayout(actions)
         right.addWidget(self.message)
+        right.addStretch(1)
         body = QHBoxLayout()
         body.addWidget(self.list, 1)
         body.addLayout(right, 2)
@@ -240,11 +260,13 @@ class ConflictsDialog(QDialog):
             self.heading.setText("No conflicts are waiting for a decision.")
             self.theirs.setText("")
             self.ours.setText("")
+            self.outcomes.setText("")
             return
         now, held = describe(self.ws, c)
         self.heading.setText(f"<b>{c.ref}</b>: {c.what}")
         self.theirs.setText(now)
         self.ours.setText(held)
+        self.outcomes.setText(outcomes(self.ws, c))
 
     def _say(self, text: str, error: bool = False) -> None:
         self.message.setText(text)

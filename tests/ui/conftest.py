@@ -6,6 +6,7 @@ import pytest
 from PySide6.QtWidgets import QMessageBox
 
 from tests.services.conftest import office  # noqa: F401  (the same small office for UI tests)
+from tests.sync.conftest import laptop, server, sync_clock, team  # noqa: F401  (test_sync_ui)
 
 
 @pytest.fixture(autouse=True)

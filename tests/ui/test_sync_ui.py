@@ -16,9 +16,11 @@ from app.services.sync import client, conflicts, devices
 from app.services.sync.client import SyncStatus
 from app.services.workspace import Actor
 from app.ui.contact_dialog import ContactDialog
+from app.ui.fit import keep_inside, simulate_screen
 from app.ui.main_window import MainWindow
 from app.ui.sync_status import indicator_text
-from tests.sync.conftest import free_port, laptop, server, sync_clock, team  # noqa: F401
+from tests.sync.conftest import free_port
+from tests.ui import test_fits_screen as fits
 
 SYNC_WAIT_MS = 20000
 
@@ -124,7 +126,19 @@ def test_a_conflicting_reassignment_shows_in_the_badge_and_is_decided(qtbot, tea
     assert dialog.list.count() == 1
     assert dialog.theirs.text() == "Mo Reid handed T-001 to Ben Okafor at 10:00."
     assert dialog.ours.text().startswith("Amira Khan's laptop handed it to Mo Reid at 10:00")
+    assert dialog.outcomes.text() == (
+        "Keep: T-001 stays with Ben Okafor. Apply: it goes to Mo Reid."
+    )
     assert not dialog.new_ref.isVisible()  # only a taken case reference asks for one
+    for size in ("1366x768", "1024x768"):  # filled in, it still fits an officer's laptop
+        simulate_screen(fits.SCREENS[size])
+        try:
+            keep_inside(dialog)
+            QApplication.processEvents()
+            assert fits.problems(dialog) == [], size
+            assert fits.mnemonic_clashes(dialog) == [], size
+        finally:
+            simulate_screen(None)
     dialog.note.setText("Agreed with Ben")
     dialog.apply_btn.click()
     assert "sent to the team server with the next sync" in dialog.message.text()
