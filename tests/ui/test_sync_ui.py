@@ -266,3 +266,50 @@ NOW = dt.datetime(2025, 6, 24, 13, 32, tzinfo=dt.UTC)
 )
 def test_the_indicator_words(status, problem, running, expected):
     assert indicator_text(status, NOW.date(), problem, running) == expected
+
+
+def test_a_visit_saved_offline_waits_and_reaches_the_team(qtbot, team, server, laptop):
+    """Visit mode works the same offline: the visit is saved on the laptop and sent later."""
+    from app.services.cases import get_case
+    from app.ui.visit_mode import VisitModeDialog
+
+    amira = laptop("amira")
+    client.sync(amira)
+    client.move_server(amira, f"http://127.0.0.1:{free_port()}")
+    window = open_window(qtbot, amira)
+    dialog = VisitModeDialog(amira, "T-002", parent=window)
+    qtbot.addWidget(dialog)
+    dialog.notes.setPlainText("Visited the flat: no signal on the estate, damp in the hall")
+    dialog.save_btn.click()
+    assert dialog.saved
+    qtbot.waitUntil(lambda: "1 change waiting" in words(window), timeout=5000)
+    client.move_server(amira, server.url)
+    window.sync.sync_now()
+    settled(qtbot, window)
+    assert words(window) == "Synced 10:00"
+    visit = f"visit-{dialog.draft.id}"
+    assert visit in {e.id for e in get_case(at_the_office(team, "admin1"), "T-002").events}
+
+
+def test_a_case_handed_away_closes_its_tab_and_the_inbox_keeps_its_place(
+    qtbot, team, server, laptop
+):
+    amira = laptop("amira")
+    client.sync(amira)
+    window = open_window(qtbot, amira)
+    window.open_case("T-001")
+    kept = window.open_case("T-002")
+    row = next(r for r in range(window.model.rowCount()) if window.model.row(r).ref == "T-002")
+    window.table.selectRow(row)
+    reassign_case(at_the_office(team, "mo"), "T-001", "ben", "Ben covers the patch")
+    log_contact(team, "T-002", channel="email", direction="out", summary="Sent the form")
+    window.sync.sync_now()
+    settled(qtbot, window)
+    tabs = [window.tabs.tabText(i) for i in range(window.tabs.count())]
+    assert tabs == ["Inbox", "T-002"]  # T-001 left this laptop; T-002 stayed open
+    assert window.tabs.currentWidget() is kept
+    assert "Sent the form" in {e.summary for e in kept.case.events}
+    assert "T-001" in window.statusBar().currentMessage()
+    refs = [window.model.row(r).ref for r in range(window.model.rowCount())]
+    assert refs == ["T-002"]
+    assert window.model.row(window.table.currentIndex().row()).ref == "T-002"
