@@ -393,6 +393,42 @@ class BackupsTab(_Tab):
         self.say(text, error=error)
 
 
+class SyncTab(_Tab):
+    """An enrolled laptop's sync: which team server, and how often it syncs by itself."""
+
+    def __init__(self, ws: Workspace, parent: QWidget):
+        from app.services.sync.client import enrolment
+        from app.services.sync.schedule import MAX_MINUTES, every_minutes
+
+        super().__init__(parent, "&Save how often to sync")
+        self.ws = ws
+        server = QLabel((enrolment(ws) or {}).get("server", ""), self)
+        server.setAccessibleName("Team server")
+        self.form.addRow("Team server:", server)
+        self.minutes = QSpinBox(self)
+        self.minutes.setRange(1, MAX_MINUTES)
+        self.minutes.setSuffix(" minutes")
+        self.minutes.setValue(every_minutes(ws))
+        self.row("Sync &every", self.minutes)
+        note = QLabel(
+            "This laptop also syncs as Doorstep opens and whenever you choose File › Sync now.",
+            self,
+        )
+        note.setWordWrap(True)
+        self.outer.addWidget(note)
+        self.finish_layout()
+
+    def save(self) -> None:
+        from app.services.sync.schedule import save_every_minutes
+
+        self.run(
+            lambda: (
+                f"This laptop syncs every {save_every_minutes(self.ws, self.minutes.value())} "
+                "minutes."
+            )
+        )
+
+
 class AppearanceTab(_Tab):
     def __init__(self, parent: QWidget):
         super().__init__(parent, "&Reset to the system size")
@@ -448,6 +484,10 @@ class SettingsDialog(QDialog):
             (self.appearance, "Appearance"),
         ):
             self.tabs.addTab(tab, title)
+        self.sync: SyncTab | None = None
+        if ws.db.session_info.get("replica"):  # an enrolled laptop
+            self.sync = SyncTab(ws, self)
+            self.tabs.addTab(self.sync, "Sync")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
         self.progress = QProgressBar(self)

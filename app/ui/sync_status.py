@@ -31,22 +31,12 @@ from app.domain.calendar import LONDON
 from app.errors import DoorstepError, PermissionDenied
 from app.services.sync import client, conflicts
 from app.services.sync.client import SyncReport, SyncStatus
+from app.services.sync.schedule import every_minutes
 from app.services.workspace import Workspace
 from app.ui.background import Job, JobCancelled
 from app.ui.formats import day_time
 
-DEFAULT_MINUTES = 5
 SYNC_SHORTCUT = "Ctrl+Shift+S"
-
-
-def every_minutes(ws: Workspace) -> int:
-    """How often a laptop syncs in the background (setting ``sync_every_minutes``)."""
-    value = ws.setting("sync_every_minutes", DEFAULT_MINUTES)
-    try:
-        minutes = int(value)
-    except (TypeError, ValueError):
-        return DEFAULT_MINUTES
-    return minutes if 1 <= minutes <= 24 * 60 else DEFAULT_MINUTES
 
 
 def _plural(n: int, word: str) -> str:
@@ -207,6 +197,9 @@ class SyncController(QObject):
                     f"minutes; File › Sync now ({SYNC_SHORTCUT}) syncs at once"
                 )
                 self.indicator.show_state(state, words, tip)
+                every = every_minutes(self.ws) * 60_000  # the setting may have changed
+                if self.timer.isActive() and self.timer.interval() != every:
+                    self.timer.start(every)
                 count = status.conflicts
             else:
                 count = conflicts.open_count(self.ws)

@@ -209,20 +209,25 @@ def test_the_indicator_is_hidden_on_a_database_that_is_not_enrolled(qtbot, team)
 
 
 def test_background_sync_every_few_minutes_from_the_setting(qtbot, laptop):
-    from app.services.workspace import put_setting
+    from app.ui.settings_dialog import SettingsDialog
 
     amira = laptop("amira")
-    with amira.db.write() as s:
-        s.info["syncing"] = True
-        put_setting(s, "sync_every_minutes", 2)
     window = open_window(qtbot, amira)
-    assert window.sync.timer.interval() == 2 * 60_000
-    settled(qtbot, window)
+    assert window.sync.timer.interval() == 5 * 60_000  # the default
     assert window.sync.indicator.state == "synced"
     window.sync.timer.timeout.emit()  # the timer fires: a sync starts unless one runs
     assert window.sync.running
     assert not window.sync.sync_now(manual=False)  # skipped while one runs
     settled(qtbot, window)
+
+    dialog = SettingsDialog(amira, window)  # File › Settings…, the Sync tab (a laptop's only)
+    qtbot.addWidget(dialog)
+    assert dialog.sync is not None
+    dialog.sync.minutes.setValue(2)
+    dialog.sync.save_button.click()
+    assert dialog.sync.status.text() == "This laptop syncs every 2 minutes."
+    qtbot.waitUntil(lambda: window.sync.timer.interval() == 2 * 60_000, timeout=3000)
+    assert client.status(amira).pending == 0  # the laptop's own setting is not sent
 
 
 NOW = dt.datetime(2025, 6, 24, 13, 32, tzinfo=dt.UTC)
