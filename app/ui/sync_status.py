@@ -11,6 +11,7 @@ no indicator; the conflicts badge still shows on the team database when changes 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Callable
 
@@ -159,8 +160,15 @@ class SyncController(QObject):
         self._soon.setInterval(150)
         self._soon.timeout.connect(self.update)
         self._bridge.sig_wrote.connect(self._soon.start)
-        self._wrote: Callable[[], None] = self._bridge.sig_wrote.emit
-        ws.db.after_write.append(self._wrote)
+        bridge = self._bridge
+
+        def wrote() -> None:  # after any commit, on whichever thread made it
+            with contextlib.suppress(RuntimeError):  # the window went: never fail a write
+                bridge.sig_wrote.emit()
+
+        self._wrote: Callable[[], None] = wrote
+        ws.db.after_write.append(wrote)
+        self.destroyed.connect(lambda *_: _forget(ws, wrote))
         self.sync_action: QAction | None = None
         self.review_action: QAction | None = None
         self.timer = QTimer(self)
@@ -288,13 +296,17 @@ class SyncController(QObject):
     def stop(self) -> None:
         """Before the window goes: no more syncs; one running ends at its next step."""
         self.timer.stop()
-        if self._wrote in self.ws.db.after_write:
-            self.ws.db.after_write.remove(self._wrote)
+        _forget(self.ws, self._wrote)
         job = self.job
         if job is not None:
             job.cancel()
             job.thread_.quit()
             job.thread_.wait()
+
+
+def _forget(ws: Workspace, callback: Callable[[], None]) -> None:
+    if callback in ws.db.after_write:
+        ws.db.after_write.remove(callback)
 
 
 def summary(report: SyncReport) -> str:

@@ -318,3 +318,12 @@ def test_a_case_handed_away_closes_its_tab_and_the_inbox_keeps_its_place(
     refs = [window.model.row(r).ref for r in range(window.model.rowCount())]
     assert refs == ["T-002"]
     assert window.model.row(window.table.currentIndex().row()).ref == "T-002"
+
+
+def test_a_closed_window_leaves_no_hook_on_the_database(qtbot, team):
+    before = len(team.db.after_write)
+    window = open_window(qtbot, team)
+    assert len(team.db.after_write) == before + 1  # the indicator hears of every write
+    window.close()
+    assert len(team.db.after_write) == before
+    log_contact(at_the_office(team, "mo"), "T-002", channel="phone", direction="in", summary="Rang")
