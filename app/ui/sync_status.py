@@ -34,7 +34,7 @@ from app.services.sync import client, conflicts
 from app.services.sync.client import SyncReport, SyncStatus
 from app.services.sync.schedule import every_minutes
 from app.services.workspace import Workspace
-from app.ui.background import Job, JobCancelled
+from app.ui.background import Job
 from app.ui.formats import day_time
 
 SYNC_SHORTCUT = "Ctrl+Shift+S"
@@ -148,6 +148,7 @@ class SyncController(QObject):
         self.running_text: str | None = None
         self.withdrawn = False
         self.finished = 0  # syncs ended (any outcome), since the window opened
+        self.stopped = False
         self.indicator = SyncIndicator(window)
         self.indicator.badge.clicked.connect(self.sig_review)
         self.indicator.setVisible(self.enrolled)
@@ -232,19 +233,17 @@ class SyncController(QObject):
     def sync_now(self, manual: bool = True) -> bool:
         """Start a sync off the UI thread; False when one is running already (or the laptop is
         not enrolled, or its token was withdrawn)."""
-        if not self.enrolled or self.running or (self.withdrawn and not manual):
+        if not self.enrolled or self.running or self.stopped or (self.withdrawn and not manual):
             return False
         ws, bridge = self.ws, self._bridge
         job: Job
 
-        def say(text: str) -> None:
-            if job.cancelling:  # the window is closing: stop between steps (each is safe)
-                raise JobCancelled
-            bridge.sig_progress.emit(text)
-
         def work(_progress) -> tuple[str, object]:
-            try:
-                return "done", client.sync(ws, progress=say)
+            try:  # a window closing stops it between batches and pages (each one is kept)
+                report = client.sync(
+                    ws, progress=bridge.sig_progress.emit, stop=lambda: job.cancelling
+                )
+                return "done", report
             except client.Offline as exc:
                 return "offline", str(exc)
             except PermissionDenied as exc:
@@ -265,6 +264,8 @@ class SyncController(QObject):
         self.job = None
         self.running_text = None
         self.finished += 1
+        if self.stopped:  # the window has gone meanwhile: nothing to show
+            return
         if outcome == "done":
             assert isinstance(result, SyncReport)
             self.problem = None
@@ -295,6 +296,7 @@ class SyncController(QObject):
 
     def stop(self) -> None:
         """Before the window goes: no more syncs; one running ends at its next step."""
+        self.stopped = True
         self.timer.stop()
         _forget(self.ws, self._wrote)
         job = self.job

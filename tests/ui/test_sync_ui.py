@@ -327,3 +327,13 @@ def test_a_closed_window_leaves_no_hook_on_the_database(qtbot, team):
     window.close()
     assert len(team.db.after_write) == before
     log_contact(at_the_office(team, "mo"), "T-002", channel="phone", direction="in", summary="Rang")
+
+
+def test_closing_the_window_mid_sync_stops_it_between_pages(qtbot, laptop):
+    amira = laptop("amira")
+    window = open_window(qtbot, amira)
+    assert window.sync.sync_now()
+    window.close()  # waits for the sync to stop at its next batch or page
+    assert not window.sync.running or window.sync.job.thread_.isFinished()
+    assert not window.sync.sync_now()  # nothing starts once the window has gone
+    assert window.sync.stopped and not window.sync.timer.isActive()
