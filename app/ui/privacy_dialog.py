@@ -341,5 +341,6 @@ class PrivacyDialog(QDialog):
     def reject(self) -> None:
         if self.busy:  # let the work finish: a half-written export is removed, never left
             self._cancel = True
-            self.job.thread_.wait()
+            self.job.thread_.quit()  # its loop ends once the work returns (the slot that
+            self.job.thread_.wait()  # would quit it runs on this thread, which waits here)
         super().reject()
