@@ -339,8 +339,8 @@ class PrivacyDialog(QDialog):
         self._cancel = True
 
     def reject(self) -> None:
-        if self.busy:  # let the work finish: a half-written export is removed, never left
-            self._cancel = True
+        if self.busy and self.job is not None:  # let the work finish: a half-written export
+            self._cancel = True  # is removed, never left
             self.job.thread_.quit()  # its loop ends once the work returns (the slot that
             self.job.thread_.wait()  # would quit it runs on this thread, which waits here)
         super().reject()

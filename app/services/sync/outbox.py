@@ -75,7 +75,9 @@ def record_events(session: Session, ws, events: list[tuple[Any, Any]], origin: s
     session.flush()
 
 
-def last_handover(session: Session, case_id: Any, leave_out: set[str] = frozenset()) -> str:
+def last_handover(
+    session: Session, case_id: Any, leave_out: frozenset[str] | set[str] = frozenset()
+) -> str:
     """The id of the case's last hand-over (``case_reassigned``) as stored here, "" for none:
     the base an entry or a hand-over is made from (its author held the case after it)."""
     q = (
