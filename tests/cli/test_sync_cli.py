@@ -5,16 +5,14 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
-import time
 from pathlib import Path
 
-import httpx
 import pytest
 
 from app.cli import main
 from tests.sync.conftest import PASSWORD, free_port
+from tests.sync.service_process import running_service
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -36,53 +34,22 @@ def service(tmp_path, monkeypatch, capsys):
     monkeypatch.delenv("DOORSTEP_USER")
     capsys.readouterr()
     port = free_port()
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "app", "server", "run", "--db", str(team), "--port", str(port)],
-        cwd=tmp_path,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
     url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(200):  # up to ~20 s for the service to start
-            try:
-                if httpx.get(f"{url}/v1/health", timeout=0.5).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.1)
-            if proc.poll() is not None:
-                pytest.fail(f"the service stopped: {proc.stderr.read().decode()[-500:]}")
-        else:
-            pytest.fail("the sync service did not start")
+    argv = [sys.executable, "-m", "app", "server", "run", "--db", str(team), "--port", str(port)]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    with running_service(argv, url, tmp_path, env):
         yield url, team
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
+
+
+def enrol(capsys, url: str, db: str, *more: str):
+    return run(capsys, "device", "enrol", "--server", url, "--user", "amy", "--db", db, *more)
 
 
 def test_enrol_sync_list_and_revoke(service, tmp_path, capsys, monkeypatch):
     url, team = service
     laptop = str(tmp_path / "amy.sqlite")
     monkeypatch.setenv("DOORSTEP_PASSWORD", PASSWORD)
-    code, out, err = run(
-        capsys,
-        "device",
-        "enrol",
-        "--server",
-        url,
-        "--user",
-        "amy",
-        "--db",
-        laptop,
-        "--name",
-        "amy-laptop",
-    )
+    code, out, err = enrol(capsys, url, laptop, "--name", "amy-laptop")
     assert (code, err) == (0, "") and "enrolled" in out
     code, out, _ = run(capsys, "sync", "--db", laptop, "--json")
     assert code == 0 and json.loads(out)["pending"] == 0
@@ -98,17 +65,7 @@ def test_enrol_sync_list_and_revoke(service, tmp_path, capsys, monkeypatch):
 def test_a_wrong_password_is_refused(service, tmp_path, capsys, monkeypatch):
     url, _ = service
     monkeypatch.setenv("DOORSTEP_PASSWORD", "not the password at all")
-    code, out, err = run(
-        capsys,
-        "device",
-        "enrol",
-        "--server",
-        url,
-        "--user",
-        "amy",
-        "--db",
-        str(tmp_path / "x.sqlite"),
-    )
+    code, out, err = enrol(capsys, url, str(tmp_path / "x.sqlite"))
     assert code == 3 and out == "" and err.count("\n") == 1
 
 
@@ -140,5 +97,5 @@ def test_a_database_with_its_own_cases_is_not_enrolled(service, tmp_path, capsys
     assert main(["demo", "--db", lone, "--cases", "2"]) == 0
     capsys.readouterr()
     monkeypatch.setenv("DOORSTEP_PASSWORD", PASSWORD)
-    code, _, err = run(capsys, "device", "enrol", "--server", url, "--user", "amy", "--db", lone)
+    code, _, err = enrol(capsys, url, lone)
     assert code == 1 and "enrol a new, empty database" in err

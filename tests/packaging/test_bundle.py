@@ -151,9 +151,8 @@ def test_the_bundle_runs_the_command_line_and_the_app(bundle, user_env, tmp_path
 
 def test_the_bundle_serves_sync_and_a_laptop_syncs_with_it(bundle, user_env, tmp_path):
     """The sync service (FastAPI, uvicorn) and the laptop's client (httpx) came along."""
-    import httpx
-
     from tests.sync.conftest import PASSWORD, free_port
+    from tests.sync.service_process import running_service
 
     team, laptop, port = tmp_path / "team.sqlite", tmp_path / "amy.sqlite", free_port()
     env = {**user_env, "DOORSTEP_NEW_PASSWORD": PASSWORD, "DOORSTEP_PASSWORD": PASSWORD}
@@ -165,21 +164,9 @@ def test_the_bundle_serves_sync_and_a_laptop_syncs_with_it(bundle, user_env, tmp
     )  # fmt: skip
     assert added.returncode == 0, added.stderr
     exe = bundle / ("doorstep.exe" if sys.platform == "win32" else "doorstep")
-    service = subprocess.Popen(
-        [str(exe), "server", "run", "--db", str(team), "--port", str(port)],
-        cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(300):  # up to ~30 s
-            try:
-                if httpx.get(f"{url}/v1/health", timeout=0.5).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.1)
-            assert service.poll() is None, service.stderr.read().decode()[-800:]
-        else:
-            pytest.fail("the bundle's sync service did not start")
+    argv = [str(exe), "server", "run", "--db", str(team), "--port", str(port)]
+    with running_service(argv, url, tmp_path, env):
         enrol = run(
             bundle, env, "device", "enrol", "--server", url, "--user", "amy", "--db", str(laptop),
             cwd=tmp_path,
@@ -187,13 +174,6 @@ def test_the_bundle_serves_sync_and_a_laptop_syncs_with_it(bundle, user_env, tmp
         assert enrol.returncode == 0, enrol.stderr
         synced = run(bundle, env, "sync", "--db", str(laptop), "--json", cwd=tmp_path)
         assert synced.returncode == 0 and '"pending": 0' in synced.stdout, synced.stderr
-    finally:
-        service.terminate()
-        try:
-            service.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            service.kill()
-            service.wait(timeout=15)
 
 
 def test_bad_arguments_get_one_sentence_and_exit_2(bundle, user_env, tmp_path):
