@@ -302,3 +302,21 @@ def test_a_stopped_sync_keeps_what_it_did_and_the_next_one_finishes(team, laptop
     assert _refs(ws) == {"T-001", "T-002"}
     assert _events(ws, "T-001") == _events(team, "T-001")
     assert report.pending == 0
+
+
+def test_a_malformed_change_is_held_not_a_poison_pill(team, laptop, server):
+    """A change the server cannot store is held for review; the rest of its batch goes in."""
+    ws = laptop("amira")
+    client.sync(ws)
+    log_contact(ws, "T-002", channel="phone", direction="out", summary="Good one")
+    with ws.db.read() as s:
+        good = client._change(s.scalars(select(OutboxChange)).one())
+    bad = {**good, "id": "0190a0a0-0000-7000-8000-000000000001"}
+    bad["payload"] = {**good["payload"], "recorded": {"at": "not a time"}}
+    conn = client._connect(ws)
+    try:
+        results = conn.post("/v1/push", {"changes": [bad, good]})["results"]
+    finally:
+        conn.close()
+    assert [r["status"] for r in results] == ["held", "applied"]
+    assert "not a time" in results[0]["message"]

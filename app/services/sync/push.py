@@ -70,6 +70,9 @@ def check_shape(change: Any) -> dict[str, Any]:
         raise ValidationError(f"unknown kind of change {str(change['kind'])[:20]!r}")
     if not isinstance(change["payload"], dict):
         raise ValidationError("a change's payload must be an object")
+    if not isinstance(change["ref"], str) or not isinstance(change["author"], str):
+        raise ValidationError("a change's ref and author must be text")
+    _when(change["made_at"])
     return change
 
 
@@ -166,6 +169,11 @@ def _apply_checked(s: Session, ws: Workspace, device: DeviceView, change: dict) 
     except Held as exc:
         s.info["cases"].clear()
         held = exc
+    except (DoorstepError, ValueError, KeyError, TypeError) as exc:
+        # anything else the server cannot store (a malformed payload, a deadline past the
+        # calendar): held for a person to see, never a batch that fails for ever
+        s.info["cases"].clear()
+        held = Held("entry", {}, {"ref": str(change["ref"])[:60]}, f"cannot be stored: {exc}")
     with s.begin_nested():
         _hold(s, ws, change, held)
     done[cid] = (HELD, held.message)
