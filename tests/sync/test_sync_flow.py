@@ -313,10 +313,13 @@ def test_a_malformed_change_is_held_not_a_poison_pill(team, laptop, server):
         good = client._change(s.scalars(select(OutboxChange)).one())
     bad = {**good, "id": "0190a0a0-0000-7000-8000-000000000001"}
     bad["payload"] = {**good["payload"], "recorded": {"at": "not a time"}}
+    worse = {**good, "id": "0190a0a0-0000-7000-8000-000000000002"}
+    worse["payload"] = {**good["payload"], "event": "not an entry"}
     conn = client._connect(ws)
     try:
-        results = conn.post("/v1/push", {"changes": [bad, good]})["results"]
+        results = conn.post("/v1/push", {"changes": [bad, worse, good]})["results"]
     finally:
         conn.close()
-    assert [r["status"] for r in results] == ["held", "applied"]
+    assert [r["status"] for r in results] == ["held", "held", "applied"]
     assert "not a time" in results[0]["message"]
+    assert "cannot be stored" in results[1]["message"]
