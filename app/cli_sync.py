@@ -102,4 +102,6 @@ def cmd_sync(args, open_db, emit) -> int:
         print(f"{report.conflicts} conflicts wait in the review queue.")
     if report.pending:
         print(f"{report.pending} changes still wait to be sent.")
+    for problem in report.failed:  # the server keeps them; the next sync tries again
+        print(f"Not brought to this laptop this time: {problem}", file=sys.stderr)
     return 0

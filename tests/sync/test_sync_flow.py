@@ -323,3 +323,36 @@ def test_a_malformed_change_is_held_not_a_poison_pill(team, laptop, server):
     assert [r["status"] for r in results] == ["held", "held", "applied"]
     assert "not a time" in results[0]["message"]
     assert "cannot be stored" in results[1]["message"]
+
+
+def test_a_case_the_laptop_cannot_take_is_reported_not_a_stuck_sync(team, laptop, server):
+    """One bad case in a page (here a whole case with an impossible date, and a delta referring
+    to an entry this copy lacks) leaves the rest of the page applied."""
+    from app.services.sync import replica
+
+    ws = laptop("amira")
+    conn = client._connect(ws)
+    try:
+        page = conn.post("/v1/pull", {"cursor": 0, "limit": 500})
+    finally:
+        conn.close()
+    t1 = next(d for d in page["cases"] if d["ref"] == "T-001")
+    odd = {
+        **t1,
+        "ref": "T-900",
+        "id": "0190a0a0-0000-7000-8000-0000000000aa",
+        "opened": "2025-02-30",
+    }
+    odd["resident"] = {**t1["resident"], "id": "0190a0a0-0000-7000-8000-0000000000bb"}
+    page["cases"].append(odd)
+    page["visible"] = None  # (else the laptop would give up T-900 as not the person's)
+    out = replica.Applied()
+    replica.apply_page(ws, page, out)
+    assert _refs(ws) == {"T-001", "T-002"}
+    assert [f.split(":")[0] for f in out.failed] == ["T-900"]
+    later = {**t1, "full": False, "events": [{**t1["events"][0], "event": {
+        **t1["events"][0]["event"], "id": "ev-later", "type": "complaint_ack",
+        "complaint": "no-such-entry"}}]}  # fmt: skip
+    again = replica.Applied()
+    replica.apply_page(ws, {**page, "cases": [later]}, again)
+    assert again.refetch == ["T-001"] and again.failed == []

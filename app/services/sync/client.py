@@ -46,6 +46,7 @@ class SyncReport:
     conflicts: int = 0
     pending: int = 0
     changed_refs: set[str] = field(default_factory=set)
+    failed: list[str] = field(default_factory=list)  # cases this copy could not take this time
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -58,6 +59,7 @@ class SyncReport:
             "dropped": self.dropped,
             "conflicts": self.conflicts,
             "pending": self.pending,
+            "failed": self.failed,
         }
 
 
@@ -270,6 +272,7 @@ def pull(ws: Workspace, conn: Connection, report: SyncReport, progress: Progress
     report.pulled_events += out.events
     report.dropped += out.dropped
     report.changed_refs |= out.changed_refs
+    report.failed += out.failed
 
 
 def fetch(ws: Workspace, conn: Connection, refs: list[str], out) -> None:

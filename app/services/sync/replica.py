@@ -15,11 +15,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.domain.bundle import Bundle, CaseInfo
 from app.domain.bundle import Resident as ResidentInfo
 from app.domain.events import build_event
+from app.errors import DoorstepError
 from app.services.bulk import Given, insert_new, ready
 from app.services.cases import (
     append_events,
@@ -48,6 +50,7 @@ class Applied:
     refetch: list[str] = field(default_factory=list)
     dropped: list[str] = field(default_factory=list)
     changed_refs: set[str] = field(default_factory=set)
+    failed: list[str] = field(default_factory=list)  # "REF: why", cases left out this time
 
 
 def cursor_of(ws: Workspace) -> int:
@@ -118,9 +121,9 @@ def _count(s: Session, case: Case) -> int:
 
 
 def apply_cases(s: Session, ws: Workspace, docs: list[dict[str, Any]], out: Applied) -> None:
-    """Merge pulled cases into this copy; each case touched is derived once, at the end."""
+    """Merge pulled cases into this copy, each in a savepoint and derived once (deadlines are
+    worked out here from the merged events, never copied); new ones go in in bulk."""
     pending = _pending_refs(s)
-    touched: dict[Any, Case] = {}
     fresh: list[dict[str, Any]] = []  # new here: the bulk import's path, derived before inserting
     held = {c.ref: c for c in s.scalars(select(Case).where(Case.ref.in_([d["ref"] for d in docs])))}
     for doc in docs:
@@ -137,22 +140,41 @@ def apply_cases(s: Session, ws: Workspace, docs: list[dict[str, Any]], out: Appl
             else:
                 out.refetch.append(ref)
             continue
-        _update_facts(s, ws, case, doc)
-        out.events += _add_events(s, ws, case, doc["events"])
-        out.cases += 1
-        out.changed_refs.add(ref)
-        if _count(s, case) != doc["event_count"] and ref not in pending:
-            if doc.get("full"):  # the server's whole case differs from this copy: take it
-                touched.pop(case.id, None)
-                remove_case_rows(s, case, SyncDrop)
-                s.flush()
-                case = create_from_facts(s, ws, doc, derive=False)
-                _add_events(s, ws, case, doc["events"])
-            else:
-                out.refetch.append(ref)
-        touched[case.id] = case
-    derive_cases(s, ws, touched.values())
+        try:
+            with s.begin_nested():
+                case = _merge(s, ws, case, doc, pending, out)
+                derive_cases(s, ws, [case])
+        except (DoorstepError, ValueError, KeyError, TypeError) as exc:
+            _could_not(ref, doc, exc, out)
     _insert_fresh(s, ws, fresh, out)
+
+
+def _merge(
+    s: Session, ws: Workspace, case: Case, doc: dict[str, Any], pending: set[str], out: Applied
+) -> Case:
+    ref = doc["ref"]
+    _update_facts(s, ws, case, doc)
+    out.events += _add_events(s, ws, case, doc["events"])
+    if _count(s, case) != doc["event_count"] and ref not in pending:
+        if doc.get("full"):  # the server's whole case differs from this copy: take it
+            remove_case_rows(s, case, SyncDrop)
+            s.flush()
+            case = create_from_facts(s, ws, doc, derive=False)
+            _add_events(s, ws, case, doc["events"])
+        else:
+            out.refetch.append(ref)
+    out.cases += 1
+    out.changed_refs.add(ref)
+    return case
+
+
+def _could_not(ref: str, doc: dict[str, Any], exc: Exception, out: Applied) -> None:
+    """A case this copy could not take as it came: fetched whole next (a delta), or left out
+    and reported (a whole case) — the server still has it, and the next sync tries again."""
+    if not doc.get("full"):
+        out.refetch.append(ref)
+    else:
+        out.failed.append(f"{ref}: {exc}")
 
 
 def _bundle(doc: dict[str, Any]) -> Bundle:
@@ -188,21 +210,39 @@ def _insert_fresh(s: Session, ws: Workspace, docs: list[dict[str, Any]], out: Ap
     prepared = []
     for doc in docs:
         ref = doc["ref"]
-        given.ids[ref] = (uuid.UUID(doc["resident"]["id"]), uuid.UUID(doc["id"]))
-        given.recorded[ref] = {
-            d["event"]["id"]: (
-                _when(d["recorded"]["at"]),
-                d["recorded"]["by"],
-                d["recorded"].get("device", ""),
-            )
-            for d in doc["events"]
-        }
+        try:
+            ids = (uuid.UUID(doc["resident"]["id"]), uuid.UUID(doc["id"]))
+            recorded = {
+                d["event"]["id"]: (
+                    _when(d["recorded"]["at"]),
+                    d["recorded"]["by"],
+                    d["recorded"].get("device", ""),
+                )
+                for d in doc["events"]
+            }
+            prepared.append(ready(ws, _bundle(doc), ref))
+        except (DoorstepError, ValueError, KeyError, TypeError) as exc:
+            _could_not(ref, doc, exc, out)
+            continue
+        given.ids[ref], given.recorded[ref] = ids, recorded
         given.origins[ref] = {d["event"]["id"]: d.get("origin", "entered") for d in doc["events"]}
-        prepared.append(ready(ws, _bundle(doc), ref))
+    try:
+        with s.begin_nested():
+            insert_new(s, ws, prepared, given, action="sync_pulled")
+        done = prepared
+    except (DoorstepError, IntegrityError):  # one of them refused: each on its own
+        done = []
+        for one in prepared:
+            try:
+                with s.begin_nested():
+                    insert_new(s, ws, [one], given, action="sync_pulled")
+                done.append(one)
+            except (DoorstepError, IntegrityError) as exc:
+                out.failed.append(f"{one.where}: {exc}")
+    for one in done:
         out.cases += 1
-        out.events += len(doc["events"])
-        out.changed_refs.add(ref)
-    insert_new(s, ws, prepared, given, action="sync_pulled")
+        out.events += len(one.bundle.events)
+        out.changed_refs.add(one.where)
 
 
 def _people(s: Session, ws: Workspace, people: list[dict[str, Any]]) -> None:
