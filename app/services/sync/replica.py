@@ -291,13 +291,13 @@ def _conflicts(s: Session, docs: list[dict[str, Any]]) -> None:
 
 def _give_up(s: Session, visible: list[str], out: Applied) -> None:
     allowed, pending = set(visible), _pending_refs(s)
-    for case in list(s.scalars(select(Case).where(Case.ref.not_in(allowed)))):
-        if case.ref in pending:
-            continue
-        out.dropped.append(case.ref)
+    have = set(s.scalars(select(Case.ref)))  # compared here: a manager may see 100,000 refs
+    for ref in sorted(have - allowed - pending):
+        case = s.scalars(select(Case).where(Case.ref == ref)).one()
+        out.dropped.append(ref)
         remove_case_rows(s, case, SyncDrop)
-    have = set(s.scalars(select(Case.ref)))
-    out.refetch.extend(r for r in visible if r not in have and r not in out.refetch)
+    asked = set(out.refetch)
+    out.refetch.extend(r for r in visible if r not in have and r not in asked)
 
 
 def apply_page(ws: Workspace, page: dict[str, Any], out: Applied) -> None:
