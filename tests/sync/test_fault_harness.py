@@ -377,7 +377,11 @@ def run_harness(tmp: Path, url: str, faults_wanted: int, away_changes: int) -> d
                 differ.append((name, "cases", sorted(set(h.events) ^ mine)[:5]))
             for ref, evs in h.events.items():
                 if ref in server.events and set(evs) != set(server.events[ref]):
-                    differ.append((name, ref, sorted(set(evs) ^ set(server.events[ref]))[:5]))
+                    only_here = sorted(set(evs) - set(server.events[ref]))[:5]
+                    only_there = sorted(set(server.events[ref]) - set(evs))[:5]
+                    differ.append(
+                        (name, ref, {"laptop only": only_here, "server only": only_there})
+                    )
             assert h.pending == 0, name
             queue = {c.change_id for c in h.conflicts if c.status == "open"}
             theirs = {

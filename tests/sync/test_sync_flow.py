@@ -356,3 +356,23 @@ def test_a_case_the_laptop_cannot_take_is_reported_not_a_stuck_sync(team, laptop
     again = replica.Applied()
     replica.apply_page(ws, {**page, "cases": [later]}, again)
     assert again.refetch == ["T-001"] and again.failed == []
+
+
+def test_a_held_change_is_undone_here_even_if_the_sync_is_cut_off(team, laptop):
+    """The laptop went ahead of the server with a change the server held: its copy of that case
+    is fetched whole — and that is remembered with the push's answer, so a sync cut off before
+    it gets there (the laptop switched off) still puts the copy right next time."""
+    from app.services.sync import client as sync_client
+
+    ws = laptop("amira")
+    client.sync(ws)
+    log_contact(ws, "T-002", channel="phone", direction="in", summary="Made by someone else")
+    with ws.db.write() as s:  # a change the server will not take as it is (held: "author")
+        s.scalars(select(OutboxChange)).one().author = "ben"
+    with pytest.raises(client.Stopped):
+        client.sync(ws, stop=lambda: True)  # cut off right after the push was answered
+    assert ws.setting(sync_client.REFETCH) == ["T-002"]
+    assert _events(ws, "T-002") != _events(team, "T-002")
+    client.sync(ws)
+    assert _events(ws, "T-002") == _events(team, "T-002")
+    assert ws.setting(sync_client.REFETCH) == []

@@ -24,6 +24,7 @@ from app.services.workspace import Actor, Workspace, put_setting
 from app.store.models import OutboxChange
 
 PUSH_BATCH = 200
+REFETCH = "sync_refetch"  # refs this copy must fetch whole (a change of its was held)
 PULL_PAGE = 500
 FETCH_BATCH = 200
 TIMEOUT = (30.0, 5.0)  # seconds: a request, and connecting
@@ -169,6 +170,13 @@ def enrol(
     return {k: v for k, v in record.items() if k != "token"}
 
 
+def replica_refetch(s) -> list[str]:
+    from app.store.models import Setting
+
+    row = s.get(Setting, REFETCH)
+    return list(row.value) if row is not None else []
+
+
 def move_server(ws: Workspace, server: str) -> None:
     """The sync service moved: keep the enrolment, use the new address."""
     record = enrolment(ws)
@@ -234,6 +242,10 @@ def push(ws: Workspace, conn: Connection, report: SyncReport, progress: Progress
                     report.held.append(row.ref)
             if done:
                 s.execute(delete(OutboxChange).where(OutboxChange.position.in_(done)))
+            if report.held:  # this copy went ahead of the server there: fetch those cases whole,
+                # even if this sync is cut off before it gets to them (kept with the answer)
+                again = set(replica_refetch(s)) | set(report.held)
+                put_setting(s, REFETCH, sorted(again))
         sent_after = rows[-1].position
         progress(f"Sent {report.pushed + report.duplicates} changes")
 
@@ -267,7 +279,9 @@ def pull(ws: Workspace, conn: Connection, report: SyncReport, progress: Progress
             report.conflicts = len(page["conflicts"])
         if not page.get("more"):
             break
-    fetch(ws, conn, list(dict.fromkeys([*out.refetch, *report.held])), out)
+    with ws.db.read() as s:
+        owed = replica_refetch(s)
+    fetch(ws, conn, list(dict.fromkeys([*out.refetch, *owed, *report.held])), out)
     report.pulled_cases += out.cases
     report.pulled_events += out.events
     report.dropped += out.dropped
@@ -280,10 +294,11 @@ def fetch(ws: Workspace, conn: Connection, refs: list[str], out) -> None:
     from app.services.sync import replica
 
     for i in range(0, len(refs), FETCH_BATCH):
-        docs = conn.post("/v1/cases", {"refs": refs[i : i + FETCH_BATCH]})["cases"]
+        asked = refs[i : i + FETCH_BATCH]
+        docs = conn.post("/v1/cases", {"refs": asked})["cases"]
         for doc in docs:
             doc["full"] = True
-        replica.apply_whole(ws, docs, out)
+        replica.apply_whole(ws, docs, out, asked)
 
 
 class Stopped(DoorstepError):

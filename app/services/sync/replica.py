@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -314,11 +315,17 @@ def apply_page(ws: Workspace, page: dict[str, Any], out: Applied) -> None:
         put_setting(s, "sync_cursor", int(page["cursor"]))
 
 
-def apply_whole(ws: Workspace, docs: list[dict[str, Any]], out: Applied) -> None:
-    """Whole cases fetched by ref (the cursor does not move)."""
+def apply_whole(
+    ws: Workspace, docs: list[dict[str, Any]], out: Applied, asked: Sequence[str] = ()
+) -> None:
+    """Whole cases fetched by ref (the cursor does not move); the refs ``asked`` for leave the
+    list of those owed a fetch, in the same transaction."""
     with ws.db.write() as s:
         s.info["syncing"] = True
         apply_cases(s, ws, docs, out)
+        owed = s.get(Setting, "sync_refetch")
+        if owed is not None and asked:
+            owed.value = [r for r in owed.value if r not in set(asked)]
 
 
 def people_here(ws: Workspace) -> int:
