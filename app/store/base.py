@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import time
 import uuid
 
 from sqlalchemy import DateTime, Integer, MetaData, String, Table, TypeDecorator
@@ -45,8 +47,20 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+def uuid7() -> uuid.UUID:
+    """A UUID version 7 (RFC 9562): milliseconds since the epoch, then 74 random bits. Ids made
+    later sort later, so a primary key (and every index led by one, such as an event's case)
+    grows at its end instead of touching pages all over the index: a bulk import of 100,000
+    cases writes far less (docs/benchmarks.md). As unique as version 4 for every purpose here."""
+    ms = time.time_ns() // 1_000_000
+    raw = bytearray(ms.to_bytes(6, "big") + os.urandom(10))
+    raw[6] = (raw[6] & 0x0F) | 0x70
+    raw[8] = (raw[8] & 0x3F) | 0x80
+    return uuid.UUID(bytes=bytes(raw))
+
+
 def new_id() -> uuid.UUID:
-    return uuid.uuid4()
+    return uuid7()
 
 
 class Base(DeclarativeBase):

@@ -7,27 +7,20 @@ changes from the same base are a conflict for a person rather than a silent over
 
 from __future__ import annotations
 
-import os
-import time
-import uuid
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.store.base import new_id
 from app.store.models import Case, CaseEvent, OutboxChange
 
 KINDS = ("case", "event", "assign", "decide")
 
 
 def uuid7() -> str:
-    """A UUID version 7 (RFC 9562): milliseconds since the epoch, then randomness — ids made
-    later sort later, which keeps the server's index of applied changes compact."""
-    ms = time.time_ns() // 1_000_000
-    raw = bytearray(ms.to_bytes(6, "big") + os.urandom(10))
-    raw[6] = (raw[6] & 0x0F) | 0x70
-    raw[8] = (raw[8] & 0x3F) | 0x80
-    return str(uuid.UUID(bytes=bytes(raw)))
+    """A change's id: a UUID version 7 (ids made later sort later)."""
+    return str(new_id())
 
 
 def recording(session: Session) -> bool:
