@@ -19,8 +19,19 @@ from app.services.cases import create_case
 from app.services.complaints import receive_complaint
 from app.services.sync import client
 from app.services.workspace import Actor, Workspace, open_workspace
+from tests.sync.report import HARNESS
 
 PASSWORD = "a long team passphrase 42"
+
+
+def pytest_terminal_summary(terminalreporter):
+    """The fault harness's counts, shown at the end of the run without -s."""
+    if HARNESS:
+        terminalreporter.section("Sync fault harness")
+        for line in HARNESS:
+            terminalreporter.write_line(line)
+
+
 PEOPLE = {
     "admin1": ("admin", "Ada Admin"),
     "amira": ("officer", "Amira Khan"),

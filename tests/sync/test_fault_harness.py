@@ -37,6 +37,7 @@ from app.store.models import Case, CaseEvent, Officer, OutboxChange, SyncConflic
 from tests.pg import fresh_database, needs_pg
 from tests.sync.faultproxy import FaultPlan, FaultProxy
 from tests.sync.laptop_worker import MARK, read_journal
+from tests.sync.report import HARNESS
 
 pytestmark = [*needs_pg, pytest.mark.slow]
 
@@ -395,13 +396,15 @@ def run_harness(tmp: Path, url: str, faults_wanted: int, away_changes: int) -> d
         kinds = " ".join(f"{k}={n}" for k, n in sorted(fault_counts.items()))
         held_by = Counter(f"{c.fact}: {c.change['kind']}" for c in server.conflicts)
         kinds_held = ", ".join(f"{k}={n}" for k, n in sorted(held_by.items()))
-        print(
-            f"\nsync harness: faults={faults} ({kinds}) lost={len(lost)} "
+        line = (
+            f"sync harness: faults={faults} ({kinds}) lost={len(lost)} "
             f"duplicated={dups} conflicts={len(server.conflicts)} ({kinds_held}) "
             f"journalled={journalled} away_pending={away_pending} "
             f"requests={dict(proxy.requests)} "
             f"seconds={ {k: round(v) for k, v in timings.items()} }"
         )
+        print("\n" + line)
+        HARNESS.append(line)  # shown again in the run's summary (tests/sync/conftest.py)
         return {
             "faults": faults,
             "counts": fault_counts,
