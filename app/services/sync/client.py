@@ -19,12 +19,11 @@ from typing import Any
 from sqlalchemy import delete, select
 
 from app.errors import DoorstepError, PermissionDenied, ValidationError
-from app.services.sync.outbox import pending
+from app.services.sync.outbox import REFETCH, pending
 from app.services.workspace import Actor, Workspace, put_setting
 from app.store.models import OutboxChange
 
 PUSH_BATCH = 200
-REFETCH = "sync_refetch"  # refs this copy must fetch whole (a change of its was held)
 PULL_PAGE = 500
 FETCH_BATCH = 200
 TIMEOUT = (30.0, 5.0)  # seconds: a request, and connecting

@@ -6,9 +6,20 @@ it, when and on which device. Deadlines never travel: each side derives them fro
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
+from app.errors import ValidationError
 from app.store.models import Case, CaseEvent
+
+
+def instant(text: Any) -> dt.datetime:
+    """A time as it travels (ISO 8601; one without an offset is UTC), or one sentence."""
+    try:
+        at = dt.datetime.fromisoformat(str(text))
+    except ValueError as exc:
+        raise ValidationError(f"not a time: {str(text)[:40]!r}") from exc
+    return at if at.tzinfo else at.replace(tzinfo=dt.UTC)
 
 
 def event_raw(row: CaseEvent) -> dict[str, Any]:

@@ -16,6 +16,9 @@ from app.store.base import new_id
 from app.store.models import Case, CaseEvent, OutboxChange
 
 KINDS = ("case", "event", "assign", "decide")
+# The setting listing the cases a laptop must fetch whole: a change of its to them was held, so its
+# copy went ahead of the server's (app/services/sync/client.py sets it, replica.py clears it).
+REFETCH = "sync_refetch"
 
 
 def uuid7() -> str:

@@ -15,7 +15,7 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from sqlalchemy import func, select, text
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from app.domain.calendar import CalendarRangeError
@@ -24,7 +24,7 @@ from app.services.absences import hand_over
 from app.services.access import check_case
 from app.services.cases import append_events, create_from_facts, derive_cases, log_action
 from app.services.sync.devices import DeviceView
-from app.services.sync.docs import event_raw
+from app.services.sync.docs import event_raw, instant
 from app.services.sync.outbox import KINDS
 from app.services.workspace import Workspace
 from app.store.base import table_of
@@ -47,14 +47,6 @@ class Held(Exception):
         self.fact, self.theirs, self.ours, self.message = fact, theirs, ours, message
 
 
-def _when(text: Any) -> dt.datetime:
-    try:
-        at = dt.datetime.fromisoformat(str(text))
-    except ValueError as exc:
-        raise ValidationError(f"not a time: {str(text)[:40]!r}") from exc
-    return at if at.tzinfo else at.replace(tzinfo=dt.UTC)
-
-
 def check_shape(change: Any) -> dict[str, Any]:
     """One sentence for a change that is not one (the laptop's software is broken or hostile)."""
     if not isinstance(change, dict):
@@ -72,7 +64,7 @@ def check_shape(change: Any) -> dict[str, Any]:
         raise ValidationError("a change's payload must be an object")
     if not isinstance(change["ref"], str) or not isinstance(change["author"], str):
         raise ValidationError("a change's ref and author must be text")
-    _when(change["made_at"])
+    instant(change["made_at"])
     return change
 
 
@@ -188,7 +180,7 @@ def _hold(s: Session, ws: Workspace, change: dict, held: Held) -> None:
             fact=held.fact,
             author=str(change["author"])[:80],
             device=ws.actor.device,
-            made_at=_when(change["made_at"]),
+            made_at=instant(change["made_at"]),
             held_at=ws.now(),
             theirs=held.theirs,
             ours=held.ours,
@@ -243,7 +235,7 @@ def _recorded(payload: dict, event_id: str) -> dict[str, tuple[dt.datetime, str,
     rec = payload.get("recorded") or {}
     return {
         event_id: (
-            _when(rec.get("at")),
+            instant(rec.get("at")),
             str(rec.get("by", ""))[:80],
             str(rec.get("device", ""))[:120],
         )
@@ -421,7 +413,3 @@ _APPLY = {
     "case": apply_case,
     "decide": apply_decision,
 }
-
-
-def applied_count(s: Session) -> int:
-    return int(s.scalar(select(func.count()).select_from(SyncApplied)) or 0)

@@ -31,12 +31,13 @@ from app.services.cases import (
     get_or_create_officer,
 )
 from app.services.retention import remove_case_rows
+from app.services.sync.docs import instant
+from app.services.sync.outbox import REFETCH
 from app.services.sync.pull import digest
 from app.services.workspace import Workspace, put_setting
 from app.store.models import (
     Case,
     CaseEvent,
-    Officer,
     OutboxChange,
     Setting,
     SyncConflict,
@@ -67,11 +68,6 @@ def _pending_refs(s: Session) -> set[str]:
     return set(s.scalars(select(OutboxChange.ref).distinct()))
 
 
-def _when(text: str) -> dt.datetime:
-    at = dt.datetime.fromisoformat(text)
-    return at if at.tzinfo else at.replace(tzinfo=dt.UTC)
-
-
 def _update_facts(s: Session, ws: Workspace, case: Case, facts: dict[str, Any]) -> None:
     officer = get_or_create_officer(s, ws, facts["officer"])
     if case.officer_id != officer.id:
@@ -95,7 +91,7 @@ def _add_events(s: Session, ws: Workspace, case: Case, docs: list[dict[str, Any]
         group = [d for d in new if d.get("origin", "entered") == origin]
         recorded = {
             d["event"]["id"]: (
-                _when(d["recorded"]["at"]),
+                instant(d["recorded"]["at"]),
                 d["recorded"]["by"],
                 d["recorded"].get("device", ""),
             )
@@ -215,7 +211,7 @@ def _insert_fresh(s: Session, ws: Workspace, docs: list[dict[str, Any]], out: Ap
             ids = (uuid.UUID(doc["resident"]["id"]), uuid.UUID(doc["id"]))
             recorded = {
                 d["event"]["id"]: (
-                    _when(d["recorded"]["at"]),
+                    instant(d["recorded"]["at"]),
                     d["recorded"]["by"],
                     d["recorded"].get("device", ""),
                 )
@@ -278,8 +274,8 @@ def _conflicts(s: Session, docs: list[dict[str, Any]]) -> None:
                 fact=d["fact"],
                 author=d["author"],
                 device=d["device"],
-                made_at=_when(d["made_at"]),
-                held_at=_when(d["held_at"]),
+                made_at=instant(d["made_at"]),
+                held_at=instant(d["held_at"]),
                 theirs=d["theirs"],
                 ours=d["ours"],
                 change=d["change"],
@@ -323,15 +319,6 @@ def apply_whole(
     with ws.db.write() as s:
         s.info["syncing"] = True
         apply_cases(s, ws, docs, out)
-        owed = s.get(Setting, "sync_refetch")
+        owed = s.get(Setting, REFETCH)
         if owed is not None and asked:
             owed.value = [r for r in owed.value if r not in set(asked)]
-
-
-def people_here(ws: Workspace) -> int:
-    with ws.db.read() as s:
-        return int(s.scalar(select(func.count()).select_from(Officer)) or 0)
-
-
-def setting_row(s: Session, key: str) -> Setting | None:
-    return s.get(Setting, key)
