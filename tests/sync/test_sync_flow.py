@@ -19,6 +19,15 @@ def _events(ws, ref: str) -> set[str]:
         return set(s.scalars(select(CaseEvent.local_id).where(CaseEvent.case_id == cid)))
 
 
+def _post(ws, path: str, body: dict) -> dict:
+    """One request to the sync service as the laptop ``ws`` (past the client's own steps)."""
+    conn = client._connect(ws)
+    try:
+        return conn.post(path, body)
+    finally:
+        conn.close()
+
+
 def _refs(ws) -> set[str]:
     with ws.db.read() as s:
         return set(s.scalars(select(Case.ref)))
@@ -57,12 +66,8 @@ def test_a_change_pushed_twice_is_applied_once(team, laptop, server):
     log_contact(ws, "T-002", channel="phone", direction="out", summary="Rang")
     with ws.db.read() as s:
         change = client._change(s.scalars(select(OutboxChange)).one())
-    conn = client._connect(ws)
-    try:
-        first = conn.post("/v1/push", {"changes": [change]})["results"][0]
-        again = conn.post("/v1/push", {"changes": [change, change]})["results"]
-    finally:
-        conn.close()
+    first = _post(ws, "/v1/push", {"changes": [change]})["results"][0]
+    again = _post(ws, "/v1/push", {"changes": [change, change]})["results"]
     assert first["status"] == "applied"
     assert [r["status"] for r in again] == ["duplicate", "duplicate"]
     with team.db.read() as s:
@@ -184,11 +189,7 @@ def test_a_page_applied_twice_changes_nothing(team, laptop, server):
     from app.services.sync import replica
 
     ws = laptop("amira")
-    conn = client._connect(ws)
-    try:
-        page = conn.post("/v1/pull", {"cursor": 0, "limit": 500})
-    finally:
-        conn.close()
+    page = _post(ws, "/v1/pull", {"cursor": 0, "limit": 500})
     replica.apply_page(ws, page, replica.Applied())
     before = {ref: _events(ws, ref) for ref in _refs(ws)}
     again = replica.Applied()
@@ -221,12 +222,8 @@ def test_a_later_hand_over_arriving_first_waits_for_the_earlier(team, laptop, se
             for r in s.scalars(select(OutboxChange).order_by(OutboxChange.position))
         )
     assert (first["base"], second["base"]) == (0, 1)
-    conn = client._connect(ws)
-    try:
-        assert conn.post("/v1/push", {"changes": [second]})["results"][0]["status"] == "deferred"
-        results = conn.post("/v1/push", {"changes": [first, second]})["results"]
-    finally:
-        conn.close()
+    assert _post(ws, "/v1/push", {"changes": [second]})["results"][0]["status"] == "deferred"
+    results = _post(ws, "/v1/push", {"changes": [first, second]})["results"]
     assert [r["status"] for r in results] == ["applied", "applied"]
     with team.db.read() as s:
         assert s.scalar(select(Case).where(Case.ref == "T-003")).officer.username == "ben"
@@ -315,11 +312,7 @@ def test_a_malformed_change_is_held_not_a_poison_pill(team, laptop, server):
     bad["payload"] = {**good["payload"], "recorded": {"at": "not a time"}}
     worse = {**good, "id": "0190a0a0-0000-7000-8000-000000000002"}
     worse["payload"] = {**good["payload"], "event": "not an entry"}
-    conn = client._connect(ws)
-    try:
-        results = conn.post("/v1/push", {"changes": [bad, worse, good]})["results"]
-    finally:
-        conn.close()
+    results = _post(ws, "/v1/push", {"changes": [bad, worse, good]})["results"]
     assert [r["status"] for r in results] == ["held", "held", "applied"]
     assert "not a time" in results[0]["message"]
     assert "cannot be stored" in results[1]["message"]
@@ -331,11 +324,7 @@ def test_a_case_the_laptop_cannot_take_is_reported_not_a_stuck_sync(team, laptop
     from app.services.sync import replica
 
     ws = laptop("amira")
-    conn = client._connect(ws)
-    try:
-        page = conn.post("/v1/pull", {"cursor": 0, "limit": 500})
-    finally:
-        conn.close()
+    page = _post(ws, "/v1/pull", {"cursor": 0, "limit": 500})
     t1 = next(d for d in page["cases"] if d["ref"] == "T-001")
     odd = {
         **t1,
