@@ -645,6 +645,40 @@ def build_event(raw: Mapping[str, Any], seq: int = 0) -> Event:
     return Event(eid, at, etype, summary, MappingProxyType(data), MappingProxyType(f), seq, bare)
 
 
+# Kinds whose checked value is the value itself: a stored event needs no work for them.
+_AS_GIVEN = frozenset({"text", "person", "ref", "enum", "bool", *WHOLE_RANGES})
+
+
+def stored_event(
+    eid: str, at: dt.datetime, etype: str, data: Mapping[str, Any], seq: int = 0
+) -> Event:
+    """An event read back from storage: ``build_event`` checked every field when it was stored,
+    so this makes the same ``Event`` without checking names, text and ranges again (dates,
+    amounts and lists are still converted). ``at``: the stored instant (aware, UTC); ``data``:
+    the stored fields as given (a bare date keeps its ``at`` there)."""
+    fields = EVENT_TYPES.get(etype)
+    if fields is None:
+        raise BundleError(f"unknown event type {shown(etype)}", eid, "type")
+    bare = "at" in data and is_bare_date(data["at"])
+    if bare:
+        at = parse_instant(data["at"], eid, "at")
+    f: dict[str, Any] = {}
+    for name, spec in fields.items():
+        value = data.get(name)
+        if value is None:
+            if spec.required and spec.kind != "bool":
+                raise BundleError("is missing", eid, name)
+            f[name] = False if spec.kind == "bool" else None
+        elif spec.kind in _AS_GIVEN:
+            f[name] = value
+        else:
+            f[name] = _normalise(spec, value, eid, name)
+    summary = data.get("summary", "")
+    return Event(
+        eid, at, etype, summary, MappingProxyType(dict(data)), MappingProxyType(f), seq, bare
+    )
+
+
 def check_references(events: Iterable[Event], known: Mapping[str, str] | None = None) -> None:
     """Every reference field points at an event of the bundle (or at ``known``: id -> type)."""
     types: dict[str, str] = dict(known or {})

@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from app.domain.bundle import CaseInfo, Resident
-from app.domain.events import Event, build_event
+from app.domain.events import Event, stored_event
 from app.store.models import Case, CaseEvent
 
 
 def event_from_row(row: CaseEvent) -> Event:
-    raw = {"id": row.local_id, "at": row.at.isoformat(), "type": row.type, **row.data}
-    return build_event(raw, seq=row.seq)
+    """A stored event as the domain reads it (checked when it was stored: ``stored_event``)."""
+    return stored_event(row.local_id, row.at, row.type, row.data or {}, row.seq)
 
 
 def events_from_rows(rows: Iterable[CaseEvent]) -> list[Event]:
