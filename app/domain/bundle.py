@@ -298,7 +298,49 @@ def _bad_text(text: str) -> str | None:
 def check_values(doc: Any) -> None:
     """Every value of a decoded document can be stored and written out again: nesting at most
     ``MAX_DEPTH``, texts (and keys) without lone surrogates or NUL, finite numbers of at most
-    ``MAX_DIGITS`` digits. Works without recursion, so a document built in Python is safe too."""
+    ``MAX_DIGITS`` digits. Works without recursion, so a document built in Python is safe too.
+
+    A quick pass answers for a sound document (the bulk import's case); only a document it
+    finds fault with is walked again keeping paths, to say where."""
+    if not _faulty(doc):
+        return
+    _check_values_at(doc)
+
+
+def _faulty(doc: Any) -> bool:
+    """Whether ``check_values`` would refuse ``doc``: the same tests, without keeping paths."""
+    bad_text, big = _UNSTORABLE.search, 10**MAX_DIGITS
+    stack: list[tuple[Any, int]] = [(doc, 0)]
+    pop, push = stack.pop, stack.append
+    while stack:
+        value, depth = pop()
+        if depth >= MAX_DEPTH:
+            return True
+        kind = type(value)
+        if kind is str:
+            if bad_text(value):
+                return True
+        elif kind is dict:
+            for key, item in value.items():
+                if type(key) is not str or bad_text(key):
+                    return True
+                push((item, depth + 1))
+        elif kind is list or kind is tuple:
+            stack.extend((item, depth + 1) for item in value)
+        elif kind is bool or value is None:
+            pass
+        elif kind is int:
+            if abs(value) >= big:
+                return True
+        elif kind is float:
+            if not math.isfinite(value):
+                return True
+        else:
+            return True  # anything else (a subclass): the careful walk decides
+    return False
+
+
+def _check_values_at(doc: Any) -> None:
     stack: list[tuple[Any, tuple[Any, ...]]] = [(doc, ())]
     while stack:
         value, path = stack.pop()

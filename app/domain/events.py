@@ -71,6 +71,8 @@ def unprintable(text: str) -> str | None:
     """The first character of ``text`` that has no place in a name or reference, described
     (control and format characters such as bidi overrides, look-alike spaces, unassigned
     code points); None when there is none."""
+    if text.isascii() and text.isprintable():  # the usual case, answered in C: no control
+        return None  # characters, and the only ASCII space is " "
     for ch in text:
         cat = unicodedata.category(ch)
         if cat[0] == "C" or cat in ("Zl", "Zp") or (cat == "Zs" and ch != " "):

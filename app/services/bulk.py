@@ -41,6 +41,8 @@ from app.services.views import ImportResult
 from app.services.workspace import Workspace
 from app.store import syncseq
 from app.store.base import new_id, table_of, utcnow
+from app.store.bulk_insert import triggers_set_aside
+from app.store.fastwrite import insert_many
 from app.store.models import AuditLog, Case, DeadlineRow, Officer, Resident, Vulnerability
 from app.store.trail import append_entries
 
@@ -393,24 +395,23 @@ def insert_new(
                 detail={"events": len(r.bundle.events)},
             )
         )
-    s.execute(table_of(Resident).insert(), residents)
-    if vulnerabilities:
-        s.execute(table_of(Vulnerability).insert(), vulnerabilities)
-    if syncseq.numbering(s):  # each case numbered for the laptops, even one with no events
-        last = syncseq.take(s, len(cases))
-        for i, row in enumerate(cases):
-            row["sync_seq"] = last - len(cases) + 1 + i
-    s.execute(table_of(Case).insert(), cases)
-    if given is None:
-        append_many(s, ws, events, origin="imported")
-    else:  # ids are unique within a case only: each case's events with their own recordings
-        for r, row in zip(ready, cases, strict=True):
-            key = r.bundle.case.ref
-            for origin in dict.fromkeys(given.origins[key].values()):
-                group = [e for e in r.bundle.events if given.origins[key][e.id] == origin]
-                append_many(s, ws, [(row["id"], e) for e in group], origin, given.recorded[key])
-    if deadlines:
-        s.execute(table_of(DeadlineRow).insert(), deadlines)
-    append_entries(s, trail)
+    with triggers_set_aside(s):  # callers roll back their savepoint if this raises
+        insert_many(s, table_of(Resident), residents)
+        insert_many(s, table_of(Vulnerability), vulnerabilities)
+        if syncseq.numbering(s):  # each case numbered for the laptops, even one with no events
+            last = syncseq.take(s, len(cases))
+            for i, row in enumerate(cases):
+                row["sync_seq"] = last - len(cases) + 1 + i
+        insert_many(s, table_of(Case), cases)
+        if given is None:
+            append_many(s, ws, events, origin="imported")
+        else:  # ids are unique within a case only: each case's events with their own recordings
+            for r, row in zip(ready, cases, strict=True):
+                key = r.bundle.case.ref
+                for origin in dict.fromkeys(given.origins[key].values()):
+                    group = [e for e in r.bundle.events if given.origins[key][e.id] == origin]
+                    append_many(s, ws, [(row["id"], e) for e in group], origin, given.recorded[key])
+        insert_many(s, table_of(DeadlineRow), deadlines)
+        append_entries(s, trail)
     s.flush()
     return created

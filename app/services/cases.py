@@ -42,6 +42,7 @@ from app.services.views import (
 from app.services.workspace import Workspace
 from app.store import syncseq
 from app.store.base import new_id, table_of
+from app.store.fastwrite import insert_many
 from app.store.models import (
     AuditLog,
     Case,
@@ -382,7 +383,7 @@ def append_many(
             update(table_of(Case)).where(table_of(Case).c.id == bindparam("cid")),
             [{"cid": cid, "sync_seq": first + len(rows) + i} for i, cid in enumerate(case_ids)],
         )
-    session.execute(table_of(CaseEvent).insert(), rows)
+    insert_many(session, table_of(CaseEvent), rows)
     if outbox.recording(session):
         outbox.record_events(session, ws, events, origin)
 

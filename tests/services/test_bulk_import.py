@@ -6,13 +6,16 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
+import sqlite3
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from app.demo.generator import generate_bundles
 from app.services.bulk import Source, import_sources, sources_in
 from app.services.bundles import export_bundle, import_bundle
+from app.services.cases import record_event
+from app.services.search import search
 from app.services.trail import verify_trail
 from app.services.workspace import Actor, open_workspace
 from app.store.models import AuditLog, Case, CaseEvent, DeadlineRow, Officer
@@ -164,3 +167,73 @@ def test_a_batch_stores_the_same_on_postgresql(pg_url, ws):
         assert stored(pg) == stored(ws)
     finally:
         pg.close()
+
+
+# -- the per-row triggers set aside for a batch (app/store/bulk_insert.py) -------------------------
+
+SET_ASIDE = {
+    "event_fts_insert",
+    "case_fts_insert",
+    "case_events_no_replace",
+    "audit_log_no_replace",
+}
+
+
+def _triggers(ws) -> set[str]:
+    with ws.db.read() as s:
+        return set(s.scalars(text("SELECT name FROM sqlite_master WHERE type = 'trigger'")))
+
+
+def _found(ws, query: str) -> set[tuple[str, str, str | None]]:
+    return {(h.ref, h.where, h.event_id) for h in search(ws, query, limit=500)}
+
+
+def test_a_batch_is_searchable_and_the_triggers_are_back_afterwards(ws, clock):
+    import_sources(ws, [Source(f"b{i}", d) for i, d in enumerate(DOCS)], batch=7)
+    assert _triggers(ws) >= SET_ASIDE
+    doc = DOCS[5]
+    entry = next(e for e in doc["events"] if len(e.get("summary", "").split()) >= 3)
+    words = " ".join(entry["summary"].split()[:3])
+    assert (doc["case"]["ref"], "entry", entry["id"]) in _found(ws, words)
+    surname = doc["case"]["resident"]["name"].split()[-1]
+    assert (doc["case"]["ref"], "case", None) in _found(ws, surname)
+    # every entry and case is in the search index once, as the triggers would have put them
+    with ws.db.read() as s:
+        assert s.scalar(text("SELECT count(*) FROM event_fts")) == s.scalar(
+            text("SELECT count(*) FROM case_events")
+        )
+        assert s.scalar(text("SELECT count(*) FROM case_fts")) == len(DOCS)
+    # the guards are back: a REPLACE of an entry is refused from any connection
+    raw = sqlite3.connect(ws.db.path)
+    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+        raw.execute("REPLACE INTO case_events SELECT * FROM case_events LIMIT 1")
+    raw.close()
+    # and an entry recorded afterwards is indexed by its trigger again
+    record_event(
+        ws,
+        doc["case"]["ref"],
+        {
+            "type": "contact",
+            "channel": "phone",
+            "direction": "out",
+            "by": doc["case"]["officer"],
+            "summary": "zanzibar quokka follow-up",
+        },
+    )
+    assert {ref for ref, _, _ in _found(ws, "zanzibar quokka")} == {doc["case"]["ref"]}
+
+
+def test_a_batch_refused_midway_leaves_the_triggers_and_indexes_whole(ws, monkeypatch):
+    """The bulk insert fails on a ref stored meanwhile: the savepoint's rollback puts the
+    dropped triggers back, and the bundles then imported one by one are indexed by them."""
+    import app.services.bulk as bulk
+
+    import_bundle(ws, DOCS[3])
+    monkeypatch.setattr(bulk, "_stored_refs", lambda s, refs: set())
+    import_sources(ws, [Source(f"b{i}", d) for i, d in enumerate(DOCS[:6])])
+    assert _triggers(ws) >= SET_ASIDE
+    with ws.db.read() as s:
+        assert s.scalar(text("SELECT count(*) FROM event_fts")) == s.scalar(
+            text("SELECT count(*) FROM case_events")
+        )
+        assert s.scalar(text("SELECT count(*) FROM case_fts")) == 6
