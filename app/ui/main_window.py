@@ -26,19 +26,20 @@ from app.services.team import mark_seen, new_cases
 from app.services.visits import database_id, pending_drafts
 from app.services.workspace import Workspace
 from app.ui.background import Job
-from app.ui.case_view import CaseView
 from app.ui.fit import fit_window
 from app.ui.help import add_help_menu
 from app.ui.inbox_filters import InboxFilters
 from app.ui.inbox_model import SORT_KEYS, InboxJumps, InboxModel
 from app.ui.midnight import MidnightTimer
-from app.ui.panels import case_panels
-from app.ui.search_dialog import SearchDialog
-from app.ui.small_dialogs import AbsenceDialog
 from app.ui.sync_status import SyncController
 
 if TYPE_CHECKING:
+    from app.ui.case_view import CaseView
     from app.ui.team_view import TeamView
+
+# The first window needs only the inbox: a case view (its panels, the letters package with
+# ReportLab), the dialogs and the reports load when the officer first asks for them
+# (tests/test_startup_imports.py keeps it so).
 
 
 def scopes_for(ws: Workspace) -> list[str]:
@@ -281,12 +282,22 @@ class MainWindow(QMainWindow):
         self.model.set_new(new)
         return new
 
+    def _case_tabs(self) -> list[tuple[int, CaseView]]:
+        """The open case tabs (index, view), last first (so closing one keeps the others' indexes)."""
+        if self.tabs.count() <= 1:
+            return []  # only the inbox: no need to load the case view's module to know
+        from app.ui.case_view import CaseView
+
+        return [
+            (i, w)
+            for i in reversed(range(1, self.tabs.count()))
+            if isinstance(w := self.tabs.widget(i), CaseView)
+        ]
+
     def refresh(self) -> None:
         self.model.reload()
-        for i in range(1, self.tabs.count()):
-            widget = self.tabs.widget(i)
-            if isinstance(widget, CaseView):
-                widget.reload()
+        for _i, view in reversed(self._case_tabs()):
+            view.reload()
         if self.team_view is not None and self.tabs.indexOf(self.team_view) >= 0:
             self.team_view.refresh()
 
@@ -308,12 +319,11 @@ class MainWindow(QMainWindow):
         else:
             self.model.refresh_rows(changed)
             self._update_counts()
-        for i in reversed(range(1, self.tabs.count())):
-            widget = self.tabs.widget(i)
-            if isinstance(widget, CaseView) and widget.ref in gone:
+        for i, view in self._case_tabs():
+            if view.ref in gone:
                 self.close_tab(i)
-            elif isinstance(widget, CaseView) and widget.ref in changed:
-                widget.reload()
+            elif view.ref in changed:
+                view.reload()
         if self.team_view is not None and self.tabs.indexOf(self.team_view) >= 0:
             self.team_view.refresh()
         if gone:
@@ -373,9 +383,8 @@ class MainWindow(QMainWindow):
                 self._update_counts()
         except DoorstepError:
             pass
-        for i in range(1, self.tabs.count()):
-            widget = self.tabs.widget(i)
-            if isinstance(widget, CaseView) and widget.ref == ref:
+        for i, widget in reversed(self._case_tabs()):
+            if widget.ref == ref:
                 self.tabs.setCurrentIndex(i)
                 if entry_id is not None:
                     widget.show_entry(entry_id)
@@ -390,6 +399,9 @@ class MainWindow(QMainWindow):
 
     def new_case_view(self, ref: str, parent=None) -> CaseView:
         """A case view with the panels that apply to the case, not yet in a tab."""
+        from app.ui.case_view import CaseView
+        from app.ui.panels import case_panels
+
         view = CaseView(self.ws, ref, parent)
         for title, factory, applies in case_panels():
             if view.case is not None and applies(view.case):
@@ -411,6 +423,8 @@ class MainWindow(QMainWindow):
         self.close_tab(self.tabs.currentIndex())
 
     def open_search(self) -> None:
+        from app.ui.search_dialog import SearchDialog
+
         dialog = SearchDialog(self.ws, self)
         dialog.sig_open_case.connect(self.open_case)
         dialog.exec()
@@ -519,9 +533,8 @@ class MainWindow(QMainWindow):
     def _cases_deleted(self, result) -> None:
         """Close the tabs of deleted cases; the inbox drops their rows."""
         gone = set(result.deleted)
-        for i in reversed(range(1, self.tabs.count())):
-            widget = self.tabs.widget(i)
-            if isinstance(widget, CaseView) and widget.ref in gone:
+        for i, view in self._case_tabs():
+            if view.ref in gone:
                 self.close_tab(i)
         self.model.reload()
 
@@ -535,6 +548,8 @@ class MainWindow(QMainWindow):
         return dialog
 
     def out_of_office(self) -> None:
+        from app.ui.small_dialogs import AbsenceDialog
+
         if AbsenceDialog(self.ws, self).exec():
             self.refresh()
 
