@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from app.errors import DoorstepError
 from app.services.access import Do, may
-from app.services.inbox import InboxQuery, count_inbox, list_inbox
+from app.services.inbox import InboxCounts, InboxQuery, count_inbox, list_inbox
 from app.services.officers import current_officer, may_see_every_case
 from app.services.sar import privacy_tools_allowed
 from app.services.team import mark_seen, new_cases
@@ -28,7 +28,7 @@ from app.services.workspace import Workspace
 from app.ui.background import Job
 from app.ui.fit import fit_window
 from app.ui.help import add_help_menu
-from app.ui.inbox_filters import InboxFilters
+from app.ui.inbox_filters import InboxFilters, owing_query
 from app.ui.inbox_model import SORT_KEYS, InboxJumps, InboxModel
 from app.ui.midnight import MidnightTimer
 from app.ui.sync_status import SyncController
@@ -49,6 +49,20 @@ def scopes_for(ws: Workspace) -> list[str]:
         return ["all"]
     every = may_see_every_case(ws)
     return ["mine", "team", "covering", "all"] if every else ["mine", "team", "covering"]
+
+
+def _count(ws: Workspace, query: InboxQuery) -> tuple[InboxCounts, int | None]:
+    """The status bar's counts for ``query`` and, beside live cases, how many closed ones still
+    owe something (the filter bar's button): both read every matching case, so both run in the
+    count's worker thread (at 100,000 cases 0.7 s and 0.14 s), never in the UI thread."""
+    counts = count_inbox(ws, query)
+    owing = owing_query(query)
+    if owing is None:
+        return counts, None
+    try:
+        return counts, count_inbox(ws, owing).total
+    except DoorstepError:
+        return counts, 0
 
 
 class MainWindow(QMainWindow):
@@ -238,12 +252,11 @@ class MainWindow(QMainWindow):
         100,000); the status bar shows the result when it comes. One count at a time: a
         request while one runs is served when it ends, for the query shown then."""
         self._new = self._new_cases()  # one small indexed read: marked at once
-        self.filters.show_owing(self.model.query)  # a case just closed may still owe something
         self._counts_for = self.model.query
         if self._count_job is not None and self._count_job.running:
             return
         query, ws = self._counts_for, self.ws
-        job = Job(lambda _progress: count_inbox(ws, query), self)
+        job = Job(lambda _progress: _count(ws, query), self)
         job.sig_done.connect(lambda c: self._counted(query, c))
         job.sig_failed.connect(lambda message: self._counted(query, message))
         self._count_job = job
@@ -266,6 +279,8 @@ class MainWindow(QMainWindow):
         if isinstance(c, str):  # the count failed: say why
             self.counts.setText(c)
             return
+        c, owing = c
+        self.filters.show_owing(owing)  # a case just closed may still owe something
         new = self._new
         self.counts.setText(
             f"{c.total} case{'s' if c.total != 1 else ''} · {c.due_today} due today · "
