@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QModelIndex, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHeaderView,
@@ -112,6 +112,12 @@ class MainWindow(QMainWindow):
 
         self.counts = QLabel("Counting…", self)
         self._count_job: Job | None = None
+        # The first count starts once the window has painted (_update_counts): it reads every
+        # matching case, and on a two-core laptop it would share the CPU with the first paint.
+        self._first_count: QTimer | None = QTimer(self)
+        self._first_count.setSingleShot(True)
+        self._first_count.setInterval(0)
+        self._first_count.timeout.connect(self._first_count_due)
         self._counts_for: InboxQuery | None = None  # the query the status bar should count
         self._new: frozenset[str] = frozenset()
         self.counts.setAccessibleName("Inbox counts")
@@ -255,6 +261,9 @@ class MainWindow(QMainWindow):
         self._counts_for = self.model.query
         if self._count_job is not None and self._count_job.running:
             return
+        if self._first_count is not None:  # not painted yet: once it has, for the query then
+            self._first_count.start()
+            return
         query, ws = self._counts_for, self.ws
         job = Job(lambda _progress: _count(ws, query), self)
         job.sig_done.connect(lambda c: self._counted(query, c))
@@ -262,8 +271,16 @@ class MainWindow(QMainWindow):
         self._count_job = job
         job.start()
 
+    def _first_count_due(self) -> None:
+        if self._first_count is not None:
+            self._first_count.deleteLater()
+            self._first_count = None
+        self._update_counts()
+
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
         self.sync.stop()
+        if self._first_count is not None:  # closed before it painted: nothing to count for
+            self._first_count.stop()
         if self._count_job is not None:  # a count still running finishes before the window goes
             self._count_job.thread_.quit()  # (the thread's loop ends once the count returns)
             self._count_job.thread_.wait()
