@@ -124,3 +124,30 @@ def test_what_loads_later_opens_from_the_first_window(qtbot, office):
     assert window.findChild(SettingsDialog) is not None
     action("&Keyboard shortcuts").trigger()
     assert window.findChild(ShortcutsDialog) is not None
+
+
+def test_the_daily_backup_starts_after_the_window_is_up(qtbot, office, monkeypatch):
+    """Copying the database (1 GB at 100,000 cases) waits until the window has shown its rows."""
+    import app.services.backups as backups
+    from app.ui import app as app_start
+
+    started = []
+    windows: list = []
+    monkeypatch.setattr(app_start, "BACKUP_AFTER_MS", 50, raising=False)
+    monkeypatch.setattr(
+        backups,
+        "scheduled_backup_in_background",
+        lambda ws: started.append(
+            [w.isVisible() and w.model.rowCount() for w in windows] + [ws.db.path]
+        ),
+    )
+    app_start._open_window(str(office.db.path), "p.natarajan", windows, interactive=False)
+    try:
+        (window,) = windows
+        assert window.isVisible() and started == []  # not before the window
+        qtbot.waitUntil(lambda: started != [], timeout=5000)
+        assert started == [[4, office.db.path]]  # once, after the rows were on screen
+    finally:
+        for w in windows:
+            w.close()
+            w.ws.close()
