@@ -39,7 +39,7 @@ if TYPE_CHECKING:
 
 # The first window needs only the inbox: a case view (its panels, the letters package with
 # ReportLab), the dialogs and the reports load when the officer first asks for them
-# (tests/test_startup_imports.py keeps it so).
+# (tests/ui/test_startup_imports.py keeps it so).
 
 
 def scopes_for(ws: Workspace) -> list[str]:
@@ -315,7 +315,7 @@ class MainWindow(QMainWindow):
         return new
 
     def _case_tabs(self) -> list[tuple[int, CaseView]]:
-        """The open case tabs (index, view), last first (so closing one keeps the others' indexes)."""
+        """The open case tabs (index, view), last first: closing one keeps the others' indexes."""
         if self.tabs.count() <= 1:
             return []  # only the inbox: no need to load the case view's module to know
         from app.ui.case_view import CaseView

@@ -224,7 +224,8 @@ def test_importing_accounts_hashes_nothing():
 
     probe = (
         "import argon2; calls = []; real = argon2.PasswordHasher.hash; "
-        "argon2.PasswordHasher.hash = lambda self, *a, **k: calls.append(1) or real(self, *a, **k); "
+        "argon2.PasswordHasher.hash = "
+        "lambda self, *a, **k: calls.append(1) or real(self, *a, **k); "
         "import app.services.accounts; print(len(calls))"
     )
     root = Path(__file__).resolve().parents[2]
