@@ -82,6 +82,8 @@ def quit_when_loaded(app, window, timeout_ms: int = 60_000) -> None:
 
 
 def _open_window(target: str, user: str | None, windows: list, interactive: bool = True) -> None:
+    from PySide6.QtCore import QTimer
+
     from app.services.workspace import Actor, open_workspace
     from app.ui.main_window import MainWindow
     from app.ui.sign_in import settle_person
@@ -91,15 +93,24 @@ def _open_window(target: str, user: str | None, windows: list, interactive: bool
         if not settle_person(ws, user, interactive=interactive):  # they cancelled the sign-in
             ws.close()
             return
-        from app.services.backups import scheduled_backup_in_background
-
-        scheduled_backup_in_background(ws)  # at most one verified copy a day, old ones pruned
         window = MainWindow(ws)
     except BaseException:
         ws.close()
         raise
     window.show()
     windows.append(window)
+    # At most one verified copy a day, old ones pruned: once the window is up and its first
+    # count has had its turn (copying 1 GB beside the first paint slowed the start).
+    QTimer.singleShot(BACKUP_AFTER_MS, window, lambda: _daily_backup(ws))
+
+
+BACKUP_AFTER_MS = 5000
+
+
+def _daily_backup(ws) -> None:
+    from app.services.backups import scheduled_backup_in_background
+
+    scheduled_backup_in_background(ws)
 
 
 def run_gui(db: str | None = None, user: str | None = None, quit_after_load: bool = False) -> int:

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import DoorstepError
-from app.services.inbox import InboxQuery, at_risk_words, count_inbox
+from app.services.inbox import InboxQuery, at_risk_words
 from app.services.saved_views import delete_view, list_views, save_view
 from app.services.workspace import Workspace
 
@@ -51,6 +51,12 @@ def _combo(name: str, items: list[tuple], parent: QWidget) -> QComboBox:
     for value, label in items:
         box.addItem(label, value)
     return box
+
+
+def owing_query(q: InboxQuery) -> InboxQuery | None:
+    """The query for the closed cases still owing something beside the live cases ``q`` shows,
+    or None when ``q`` is not of the live cases (the button is then hidden)."""
+    return q.with_(status="closed", due=None, text="") if q.status == "open" else None
 
 
 class InboxFilters(QWidget):
@@ -173,18 +179,14 @@ class InboxFilters(QWidget):
     def _emit(self) -> None:
         if not self._loading:
             q = self.query()
-            self.show_owing(q)
+            if owing_query(q) is None:
+                self.show_owing(None)
             self.sig_query_changed.emit(q)
 
-    def show_owing(self, q: InboxQuery) -> None:
-        """Beside the live cases, how many closed ones still owe something (a button to them)."""
-        if q.status != "open":
-            self.owing.hide()
-            return
-        try:
-            n = count_inbox(self.ws, q.with_(status="closed", due=None, text="")).total
-        except DoorstepError:
-            n = 0
+    def show_owing(self, n: int | None) -> None:
+        """Beside the live cases, how many closed ones still owe something (a button to them);
+        ``n`` counted off the UI thread with the inbox's counts (None: not asked, hidden)."""
+        n = n or 0
         self.owing.setText(f"{n} closed, still owing")
         self.owing.setToolTip(
             "Closed cases with a promise still open (an Ombudsman order, a reply): show them"

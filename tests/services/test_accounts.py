@@ -207,6 +207,34 @@ def test_an_unknown_name_and_a_wrong_password_get_the_same_words(team):
     assert len(set(answers)) == 1 and answers[0].startswith("The name or password is wrong")
 
 
+def test_the_unknown_name_hash_costs_what_a_real_one_does():
+    """An unknown name is verified against a written-out hash (no hashing at import: every
+    start that signs in paid 0.15-0.2 s): it must carry the hasher's current parameters, or a
+    wrong name would answer faster than a wrong password."""
+    assert not accounts._hasher.check_needs_rehash(accounts._DUMMY)
+    assert accounts._safe_verify(
+        accounts._DUMMY, "not a real password: evens out the time of a wrong name"
+    )
+
+
+def test_importing_accounts_hashes_nothing():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    probe = (
+        "import argon2; calls = []; real = argon2.PasswordHasher.hash; "
+        "argon2.PasswordHasher.hash = "
+        "lambda self, *a, **k: calls.append(1) or real(self, *a, **k); "
+        "import app.services.accounts; print(len(calls))"
+    )
+    root = Path(__file__).resolve().parents[2]
+    out = subprocess.run(
+        [sys.executable, "-c", probe], cwd=root, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == "0"
+
+
 def test_a_bundle_that_names_officers_gives_nobody_a_sign_in_or_a_higher_role(team, example_doc):
     named = {"k.mensah", "s.hughes"}  # the worked example's officers
     import_bundle(team, example_doc)
