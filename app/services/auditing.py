@@ -18,7 +18,7 @@ from app.services.cases import find_case
 from app.services.convert import case_info_from_row, events_from_rows
 from app.services.late_entries import late_evidence
 from app.services.recompute import case_history, policy_history
-from app.services.stream import BATCH, iter_case_histories
+from app.services.stream import BATCH, CaseHistory, iter_case_histories
 from app.services.workspace import Workspace
 from app.store.models import Case
 from app.store.policies import PolicyRegistry
@@ -90,15 +90,23 @@ def iter_audit(
     as_of = as_of or ws.today()
     for histories in iter_case_histories(ws, batch):
         for h in histories:
-            yield audit_row(None, ws, h.case, as_of, h.rows)
+            yield audit_history(ws, h, as_of)
 
 
-def audit_row(s, ws: Workspace, case: Case, as_of: dt.date, rows=None) -> AuditReport:
-    """Audit one stored case inside the caller's session (no access check: callers check);
-    ``rows``: its events in order, when the caller read them for many cases at once."""
+def audit_history(ws: Workspace, h: CaseHistory, as_of: dt.date) -> AuditReport:
+    """Audit one case as the whole-database stream read it (no access check: callers check)."""
+    history = ws.registry.history(h.policy_name or ws.registry.default)
+    return _report(h.info, history, h.rows, as_of)
+
+
+def audit_row(s, ws: Workspace, case: Case, as_of: dt.date) -> AuditReport:
+    """Audit one stored case inside the caller's session (no access check: callers check)."""
     history = policy_history(ws.registry, case)
-    rows = case_history(s, case) if rows is None else rows
+    return _report(case_info_from_row(case), history, case_history(s, case), as_of)
+
+
+def _report(info, history, rows, as_of: dt.date) -> AuditReport:
     events = events_from_rows(rows)
-    findings = _audit(case_info_from_row(case), events, history, as_of)
+    findings = _audit(info, events, history, as_of)
     findings = note_late_evidence(findings, late_evidence(rows, history.current.late_entry_days))
-    return AuditReport(case.ref, as_of, history.current.ref, tuple(findings))
+    return AuditReport(info.ref, as_of, history.current.ref, tuple(findings))

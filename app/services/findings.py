@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.errors import ValidationError
-from app.services.auditing import audit_row
+from app.services.auditing import audit_history
 from app.services.stream import iter_case_histories
 from app.services.workspace import Workspace
 
@@ -60,10 +60,9 @@ def iter_findings(
     done = 0
     for histories in iter_case_histories(ws, batch):
         for h in histories:
-            c = h.case
-            report = audit_row(None, ws, c, as_of, h.rows)
+            report = audit_history(ws, h, as_of)
             for f in report.findings:
-                yield FindingLine(c.ref, c.officer.username, f.code, f.date, f.events, f.detail)
+                yield FindingLine(h.ref, h.info.officer, f.code, f.date, f.events, f.detail)
         done += len(histories)
         if progress is not None:
             progress(done)
