@@ -21,21 +21,28 @@ def events_from_rows(rows: Iterable[CaseEvent]) -> list[Event]:
 def case_info_from_row(case: Case) -> CaseInfo:
     r = case.resident
     vulns = tuple(v.description for v in r.vulnerabilities) if r.listed_vulnerabilities else None
-    extra = dict(case.extra or {})
-    extra.pop("__bundle__", None)
-    return CaseInfo(
-        ref=case.ref,
-        kind=case.kind,
-        opened=case.opened,
-        officer=case.officer.username,
-        resident=Resident(
-            name=r.name,
-            address=r.address,
-            phone=r.phone,
-            email=r.email,
-            vulnerabilities=vulns,
-            extra=dict(r.extra or {}),
-        ),
-        policy=case.policy_name,
-        extra=extra,
+    return case_info(
+        case.ref,
+        case.kind,
+        case.opened,
+        case.officer.username,
+        case.policy_name,
+        case.extra,
+        Resident(r.name, r.address, r.phone, r.email, vulns, r.extra),
     )
+
+
+def case_info(ref, kind, opened, officer, policy, extra, resident: Resident) -> CaseInfo:
+    """A stored case as the domain reads it, from its stored values (the ORM's or the driver's):
+    the case's extras without the bundle's own, the resident's as a plain dict."""
+    extra = dict(extra or {})
+    extra.pop("__bundle__", None)
+    resident = Resident(
+        resident.name,
+        resident.address,
+        resident.phone,
+        resident.email,
+        resident.vulnerabilities,
+        dict(resident.extra or {}),
+    )
+    return CaseInfo(ref, kind, opened, officer, resident, policy, extra)

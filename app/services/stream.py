@@ -23,7 +23,7 @@ from sqlalchemy.orm import joinedload
 from app.domain.bundle import CaseInfo
 from app.domain.bundle import Resident as ResidentInfo
 from app.services.access import Do, require
-from app.services.convert import case_info_from_row
+from app.services.convert import case_info, case_info_from_row
 from app.services.workspace import Workspace
 from app.store.models import Case, CaseEvent, Resident
 
@@ -127,6 +127,10 @@ _CASES = (
 )
 
 
+def _json(text: str | None):
+    return json.loads(text) if text is not None else None
+
+
 def _sqlite_batch(s, last: str | None, batch: int) -> list[CaseHistory]:
     """The same batch read on the session's own SQLite connection: what ``case_info_from_row``
     makes of the ORM's rows (a test compares them), without the ORM's per-object work."""
@@ -163,25 +167,15 @@ def _sqlite_batch(s, last: str | None, batch: int) -> list[CaseHistory]:
         lst,
         rx,
     ) in found:
-        extra = json.loads(extra) if extra is not None else {}
-        extra = dict(extra or {})
-        extra.pop("__bundle__", None)
-        resident = ResidentInfo(
-            name=name,
-            address=address,
-            phone=phone,
-            email=email,
-            vulnerabilities=tuple(vulnerabilities.get(rid, ())) if lst else None,
-            extra=dict((json.loads(rx) if rx is not None else None) or {}),
-        )
-        info = CaseInfo(
-            ref=ref,
-            kind=kind,
-            opened=dt.date.fromisoformat(opened),
-            officer=officer,
-            resident=resident,
-            policy=policy,
-            extra=extra,
+        vulns = tuple(vulnerabilities.get(rid, ())) if lst else None
+        info = case_info(
+            ref,
+            kind,
+            dt.date.fromisoformat(opened),
+            officer,
+            policy,
+            _json(extra),
+            ResidentInfo(name, address, phone, email, vulns, _json(rx)),
         )
         out.append(CaseHistory(info, policy, events.get(cid, [])))
     return out
