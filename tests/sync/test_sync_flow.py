@@ -28,6 +28,14 @@ def _post(ws, path: str, body: dict) -> dict:
         conn.close()
 
 
+def _one_change(ws, summary: str) -> dict:
+    """A synced laptop logs one call on T-002: the change its outbox would push, as sent."""
+    client.sync(ws)
+    log_contact(ws, "T-002", channel="phone", direction="out", summary=summary)
+    with ws.db.read() as s:
+        return client._change(s.scalars(select(OutboxChange)).one())
+
+
 def _refs(ws) -> set[str]:
     with ws.db.read() as s:
         return set(s.scalars(select(Case.ref)))
@@ -62,10 +70,7 @@ def test_offline_entries_reach_the_server_and_a_teammate(team, laptop):
 
 def test_a_change_pushed_twice_is_applied_once(team, laptop, server):
     ws = laptop("amira")
-    client.sync(ws)
-    log_contact(ws, "T-002", channel="phone", direction="out", summary="Rang")
-    with ws.db.read() as s:
-        change = client._change(s.scalars(select(OutboxChange)).one())
+    change = _one_change(ws, "Rang")
     first = _post(ws, "/v1/push", {"changes": [change]})["results"][0]
     again = _post(ws, "/v1/push", {"changes": [change, change]})["results"]
     assert first["status"] == "applied"
@@ -304,10 +309,7 @@ def test_a_stopped_sync_keeps_what_it_did_and_the_next_one_finishes(team, laptop
 def test_a_malformed_change_is_held_not_a_poison_pill(team, laptop, server):
     """A change the server cannot store is held for review; the rest of its batch goes in."""
     ws = laptop("amira")
-    client.sync(ws)
-    log_contact(ws, "T-002", channel="phone", direction="out", summary="Good one")
-    with ws.db.read() as s:
-        good = client._change(s.scalars(select(OutboxChange)).one())
+    good = _one_change(ws, "Good one")
     bad = {**good, "id": "0190a0a0-0000-7000-8000-000000000001"}
     bad["payload"] = {**good["payload"], "recorded": {"at": "not a time"}}
     worse = {**good, "id": "0190a0a0-0000-7000-8000-000000000002"}
