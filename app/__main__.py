@@ -2,6 +2,11 @@
 
 import sys
 
-from app.main import main
+if __name__ == "__main__":
+    if getattr(sys, "frozen", False):  # a bulk import's worker processes start from here too
+        import multiprocessing
 
-sys.exit(main())
+        multiprocessing.freeze_support()
+    from app.main import main
+
+    sys.exit(main())

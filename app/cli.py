@@ -94,6 +94,12 @@ def build_parser() -> Parser:
         "bundles", nargs="+", type=Path, help="bundle files, folders of them, or .jsonl files"
     )
     p.add_argument("--merge", action="store_true", help="add new events to an existing case")
+    p.add_argument(
+        "--workers",
+        type=whole,
+        help="processes that check the next batches while one is written "
+        "(default: two on a machine with two or more cores, for more than 1,000 bundles; 0: none)",
+    )
     p = add("import-csv", "bring a caseload export (CSV, TSV or JSON rows) in through a mapping")
     p.add_argument("file", type=Path)
     p.add_argument("--map", dest="mapping", type=Path, required=True, help="column mapping (TOML)")

@@ -175,7 +175,9 @@ def _import_many(ws, path: Path, args, results: list) -> int:
         line = f"import: {done:,} bundles imported, {refused:,} refused ({rate:,.0f} a second)"
         print(f"\r{line}" if tty else line, end="" if tty else "\n", file=sys.stderr, flush=True)
 
-    outcome = import_sources(ws, sources_in(path), merge=args.merge, progress=progress)
+    outcome = import_sources(
+        ws, sources_in(path), merge=args.merge, progress=progress, workers=args.workers
+    )
     if tty:
         print(file=sys.stderr)
     for where, reason in outcome.refused:

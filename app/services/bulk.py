@@ -1,10 +1,11 @@
 """Bulk import of many case bundles (`doorstep import DIR│FILE.jsonl`, `import-csv`): the fast
 path for a whole caseload.
 
-Each batch of bundles is checked and derived first, outside any transaction (parsing, the
-policy, every deadline), so the write lock is held only for the inserts. Then one write
-transaction per batch: the officers the batch names are resolved at once (one SELECT, one
-INSERT of the new ones), residents, cases, events (``cases.append_many``, the one append path),
+Each batch of bundles is planned first, outside any transaction (``services/bulk_plan.py``:
+parsing, the policy, every deadline, every row converted for the driver) — on SQLite, for more
+than one batch, in worker processes while this process writes the batch before, so the write
+lock is held only for the inserts. Then one write transaction per batch: the officers the batch
+names are resolved at once (one SELECT, one INSERT of the new ones), residents, cases, entries,
 deadlines and trail entries go in as bulk INSERTs inside one SAVEPOINT. Should the database
 refuse that (a ref created meanwhile by another writer), the savepoint is rolled back and the
 batch is imported bundle by bundle, each in its own savepoint through
@@ -16,35 +17,52 @@ Progress and refusals name sources (files, line numbers), refs and counts, never
 
 from __future__ import annotations
 
-import json
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import count
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
-from app.domain.bundle import Bundle, parse_bundle
+from app.domain.bundle import Bundle
 from app.domain.calendar import CalendarRangeError
-from app.domain.deadlines import CaseDeadlines, derive
-from app.domain.events import BundleError, Event, people_named
+from app.domain.events import BundleError
 from app.errors import DoorstepError, ValidationError
+from app.services import bulk_plan
 from app.services.access import Do, require
+from app.services.bulk_plan import (
+    LATE,
+    TABLES,
+    Context,
+    Planned,
+    Planner,
+    Ready,
+    Refused,
+    Source,
+    plan,
+    prepare,
+    refusal,
+    workers_for,
+)
 from app.services.bundles import import_bundle, import_new_case
-from app.services.cases import Recorded, append_many, check_policy
-from app.services.recompute import deadline_values, summary_values
+from app.services.cases import Recorded
+from app.services.sync import outbox
 from app.services.views import ImportResult
 from app.services.workspace import Workspace
-from app.store import syncseq
+from app.store import bulk_indexes, syncseq
 from app.store.base import new_id, table_of, utcnow
 from app.store.bulk_insert import triggers_set_aside
-from app.store.fastwrite import insert_many
-from app.store.models import AuditLog, Case, DeadlineRow, Officer, Resident, Vulnerability
+from app.store.fastwrite import Row, statement
+from app.store.models import Case, Officer
 from app.store.trail import append_entries
+
+__all__ = ["BATCH", "BulkOutcome", "Given", "Source", "import_sources", "insert_new", "ready"]
 
 
 @dataclass
@@ -58,16 +76,10 @@ class Given:
 
 
 BATCH = 500  # bundles per transaction: well under a second of writing on a laptop
+AHEAD = 4  # batches planned ahead of the one being written, at most
+AUTO_FROM = 2  # workers start with the third batch: starting them costs about a second
+FEW = 5_000  # cases stored before a large import for its indexes to be built at the end
 EXISTS = "Case {ref} already exists; use --merge to add its new events."
-
-
-@dataclass(frozen=True)
-class Source:
-    """One bundle to import: where it came from, and its document (or why it could not be read)."""
-
-    where: str  # "cases/a.json", "cases.jsonl line 7"
-    doc: Any = None
-    problem: str | None = None
 
 
 @dataclass
@@ -84,18 +96,14 @@ class BulkOutcome:
 
 def sources_in(path: Path) -> Iterator[Source]:
     """The bundles of a folder (every ``*.json`` in it, by name) or of a JSON-lines file (one
-    bundle a line; blank lines are skipped), read one at a time."""
+    bundle a line; blank lines are skipped), read one at a time; each is parsed where its batch
+    is planned (a worker process, for a large import)."""
     if path.is_dir():
         for file in sorted(p for p in path.iterdir() if p.suffix.lower() == ".json"):
             try:
-                yield Source(str(file), json.loads(file.read_text(encoding="utf-8")))
+                yield Source(str(file), text=file.read_text(encoding="utf-8"))
             except (OSError, UnicodeDecodeError) as exc:
                 yield Source(str(file), problem=f"cannot be read ({exc.__class__.__name__})")
-            except json.JSONDecodeError as exc:
-                yield Source(
-                    str(file),
-                    problem=f"not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})",
-                )
         return
     try:
         fh = path.open(encoding="utf-8")
@@ -104,48 +112,26 @@ def sources_in(path: Path) -> Iterator[Source]:
     with fh:
         try:
             for n, line in enumerate(fh, start=1):
-                if not line.strip():
-                    continue
-                where = f"{path} line {n}"
-                try:
-                    yield Source(where, json.loads(line))
-                except json.JSONDecodeError as exc:
-                    yield Source(where, problem=f"not valid JSON (column {exc.colno}: {exc.msg})")
+                if line.strip():
+                    yield Source(f"{path} line {n}", text=line, one_line=True)
         except UnicodeDecodeError:
             raise ValidationError(f"{path}: is not UTF-8 text.") from None
 
 
-@dataclass
-class _Ready:
-    """A bundle checked and derived, waiting for its batch's transaction."""
-
-    where: str
-    bundle: Bundle
-    events: list[Event]  # in the order storage reads them back (instant, then recording)
-    result: CaseDeadlines
-    history: Any
-
-
-def _prepare(ws: Workspace, src: Source) -> _Ready:
-    if src.problem is not None:
-        raise ValidationError(src.problem)
-    try:
-        bundle = parse_bundle(src.doc, known_events=None)
-    except BundleError as exc:
-        raise ValidationError(str(exc)) from exc
-    return ready(ws, bundle, src.where)
-
-
-def ready(ws: Workspace, bundle: Bundle, where: str) -> _Ready:
+def ready(ws: Workspace, bundle: Bundle, where: str) -> Ready:
     """A parsed bundle checked against the policies and derived, for ``insert_new``."""
-    check_policy(ws, bundle.case.policy)
-    history = ws.registry.history(bundle.case.policy or ws.registry.default)
-    try:
-        result = derive(bundle.case, bundle.events, history)
-    except (BundleError, CalendarRangeError) as exc:  # past the calendar's last year
-        raise ValidationError(str(exc)) from None
-    stored = sorted(bundle.events, key=lambda e: (e.at, e.seq))  # as ``case_history`` reads them
-    return _Ready(where, bundle, stored, result, history)
+    return bulk_plan.ready(ws.registry, bundle, where)
+
+
+def _batches(sources: Iterable[Source], size: int) -> Iterator[list[Source]]:
+    pending: list[Source] = []
+    for src in sources:
+        pending.append(src)
+        if len(pending) >= size:
+            yield pending
+            pending = []
+    if pending:
+        yield pending
 
 
 def import_sources(
@@ -155,27 +141,54 @@ def import_sources(
     batch: int = BATCH,
     progress: Callable[[int, int], None] | None = None,
     exists: str = EXISTS,
+    workers: int | None = None,
 ) -> BulkOutcome:
     """Import every bundle of ``sources``, each all or nothing, a batch per transaction.
     ``progress(done, refused)`` is called after every batch. A bundle whose case exists is
     refused (``exists``, formatted with its ``ref``), or with ``merge`` has its new events
-    added (through ``import_bundle``)."""
+    added (through ``import_bundle``). ``workers``: processes planning batches ahead (None:
+    as many as suit this database and machine, from the third batch on)."""
     started = time.perf_counter()
     out = BulkOutcome()
     with ws.db.read() as s:
         require(s, Do.IMPORT)  # refuse before reading anything more
-    pending: list[Source] = []
-    for src in sources:
-        pending.append(src)
-        if len(pending) >= batch:
-            _batch(ws, pending, merge, out, exists)
-            pending = []
-            if progress is not None:
-                progress(len(out.imported), len(out.refused))
-    if pending:
-        _batch(ws, pending, merge, out, exists)
+        dialect = s.connection().dialect
+        stored = s.scalar(select(func.count()).select_from(Case)) or 0
+    aside = False
+    ctx = Context(ws.registry, ws.actor.username, ws.actor.device)
+    replica = bool(ws.db.session_info.get("replica"))
+    planner: Planner | None = None
+    waiting: deque[tuple[Any, list[Source], Any]] = deque()
+    local = Planner(ctx, dialect, 0)
+
+    def write_oldest() -> None:
+        future, srcs, now = waiting.popleft()
+        results = (planner or local).result(future, srcs, now)
+        _batch(ws, srcs, results, merge, out, exists)
         if progress is not None:
             progress(len(out.imported), len(out.refused))
+
+    try:
+        for i, srcs in enumerate(_batches(sources, batch)):
+            if planner is None and i == (1 if workers is not None else AUTO_FROM):
+                n = workers_for(dialect.name, replica, workers)
+                if n > 0:  # more batches to come: plan them ahead
+                    planner = Planner(ctx, dialect, n)
+                if dialect.name == "sqlite" and stored < FEW:  # a first load: index at the end
+                    with ws.db.write() as s:
+                        aside = bulk_indexes.set_aside(s.connection()) > 0
+            now = ws.now()
+            waiting.append(((planner or local).submit(srcs, now), srcs, now))
+            while len(waiting) > (AHEAD if planner is not None else 0):
+                write_oldest()
+        while waiting:
+            write_oldest()
+    finally:
+        if planner is not None:
+            planner.close()
+        if aside:
+            with ws.db.write() as s:
+                bulk_indexes.restore(s.connection())
     if out.imported:
         analyze(ws)
     out.officers_created = sorted(set(out.officers_created))
@@ -189,66 +202,60 @@ def analyze(ws: Workspace) -> None:
         conn.execute(text("ANALYZE"))
 
 
-def _refusal(exc: Exception) -> str:
-    msg = str(exc)
-    return msg if msg.endswith(".") else f"{msg}."
-
-
 def _batch(
-    ws: Workspace, sources: list[Source], merge: bool, out: BulkOutcome, exists: str
+    ws: Workspace,
+    sources: list[Source],
+    results: list[Planned | Refused],
+    merge: bool,
+    out: BulkOutcome,
+    exists: str,
 ) -> None:
-    ready: list[_Ready] = []
+    planned: list[Planned] = []
     later: list[Source] = []  # merges: the ordinary path, one transaction each
-    for src in sources:
-        try:
-            ready.append(_prepare(ws, src))
-        except ValidationError as exc:
-            if merge and src.problem is None and "refers to unknown event" in str(exc):
-                later.append(src)  # may refer to events stored earlier: checked when merging
+    docs = {src.where: src for src in sources}
+    for r in results:
+        if isinstance(r, Refused):
+            if merge and r.unknown_ref:
+                later.append(
+                    docs[r.where]
+                )  # may refer to events stored earlier: checked when merging
             else:
-                out.refused.append((src.where, _refusal(exc)))
-        except DoorstepError as exc:
-            out.refused.append((src.where, _refusal(exc)))
-    if ready:
+                out.refused.append((r.where, r.message))
+        else:
+            planned.append(r)
+    if planned:
         with ws.db.write() as s:
             require(s, Do.IMPORT)
-            refs = [r.bundle.case.ref for r in ready]
-            existing = _stored_refs(s, refs)
-            fresh: list[_Ready] = []
+            existing = _stored_refs(s, [p.ref for p in planned])
+            fresh: list[Planned] = []
             seen: set[str] = set()
-            for r in ready:
-                ref = r.bundle.case.ref
-                if ref in existing or ref in seen:
-                    if merge and ref in existing:
-                        later.append(Source(r.where, _doc_of(sources, r.where)))
+            for p in planned:
+                if p.ref in existing or p.ref in seen:
+                    if merge and p.ref in existing:
+                        later.append(docs[p.where])
                     else:
-                        out.refused.append(
-                            (
-                                r.where,
-                                exists.format(ref=ref),
-                            )
-                        )
+                        out.refused.append((p.where, exists.format(ref=p.ref)))
                     continue
-                seen.add(ref)
-                fresh.append(r)
+                seen.add(p.ref)
+                fresh.append(p)
             savepoint = s.begin_nested()
             try:
-                created = insert_new(s, ws, fresh)
+                created = write(s, ws, fresh)
                 savepoint.commit()
             except IntegrityError:
                 savepoint.rollback()  # another writer got there first: one bundle at a time
                 created = None
             if created is not None:
                 out.officers_created += created
-                for r in fresh:
-                    out.imported.append((r.where, _result(r, True, [])))
+                for p in fresh:
+                    out.imported.append((p.where, ImportResult(p.ref, True, p.events, ())))
             else:
-                _one_by_one(s, ws, fresh, out, exists)
+                _one_by_one(s, ws, [docs[p.where] for p in fresh], out, exists)
     for src in later:
         try:
-            result = import_bundle(ws, src.doc, merge=True)
+            result = import_bundle(ws, src.document(), merge=True)
         except (DoorstepError, BundleError) as exc:
-            out.refused.append((src.where, _refusal(exc)))
+            out.refused.append((src.where, refusal(exc)))
             continue
         out.imported.append((src.where, result))
         out.officers_created += result.officers_created
@@ -260,27 +267,20 @@ def _stored_refs(s, refs: list[str]) -> set[str]:
     return set(s.scalars(select(Case.ref).where(Case.ref.in_(refs))))
 
 
-def _doc_of(sources: list[Source], where: str) -> Any:
-    return next(src.doc for src in sources if src.where == where)
-
-
-def _result(r: _Ready, created: bool, officers: list[str]) -> ImportResult:
-    return ImportResult(r.bundle.case.ref, created, len(r.bundle.events), tuple(officers))
-
-
-def _one_by_one(s, ws: Workspace, ready: list[_Ready], out: BulkOutcome, exists: str) -> None:
-    for r in ready:
+def _one_by_one(s, ws: Workspace, sources: list[Source], out: BulkOutcome, exists: str) -> None:
+    for src in sources:
         savepoint = s.begin_nested()
         try:
-            if s.scalar(select(Case.id).where(Case.ref == r.bundle.case.ref)) is not None:
-                raise ValidationError(exists.format(ref=r.bundle.case.ref))
-            result = import_new_case(s, ws, r.bundle)
+            bundle = prepare(ws.registry, src).bundle
+            if s.scalar(select(Case.id).where(Case.ref == bundle.case.ref)) is not None:
+                raise ValidationError(exists.format(ref=bundle.case.ref))
+            result = import_new_case(s, ws, bundle)
             savepoint.commit()
         except (DoorstepError, BundleError, CalendarRangeError, IntegrityError) as exc:
             savepoint.rollback()
-            out.refused.append((r.where, _refusal(exc)))
+            out.refused.append((src.where, refusal(exc)))
             continue
-        out.imported.append((r.where, result))
+        out.imported.append((src.where, result))
         out.officers_created += result.officers_created
 
 
@@ -328,90 +328,81 @@ def officers_for(s, ws: Workspace, usernames: set[str], created: list[str]) -> d
 def insert_new(
     s,
     ws: Workspace,
-    ready: list[_Ready],
+    ready: list[Ready],
     given: Given | None = None,
     action: str = "import_bundle",
 ) -> list[str]:
     """Insert new cases in bulk; returns the usernames of officers added. ``given`` (a laptop's
     pull) keeps the ids, recordings and origins the team database gave the cases and events."""
-    if not ready:
+    ctx = Context(ws.registry, ws.actor.username, ws.actor.device)
+    dialect, now = s.connection().dialect, ws.now()
+    planned = [
+        plan(r, now, ctx, dialect)
+        if given is None
+        else plan(
+            r,
+            now,
+            ctx,
+            dialect,
+            given.ids[r.bundle.case.ref],
+            given.recorded[r.bundle.case.ref],
+            given.origins[r.bundle.case.ref],
+        )
+        for r in ready
+    ]
+    return write(s, ws, planned, action)
+
+
+def write(s, ws: Workspace, planned: list[Planned], action: str = "import_bundle") -> list[str]:
+    """Store planned cases inside the caller's transaction (the caller rolls back its savepoint
+    if this raises); returns the usernames of officers added."""
+    if not planned:
         return []
-    names: set[str] = set()
-    for r in ready:
-        names.add(r.bundle.case.officer)
-        for e in r.bundle.events:
-            names |= people_named(e)
     created: list[str] = []
-    officer_ids = officers_for(s, ws, names, created)
-    who = {"updated_by": ws.actor.username, "device": ws.actor.device}
-    residents, vulnerabilities, cases, events, deadlines, trail = [], [], [], [], [], []
+    officer_ids = officers_for(s, ws, set().union(*(p.officers for p in planned)), created)
+    dialect = s.connection().dialect
+    groups: dict[tuple[str, tuple[str, ...]], list[Row]] = {}
+    for p in planned:
+        for key, rows in p.rows.items():
+            groups.setdefault(key, []).extend(rows)
+    tables = {t.name: t for t in TABLES}
+    statements = {key: statement(tables[key[0]], key[1], dialect, LATE) for key in groups}
+    case_rows = [(key, rows) for key, rows in groups.items() if key[0] == "cases"]
+    for key, rows in case_rows:
+        statements[key].settle(rows, "officer_id", officer_ids.__getitem__)
+    event_rows = [(key, rows) for key, rows in groups.items() if key[0] == "case_events"]
+    if syncseq.numbering(s):  # each case after its entries: a pull that sees it sees them all
+        total = sum(len(rows) for _, rows in (*event_rows, *case_rows))
+        numbers = count(syncseq.take(s, total) - total + 1)
+        for key, rows in (*event_rows, *case_rows):
+            statements[key].settle(rows, "sync_seq", lambda _: next(numbers))
+    else:
+        for key, rows in (*event_rows, *case_rows):
+            statements[key].settle(rows, "sync_seq", lambda _: None)
     now = ws.now()
-    for r in ready:
-        info, res = r.bundle.case, r.bundle.case.resident
-        resident_id, case_id = given.ids[info.ref] if given else (new_id(), new_id())
-        residents.append(
-            {
-                "id": resident_id,
-                "name": res.name,
-                "address": res.address,
-                "phone": res.phone,
-                "email": res.email,
-                "listed_vulnerabilities": res.vulnerabilities is not None,
-                "extra": dict(res.extra),
-                **who,
-            }
-        )
-        vulnerabilities += [
-            {"resident_id": resident_id, "position": i, "description": v}
-            for i, v in enumerate(res.vulnerabilities or ())
-        ]
-        extra = dict(info.extra)
-        if r.bundle.extra:
-            extra["__bundle__"] = dict(r.bundle.extra)
-        cases.append(
-            {
-                "id": case_id,
-                "ref": info.ref,
-                "kind": info.kind,
-                "opened": info.opened,
-                "officer_id": officer_ids[info.officer],
-                "resident_id": resident_id,
-                "policy_name": info.policy,
-                "extra": extra,
-                **who,
-                **summary_values(r.result, r.events, r.history),
-            }
-        )
-        events += [(case_id, e) for e in r.bundle.events]
-        deadlines += [deadline_values(case_id, d) for d in r.result.deadlines]
-        trail.append(
-            AuditLog(
-                at=now,
-                actor=ws.actor.username,
-                device=ws.actor.device,
-                action=action,
-                entity="case",
-                entity_id=info.ref,
-                detail={"events": len(r.bundle.events)},
-            )
-        )
+    trail = [
+        {
+            "at": now,
+            "actor": ws.actor.username,
+            "device": ws.actor.device,
+            "action": action,
+            "entity": "case",
+            "entity_id": p.ref,
+            "detail": {"events": p.events},
+        }
+        for p in planned
+    ]
     with triggers_set_aside(s):  # callers roll back their savepoint if this raises
-        insert_many(s, table_of(Resident), residents)
-        insert_many(s, table_of(Vulnerability), vulnerabilities)
-        if syncseq.numbering(s):  # each case numbered for the laptops, even one with no events
-            last = syncseq.take(s, len(cases))
-            for i, row in enumerate(cases):
-                row["sync_seq"] = last - len(cases) + 1 + i
-        insert_many(s, table_of(Case), cases)
-        if given is None:
-            append_many(s, ws, events, origin="imported")
-        else:  # ids are unique within a case only: each case's events with their own recordings
-            for r, row in zip(ready, cases, strict=True):
-                key = r.bundle.case.ref
-                for origin in dict.fromkeys(given.origins[key].values()):
-                    group = [e for e in r.bundle.events if given.origins[key][e.id] == origin]
-                    append_many(s, ws, [(row["id"], e) for e in group], origin, given.recorded[key])
-        insert_many(s, table_of(DeadlineRow), deadlines)
+        for table in TABLES:
+            for key, rows in groups.items():
+                if key[0] == table.name:
+                    statements[key].execute(s, rows)
+        if outbox.recording(s):  # a laptop's own import: its entries go to the team too
+            pairs = []
+            for p in planned:
+                assert p.ready is not None  # planned here: see import_sources
+                pairs += [(p.case_id, e) for e in p.ready.bundle.events]
+            outbox.record_events(s, ws, pairs, "imported")
         append_entries(s, trail)
     s.flush()
     return created

@@ -50,6 +50,7 @@ from app.store.models import (
     Resident,
     Vulnerability,
 )
+from app.store.policies import PolicyRegistry
 from app.store.trail import append_entry
 
 # An event recorded in another database (sync): its id → (recorded at, by whom, on which device).
@@ -123,9 +124,14 @@ def find_case(session: Session, ref: str) -> Case:
 
 
 def check_policy(ws: Workspace, name: str | None) -> None:
-    if name is not None and name not in ws.registry.names():
+    known_policy(ws.registry, name)
+
+
+def known_policy(registry: PolicyRegistry, name: str | None) -> None:
+    """Refuse a policy the registry does not hold (None is the default)."""
+    if name is not None and name not in registry.names():
         raise ValidationError(
-            f"Unknown policy {name!r}; known policies: {', '.join(ws.registry.names())}."
+            f"Unknown policy {name!r}; known policies: {', '.join(registry.names())}."
         )
 
 
@@ -352,28 +358,7 @@ def append_many(
     if not events:
         return
     session.flush()  # the cases they belong to first
-    now = ws.now()
-    recorded = recorded or {}
-    rows = []
-    for case_id, e in events:
-        at, by, device = recorded.get(e.id) or (now, ws.actor.username, ws.actor.device)
-        rows.append(
-            {
-                "case_id": case_id,
-                "local_id": e.id,
-                "seq": e.seq,
-                "type": e.type,
-                "at": e.at,
-                "summary": e.summary,
-                "data": dict(e.data),
-                "actor": e.by,
-                "recorded_at": at,
-                "recorded_by": by,
-                "device": device,
-                "origin": origin,
-                "sync_seq": None,
-            }
-        )
+    rows = event_rows(events, ws.now(), ws.actor.username, ws.actor.device, origin, recorded)
     case_ids = list(dict.fromkeys(case_id for case_id, _ in events))
     if syncseq.numbering(session):
         last = syncseq.take(session, len(rows) + len(case_ids))
@@ -388,6 +373,41 @@ def append_many(
     insert_many(session, table_of(CaseEvent), rows)
     if outbox.recording(session):
         outbox.record_events(session, ws, events, origin)
+
+
+def event_rows(
+    events: Iterable[tuple[Any, Event]],
+    now: dt.datetime,
+    username: str,
+    device: str,
+    origin: str = "entered",
+    recorded: Recorded | None = None,
+) -> list[dict[str, Any]]:
+    """The stored rows (``case_events``) of validated events, ``(case id, event)`` pairs, each
+    recorded by ``username`` on ``device`` at ``now`` unless ``recorded`` says otherwise: the one
+    place an entry's row is made (``append_many`` here, a bulk import's batch planner)."""
+    recorded = recorded or {}
+    rows = []
+    for case_id, e in events:
+        at, by, dev = recorded.get(e.id) or (now, username, device)
+        rows.append(
+            {
+                "case_id": case_id,
+                "local_id": e.id,
+                "seq": e.seq,
+                "type": e.type,
+                "at": e.at,
+                "summary": e.summary,
+                "data": dict(e.data),
+                "actor": e.by,
+                "recorded_at": at,
+                "recorded_by": by,
+                "device": dev,
+                "origin": origin,
+                "sync_seq": None,
+            }
+        )
+    return rows
 
 
 def append_events(

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.errors import StorageError
 from app.paths import make_private, migrations_dir, private_dir, private_umask, sqlite_companions
-from app.store import cipher, integrity, syncseq
+from app.store import bulk_indexes, cipher, integrity, syncseq
 
 log = logging.getLogger(__name__)
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -539,6 +539,14 @@ def _prepare(db: Database, migrate: bool) -> None:
             db.checked = True
         current = _pending(db, conn, migrate)
         _use_wal(conn)
+        abandoned = bulk_indexes.abandoned(conn)
+        conn.rollback()
+    if abandoned:  # an import was killed with the indexes set aside: make them again first
+        try:
+            with db.engine.connect().execution_options(immediate=True) as conn, conn.begin():
+                bulk_indexes.restore(conn)
+        except DBAPIError:  # a read-only file, or busy: reads are right without them, if slower
+            log.warning("indexes set aside by an unfinished import could not be made again")
     if current is None:
         return
     if current and db.path is not None:

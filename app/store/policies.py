@@ -71,6 +71,11 @@ class PolicyRegistry:
         if default not in self.names():
             raise PolicyError("settings", "default_policy", f"names an unknown policy {default!r}")
 
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled for a bulk import's worker processes: the documents, not the histories
+        built from them (each process builds its own when first asked)."""
+        return {**self.__dict__, "_cache": {}}
+
     def names(self) -> list[str]:
         return sorted(set(self._shipped) | set(self._stored))
 

@@ -176,6 +176,30 @@ def test_the_bundle_serves_sync_and_a_laptop_syncs_with_it(bundle, user_env, tmp
         assert synced.returncode == 0 and '"pending": 0' in synced.stdout, synced.stderr
 
 
+def test_the_bundle_imports_with_worker_processes(bundle, user_env, tmp_path):
+    """A large import plans its batches in worker processes, which the frozen program starts
+    as copies of itself (multiprocessing.freeze_support in app/__main__.py)."""
+    import json
+
+    lines = tmp_path / "cases.jsonl"
+    with lines.open("w") as fh:
+        for i in range(1_200):
+            case = {"ref": f"W-{i:05d}", "kind": "general", "opened": "2025-03-03",
+                    "officer": "a.khan", "resident": {"name": f"Resident {i}"}}  # fmt: skip
+            event = {"id": "e1", "at": "2025-03-04T10:00:00Z", "type": "contact",
+                     "channel": "phone", "direction": "in", "by": "resident"}  # fmt: skip
+            fh.write(json.dumps({"format": "doorstep-case/1", "case": case, "events": [event]}))
+            fh.write("\n")
+    db = tmp_path / "many.sqlite"
+    done = run(
+        bundle, user_env, "import", str(lines), "--db", str(db), "--workers", "2", cwd=tmp_path
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Imported 1,200 cases" in done.stdout, done.stdout
+    export = run(bundle, user_env, "export", "W-01199", "--db", str(db), cwd=tmp_path)
+    assert export.returncode == 0 and '"W-01199"' in export.stdout, export.stderr
+
+
 def test_bad_arguments_get_one_sentence_and_exit_2(bundle, user_env, tmp_path):
     done = run(bundle, user_env, "due", "2025-12-19", "five", cwd=tmp_path)
 

@@ -29,7 +29,7 @@ def _row(case_id, local_id: str) -> dict:
         "summary": "Rang about the fence — “urgent”",
         "data": {"channel": "phone", "direction": "in", "by": "resident", "n": [1, 2.5, None]},
         "actor": "resident",
-        "recorded_at": at + dt.timedelta(days=2),
+        "recorded_at": (at + dt.timedelta(days=2)).astimezone(dt.timezone(dt.timedelta(hours=1))),
         "recorded_by": "tester",
         "device": "dev",
         "origin": "imported",
