@@ -194,6 +194,11 @@ def _import_many(ws, path: Path, args, results: list) -> int:
             + (f" and merged {merged:,}" if merged else "")
             + f" from {path} ({events:,} events) in {outcome.seconds:.1f} s"
             + (f"; {len(outcome.refused):,} refused" if outcome.refused else "")
+            + (
+                f"; {outcome.batches_by_workers:,} batches checked in worker processes"
+                if outcome.batches_by_workers
+                else ""
+            )
         )
     return len(outcome.refused)
 

@@ -88,6 +88,7 @@ class BulkOutcome:
     refused: list[tuple[str, str]] = field(default_factory=list)  # (where, one sentence)
     officers_created: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    batches_by_workers: int = 0  # batches planned in worker processes
 
     @property
     def cases(self) -> int:
@@ -163,7 +164,8 @@ def import_sources(
 
     def write_oldest() -> None:
         future, srcs, now = waiting.popleft()
-        results = (planner or local).result(future, srcs, now)
+        results, by_worker = (planner or local).result(future, srcs, now)
+        out.batches_by_workers += by_worker
         _batch(ws, srcs, results, merge, out, exists)
         if progress is not None:
             progress(len(out.imported), len(out.refused))

@@ -278,20 +278,23 @@ class Planner:
     def submit(self, sources: list[Source], now: dt.datetime) -> Future:
         if self.pool is not None:
             try:
-                return self.pool.submit(_plan_there, sources, now)
+                future = self.pool.submit(_plan_there, sources, now)
+                future.by_worker = True  # type: ignore[attr-defined]
+                return future
             except (RuntimeError, OSError):  # the pool broke (a worker was killed): plan here
                 self.close()
         done: Future = Future()
         done.set_result(plan_batch(sources, now, self.ctx, self.dialect))
         return done
 
-    def result(self, future: Future, sources: list[Source], now: dt.datetime) -> list:
-        """The batch's plan; planned here if its worker failed."""
+    def result(self, future: Future, sources: list[Source], now: dt.datetime) -> tuple[list, bool]:
+        """The batch's plan, and whether a worker made it (else it was planned here: no
+        workers, or its worker failed)."""
         try:
-            return future.result()
+            return future.result(), getattr(future, "by_worker", False)
         except Exception:  # noqa: BLE001 - a worker killed or out of memory: nothing is lost
             self.close()
-            return plan_batch(sources, now, self.ctx, self.dialect)
+            return plan_batch(sources, now, self.ctx, self.dialect), False
 
     def close(self) -> None:
         pool, self.pool = self.pool, None

@@ -196,6 +196,7 @@ def test_the_bundle_imports_with_worker_processes(bundle, user_env, tmp_path):
     )
     assert done.returncode == 0, done.stderr
     assert "Imported 1,200 cases" in done.stdout, done.stdout
+    assert re.search(r"; [1-9]\d* batches checked in worker processes", done.stdout), done.stdout
     export = run(bundle, user_env, "export", "W-01199", "--db", str(db), cwd=tmp_path)
     assert export.returncode == 0 and '"W-01199"' in export.stdout, export.stderr
 

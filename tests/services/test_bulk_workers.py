@@ -44,6 +44,7 @@ def test_batches_planned_by_workers_are_stored_as_batches_planned_here(ws, other
     seen = _spy(monkeypatch)
     there = import_sources(ws, SOURCES, batch=4, workers=2)
     assert seen.count(True) >= 4  # the first batch here, the rest by the workers
+    assert there.batches_by_workers == seen.count(True)
     here = import_sources(other, SOURCES, batch=4, workers=0)
     assert there.cases == here.cases == len(DOCS) and not there.refused
     assert [w for w, _ in there.imported] == [w for w, _ in here.imported]  # in source order
@@ -57,6 +58,7 @@ def test_a_killed_worker_loses_nothing_the_batch_is_planned_here(ws, other, monk
     seen = _spy(monkeypatch, kill=True)
     outcome = import_sources(ws, SOURCES, batch=4, workers=2)
     assert True in seen and not outcome.refused and outcome.cases == len(DOCS)
+    assert outcome.batches_by_workers < seen.count(True)  # the killed workers' batches: here
     import_sources(other, SOURCES, batch=4, workers=0)
     assert stored(ws) == stored(other)
     assert verify_trail(ws).ok
