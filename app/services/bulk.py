@@ -217,10 +217,8 @@ def _batch(
     docs = {src.where: src for src in sources}
     for r in results:
         if isinstance(r, Refused):
-            if merge and r.unknown_ref:
-                later.append(
-                    docs[r.where]
-                )  # may refer to events stored earlier: checked when merging
+            if merge and r.unknown_ref:  # may refer to entries stored: checked when merging
+                later.append(docs[r.where])
             else:
                 out.refused.append((r.where, r.message))
         else:
