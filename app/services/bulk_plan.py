@@ -21,6 +21,7 @@ import multiprocessing
 import os
 from collections.abc import Iterable, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Any
 
@@ -276,10 +277,11 @@ class Planner:
                 self.pool = None
 
     def submit(self, sources: list[Source], now: dt.datetime) -> Future:
-        if self.pool is not None:
+        pool = self.pool
+        if pool is not None:
             try:
-                future = self.pool.submit(_plan_there, sources, now)
-                future.by_worker = True  # type: ignore[attr-defined]
+                future = pool.submit(_plan_there, sources, now)
+                future.pool = pool  # type: ignore[attr-defined]
                 return future
             except (RuntimeError, OSError):  # the pool broke (a worker was killed): plan here
                 self.close()
@@ -289,18 +291,50 @@ class Planner:
 
     def result(self, future: Future, sources: list[Source], now: dt.datetime) -> tuple[list, bool]:
         """The batch's plan, and whether a worker made it (else it was planned here: no
-        workers, or its worker failed)."""
+        workers, or its worker stopped — checked twice a second, never waited for blindly)."""
+        pool = getattr(future, "pool", None)
         try:
-            return future.result(), getattr(future, "by_worker", False)
+            while True:
+                try:
+                    return future.result(timeout=0.5), pool is not None
+                except TimeoutError:
+                    if pool is None or not _working(pool):
+                        raise BrokenProcessPool("a worker process stopped") from None
         except Exception:  # noqa: BLE001 - a worker killed or out of memory: nothing is lost
             self.close()
             return plan_batch(sources, now, self.ctx, self.dialect), False
 
     def close(self) -> None:
+        """Stop the workers: a working pool finishes what it holds; what is left of a broken
+        one is terminated (its batches are planned here)."""
         pool, self.pool = self.pool, None
-        if pool is not None:
-            with contextlib.suppress(RuntimeError, OSError):  # broken: nothing to wait for
+        if pool is None:
+            return
+        processes = list(_processes(pool))
+        if _working(pool):
+            with contextlib.suppress(RuntimeError, OSError):
                 pool.shutdown(wait=True, cancel_futures=True)
+            return
+        for process in processes:
+            with contextlib.suppress(OSError, ValueError):
+                process.terminate()
+        with contextlib.suppress(RuntimeError, OSError):
+            pool.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            with contextlib.suppress(OSError, ValueError, AssertionError):
+                process.join(timeout=5)
+
+
+def _processes(pool: ProcessPoolExecutor) -> list[Any]:
+    """The pool's worker processes (CPython keeps them in ``_processes``, by pid)."""
+    return list((getattr(pool, "_processes", None) or {}).values())
+
+
+def _working(pool: ProcessPoolExecutor) -> bool:
+    """Whether the pool can still finish its work: not marked broken, every worker alive."""
+    if getattr(pool, "_broken", False):
+        return False
+    return all(process.is_alive() for process in _processes(pool))
 
 
 def workers_for(dialect_name: str, replica: bool, asked: int | None) -> int:
