@@ -30,11 +30,9 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
-from app.domain.bundle import Bundle
 from app.domain.calendar import CalendarRangeError
 from app.domain.events import BundleError
 from app.errors import DoorstepError, ValidationError
-from app.services import bulk_plan
 from app.services.access import Do, require
 from app.services.bulk_plan import (
     LATE,
@@ -62,7 +60,7 @@ from app.store.fastwrite import Row, statement
 from app.store.models import Case, Officer
 from app.store.trail import append_entries
 
-__all__ = ["BATCH", "BulkOutcome", "Given", "Source", "import_sources", "insert_new", "ready"]
+__all__ = ["BATCH", "BulkOutcome", "Given", "Source", "import_sources", "insert_new"]
 
 
 @dataclass
@@ -117,11 +115,6 @@ def sources_in(path: Path) -> Iterator[Source]:
                     yield Source(f"{path} line {n}", text=line, one_line=True)
         except UnicodeDecodeError:
             raise ValidationError(f"{path}: is not UTF-8 text.") from None
-
-
-def ready(ws: Workspace, bundle: Bundle, where: str) -> Ready:
-    """A parsed bundle checked against the policies and derived, for ``insert_new``."""
-    return bulk_plan.ready(ws.registry, bundle, where)
 
 
 def _batches(sources: Iterable[Source], size: int) -> Iterator[list[Source]]:
@@ -371,14 +364,13 @@ def write(s, ws: Workspace, planned: list[Planned], action: str = "import_bundle
     for key, rows in case_rows:
         statements[key].settle(rows, "officer_id", officer_ids.__getitem__)
     event_rows = [(key, rows) for key, rows in groups.items() if key[0] == "case_events"]
-    if syncseq.numbering(s):  # each case after its entries: a pull that sees it sees them all
+    # Planned with no change number (cases.event_rows, bulk_plan.plan): a database that numbers
+    # its changes gives them here, each case after its entries, so a pull that sees it sees them.
+    if syncseq.numbering(s):
         total = sum(len(rows) for _, rows in (*event_rows, *case_rows))
         numbers = count(syncseq.take(s, total) - total + 1)
         for key, rows in (*event_rows, *case_rows):
             statements[key].settle(rows, "sync_seq", lambda _: next(numbers))
-    else:
-        for key, rows in (*event_rows, *case_rows):
-            statements[key].settle(rows, "sync_seq", lambda _: None)
     now = ws.now()
     trail = [
         {

@@ -23,7 +23,8 @@ from app.domain.bundle import Bundle, CaseInfo
 from app.domain.bundle import Resident as ResidentInfo
 from app.domain.events import build_event
 from app.errors import DoorstepError
-from app.services.bulk import Given, insert_new, ready
+from app.services.bulk import Given, insert_new
+from app.services.bulk_plan import ready
 from app.services.cases import (
     append_events,
     create_from_facts,
@@ -217,7 +218,7 @@ def _insert_fresh(s: Session, ws: Workspace, docs: list[dict[str, Any]], out: Ap
                 )
                 for d in doc["events"]
             }
-            prepared.append(ready(ws, _bundle(doc), ref))
+            prepared.append(ready(ws.registry, _bundle(doc), ref))
         except (DoorstepError, ValueError, KeyError, TypeError) as exc:
             _could_not(ref, doc, exc, out)
             continue
