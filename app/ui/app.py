@@ -81,14 +81,40 @@ def quit_when_loaded(app, window, timeout_ms: int = 60_000) -> None:
     QTimer.singleShot(0, lambda: check(first=True))
 
 
+CHECKING = (
+    "Checking {name} for damage before opening it.\n"
+    "Doorstep does this once a week and whenever the file was changed outside it;\n"
+    "a large caseload takes a few seconds."
+)
+
+
+def open_checked(target: str, user: str | None):
+    """The workspace for ``target``, acting as ``user``. When SQLite's integrity check is due
+    (seconds at 100,000 cases, ten after a restart) the file is opened off the UI thread behind
+    a progress dialog, so the officer sees why they wait instead of nothing at all."""
+    from app.services.workspace import Actor, check_due, open_workspace
+
+    actor = Actor.local(user)
+    if not check_due(target):
+        return open_workspace(target, actor=actor)
+    from app.ui.background import run_with_progress
+
+    return run_with_progress(
+        None,
+        "Doorstep",
+        CHECKING.format(name=Path(target).name),
+        lambda _progress: open_workspace(target, actor=actor),
+        cancellable=False,
+    )
+
+
 def _open_window(target: str, user: str | None, windows: list, interactive: bool = True) -> None:
     from PySide6.QtCore import QTimer
 
-    from app.services.workspace import Actor, open_workspace
     from app.ui.main_window import MainWindow
     from app.ui.sign_in import settle_person
 
-    ws = open_workspace(target, actor=Actor.local(user))
+    ws = open_checked(target, user)
     try:
         if not settle_person(ws, user, interactive=interactive):  # they cancelled the sign-in
             ws.close()

@@ -150,6 +150,9 @@ def run_with_progress(
     dialog.setAccessibleName(title)
     dialog.setWindowModality(Qt.WindowModality.WindowModal)
     dialog.setMinimumDuration(300)  # quick work shows no dialog at all
+    # Starts the 300 ms: otherwise work that never reports progress (an integrity check) showed
+    # its dialog only after Qt's default 4 s.
+    dialog.setValue(0)
     dialog.setAutoClose(False)
     dialog.setAutoReset(False)
     if not cancellable:

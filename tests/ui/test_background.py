@@ -140,3 +140,21 @@ def test_wait_for_jobs_stops_running_work_before_the_app_ends(qtbot):
     assert job.running
     wait_for_jobs()
     assert not job.running
+
+
+def test_work_that_reports_no_progress_shows_its_dialog_after_300_ms(qtbot):
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QProgressDialog
+
+    seen = []
+
+    def look():
+        seen.extend(
+            w.labelText()
+            for w in QApplication.topLevelWidgets()
+            if isinstance(w, QProgressDialog) and w.isVisible()
+        )
+
+    QTimer.singleShot(700, look)
+    assert run_with_progress(None, "Test", "Checking…", lambda _p: time.sleep(1) or 7) == 7
+    assert seen == ["Checking…"]  # Qt's own default would wait 4 s
