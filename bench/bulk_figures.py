@@ -67,7 +67,7 @@ from PySide6.QtWidgets import QApplication
 from app.services.workspace import Actor, open_workspace
 from app.ui.main_window import MainWindow
 app = QApplication([])
-ws = open_workspace(sys.argv[1], actor=Actor("bench", "bench"))
+ws = open_workspace(sys.argv[1], actor=Actor(sys.argv[2] if len(sys.argv) > 2 else "bench", "bench"))
 w = MainWindow(ws)
 w.show()
 app.processEvents()

@@ -8,6 +8,7 @@ import json
 import os
 import platform
 import random
+import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -233,47 +234,25 @@ def case_view(quick: bool) -> Iterator[str]:
     ws.close()
 
 
-COLD_START = r"""
-import time, sys
-t0 = time.perf_counter()
-from PySide6.QtWidgets import QApplication
-from app.services.workspace import Actor, open_workspace
-from app.ui.main_window import MainWindow
-app = QApplication([])
-ws = open_workspace(sys.argv[1], actor=Actor("p.natarajan", "bench"))
-w = MainWindow(ws)
-w.show()
-app.processEvents()
-assert w.model.rowCount() > 0
-print(time.perf_counter() - t0)
-"""
-
-
 def cold_start(quick: bool) -> Iterator[str]:
-    import subprocess
-    import sys
+    """Process start to a populated inbox on the demo database (median of 5), with the script
+    the 100,000-case group uses (it closes cleanly; the one here aborted at exit with the count
+    worker still running)."""
     import tempfile
 
     from app.demo.database import create_demo_database
+    from bench.bulk_figures import COLD_START, _median_shown
 
+    runs = 3 if quick else 5
     with tempfile.TemporaryDirectory() as tmp:
         db = create_demo_database(Path(tmp) / "demo.sqlite")
         env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT))
-        runs = []
-        for _ in range(3):
-            t = time.perf_counter()
-            out = subprocess.run(
-                [sys.executable, "-c", COLD_START, str(db)],
-                capture_output=True,
-                text=True,
-                env=env,
-                check=True,
-            )
-            runs.append((time.perf_counter() - t, float(out.stdout.strip())))
-    wall, inside = min(runs)
+        script = [sys.executable, "-c", COLD_START, str(db), "p.natarajan"]
+        _median_shown(script, 1, env)  # the first open of a new file runs its integrity check
+        shown = _median_shown(script, runs, env)
     yield (
-        f"cold start to an interactive inbox on the demo database: {wall:.2f} s "
-        f"(process start to first inbox page; {inside:.2f} s after the interpreter started)"
+        f"cold start to a populated inbox on the demo database: {shown:.2f} s "
+        f"(median of {runs}, process start to the first inbox page on screen)"
     )
 
 
