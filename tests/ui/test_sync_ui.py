@@ -337,3 +337,30 @@ def test_closing_the_window_mid_sync_stops_it_between_pages(qtbot, laptop):
     assert not window.sync.running or window.sync.job.thread_.isFinished()
     assert not window.sync.sync_now()  # nothing starts once the window has gone
     assert window.sync.stopped and not window.sync.timer.isActive()
+
+
+def test_the_app_opens_an_enrolled_laptop_as_its_person_without_asking_who(
+    qtbot, team, laptop, monkeypatch
+):
+    """Enrolment signed the person in once: opening the app on the laptop works as them (it
+    asked "who works in this database?" as if nobody were set up)."""
+    from app.ui.app import _open_window
+    from app.ui.forms import FormDialog
+
+    amira = laptop("amira")
+    path = amira.db.path
+    amira.close()
+    asked: list[str] = []
+    monkeypatch.setattr(FormDialog, "exec", lambda self: asked.append(type(self).__name__) or 0)
+    windows: list = []
+    _open_window(str(path), None, windows)
+    assert asked == [] and len(windows) == 1
+    window = windows[0]
+    qtbot.addWidget(window)
+    try:
+        assert window.ws.actor.username == "amira"
+        assert window.sync.enrolled
+        settled(qtbot, window)
+    finally:
+        window.close()
+        window.ws.close()
