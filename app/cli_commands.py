@@ -29,12 +29,22 @@ def _target(args) -> str:
     return args.db if getattr(args, "db", None) else str(default_database())
 
 
-def _open(args, create: bool = True):
-    from app.services.workspace import Actor, open_workspace
+# Said on a terminal before opening does work that takes a while (opening_work).
+OPENING_WORK = {
+    "check": "doorstep: checking {name} for damage first (weekly, and after a change outside "
+    "Doorstep)…",
+    "upgrade": "doorstep: upgrading {name} for this version of Doorstep; a copy is kept as it was…",
+}
 
-    return open_workspace(
-        _target(args), actor=Actor.local(getattr(args, "user", None)), create=create
-    )
+
+def _open(args, create: bool = True):
+    from app.services.workspace import Actor, open_workspace, opening_work
+
+    target = _target(args)
+    if sys.stderr.isatty():  # a person waiting; scripts and pipes get no extra lines
+        for work in opening_work(target):
+            print(OPENING_WORK[work].format(name=Path(target).name), file=sys.stderr, flush=True)
+    return open_workspace(target, actor=Actor.local(getattr(args, "user", None)), create=create)
 
 
 def _workspace(args, create: bool = True):

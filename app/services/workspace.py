@@ -18,7 +18,7 @@ from app.domain.calendar import london_date
 from app.domain.policy import PolicyError
 from app.errors import StorageError, ValidationError
 from app.store import integrity
-from app.store.database import Database, open_database, to_url
+from app.store.database import Database, open_database, to_url, upgrade_due
 from app.store.models import Setting
 from app.store.policies import PolicyRegistry, load_registry
 
@@ -136,13 +136,18 @@ class Workspace:
         self.db.close()
 
 
-def check_due(target: str | Path) -> bool:
-    """Whether opening ``target`` runs SQLite's integrity check first (app/store/integrity.py: a
-    file copied in or changed outside Doorstep, or not checked for a week). It reads every page:
-    ~1 s at 100,000 cases with the file in memory, ~10 s from disk after a restart, so the
-    desktop app opens such a file behind a progress dialog. False for a server or a new file."""
+def opening_work(target: str | Path) -> tuple[str, ...]:
+    """What opening ``target`` does before it can be used, when that takes a while: "check",
+    SQLite's integrity check (app/store/integrity.py: a file copied in or changed outside
+    Doorstep, or not checked for a week; it reads every page: ~1 s at 100,000 cases, ~10 s from
+    disk after a restart), and "upgrade", a copy of the file then its schema upgraded (a file an
+    older release wrote). Empty for a server or a new file. The desktop app opens such a file
+    behind a progress dialog saying which; the command line says so on a terminal."""
     _url, path = to_url(target)
-    return path is not None and path.is_file() and integrity.needs_check(path)
+    if path is None or not path.is_file():
+        return ()
+    work = ("check",) if integrity.needs_check(path) else ()
+    return work + (("upgrade",) if upgrade_due(path) else ())
 
 
 def open_workspace(

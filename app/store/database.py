@@ -117,6 +117,24 @@ def _up_to_date(conn: Connection) -> bool:
     return len(rows) == 1 and rows[0][0] == head
 
 
+def upgrade_due(path: Path) -> bool:
+    """Whether opening the plain SQLite file at ``path`` first backs it up and upgrades its
+    schema (a file written by an older release: seconds for a large one). Read-only, without
+    SQLAlchemy; False for a new, encrypted or foreign file, which opening judges itself."""
+    head = shipped_head()
+    if head is None or not path.is_file() or cipher.looks_encrypted(path):
+        return False
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            rows = conn.execute("SELECT version_num FROM alembic_version").fetchall()
+        finally:
+            conn.close()
+    except sqlite3.Error:  # no such table (not ours, or new), or unreadable
+        return False
+    return len(rows) == 1 and rows[0][0] != head
+
+
 def to_url(target: str | Path) -> tuple[str, Path | None]:
     """A plain path means SQLite; anything with ``://`` is a SQLAlchemy URL."""
     text = str(target)

@@ -81,28 +81,33 @@ def quit_when_loaded(app, window, timeout_ms: int = 60_000) -> None:
     QTimer.singleShot(0, lambda: check(first=True))
 
 
-CHECKING = (
-    "Checking {name} for damage before opening it.\n"
-    "Doorstep does this once a week and whenever the file was changed outside it;\n"
-    "a large caseload takes a few seconds."
-)
+# What the progress dialog says while a file is opened with work to do first (opening_work).
+OPENING_WORK = {
+    "check": "Checking {name} for damage first (weekly, and after a change outside Doorstep).",
+    "upgrade": "Upgrading {name} for this version of Doorstep; a copy is kept as it was.",
+}
+A_FEW_SECONDS = "A large caseload takes a few seconds."
 
 
 def open_checked(target: str, user: str | None):
-    """The workspace for ``target``, acting as ``user``. When SQLite's integrity check is due
-    (seconds at 100,000 cases, ten after a restart) the file is opened off the UI thread behind
-    a progress dialog, so the officer sees why they wait instead of nothing at all."""
-    from app.services.workspace import Actor, check_due, open_workspace
+    """The workspace for ``target``, acting as ``user``. When opening it first runs SQLite's
+    integrity check or upgrades it (seconds at 100,000 cases, ten after a restart), the file is
+    opened off the UI thread behind a progress dialog saying which, so the officer sees why
+    they wait instead of nothing at all."""
+    from app.services.workspace import Actor, open_workspace, opening_work
 
     actor = Actor.local(user)
-    if not check_due(target):
+    work = opening_work(target)
+    if not work:
         return open_workspace(target, actor=actor)
     from app.ui.background import run_with_progress
 
+    name = Path(target).name
+    label = "\n".join([*(OPENING_WORK[w].format(name=name) for w in work), A_FEW_SECONDS])
     return run_with_progress(
         None,
         "Doorstep",
-        CHECKING.format(name=Path(target).name),
+        label,
         lambda _progress: open_workspace(target, actor=actor),
         cancellable=False,
     )

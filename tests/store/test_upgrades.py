@@ -104,3 +104,18 @@ def test_an_older_release_refuses_a_newer_database_and_leaves_it_untouched(tmp_p
         open_database(current)
     assert digest(current) == before
     assert not list(tmp_path.glob("current.backup-*"))
+
+
+def test_upgrade_due_tells_an_older_file_from_a_current_new_or_foreign_one(old_copy, tmp_path):
+    from app.store.database import upgrade_due
+
+    assert upgrade_due(old_copy)
+    open_database(old_copy).close()
+    assert not upgrade_due(old_copy)  # upgraded
+    assert not upgrade_due(tmp_path / "missing.sqlite")
+    foreign = tmp_path / "other.sqlite"
+    conn = sqlite3.connect(foreign)
+    conn.execute("CREATE TABLE notes (t TEXT)")
+    conn.commit()
+    conn.close()
+    assert not upgrade_due(foreign)  # not ours: opening refuses it in its own words
