@@ -89,21 +89,22 @@ _DOWN = re.compile(r"^down_revision[^=]*= *['\"]([^'\"]+)['\"]", re.M)
 def shipped_head() -> str | None:
     """The newest schema revision, read from the migration files' text (no Alembic): the one
     no other revises. None when that cannot be told (then Alembic decides)."""
-    return _head_in(migrations_dir())
+    return _revisions_in(migrations_dir())[1]
 
 
 @functools.lru_cache(maxsize=4)
-def _head_in(folder: Path) -> str | None:
+def _revisions_in(folder: Path) -> tuple[frozenset[str], str | None]:
+    """Every revision the migration files name, and the head (None when it cannot be told)."""
     revisions, revised = set(), set()
     for path in (folder / "versions").glob("*.py"):
         text = path.read_text(encoding="utf-8")
         found = _REVISION.search(text)
         if found is None:
-            return None
+            return frozenset(), None
         revisions.add(found.group(1))
         revised.update(_DOWN.findall(text))
     heads = revisions - revised
-    return heads.pop() if len(heads) == 1 else None
+    return frozenset(revisions), heads.pop() if len(heads) == 1 else None
 
 
 def _up_to_date(conn: Connection) -> bool:
@@ -120,8 +121,8 @@ def _up_to_date(conn: Connection) -> bool:
 def upgrade_due(path: Path) -> bool:
     """Whether opening the plain SQLite file at ``path`` first backs it up and upgrades its
     schema (a file written by an older release: seconds for a large one). Read-only, without
-    SQLAlchemy; False for a new, encrypted or foreign file, which opening judges itself."""
-    head = shipped_head()
+    SQLAlchemy; False for a new, encrypted, foreign or newer file, which opening judges itself."""
+    known, head = _revisions_in(migrations_dir())
     if head is None or not path.is_file() or cipher.looks_encrypted(path):
         return False
     try:
@@ -132,7 +133,7 @@ def upgrade_due(path: Path) -> bool:
             conn.close()
     except sqlite3.Error:  # no such table (not ours, or new), or unreadable
         return False
-    return len(rows) == 1 and rows[0][0] != head
+    return len(rows) == 1 and rows[0][0] != head and rows[0][0] in known
 
 
 def to_url(target: str | Path) -> tuple[str, Path | None]:

@@ -119,3 +119,10 @@ def test_upgrade_due_tells_an_older_file_from_a_current_new_or_foreign_one(old_c
     conn.commit()
     conn.close()
     assert not upgrade_due(foreign)  # not ours: opening refuses it in its own words
+    newer = tmp_path / "newer.sqlite"
+    shutil.copyfile(old_copy, newer)
+    conn = sqlite3.connect(newer)
+    conn.execute("UPDATE alembic_version SET version_num = '9999'")
+    conn.commit()
+    conn.close()
+    assert not upgrade_due(newer)  # a newer release's file is refused, never upgraded
